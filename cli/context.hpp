@@ -1,0 +1,42 @@
+#pragma once
+// What every command sees: global options and the repository, opened on demand.
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "repo/repo.hpp"
+
+namespace mlops::cli {
+
+struct Context {
+  std::string chdir;  // -C DIR
+  bool quiet = false;
+  bool verbose = false;
+  // Set by the chosen subcommand's parse callback; run after parsing.
+  std::function<int()> action;
+
+  fs::path cwd() const { return fs::current_path(); }
+  Repo& repo() {
+    if (!repo_) repo_.emplace(Repo::discover(cwd()));
+    return *repo_;
+  }
+  // User paths as repo-relative paths.
+  std::vector<std::string> rel_paths(const std::vector<std::string>& paths) {
+    std::vector<std::string> out;
+    for (const auto& p : paths) out.push_back(repo().relative_path(p, cwd()));
+    return out;
+  }
+
+private:
+  std::optional<Repo> repo_;
+};
+
+// One registration function per command group.
+void register_data_commands(CLI::App& app, Context& ctx);
+void register_misc_commands(CLI::App& app, Context& ctx);
+
+}  // namespace mlops::cli

@@ -1,0 +1,279 @@
+// mlops init, add, status, checkout, ls, rm: versioning data beside git.
+#include <fmt/format.h>
+
+#include "context.hpp"
+#include "core/error.hpp"
+#include "data/add.hpp"
+#include "data/checkout.hpp"
+#include "data/remove.hpp"
+#include "data/status.hpp"
+#include "data/tracked.hpp"
+#include "output.hpp"
+#include "progress_bar.hpp"
+
+namespace mlops::cli {
+
+namespace {
+
+using nlohmann::json;
+
+json pointer_json(const std::string& rel, const Pointer& p) {
+  return {{"path", rel}, {"kind", kind_name(p.kind)}, {"id", p.id.str()}, {"size", p.size}, {"files", p.files}};
+}
+
+// ---- init -------------------------------------------------------------------
+struct InitArgs {
+  std::string hash = "xxh128";
+};
+
+int run_init(Context& ctx, const InitArgs& a) {
+  InitResult r = init_repo(ctx.cwd(), parse_algo(a.hash));
+  if (!r.in_git)
+    fmt::print(stderr,
+               "mlops: warning: {} is not inside a git repository; pointer files will not be versioned\n",
+               r.root.string());
+  if (!ctx.quiet)
+    fmt::print("Initialised mlops repository in {} (hash: {})\n", (r.root / ".mlops").string(), algo_name(r.algo));
+  if (!ctx.quiet && r.in_git) print_git_hint({".mlops/config", ".mlops/.gitignore"}, false);
+  return 0;
+}
+
+// ---- add --------------------------------------------------------------------
+struct AddArgs {
+  std::vector<std::string> paths;
+  bool json = false;
+};
+
+int run_add(Context& ctx, const AddArgs& a) {
+  Repo& repo = ctx.repo();
+  auto rels = ctx.rel_paths(a.paths);
+  std::vector<AddResult> results;
+  {
+    ProgressBar bar("adding", ctx.quiet || a.json);
+    results = add_paths(repo, rels, bar.get());
+  }
+  if (a.json) {
+    json j = json::array();
+    for (const auto& r : results) {
+      json o = pointer_json(r.rel, r.ptr);
+      o["changed"] = r.changed;
+      o["files_read"] = r.files_read;
+      o["objects_written"] = r.objects_written;
+      o["bytes_written"] = r.bytes_written;
+      j.push_back(o);
+    }
+    print_json(j);
+    return 0;
+  }
+  if (ctx.quiet) return 0;
+  std::vector<std::string> git_files;
+  for (const auto& r : results) {
+    std::string what = fmt::format("{}, {}", plural(r.ptr.files, "file", "files"), human_size(r.ptr.size));
+    if (!r.changed) fmt::print("{}: unchanged ({})\n", r.rel, what);
+    else fmt::print("added {} ({}, {} new in the store)\n", r.rel, what, plural(r.objects_written, "object", "objects"));
+    if (ctx.verbose)
+      fmt::print("  id {}; {} read, {} written\n", r.ptr.id.str(), plural(r.files_read, "file", "files"),
+                 human_size(r.bytes_written));
+    git_files.insert(git_files.end(), r.git_files.begin(), r.git_files.end());
+  }
+  print_git_hint(git_files, false);
+  return 0;
+}
+
+// ---- status -----------------------------------------------------------------
+struct StatusArgs {
+  std::vector<std::string> paths;
+  bool json = false;
+  bool exit_code = false;
+};
+
+int run_status(Context& ctx, const StatusArgs& a) {
+  Repo& repo = ctx.repo();
+  std::vector<PathStatus> all;
+  {
+    ProgressBar bar("checking", ctx.quiet || a.json);
+    all = data_status(repo, ctx.rel_paths(a.paths), bar.get());
+  }
+  bool dirty = std::any_of(all.begin(), all.end(), [](const PathStatus& s) { return s.changed(); });
+  if (a.json) {
+    json paths = json::array();
+    for (const auto& s : all) {
+      json o = pointer_json(s.tracked.rel, s.tracked.ptr);
+      o["state"] = work_state_name(s.state);
+      o["in_store"] = s.in_store;
+      o["objects_missing"] = s.objects_missing;
+      if (s.tracked.ptr.kind == Kind::Dir) {
+        o["added"] = s.added;
+        o["modified"] = s.modified;
+        o["deleted"] = s.deleted;
+      }
+      paths.push_back(o);
+    }
+    print_json({{"clean", !dirty}, {"paths", paths}});
+  } else if (!ctx.quiet) {
+    for (const auto& s : all) {
+      if (!s.changed()) {
+        if (ctx.verbose) fmt::print("{}: unchanged\n", s.tracked.rel);
+        continue;
+      }
+      if (s.state == WorkState::Modified) fmt::print("{}: {}\n", s.tracked.rel, paint("modified", "31"));
+      if (s.state == WorkState::Deleted)
+        fmt::print("{}: {} (run 'mlops checkout {}' to restore it)\n", s.tracked.rel,
+                   paint("deleted from the workspace", "31"), s.tracked.rel);
+      auto list = [&](const char* label, const std::vector<std::string>& items, const char* colour) {
+        for (const auto& i : items) fmt::print("        {:<9} {}\n", label, paint(s.tracked.rel + "/" + i, colour));
+      };
+      list("added:", s.added, "32");
+      list("modified:", s.modified, "31");
+      list("deleted:", s.deleted, "31");
+      if (!s.in_store)
+        fmt::print("{}: {} ({} missing)\n", s.tracked.rel, paint("not in the store", "33"),
+                   plural(s.objects_missing, "object", "objects"));
+    }
+    if (all.empty()) fmt::print("No tracked data (track some with 'mlops add PATH').\n");
+    else if (!dirty) fmt::print("Data is up to date ({} tracked).\n", plural(all.size(), "path", "paths"));
+  }
+  return a.exit_code && dirty ? static_cast<int>(ExitCode::CheckFailed) : 0;
+}
+
+// ---- checkout ---------------------------------------------------------------
+struct CheckoutArgs {
+  std::vector<std::string> paths;
+  bool force = false;
+  bool json = false;
+};
+
+int run_checkout(Context& ctx, const CheckoutArgs& a) {
+  Repo& repo = ctx.repo();
+  std::vector<CheckoutResult> results;
+  {
+    ProgressBar bar("checking out", ctx.quiet || a.json);
+    results = checkout(repo, ctx.rel_paths(a.paths), CheckoutOptions{a.force}, bar.get());
+  }
+  if (a.json) {
+    json j = json::array();
+    for (const auto& r : results) {
+      json modes = json::array();
+      for (auto m : r.modes_used) modes.push_back(link_mode_name(m));
+      j.push_back({{"path", r.rel}, {"placed", r.placed}, {"removed", r.removed}, {"link_modes", modes}});
+    }
+    print_json(j);
+    return 0;
+  }
+  if (ctx.quiet) return 0;
+  for (const auto& r : results) {
+    if (r.placed == 0 && r.removed == 0) {
+      if (ctx.verbose) fmt::print("{}: up to date\n", r.rel);
+      continue;
+    }
+    std::string modes;
+    for (auto m : r.modes_used) modes += fmt::format("{}{}", modes.empty() ? "" : ",", link_mode_name(m));
+    fmt::print("{}: {} restored{}{}\n", r.rel, plural(r.placed, "file", "files"),
+               r.removed ? fmt::format(", {} removed", r.removed) : "", modes.empty() ? "" : " (" + modes + ")");
+  }
+  return 0;
+}
+
+// ---- ls ---------------------------------------------------------------------
+struct LsArgs {
+  std::vector<std::string> paths;
+  bool json = false;
+};
+
+int run_ls(Context& ctx, const LsArgs& a) {
+  Repo& repo = ctx.repo();
+  auto tracked = find_tracked(repo, ctx.rel_paths(a.paths));
+  if (a.json) {
+    json j = json::array();
+    for (const auto& t : tracked) j.push_back(pointer_json(t.rel, t.ptr));
+    print_json(j);
+    return 0;
+  }
+  if (tracked.empty()) {
+    if (!ctx.quiet) fmt::print("No tracked data.\n");
+    return 0;
+  }
+  Table table({"PATH", "KIND", "SIZE", "FILES", "ID"});
+  for (const auto& t : tracked)
+    table.add({t.rel, std::string(kind_name(t.ptr.kind)), human_size(t.ptr.size), std::to_string(t.ptr.files),
+               t.ptr.id.str()});
+  table.print();
+  return 0;
+}
+
+// ---- rm ---------------------------------------------------------------------
+struct RmArgs {
+  std::vector<std::string> paths;
+  bool keep_data = false;
+  bool force = false;
+};
+
+int run_rm(Context& ctx, const RmArgs& a) {
+  Repo& repo = ctx.repo();
+  auto results = remove_tracked(repo, ctx.rel_paths(a.paths), RemoveOptions{a.keep_data, a.force});
+  if (ctx.quiet) return 0;
+  std::vector<std::string> git_files;
+  for (const auto& r : results) {
+    fmt::print("{} is no longer tracked{}\n", r.rel, r.data_removed ? "; its data was removed (still in the store until gc)" : "");
+    git_files.insert(git_files.end(), r.git_files.begin(), r.git_files.end());
+  }
+  print_git_hint(git_files, true);
+  return 0;
+}
+
+template <typename Args, typename Run>
+void bind(CLI::App* sub, Context& ctx, std::shared_ptr<Args> args, Run run) {
+  sub->callback([&ctx, args, run] { ctx.action = [&ctx, args, run] { return run(ctx, *args); }; });
+}
+
+}  // namespace
+
+void register_data_commands(CLI::App& app, Context& ctx) {
+  {
+    auto a = std::make_shared<InitArgs>();
+    auto* sub = app.add_subcommand("init", "Create .mlops/ at the top of the git repository");
+    sub->add_option("--hash", a->hash, "Object hash: xxh128 (default, fastest) or sha256")
+        ->check(CLI::IsMember({"xxh128", "sha256"}));
+    bind(sub, ctx, a, run_init);
+  }
+  {
+    auto a = std::make_shared<AddArgs>();
+    auto* sub = app.add_subcommand("add", "Track files and folders: store them and write PATH.mlops pointers");
+    sub->add_option("paths", a->paths, "Files or folders to track")->required()->type_name("PATH");
+    sub->add_flag("--json", a->json, "Print JSON");
+    bind(sub, ctx, a, run_add);
+  }
+  {
+    auto a = std::make_shared<StatusArgs>();
+    auto* sub = app.add_subcommand("status", "Show tracked data that changed in the workspace or is missing");
+    sub->add_option("paths", a->paths, "Tracked paths or folders holding them (default: all)")->type_name("PATH");
+    sub->add_flag("--json", a->json, "Print JSON");
+    sub->add_flag("--exit-code", a->exit_code, "Exit with 1 when anything changed");
+    bind(sub, ctx, a, run_status);
+  }
+  {
+    auto a = std::make_shared<CheckoutArgs>();
+    auto* sub = app.add_subcommand("checkout", "Make the workspace match the pointer files");
+    sub->add_option("paths", a->paths, "Tracked paths or folders holding them (default: all)")->type_name("PATH");
+    sub->add_flag("-f,--force", a->force, "Overwrite or delete files whose content is not in the store");
+    sub->add_flag("--json", a->json, "Print JSON");
+    bind(sub, ctx, a, run_checkout);
+  }
+  {
+    auto a = std::make_shared<LsArgs>();
+    auto* sub = app.add_subcommand("ls", "List tracked paths with kind, size, file count and id");
+    sub->add_option("paths", a->paths, "Tracked paths or folders holding them (default: all)")->type_name("PATH");
+    sub->add_flag("--json", a->json, "Print JSON");
+    bind(sub, ctx, a, run_ls);
+  }
+  {
+    auto a = std::make_shared<RmArgs>();
+    auto* sub = app.add_subcommand("rm", "Stop tracking paths (pointer and .gitignore entry removed)");
+    sub->add_option("paths", a->paths, "Tracked paths")->required()->type_name("PATH");
+    sub->add_flag("--keep-data", a->keep_data, "Leave the data in the workspace");
+    sub->add_flag("-f,--force", a->force, "Delete the data even if the store lacks its content");
+    bind(sub, ctx, a, run_rm);
+  }
+}
+
+}  // namespace mlops::cli

@@ -1,0 +1,85 @@
+// mlops config, mlops help.
+#include <fmt/format.h>
+
+#include "context.hpp"
+#include "core/error.hpp"
+#include "output.hpp"
+
+namespace mlops::cli {
+
+namespace {
+
+struct ConfigArgs {
+  std::string key, value;
+  bool list = false, json = false;
+  std::string unset;
+};
+
+int run_config(Context& ctx, const ConfigArgs& a) {
+  Config& cfg = ctx.repo().config();
+  if (a.list) {
+    auto entries = cfg.list();
+    if (a.json) {
+      nlohmann::json j = nlohmann::json::object();
+      for (const auto& [k, v] : entries) j[k] = v;
+      print_json(j);
+    } else {
+      for (const auto& [k, v] : entries) fmt::print("{}={}\n", k, v);
+    }
+    return 0;
+  }
+  if (!a.unset.empty()) {
+    if (!cfg.unset(a.unset)) fail(ExitCode::CheckFailed, "{} is not set", a.unset);
+    return 0;
+  }
+  if (a.key.empty()) fail(ExitCode::Usage, "name a key, or use --list");
+  bool known = false;
+  for (const auto& k : known_config_keys()) known |= a.key == k.name;
+  if (!known) fail(ExitCode::Usage, "unknown config key '{}' (see 'mlops config --list' and mlops(1))", a.key);
+  if (!a.value.empty()) {
+    cfg.set(a.key, a.value);
+    return 0;
+  }
+  std::string v = cfg.get_or_default(a.key);
+  if (v.empty()) return static_cast<int>(ExitCode::CheckFailed);  // unset, like git config
+  if (a.json) print_json({{a.key, v}});
+  else fmt::print("{}\n", v);
+  return 0;
+}
+
+}  // namespace
+
+void register_misc_commands(CLI::App& app, Context& ctx) {
+  auto args = std::make_shared<ConfigArgs>();
+  auto* config = app.add_subcommand("config", "Get, set, unset or list repository settings (.mlops/config)");
+  config->add_option("key", args->key, "Setting name, e.g. cache.link");
+  config->add_option("value", args->value, "New value");
+  config->add_flag("-l,--list", args->list, "List the settings in .mlops/config");
+  config->add_option("--unset", args->unset, "Remove a setting")->type_name("KEY");
+  config->add_flag("--json", args->json, "Print JSON");
+  config->footer(
+      "Keys: core.hash (fixed at init), core.jobs, cache.dir, cache.link (reflink,hardlink,symlink,copy)");
+  config->callback([&ctx, args] { ctx.action = [&ctx, args] { return run_config(ctx, *args); }; });
+
+  auto topic = std::make_shared<std::string>();
+  auto* help = app.add_subcommand("help", "Show help for mlops or one of its commands");
+  help->add_option("command", *topic, "Command to describe");
+  help->callback([&app, &ctx, topic] {
+    ctx.action = [&app, topic] {
+      if (topic->empty()) {
+        fmt::print("{}", app.help());
+        return 0;
+      }
+      CLI::App* sub = nullptr;
+      try {
+        sub = app.get_subcommand(*topic);
+      } catch (const CLI::OptionNotFound&) {
+        fail(ExitCode::Usage, "no such command '{}'", *topic);
+      }
+      fmt::print("{}", sub->help());
+      return 0;
+    };
+  });
+}
+
+}  // namespace mlops::cli

@@ -1,0 +1,74 @@
+#include "output.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace mlops::cli {
+
+std::string human_size(std::uint64_t bytes) {
+  static constexpr const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+  if (bytes < 1024) return fmt::format("{} B", bytes);
+  double v = static_cast<double>(bytes);
+  int u = 0;
+  while (v >= 1024 && u < 5) v /= 1024, ++u;
+  return fmt::format("{:.1f} {}", v, units[u]);
+}
+
+std::string plural(std::uint64_t n, const char* one, const char* many) {
+  return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+bool use_colour() {
+  static const bool on = [] {
+    const char* nc = std::getenv("NO_COLOR");
+    const char* term = std::getenv("TERM");
+    return ::isatty(STDOUT_FILENO) && !(nc && *nc) && !(term && std::strcmp(term, "dumb") == 0);
+  }();
+  return on;
+}
+
+std::string paint(const std::string& s, const char* ansi) {
+  return use_colour() ? fmt::format("\033[{}m{}\033[0m", ansi, s) : s;
+}
+
+void print_json(const nlohmann::json& j) { fmt::print("{}\n", j.dump(2)); }
+
+Table::Table(std::vector<std::string> header) { rows_.push_back(std::move(header)); }
+
+void Table::add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+
+void Table::print() const {
+  std::vector<std::size_t> width;
+  for (const auto& r : rows_)
+    for (std::size_t c = 0; c < r.size(); ++c) {
+      if (width.size() <= c) width.push_back(0);
+      width[c] = std::max(width[c], r[c].size());
+    }
+  for (std::size_t i = 0; i < rows_.size(); ++i) {
+    std::string line;
+    for (std::size_t c = 0; c < rows_[i].size(); ++c) {
+      bool last = c + 1 == rows_[i].size();
+      line += last ? rows_[i][c] : fmt::format("{:<{}}  ", rows_[i][c], width[c]);
+    }
+    fmt::print("{}\n", i == 0 ? paint(line, "1") : line);
+  }
+}
+
+void print_git_hint(const std::vector<std::string>& files, bool stage_removals) {
+  if (files.empty()) return;
+  std::string list;
+  std::vector<std::string> seen;
+  for (const auto& f : files) {
+    if (std::find(seen.begin(), seen.end(), f) != seen.end()) continue;
+    seen.push_back(f);
+    list += " " + f;
+  }
+  fmt::print("\nTo record this in git, run:\n\n    git add{}{}\n\n", stage_removals ? " -A" : "", list);
+}
+
+}  // namespace mlops::cli

@@ -1,0 +1,36 @@
+#pragma once
+// Printing helpers shared by every command: sizes, tables, JSON, colour.
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mlops::cli {
+
+// 1536 -> "1.5 KiB".
+std::string human_size(std::uint64_t bytes);
+// "1 file" / "3 files".
+std::string plural(std::uint64_t n, const char* one, const char* many);
+
+// Colour only on a terminal, and never with NO_COLOR set.
+bool use_colour();
+std::string paint(const std::string& s, const char* ansi);
+
+void print_json(const nlohmann::json& j);
+
+// Columns aligned by their widest cell; the header is printed in bold on a TTY.
+class Table {
+public:
+  explicit Table(std::vector<std::string> header);
+  void add(std::vector<std::string> row);
+  void print() const;
+
+private:
+  std::vector<std::vector<std::string>> rows_;
+};
+
+// "To track the changes with git, run: git add …" style hints.
+void print_git_hint(const std::vector<std::string>& files, bool stage_removals);
+
+}  // namespace mlops::cli

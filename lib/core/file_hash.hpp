@@ -1,0 +1,19 @@
+#pragma once
+// Hashing a file's content in large buffers, without storing it.
+#include "core/fs.hpp"
+#include "core/hash.hpp"
+
+namespace mlops {
+
+// Size of the per-thread read buffer used by every file reader.
+constexpr std::size_t kReadChunk = 8u << 20;
+// This thread's read buffer (kReadChunk bytes).
+char* thread_read_buffer();
+// Reads up to n bytes, retrying short reads; returns the bytes read (0 at EOF).
+std::size_t read_full(int fd, char* buf, std::size_t n, const fs::path& for_errors);
+
+// Hashes the file at `p` (following symlinks). `st_out` receives its stat as it
+// was while open; throws Error(Io) when it changes during the read.
+ObjectId hash_file(const fs::path& p, HashAlgo algo, FileStat* st_out = nullptr);
+
+}  // namespace mlops

@@ -1,0 +1,81 @@
+#pragma once
+// Filesystem helpers: stat records, whole reads and writes, temporary files that
+// become their final name only by an atomic rename.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <sys/stat.h>
+#include <string>
+#include <string_view>
+
+#include "core/fd.hpp"
+
+namespace mlops {
+
+namespace fs = std::filesystem;
+
+// What lstat says about a path: enough to tell whether a file changed.
+struct FileStat {
+  std::uint64_t dev = 0;
+  std::uint64_t ino = 0;
+  std::uint64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  std::int64_t ctime_ns = 0;
+  std::uint32_t mode = 0;  // st_mode
+
+  bool is_regular() const;
+  bool is_dir() const;
+  bool is_symlink() const;
+  bool is_executable() const;
+  // Same file, same content as far as the kernel can tell without reading.
+  bool same_as(const FileStat& o) const {
+    return dev == o.dev && ino == o.ino && size == o.size && mtime_ns == o.mtime_ns &&
+           ctime_ns == o.ctime_ns;
+  }
+};
+
+FileStat stat_from(const struct stat& st);
+// lstat(2); nullopt when the path does not exist, Error for other failures.
+std::optional<FileStat> lstat_path(const fs::path& p);
+// fstat(2) on an open descriptor.
+FileStat fstat_fd(int fd, const fs::path& for_errors);
+
+UniqueFd open_read(const fs::path& p);
+void write_all(int fd, const void* data, std::size_t n, const fs::path& for_errors);
+std::string read_file(const fs::path& p, std::uint64_t max_bytes = 64u << 20);
+
+// The process umask (read once).
+unsigned process_umask();
+
+// Nanoseconds since the epoch, wall clock.
+std::int64_t now_ns();
+
+// A file created in `dir` that is removed on destruction unless commit() renamed it.
+class TempFile {
+public:
+  explicit TempFile(const fs::path& dir, std::string_view stem = "tmp");
+  TempFile(TempFile&&) = default;
+  ~TempFile();
+  int fd() const { return fd_.get(); }
+  const fs::path& path() const { return path_; }
+  // fsync is the caller's choice: objects are content-addressed and re-checkable.
+  void commit(const fs::path& final_path);
+  void close_fd() { fd_.reset(); }
+
+private:
+  UniqueFd fd_;
+  fs::path path_;
+  bool done_ = false;
+};
+
+// Write content to `dest` through a temporary beside it and a rename: readers see
+// the old file or the new one, never half of it.
+void atomic_write(const fs::path& dest, std::string_view content);
+
+// mkdir -p, with errors that name the path.
+void make_dirs(const fs::path& p);
+
+// Removes a file; missing is fine.
+void remove_file(const fs::path& p);
+
+}  // namespace mlops

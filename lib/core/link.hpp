@@ -1,0 +1,37 @@
+#pragma once
+// Putting a stored object at a workspace path: reflink, hardlink, symlink or copy,
+// the first that works in the configured order. Always through a temporary and a
+// rename, so a reader never sees a half-written file.
+#include <atomic>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/fs.hpp"
+
+namespace mlops {
+
+enum class LinkMode { Reflink, Hardlink, Symlink, Copy };
+
+std::string_view link_mode_name(LinkMode m);
+// Parses "reflink,copy" style lists; throws Error(Repo) naming the bad entry.
+std::vector<LinkMode> parse_link_modes(std::string_view list);
+
+// Shared across the threads of one checkout: remembers which modes the
+// filesystem refused so that each file does not try them again.
+class Linker {
+public:
+  explicit Linker(std::vector<LinkMode> order);
+  // Materialises `object` (a read-only store file) at `dest`, replacing what is
+  // there. `executable` sets the x bits on copies. Returns the mode used.
+  LinkMode place(const fs::path& object, const fs::path& dest, bool executable);
+
+private:
+  std::vector<LinkMode> order_;
+  std::atomic<unsigned> refused_{0};  // bit per LinkMode
+};
+
+// Copies src to an open fd with copy_file_range, falling back to read/write.
+void copy_fd(int in, int out, const fs::path& src, const fs::path& dest);
+
+}  // namespace mlops

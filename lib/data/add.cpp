@@ -1,0 +1,72 @@
+#include "data/add.hpp"
+
+#include <algorithm>
+
+#include "core/error.hpp"
+#include "data/gitignore.hpp"
+#include "data/tracked.hpp"
+#include "data/workspace.hpp"
+#include "repo/repo.hpp"
+#include "store/object_store.hpp"
+
+namespace mlops {
+
+std::vector<AddResult> add_paths(Repo& repo, const std::vector<std::string>& rels_in, Progress* progress) {
+  std::vector<std::string> rels = rels_in;
+  std::sort(rels.begin(), rels.end());
+  rels.erase(std::unique(rels.begin(), rels.end()), rels.end());
+
+  // 1. Check every path before anything is read or written.
+  std::vector<WorkTree> trees;
+  for (const auto& rel : rels) {
+    if (auto anc = tracked_ancestor(repo, rel); !anc.empty())
+      throw Error(ExitCode::Input, fmt::format("{} is inside the tracked folder {}", rel, anc),
+                  fmt::format("add the folder instead: mlops add {}", anc));
+    for (const auto& other : rels)
+      if (other != rel && other.size() > rel.size() && other.compare(0, rel.size() + 1, rel + "/") == 0)
+        fail(ExitCode::Input, "{} and {} overlap; add one of them", rel, other);
+    WorkTree tree = list_workspace(repo, rel);
+    if (tree.shape == Shape::Absent) fail(ExitCode::Input, "{} does not exist", rel);
+    trees.push_back(std::move(tree));
+  }
+
+  // 2. Store the content (only what the store lacks is written).
+  std::vector<AddResult> results;
+  for (std::size_t i = 0; i < rels.size(); ++i) {
+    AddResult r;
+    r.rel = rels[i];
+    WorkTree& tree = trees[i];
+    auto stats = identify(repo, r.rel, tree, Identify::Store, progress);
+    r.files_read = stats.files_read;
+    r.objects_written = stats.objects_written;
+    r.bytes_written = stats.bytes_written;
+    r.ptr.path = r.rel.substr(r.rel.rfind('/') + 1);
+    r.ptr.size = tree.total_size();
+    if (tree.shape == Shape::File) {
+      r.ptr.kind = Kind::File;
+      r.ptr.id = tree.files[0].id;
+      r.ptr.files = 1;
+    } else {
+      Manifest m = tree.manifest();
+      r.ptr.kind = Kind::Dir;
+      r.ptr.id = repo.store().put_bytes(m.serialize());
+      r.ptr.files = m.entries.size();
+    }
+    results.push_back(std::move(r));
+  }
+
+  // 3. Write pointers and .gitignore entries.
+  for (auto& r : results) {
+    std::string text = serialize_pointer(r.ptr);
+    fs::path pointer = repo.abs(r.rel + std::string(kPointerSuffix));
+    std::string old;
+    if (auto st = lstat_path(pointer); st && st->is_regular()) old = read_file(pointer, 1u << 20);
+    r.changed = old != text;
+    if (r.changed) atomic_write(pointer, text);
+    if (r.changed) r.git_files.push_back(r.rel + std::string(kPointerSuffix));
+    if (auto gi = gitignore_add(repo.root(), r.rel); !gi.empty()) r.git_files.push_back(gi);
+  }
+  return results;
+}
+
+}  // namespace mlops

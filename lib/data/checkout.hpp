@@ -1,0 +1,30 @@
+#pragma once
+// mlops checkout: make the work tree match the pointer files.
+#include <string>
+#include <vector>
+
+#include "core/link.hpp"
+#include "core/progress.hpp"
+
+namespace mlops {
+
+class Repo;
+
+struct CheckoutOptions {
+  bool force = false;  // overwrite or delete content the store does not have
+};
+
+struct CheckoutResult {
+  std::string rel;
+  std::uint64_t placed = 0;   // files written from the store
+  std::uint64_t removed = 0;  // files not in the tracked version, deleted
+  std::vector<LinkMode> modes_used;
+};
+
+// Plans every path first: nothing is touched when a path lacks objects in the
+// store (Error Missing) or when, without force, a change would lose content the
+// store does not hold (Error Conflict, naming the files).
+std::vector<CheckoutResult> checkout(Repo& repo, const std::vector<std::string>& rels, const CheckoutOptions& opts,
+                                     Progress* progress);
+
+}  // namespace mlops

@@ -1,0 +1,96 @@
+#include "data/status.hpp"
+
+#include <optional>
+
+#include "core/error.hpp"
+#include "data/workspace.hpp"
+#include "repo/repo.hpp"
+#include "store/manifest.hpp"
+#include "store/object_store.hpp"
+
+namespace mlops {
+
+std::string_view work_state_name(WorkState s) {
+  switch (s) {
+    case WorkState::Unchanged: return "unchanged";
+    case WorkState::Modified: return "modified";
+    case WorkState::Deleted: return "deleted";
+  }
+  return "?";
+}
+
+namespace {
+
+// The folder's manifest, or nullopt when the store lacks it.
+std::optional<Manifest> load_manifest(Repo& repo, const Tracked& t) {
+  if (!repo.store().has(t.ptr.id)) return std::nullopt;
+  return Manifest::parse(repo.store().read_verified(t.ptr.id), t.pointer_rel() + " (manifest " + t.ptr.id.str() + ")");
+}
+
+}  // namespace
+
+PathStatus compare_path(Repo& repo, const Tracked& t, Progress* progress) {
+  PathStatus s;
+  s.tracked = t;
+  ObjectStore& store = repo.store();
+  std::optional<Manifest> manifest;
+  if (t.ptr.kind == Kind::Dir) {
+    manifest = load_manifest(repo, t);
+    if (!manifest) {
+      s.in_store = false;
+      s.objects_missing = 1;
+    } else {
+      for (const auto& e : manifest->entries)
+        if (!store.has(e.id)) ++s.objects_missing;
+      s.in_store = s.objects_missing == 0;
+    }
+  } else if (!store.has(t.ptr.id)) {
+    s.in_store = false;
+    s.objects_missing = 1;
+  }
+
+  WorkTree tree = list_workspace(repo, t.rel);
+  if (tree.shape == Shape::Absent) {
+    s.state = WorkState::Deleted;
+    return s;
+  }
+  identify(repo, t.rel, tree, Identify::HashOnly, progress);
+  if (t.ptr.kind == Kind::File) {
+    if (tree.shape != Shape::File || tree.files[0].id != t.ptr.id) s.state = WorkState::Modified;
+    return s;
+  }
+  if (tree.shape != Shape::Dir) {
+    s.state = WorkState::Modified;
+    return s;
+  }
+  if (!manifest) {
+    // Without the manifest we can still tell whether the folder matches.
+    Manifest m = tree.manifest();
+    if (hash_bytes(t.ptr.id.algo, m.serialize()) != t.ptr.id) s.state = WorkState::Modified;
+    return s;
+  }
+  // Both lists are sorted by path: one merge pass.
+  const auto& want = manifest->entries;
+  const auto& have = tree.files;
+  std::size_t i = 0, j = 0;
+  while (i < want.size() || j < have.size()) {
+    if (j == have.size() || (i < want.size() && want[i].path < have[j].path)) {
+      s.deleted.push_back(want[i++].path);
+    } else if (i == want.size() || have[j].path < want[i].path) {
+      s.added.push_back(have[j++].path);
+    } else {
+      if (want[i].id != have[j].id) s.modified.push_back(want[i].path);
+      ++i, ++j;
+    }
+  }
+  if (!s.added.empty() || !s.modified.empty() || !s.deleted.empty()) s.state = WorkState::Modified;
+  return s;
+}
+
+std::vector<PathStatus> data_status(Repo& repo, const std::vector<std::string>& rels, Progress* progress) {
+  std::vector<PathStatus> out;
+  for (const auto& t : find_tracked(repo, rels)) out.push_back(compare_path(repo, t, progress));
+  return out;
+}
+
+}  // namespace mlops

@@ -1,0 +1,34 @@
+#pragma once
+// mlops status: how each tracked path in the work tree compares with its pointer.
+#include <string>
+#include <vector>
+
+#include "core/progress.hpp"
+#include "data/tracked.hpp"
+
+namespace mlops {
+
+class Repo;
+
+enum class WorkState { Unchanged, Modified, Deleted };
+std::string_view work_state_name(WorkState s);
+
+struct PathStatus {
+  Tracked tracked;
+  WorkState state = WorkState::Unchanged;
+  // False when the pointer's object, a folder's manifest, or any file of it is
+  // not in the store (a fresh clone before pull, or a damaged store).
+  bool in_store = true;
+  std::uint64_t objects_missing = 0;
+  // Inside a folder, relative to it; empty for files or when the manifest is missing.
+  std::vector<std::string> added, modified, deleted;
+  bool changed() const { return state != WorkState::Unchanged || !in_store; }
+};
+
+// rels: repo-relative paths to look at; empty means every tracked path.
+std::vector<PathStatus> data_status(Repo& repo, const std::vector<std::string>& rels, Progress* progress);
+
+// The comparison for one tracked path (shared with checkout and rm).
+PathStatus compare_path(Repo& repo, const Tracked& t, Progress* progress);
+
+}  // namespace mlops

@@ -1,0 +1,79 @@
+#include "data/tracked.hpp"
+
+#include <algorithm>
+
+#include "core/error.hpp"
+#include "core/text.hpp"
+#include "core/walk.hpp"
+#include "repo/repo.hpp"
+
+namespace mlops {
+
+Tracked load_tracked(const Repo& repo, const std::string& rel) {
+  Tracked t;
+  t.rel = rel;
+  fs::path file = repo.abs(t.pointer_rel());
+  auto st = lstat_path(file);
+  if (!st) fail(ExitCode::Input, "{} is not tracked by mlops (no {})", rel, t.pointer_rel());
+  if (!st->is_regular()) fail(ExitCode::Input, "{} is not a regular file", t.pointer_rel());
+  t.ptr = parse_pointer(read_file(file, 1u << 20), t.pointer_rel());
+  std::string name = rel.substr(rel.rfind('/') + 1);
+  if (t.ptr.path != name)
+    fail(ExitCode::Input, "{}: path '{}' does not match the pointer file's name (expected '{}')", t.pointer_rel(),
+         printable_path(t.ptr.path), name);
+  return t;
+}
+
+namespace {
+
+void collect_under(const Repo& repo, const std::string& rel, std::vector<Tracked>& out) {
+  WalkVisitor v;
+  v.enter_dir = [&](const WalkEntry& e) {
+    std::string_view name = std::string_view(e.rel).substr(e.rel.rfind('/') + 1);
+    if (name == ".git" || name == ".mlops") return false;
+    // A tracked folder holds data, not pointers: do not descend.
+    return !lstat_path(repo.abs(e.rel + std::string(kPointerSuffix)));
+  };
+  v.file = [&](const WalkEntry& e) {
+    if (e.rel.size() > kPointerSuffix.size() && e.rel.ends_with(kPointerSuffix) && e.st.is_regular())
+      out.push_back(load_tracked(repo, e.rel.substr(0, e.rel.size() - kPointerSuffix.size())));
+  };
+  walk_tree(repo.abs(rel), rel, v);
+}
+
+}  // namespace
+
+std::vector<Tracked> find_tracked(const Repo& repo, const std::vector<std::string>& rels) {
+  std::vector<Tracked> out;
+  if (rels.empty()) collect_under(repo, "", out);
+  for (const auto& rel : rels) {
+    if (lstat_path(repo.abs(rel + std::string(kPointerSuffix)))) {
+      out.push_back(load_tracked(repo, rel));
+      continue;
+    }
+    auto st = lstat_path(repo.abs(rel));
+    std::size_t before = out.size();
+    if (st && st->is_dir()) collect_under(repo, rel, out);
+    if (out.size() == before) {
+      if (auto anc = tracked_ancestor(repo, rel); !anc.empty())
+        throw Error(ExitCode::Input, fmt::format("{} is inside the tracked folder {}", rel, anc),
+                    fmt::format("name the folder itself: {}", anc));
+      fail(ExitCode::Input, "{} is not tracked by mlops", rel);
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const Tracked& a, const Tracked& b) { return a.rel < b.rel; });
+  out.erase(std::unique(out.begin(), out.end(), [](const Tracked& a, const Tracked& b) { return a.rel == b.rel; }),
+            out.end());
+  return out;
+}
+
+std::string tracked_ancestor(const Repo& repo, const std::string& rel) {
+  for (auto slash = rel.rfind('/'); slash != std::string::npos && slash > 0; slash = rel.rfind('/', slash - 1)) {
+    std::string up = rel.substr(0, slash);
+    if (lstat_path(repo.abs(up + std::string(kPointerSuffix)))) return up;
+    if (slash == 0) break;
+  }
+  return {};
+}
+
+}  // namespace mlops

@@ -1,0 +1,157 @@
+#include "data/workspace.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <climits>
+#include <cstdlib>
+
+#include "core/error.hpp"
+#include "core/file_hash.hpp"
+#include "core/parallel.hpp"
+#include "core/text.hpp"
+#include "core/walk.hpp"
+#include "data/pointer.hpp"
+#include "repo/repo.hpp"
+#include "state/stat_cache.hpp"
+#include "store/object_store.hpp"
+
+namespace mlops {
+
+std::uint64_t WorkTree::total_size() const {
+  std::uint64_t t = 0;
+  for (const auto& f : files) t += f.st.size;
+  return t;
+}
+
+Manifest WorkTree::manifest() const {
+  Manifest m;
+  m.entries.reserve(files.size());
+  for (const auto& f : files) m.entries.push_back({f.path, f.id, f.st.size, f.st.is_executable()});
+  return m;
+}
+
+std::string cache_key(const std::string& rel, const std::string& path) {
+  return path.empty() ? rel : rel + '/' + path;
+}
+
+namespace {
+
+bool inside(const fs::path& p, const fs::path& dir) {
+  auto r = p.lexically_relative(dir).generic_string();
+  return !r.empty() && r != ".." && !starts_with(r, "../");
+}
+
+// Resolves a workspace symlink to the regular file it names, which must lie in
+// the repository or in the store (symlink link mode).
+WorkFile follow_symlink(Repo& repo, const std::string& shown, const fs::path& link, std::string path) {
+  char buf[PATH_MAX];
+  if (!::realpath(link.c_str(), buf)) fail(ExitCode::Input, "{} is a broken symlink", shown);
+  fs::path target(buf);
+  std::error_code ec;
+  fs::path root = fs::canonical(repo.root(), ec);
+  fs::path store = fs::weakly_canonical(repo.store().objects_dir(), ec);
+  if (!inside(target, root) && !inside(target, store))
+    fail(ExitCode::Input, "{} is a symlink leading outside the repository (to {})", shown, target.string());
+  struct stat st;
+  if (::stat(target.c_str(), &st) != 0) fail_errno("stat", target.string(), errno);
+  if (S_ISDIR(st.st_mode))
+    fail(ExitCode::Input, "{} is a symlink to a folder; mlops tracks files and folders, not links to folders",
+         shown);
+  if (!S_ISREG(st.st_mode)) fail(ExitCode::Input, "{} is not a regular file", shown);
+  return WorkFile{std::move(path), target, stat_from(st), {}};
+}
+
+WorkFile file_entry(Repo& repo, const std::string& rel, const std::string& path, const FileStat& st) {
+  std::string shown = cache_key(rel, path);
+  fs::path abs = repo.abs(shown);
+  if (st.is_symlink()) return follow_symlink(repo, shown, abs, path);
+  if (!st.is_regular()) fail(ExitCode::Input, "{} is not a regular file (device, socket or pipe)", shown);
+  return WorkFile{path, abs, st, {}};
+}
+
+}  // namespace
+
+WorkTree list_workspace(Repo& repo, const std::string& rel) {
+  WorkTree tree;
+  auto st = lstat_path(repo.abs(rel));
+  if (!st) return tree;
+  if (!st->is_dir()) {
+    tree.shape = Shape::File;
+    tree.files.push_back(file_entry(repo, rel, "", *st));
+    return tree;
+  }
+  tree.shape = Shape::Dir;
+  std::size_t cut = rel.size() + 1;
+  WalkVisitor v;
+  v.enter_dir = [&](const WalkEntry& e) {
+    if (!is_safe_relative_path(e.rel))
+      fail(ExitCode::Input, "cannot track {}: its name is not valid UTF-8 or has control characters",
+           printable_path(e.rel));
+    if (e.rel.ends_with("/.git") || e.rel.ends_with("/.mlops"))
+      fail(ExitCode::Input, "{} holds a repository of its own ({}); mlops does not track it", rel, e.rel);
+    return true;
+  };
+  v.file = [&](const WalkEntry& e) {
+    if (!is_safe_relative_path(e.rel))
+      fail(ExitCode::Input, "cannot track {}: its name is not valid UTF-8 or has control characters",
+           printable_path(e.rel));
+    if (e.rel.ends_with(kPointerSuffix) && e.st.is_regular())
+      throw Error(ExitCode::Input, fmt::format("{} holds the pointer file {} of another tracked path", rel, e.rel),
+                  fmt::format("run 'mlops rm {}' first, or track the paths separately",
+                              e.rel.substr(0, e.rel.size() - kPointerSuffix.size())));
+    tree.files.push_back(file_entry(repo, rel, e.rel.substr(cut), e.st));
+  };
+  walk_tree(repo.abs(rel), rel, v);
+  std::sort(tree.files.begin(), tree.files.end(),
+            [](const WorkFile& a, const WorkFile& b) { return a.path < b.path; });
+  return tree;
+}
+
+IdentifyStats identify(Repo& repo, const std::string& rel, WorkTree& tree, Identify mode, Progress* progress) {
+  StatCache cache(repo.db());
+  auto known = cache.load_under(rel);
+  ObjectStore& store = repo.store();
+  std::vector<std::size_t> todo;
+  std::uint64_t todo_bytes = 0;
+  for (std::size_t i = 0; i < tree.files.size(); ++i) {
+    WorkFile& f = tree.files[i];
+    const ObjectId* id = StatCache::lookup(known, cache_key(rel, f.path), f.st);
+    if (id && id->algo == store.algo() && (mode == Identify::HashOnly || store.has(*id))) {
+      f.id = *id;
+    } else {
+      todo.push_back(i);
+      todo_bytes += f.st.size;
+    }
+  }
+  add_total(progress, todo.size(), todo_bytes);
+  IdentifyStats stats;
+  std::atomic<std::uint64_t> written{0}, written_bytes{0};
+  std::vector<std::pair<std::string, StatRecord>> fresh(todo.size());
+  parallel_for(todo.size(), repo.jobs(), [&](std::size_t k) {
+    WorkFile& f = tree.files[todo[k]];
+    std::string shown = cache_key(rel, f.path);
+    FileStat seen;
+    if (mode == Identify::Store) {
+      auto r = store.put_file(f.source, shown);
+      f.id = r.id;
+      seen = r.st;
+      if (r.written) {
+        written.fetch_add(1, std::memory_order_relaxed);
+        written_bytes.fetch_add(r.st.size, std::memory_order_relaxed);
+      }
+    } else {
+      f.id = hash_file(f.source, store.algo(), &seen);
+    }
+    if (!seen.same_as(f.st))
+      fail(ExitCode::Io, "{} changed while being read; run the command again once nothing writes to it", shown);
+    fresh[k] = {shown, StatRecord{seen, f.id}};
+    advance(progress, 1, f.st.size);
+  });
+  cache.store(fresh);
+  stats.files_read = todo.size();
+  stats.objects_written = written;
+  stats.bytes_written = written_bytes;
+  return stats;
+}
+
+}  // namespace mlops

@@ -1,0 +1,98 @@
+#include "repo/config.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "core/error.hpp"
+#include "core/hash.hpp"
+#include "core/link.hpp"
+
+namespace mlops {
+
+const std::vector<ConfigKey>& known_config_keys() {
+  static const std::vector<ConfigKey> keys = {
+      {"core.hash", "hash algorithm of this repository's objects (set by init)", "xxh128"},
+      {"core.jobs", "worker threads for hashing and checkout (default: number of cores)", nullptr},
+      {"cache.dir", "where the object store lives (relative paths are from the repository root)", nullptr},
+      {"cache.link", "how workspace files are made from the store, first that works", "reflink,copy"},
+  };
+  return keys;
+}
+
+static const ConfigKey* find_key(const std::string& key) {
+  const auto& keys = known_config_keys();
+  auto it = std::find_if(keys.begin(), keys.end(), [&](const ConfigKey& k) { return key == k.name; });
+  return it == keys.end() ? nullptr : &*it;
+}
+
+Config::Config(const fs::path& file) : file_(file) {
+  ensure_libgit2();
+  git_config* raw = nullptr;
+  if (git_config_open_ondisk(&raw, file.c_str()) != 0)
+    throw Error(ExitCode::Repo, fmt::format("cannot read {}: {}", file.string(), git_last_error()),
+                "fix the file by hand, or remove the broken line");
+  cfg_.reset(raw);
+}
+
+std::optional<std::string> Config::get(const std::string& key) const {
+  git_buf buf = GIT_BUF_INIT;
+  int rc = git_config_get_string_buf(&buf, cfg_.get(), key.c_str());
+  if (rc == GIT_ENOTFOUND) return std::nullopt;
+  if (rc != 0) fail(ExitCode::Repo, "{}: {}", file_.string(), git_last_error());
+  std::string out(buf.ptr, buf.size);
+  git_buf_dispose(&buf);
+  return out;
+}
+
+std::string Config::get_or_default(const std::string& key) const {
+  if (auto v = get(key)) return *v;
+  const ConfigKey* k = find_key(key);
+  return k && k->default_value ? k->default_value : "";
+}
+
+void Config::set(const std::string& key, const std::string& value) {
+  if (!find_key(key)) {
+    std::string names;
+    for (const auto& k : known_config_keys()) names += fmt::format("{}{}", names.empty() ? "" : ", ", k.name);
+    throw Error(ExitCode::Usage, fmt::format("unknown config key '{}'", key), "known keys: " + names);
+  }
+  if (key == "core.hash")
+    throw Error(ExitCode::Usage, "core.hash is chosen once, at 'mlops init --hash'",
+                "objects already stored are addressed by it");
+  if (key == "cache.link") (void)parse_link_modes(value);
+  if (key == "core.jobs") {
+    unsigned n = 0;
+    auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+    if (ec != std::errc() || p != value.data() + value.size() || n == 0 || n > 1024)
+      fail(ExitCode::Usage, "core.jobs must be a whole number from 1 to 1024, not '{}'", value);
+  }
+  if (key == "cache.dir" && value.empty()) fail(ExitCode::Usage, "cache.dir must not be empty");
+  set_unchecked(key, value);
+}
+
+void Config::set_unchecked(const std::string& key, const std::string& value) {
+  if (git_config_set_string(cfg_.get(), key.c_str(), value.c_str()) != 0)
+    fail(ExitCode::Repo, "cannot write {} to {}: {}", key, file_.string(), git_last_error());
+}
+
+bool Config::unset(const std::string& key) {
+  if (!find_key(key)) fail(ExitCode::Usage, "unknown config key '{}'", key);
+  if (key == "core.hash") fail(ExitCode::Usage, "core.hash cannot be unset");
+  int rc = git_config_delete_entry(cfg_.get(), key.c_str());
+  if (rc == GIT_ENOTFOUND) return false;
+  if (rc != 0) fail(ExitCode::Repo, "cannot unset {} in {}: {}", key, file_.string(), git_last_error());
+  return true;
+}
+
+std::vector<std::pair<std::string, std::string>> Config::list() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto cb = [](const git_config_entry* e, void* payload) -> int {
+    static_cast<decltype(out)*>(payload)->emplace_back(e->name, e->value ? e->value : "");
+    return 0;
+  };
+  if (git_config_foreach(cfg_.get(), cb, &out) != 0)
+    fail(ExitCode::Repo, "cannot read {}: {}", file_.string(), git_last_error());
+  return out;
+}
+
+}  // namespace mlops

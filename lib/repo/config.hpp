@@ -1,0 +1,41 @@
+#pragma once
+// .mlops/config in git-config syntax, read and written through libgit2. Only
+// known keys are accepted, and each value is checked before it is written.
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/fs.hpp"
+#include "repo/git.hpp"
+
+namespace mlops {
+
+struct ConfigKey {
+  const char* name;
+  const char* description;
+  const char* default_value;  // nullptr when unset by default
+};
+
+// Every key mlops knows, for validation, `config --list` and completions.
+const std::vector<ConfigKey>& known_config_keys();
+
+class Config {
+public:
+  explicit Config(const fs::path& file);
+  std::optional<std::string> get(const std::string& key) const;
+  std::string get_or_default(const std::string& key) const;
+  // Validates key and value; throws Error(Usage) for unknown keys or bad values.
+  void set(const std::string& key, const std::string& value);
+  // Returns false when the key was not set.
+  bool unset(const std::string& key);
+  std::vector<std::pair<std::string, std::string>> list() const;
+  // For init, which writes core.hash once.
+  void set_unchecked(const std::string& key, const std::string& value);
+
+private:
+  fs::path file_;
+  GitConfigPtr cfg_;
+};
+
+}  // namespace mlops

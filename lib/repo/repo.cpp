@@ -1,0 +1,142 @@
+#include "repo/repo.hpp"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <charconv>
+#include <thread>
+
+#include "core/error.hpp"
+#include "core/text.hpp"
+#include "repo/git.hpp"
+#include "state/db.hpp"
+#include "store/object_store.hpp"
+
+namespace mlops {
+
+namespace {
+
+constexpr const char* kDotGitignore =
+    "# mlops keeps its store and state here; only config belongs in git.\n"
+    "/*\n"
+    "!/config\n"
+    "!/.gitignore\n";
+
+}  // namespace
+
+InitResult init_repo(const fs::path& start, HashAlgo algo) {
+  InitResult r;
+  r.algo = algo;
+  if (auto top = git_worktree_of(start)) {
+    r.root = *top;
+    r.in_git = true;
+  } else {
+    r.root = fs::absolute(start).lexically_normal();
+  }
+  fs::path dot = r.root / ".mlops";
+  if (lstat_path(dot))
+    throw Error(ExitCode::Repo, fmt::format("{} is already an mlops repository", r.root.string()),
+                "nothing was changed");
+  // Build everything in a staging folder, then rename: a half-made .mlops/ is never seen.
+  fs::path staging = r.root / fmt::format(".mlops.init.{}", ::getpid());
+  try {
+    make_dirs(staging / "objects");
+    make_dirs(staging / "tmp");
+    atomic_write(staging / ".gitignore", kDotGitignore);
+    atomic_write(staging / "config", "");
+    {
+      Config cfg(staging / "config");
+      cfg.set_unchecked("core.hash", std::string(algo_name(algo)));
+    }
+    { Db db(staging / "state.db"); }
+    if (::rename(staging.c_str(), dot.c_str()) != 0) fail_errno("create", dot.string(), errno);
+  } catch (...) {
+    std::error_code ec;
+    fs::remove_all(staging, ec);
+    throw;
+  }
+  return r;
+}
+
+Repo Repo::discover(const fs::path& start) {
+  fs::path p = fs::absolute(start).lexically_normal();
+  if (!p.has_filename()) p = p.parent_path();
+  for (;;) {
+    struct stat st;
+    if (::stat((p / ".mlops").c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return Repo(p);
+    if (p == p.root_path()) break;
+    p = p.parent_path();
+  }
+  throw Error(ExitCode::Repo, fmt::format("not an mlops repository (or any parent up to /): {}", start.string()),
+              "run 'mlops init' at the top of your git repository");
+}
+
+Repo::Repo(fs::path root) : root_(std::move(root)) {
+  config_ = std::make_unique<Config>(dot_dir() / "config");
+  std::string name = config_->get_or_default("core.hash");
+  if (name != "xxh128" && name != "sha256")
+    fail(ExitCode::Repo, "{}: core.hash has an unknown value '{}'", (dot_dir() / "config").string(), name);
+  algo_ = parse_algo(name);
+}
+
+Repo::~Repo() = default;
+Repo::Repo(Repo&&) noexcept = default;
+
+ObjectStore& Repo::store() {
+  if (!store_) {
+    fs::path base = dot_dir();
+    if (auto dir = config_->get("cache.dir")) {
+      base = fs::path(*dir).is_absolute() ? fs::path(*dir) : root_ / *dir;
+      make_dirs(base / "objects");
+      make_dirs(base / "tmp");
+    }
+    store_ = std::make_unique<ObjectStore>(base / "objects", base / "tmp", algo_);
+  }
+  return *store_;
+}
+
+Db& Repo::db() {
+  if (!db_) db_ = std::make_unique<Db>(dot_dir() / "state.db");
+  return *db_;
+}
+
+std::vector<LinkMode> Repo::link_modes() const { return parse_link_modes(config_->get_or_default("cache.link")); }
+
+unsigned Repo::jobs() const {
+  if (auto v = config_->get("core.jobs")) {
+    unsigned n = 0;
+    auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+    if (ec == std::errc() && p == v->data() + v->size() && n > 0) return n;
+    fail(ExitCode::Repo, "{}: core.jobs must be a positive whole number, not '{}'",
+         (dot_dir() / "config").string(), *v);
+  }
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+std::string Repo::relative_path(const fs::path& user_path, const fs::path& cwd) const {
+  fs::path a = (user_path.is_absolute() ? user_path : cwd / user_path).lexically_normal();
+  std::string s = a.string();
+  while (s.size() > 1 && s.back() == '/') s.pop_back();
+  a = s;
+  fs::path rel = a.lexically_relative(root_);
+  std::string r = rel.generic_string();
+  if (r.empty() || r == "." || r == ".." || starts_with(r, "../"))
+    throw Error(ExitCode::Input, fmt::format("{} is outside the repository {}", user_path.string(), root_.string()));
+  if (r.size() > 6 && r.ends_with(".mlops")) r.resize(r.size() - 6);
+  auto first = r.substr(0, r.find('/'));
+  if (first == ".mlops" || first == ".git")
+    fail(ExitCode::Input, "{} is inside {}/, which mlops does not track", user_path.string(), first);
+  if (!is_safe_relative_path(r))
+    fail(ExitCode::Input, "path '{}' has characters mlops cannot track (control characters or invalid UTF-8)",
+         printable_path(r));
+  // The folders leading to it must not be symlinks that leave the repository.
+  std::error_code ec;
+  fs::path parent = fs::weakly_canonical(a.parent_path(), ec);
+  fs::path canon_root = fs::weakly_canonical(root_, ec);
+  auto up = parent.lexically_relative(canon_root).generic_string();
+  if (up == ".." || starts_with(up, "../"))
+    fail(ExitCode::Input, "{} leads outside the repository through a symlink", user_path.string());
+  return r;
+}
+
+}  // namespace mlops

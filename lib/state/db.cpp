@@ -1,0 +1,99 @@
+#include "state/db.hpp"
+
+#include "core/error.hpp"
+#include "state/migrations.hpp"
+
+namespace mlops {
+
+Db::Db(const fs::path& path) : path_(path) {
+  int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                           nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+    sqlite3_close(db_);
+    db_ = nullptr;
+    fail(ExitCode::Repo, "cannot open state database {}: {}", path.string(), msg);
+  }
+  // Many mlops processes may share the file: wait for locks rather than fail.
+  sqlite3_busy_timeout(db_, 30000);
+  exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+  migrate(*this);
+}
+
+Db::~Db() { sqlite3_close_v2(db_); }
+
+void Db::exec(std::string_view sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    fail(ExitCode::Repo, "state database {}: {}", path_.string(), msg);
+  }
+}
+
+void Db::raise(std::string_view what) {
+  fail(ExitCode::Repo, "state database {}: {}: {}", path_.string(), what, sqlite3_errmsg(db_));
+}
+
+Stmt::Stmt(Db& db, std::string_view sql) : db_(db) {
+  if (sqlite3_prepare_v2(db.raw(), sql.data(), static_cast<int>(sql.size()), &st_, nullptr) != SQLITE_OK)
+    db.raise("prepare");
+}
+
+Stmt::~Stmt() { sqlite3_finalize(st_); }
+
+Stmt& Stmt::bind(int i, std::int64_t v) {
+  if (sqlite3_bind_int64(st_, i, v) != SQLITE_OK) db_.raise("bind");
+  return *this;
+}
+
+Stmt& Stmt::bind(int i, std::string_view v) {
+  if (sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT) != SQLITE_OK)
+    db_.raise("bind");
+  return *this;
+}
+
+Stmt& Stmt::bind_null(int i) {
+  if (sqlite3_bind_null(st_, i) != SQLITE_OK) db_.raise("bind");
+  return *this;
+}
+
+bool Stmt::step() {
+  int rc = sqlite3_step(st_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  db_.raise("step");
+}
+
+void Stmt::run() {
+  while (step()) {
+  }
+  reset();
+}
+
+void Stmt::reset() {
+  sqlite3_reset(st_);
+  sqlite3_clear_bindings(st_);
+}
+
+std::int64_t Stmt::col_int(int i) const { return sqlite3_column_int64(st_, i); }
+
+std::string Stmt::col_text(int i) const {
+  auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st_, i));
+  return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(st_, i))) : std::string();
+}
+
+bool Stmt::col_null(int i) const { return sqlite3_column_type(st_, i) == SQLITE_NULL; }
+
+Transaction::Transaction(Db& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+
+Transaction::~Transaction() {
+  if (!done_) sqlite3_exec(db_.raw(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void Transaction::commit() {
+  db_.exec("COMMIT");
+  done_ = true;
+}
+
+}  // namespace mlops

@@ -1,0 +1,70 @@
+#pragma once
+// The one SQLite wrapper: a connection (WAL, busy timeout) and prepared statements
+// owned by RAII objects. Every SQL call in the project goes through here.
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/fs.hpp"
+
+namespace mlops {
+
+class Db;
+
+class Stmt {
+public:
+  Stmt(Db& db, std::string_view sql);
+  ~Stmt();
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  Stmt& bind(int i, std::int64_t v);
+  Stmt& bind(int i, std::string_view v);
+  Stmt& bind_null(int i);
+  // Steps once: true when a row is available.
+  bool step();
+  // Runs to completion (for statements that return no rows) and resets.
+  void run();
+  void reset();
+
+  std::int64_t col_int(int i) const;
+  std::string col_text(int i) const;
+  bool col_null(int i) const;
+
+private:
+  Db& db_;
+  sqlite3_stmt* st_ = nullptr;
+};
+
+class Db {
+public:
+  explicit Db(const fs::path& path);
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  sqlite3* raw() { return db_; }
+  void exec(std::string_view sql);
+  [[noreturn]] void raise(std::string_view what);
+  const fs::path& path() const { return path_; }
+
+private:
+  sqlite3* db_ = nullptr;
+  fs::path path_;
+};
+
+// BEGIN IMMEDIATE … COMMIT; rolls back when destroyed without commit().
+class Transaction {
+public:
+  explicit Transaction(Db& db);
+  ~Transaction();
+  void commit();
+
+private:
+  Db& db_;
+  bool done_ = false;
+};
+
+}  // namespace mlops
