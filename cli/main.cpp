@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   app.add_flag("-q,--quiet", ctx.quiet, "Print only errors");
   app.add_flag("-v,--verbose", ctx.verbose, "Print more detail");
   app.require_subcommand(1);
+  app.fallthrough();  // -q / -v also work after the command name, as with git add -q
   app.footer("Run 'mlops help COMMAND' for a command's options; exit codes are listed in mlops(1).");
   cli::register_data_commands(app, ctx);
   cli::register_misc_commands(app, ctx);

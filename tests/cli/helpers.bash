@@ -1,0 +1,57 @@
+# Shared set-up for the CLI scenarios: every test runs in a fresh git repository.
+bats_require_minimum_version 1.5.0
+
+: "${MLOPS:?set MLOPS to the mlops binary (ctest does this)}"
+
+setup() {
+  TEST_REPO="$(mktemp -d "${BATS_TMPDIR:-/tmp}/mlops-cli.XXXXXX")"
+  cd "$TEST_REPO" || exit 1
+  git init -q .
+  git config user.email test@example.com
+  git config user.name "mlops tests"
+  export NO_COLOR=1
+}
+
+teardown() {
+  cd /
+  chmod -R u+w "$TEST_REPO" 2>/dev/null || true
+  rm -rf "$TEST_REPO"
+}
+
+mlops() { "$MLOPS" "$@"; }
+
+# Every file below the current folder with its content hash, except git's own
+# files and SQLite's: "changes nothing on disk" compares two of these.
+snapshot() {
+  find . \( -path ./.git -o -name 'state.db*' \) -prune -o -print0 | sort -z |
+    while IFS= read -r -d '' f; do
+      if [ -f "$f" ] && [ ! -L "$f" ]; then printf '%s %s\n' "$f" "$(xxhsum -H2 < "$f" | cut -d' ' -f1)"
+      else printf '%s %s\n' "$f" "$(stat -c %F "$f")"; fi
+    done
+}
+
+# Fails with a diff when two snapshots differ.
+assert_same_snapshot() {
+  if [ "$1" != "$2" ]; then
+    diff <(echo "$1") <(echo "$2") >&2
+    return 1
+  fi
+}
+
+# The XXH3-128 id that the reference xxhsum gives for a file.
+xxh_id() { printf 'xxh128:%s' "$(xxhsum -H2 < "$1" | cut -d' ' -f1)"; }
+
+# Writes N files of distinct content into DIR.
+make_files() {
+  local dir=$1 n=$2 i
+  mkdir -p "$dir"
+  for ((i = 0; i < n; i++)); do printf 'file %d of %s\n' "$i" "$dir" > "$dir/f$i.txt"; done
+}
+
+# Path of a stored object, from its id.
+object_path() {
+  local hex=${1#*:}
+  printf '.mlops/objects/%s/%s' "${hex:0:2}" "${hex:2}"
+}
+
+pointer_id() { sed -n 's/^id: //p' "$1"; }

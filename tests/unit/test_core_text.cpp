@@ -1,0 +1,29 @@
+#include <doctest/doctest.h>
+
+#include "core/text.hpp"
+
+using namespace mlops;
+
+TEST_CASE("UTF-8 validation") {
+  CHECK(is_valid_utf8("plain"));
+  CHECK(is_valid_utf8("caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80"));
+  CHECK_FALSE(is_valid_utf8("\xff"));
+  CHECK_FALSE(is_valid_utf8("\xc0\xaf"));          // overlong '/'
+  CHECK_FALSE(is_valid_utf8("\xed\xa0\x80"));      // surrogate
+  CHECK_FALSE(is_valid_utf8("\xe6\x97"));          // truncated
+  CHECK(printable_path("a\xff" "b\n") == "a\\xffb\\x0a");
+}
+
+TEST_CASE("safe relative paths") {
+  CHECK(is_safe_relative_path("data/train.csv"));
+  CHECK(is_safe_relative_path("with space/and+plus=~%"));
+  CHECK_FALSE(is_safe_relative_path(""));
+  CHECK_FALSE(is_safe_relative_path("/etc/passwd"));
+  CHECK_FALSE(is_safe_relative_path("../x"));
+  CHECK_FALSE(is_safe_relative_path("a/../../x"));
+  CHECK_FALSE(is_safe_relative_path("a//b"));
+  CHECK_FALSE(is_safe_relative_path("a/./b"));
+  CHECK_FALSE(is_safe_relative_path("a/"));
+  CHECK_FALSE(is_safe_relative_path("new\nline"));
+  CHECK_FALSE(is_safe_relative_path("bad\xff"));
+}
