@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <memory>
 
@@ -29,17 +30,52 @@ std::size_t read_full(int fd, char* buf, std::size_t n, const fs::path& p) {
   return got;
 }
 
-ObjectId hash_file(const fs::path& p, HashAlgo algo, FileStat* st_out) {
-  UniqueFd fd = open_read(p);
-  FileStat before = fstat_fd(fd.get(), p);
-  ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
-  Hasher h(algo);
+void read_chunks(int fd, std::uint64_t size, const fs::path& p,
+                 const std::function<void(const char*, std::size_t, bool)>& fn) {
+  static const std::unique_ptr<char[]> zeros(new char[kReadChunk]());
   char* buf = thread_read_buffer();
+  const auto end = static_cast<off_t>(size);
+  off_t pos = 0;
+  while (pos < end) {
+    off_t data = ::lseek(fd, pos, SEEK_DATA);
+    if (data < 0) data = errno == ENXIO ? end : pos;  // ENXIO: only a hole remains
+    off_t hole = data < end ? ::lseek(fd, data, SEEK_HOLE) : end;
+    if (hole < 0 || hole > end) hole = end;
+    for (; pos < data;) {
+      auto n = static_cast<std::size_t>(std::min<off_t>(data - pos, static_cast<off_t>(kReadChunk)));
+      fn(zeros.get(), n, true);
+      pos += static_cast<off_t>(n);
+    }
+    while (pos < hole) {
+      auto want = static_cast<std::size_t>(std::min<off_t>(hole - pos, static_cast<off_t>(kReadChunk)));
+      ssize_t r = ::pread(fd, buf, want, pos);
+      if (r < 0) {
+        if (errno == EINTR) continue;
+        fail_errno("read", p.string(), errno);
+      }
+      if (r == 0) return;  // shrank: the caller's stat check reports it
+      fn(buf, static_cast<std::size_t>(r), false);
+      pos += r;
+    }
+  }
+}
+
+ObjectId hash_file(const fs::path& p, HashAlgo algo, FileStat* st_out, const FileStat* expected) {
+  UniqueFd fd = open_read(p);
+  // One fstat fewer per file when the caller already has the listing's stat.
+  FileStat before = expected ? *expected : fstat_fd(fd.get(), p);
+  Hasher h(algo);
   std::uint64_t total = 0;
-  std::size_t n;
-  while ((n = read_full(fd.get(), buf, kReadChunk, p)) > 0) {
-    h.update(buf, n);
-    total += n;
+  if (before.size < kReadChunk) {  // one read; the extra byte shows growth
+    char* buf = thread_read_buffer();
+    total = read_full(fd.get(), buf, static_cast<std::size_t>(before.size) + 1, p);
+    h.update(buf, total);
+  } else {
+    ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
+    read_chunks(fd.get(), before.size, p, [&](const char* data, std::size_t n, bool) {
+      h.update(data, n);
+      total += n;
+    });
   }
   FileStat after = fstat_fd(fd.get(), p);
   if (!after.same_as(before) || total != before.size)

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -102,32 +103,68 @@ std::int64_t now_ns() {
       .count();
 }
 
-TempFile::TempFile(const fs::path& dir, std::string_view stem) {
+fs::path unique_temp_name(const fs::path& dir, std::string_view stem) {
+  static std::atomic<unsigned> counter{0};
+  return dir / fmt::format(".{}.{}.{}.{}", stem, ::getpid(), counter.fetch_add(1), now_ns() % 1000000007);
+}
+
+TempFile::TempFile(const fs::path& dir, std::string_view stem, unsigned mode) : dir_(dir), stem_(stem) {
+  int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+  if (fd >= 0) {
+    fd_.reset(fd);
+    return;
+  }
+  if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+    fail_errno("create a temporary file in", dir.string(), errno);
   std::string tmpl = (dir / fmt::format(".{}.XXXXXX", stem)).string();
   std::vector<char> buf(tmpl.begin(), tmpl.end());
   buf.push_back('\0');
-  int fd = ::mkostemp(buf.data(), O_CLOEXEC);
+  fd = ::mkostemp(buf.data(), O_CLOEXEC);
   if (fd < 0) fail_errno("create a temporary file in", dir.string(), errno);
   fd_.reset(fd);
-  path_ = buf.data();
+  named_ = buf.data();
+  if (::fchmod(fd, mode) != 0) fail_errno("chmod", named_.string(), errno);
 }
 
 TempFile::~TempFile() {
-  if (!done_) ::unlink(path_.c_str());
+  if (!done_ && !named_.empty()) ::unlink(named_.c_str());
 }
 
-void TempFile::commit(const fs::path& final_path) {
-  fd_.reset();
-  if (::rename(path_.c_str(), final_path.c_str()) != 0) fail_errno("rename into", final_path.string(), errno);
+bool TempFile::commit(const fs::path& final_path, bool replace) {
+  if (named_.empty()) {
+    // Give the anonymous inode a name through /proc (linkat with AT_EMPTY_PATH
+    // would need CAP_DAC_READ_SEARCH).
+    std::string self = fmt::format("/proc/self/fd/{}", fd_.get());
+    if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, final_path.c_str(), AT_SYMLINK_FOLLOW) == 0) {
+      done_ = true;
+      return true;
+    }
+    if (errno != EEXIST) fail_errno("create", final_path.string(), errno);
+    if (!replace) {
+      done_ = true;
+      return false;
+    }
+    // Name it beside the target, then rename over it.
+    named_ = unique_temp_name(final_path.parent_path(), stem_);
+    if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, named_.c_str(), AT_SYMLINK_FOLLOW) != 0)
+      fail_errno("create", named_.string(), errno);
+  }
+  if (!replace) {
+    bool created = ::link(named_.c_str(), final_path.c_str()) == 0;
+    if (!created && errno != EEXIST) fail_errno("create", final_path.string(), errno);
+    ::unlink(named_.c_str());
+    done_ = true;
+    return created;
+  }
+  if (::rename(named_.c_str(), final_path.c_str()) != 0) fail_errno("rename into", final_path.string(), errno);
   done_ = true;
+  return true;
 }
 
 void atomic_write(const fs::path& dest, std::string_view content) {
   fs::path dir = dest.parent_path().empty() ? fs::path(".") : dest.parent_path();
-  TempFile tmp(dir, dest.filename().string());
+  TempFile tmp(dir, dest.filename().string(), 0666 & ~process_umask());
   write_all(tmp.fd(), content.data(), content.size(), dest);
-  if (::fchmod(tmp.fd(), 0666 & ~process_umask()) != 0)
-    fail_errno("chmod", tmp.path().string(), errno);
   tmp.commit(dest);
 }
 

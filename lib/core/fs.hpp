@@ -50,23 +50,32 @@ unsigned process_umask();
 // Nanoseconds since the epoch, wall clock.
 std::int64_t now_ns();
 
-// A file created in `dir` that is removed on destruction unless commit() renamed it.
+// A new file in `dir` that appears under a name only when commit() is called.
+// Where the filesystem supports O_TMPFILE it has no name at all until then, so
+// a crash leaves nothing behind; elsewhere it is a hidden temporary that the
+// destructor removes.
 class TempFile {
 public:
-  explicit TempFile(const fs::path& dir, std::string_view stem = "tmp");
+  TempFile(const fs::path& dir, std::string_view stem, unsigned mode);
   TempFile(TempFile&&) = default;
   ~TempFile();
   int fd() const { return fd_.get(); }
-  const fs::path& path() const { return path_; }
-  // fsync is the caller's choice: objects are content-addressed and re-checkable.
-  void commit(const fs::path& final_path);
-  void close_fd() { fd_.reset(); }
+  // Gives the file its final name. With replace, an existing file there is
+  // replaced atomically; without, an existing file is left alone and false is
+  // returned (content-addressed objects: someone stored the same bytes).
+  // The descriptor stays open, for an fstat of the result.
+  bool commit(const fs::path& final_path, bool replace = true);
 
 private:
   UniqueFd fd_;
-  fs::path path_;
+  fs::path dir_;
+  fs::path named_;  // the temporary's name when O_TMPFILE was not available
+  std::string stem_;
   bool done_ = false;
 };
+
+// A name in `dir` that nothing uses yet (for links made then renamed into place).
+fs::path unique_temp_name(const fs::path& dir, std::string_view stem);
 
 // Write content to `dest` through a temporary beside it and a rename: readers see
 // the old file or the new one, never half of it.

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "core/error.hpp"
@@ -46,28 +47,56 @@ std::vector<LinkMode> parse_link_modes(std::string_view list) {
 
 Linker::Linker(std::vector<LinkMode> order) : order_(std::move(order)) {}
 
-void copy_fd(int in, int out, const fs::path& src, const fs::path& dest) {
-  bool use_cfr = true;
-  std::vector<char> buf;
-  for (;;) {
-    if (use_cfr) {
-      ssize_t n = ::copy_file_range(in, nullptr, out, nullptr, 1u << 30, 0);
-      if (n > 0) continue;
-      if (n == 0) return;
-      if (errno == EINTR) continue;
-      if (errno != EXDEV && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
-        fail_errno("copy to", dest.string(), errno);
-      use_cfr = false;
-      buf.resize(1u << 20);
+namespace {
+
+// Copies [off, off+len) with copy_file_range, or read/write where the kernel refuses.
+void copy_range(int in, int out, off_t off, off_t len, const fs::path& src, const fs::path& dest) {
+  off_t in_off = off, out_off = off;
+  while (len > 0) {
+    ssize_t n = ::copy_file_range(in, &in_off, out, &out_off, static_cast<std::size_t>(len), 0);
+    if (n > 0) {
+      len -= n;
+      continue;
     }
-    ssize_t r = ::read(in, buf.data(), buf.size());
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      fail_errno("read", src.string(), errno);
+    if (n == 0) return;
+    if (errno == EINTR) continue;
+    if (errno != EXDEV && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+      fail_errno("copy to", dest.string(), errno);
+    std::vector<char> buf(std::min<off_t>(len, 1 << 20));
+    while (len > 0) {
+      ssize_t r = ::pread(in, buf.data(), std::min<std::size_t>(buf.size(), static_cast<std::size_t>(len)), in_off);
+      if (r < 0) {
+        if (errno == EINTR) continue;
+        fail_errno("read", src.string(), errno);
+      }
+      if (r == 0) return;
+      if (::lseek(out, out_off, SEEK_SET) < 0) fail_errno("seek in", dest.string(), errno);
+      write_all(out, buf.data(), static_cast<std::size_t>(r), dest);
+      in_off += r, out_off += r, len -= r;
     }
-    if (r == 0) return;
-    write_all(out, buf.data(), static_cast<std::size_t>(r), dest);
   }
+}
+
+}  // namespace
+
+void copy_fd(int in, int out, std::uint64_t size, const fs::path& src, const fs::path& dest) {
+  const auto end = static_cast<off_t>(size);
+  // Small files: one call, no hole probing.
+  if (size < (1u << 20)) return copy_range(in, out, 0, end, src, dest);
+  // Copy only the data segments so that holes stay holes.
+  off_t pos = 0;
+  while (pos < end) {
+    off_t data = ::lseek(in, pos, SEEK_DATA);
+    if (data < 0) {
+      if (errno == ENXIO) break;  // only a hole remains
+      data = pos;                 // SEEK_DATA unsupported: copy everything
+    }
+    off_t hole = data < end ? ::lseek(in, data, SEEK_HOLE) : end;
+    if (hole < 0 || hole > end) hole = end;
+    copy_range(in, out, data, hole - data, src, dest);
+    pos = hole;
+  }
+  if (::ftruncate(out, end) != 0) fail_errno("write", dest.string(), errno);
 }
 
 namespace {
@@ -80,49 +109,47 @@ bool mode_unsupported(int err) {
 
 }  // namespace
 
-LinkMode Linker::place(const fs::path& object, const fs::path& dest, bool executable) {
+Linker::Placed Linker::place(const fs::path& object, std::uint64_t size, const fs::path& dest, bool executable) {
   fs::path dir = dest.parent_path();
   std::string stem = dest.filename().string();
   for (LinkMode m : order_) {
     unsigned bit = 1u << static_cast<unsigned>(m);
     if (refused_.load(std::memory_order_relaxed) & bit) continue;
-    switch (m) {
-      case LinkMode::Reflink:
-      case LinkMode::Copy: {
-        TempFile tmp(dir, stem);
-        UniqueFd in = open_read(object);
-        if (m == LinkMode::Reflink) {
-          if (::ioctl(tmp.fd(), FICLONE, in.get()) != 0) {
-            if (!mode_unsupported(errno)) fail_errno("reflink", dest.string(), errno);
-            refused_.fetch_or(bit, std::memory_order_relaxed);
-            continue;
-          }
-        } else {
-          copy_fd(in.get(), tmp.fd(), object, dest);
-        }
-        mode_t mode = (executable ? 0777 : 0666) & ~process_umask();
-        if (::fchmod(tmp.fd(), mode) != 0) fail_errno("chmod", dest.string(), errno);
-        tmp.commit(dest);
-        return m;
-      }
-      case LinkMode::Hardlink:
-      case LinkMode::Symlink: {
-        // Reserve a unique name, then replace it with the link.
-        TempFile tmp(dir, stem);
-        tmp.close_fd();
-        remove_file(tmp.path());
-        int rc = m == LinkMode::Hardlink
-                     ? ::link(object.c_str(), tmp.path().c_str())
-                     : ::symlink(fs::absolute(object).c_str(), tmp.path().c_str());
-        if (rc != 0) {
-          if (!mode_unsupported(errno)) fail_errno(std::string(link_mode_name(m)), dest.string(), errno);
+    if (m == LinkMode::Reflink || m == LinkMode::Copy) {
+      TempFile tmp(dir, stem, (executable ? 0777 : 0666) & ~process_umask());
+      UniqueFd in = open_read(object);
+      if (m == LinkMode::Reflink) {
+        if (::ioctl(tmp.fd(), FICLONE, in.get()) != 0) {
+          if (!mode_unsupported(errno)) fail_errno("reflink", dest.string(), errno);
           refused_.fetch_or(bit, std::memory_order_relaxed);
           continue;
         }
-        tmp.commit(dest);
-        return m;
+      } else {
+        copy_fd(in.get(), tmp.fd(), size, object, dest);
       }
+      tmp.commit(dest);
+      // After commit: linking the file into place changed its ctime.
+      return {m, fstat_fd(tmp.fd(), dest)};
     }
+    // Hardlink and symlink: make the link under a fresh name, then rename it over dest.
+    fs::path tmp = unique_temp_name(dir, stem);
+    int rc = m == LinkMode::Hardlink ? ::link(object.c_str(), tmp.c_str())
+                                     : ::symlink(fs::absolute(object).c_str(), tmp.c_str());
+    if (rc != 0) {
+      if (!mode_unsupported(errno)) fail_errno(std::string(link_mode_name(m)), dest.string(), errno);
+      refused_.fetch_or(bit, std::memory_order_relaxed);
+      continue;
+    }
+    if (::rename(tmp.c_str(), dest.c_str()) != 0) {
+      int err = errno;
+      ::unlink(tmp.c_str());
+      fail_errno("rename into", dest.string(), err);
+    }
+    // The stat cache keys a symlink on its target, as the workspace listing does.
+    struct stat st;
+    if ((m == LinkMode::Symlink ? ::stat(dest.c_str(), &st) : ::lstat(dest.c_str(), &st)) != 0)
+      fail_errno("stat", dest.string(), errno);
+    return {m, stat_from(st)};
   }
   throw Error(ExitCode::Io,
               fmt::format("cannot place {}: no link mode in cache.link worked on this filesystem",

@@ -22,16 +22,21 @@ std::vector<LinkMode> parse_link_modes(std::string_view list);
 class Linker {
 public:
   explicit Linker(std::vector<LinkMode> order);
-  // Materialises `object` (a read-only store file) at `dest`, replacing what is
-  // there. `executable` sets the x bits on copies. Returns the mode used.
-  LinkMode place(const fs::path& object, const fs::path& dest, bool executable);
+  struct Placed {
+    LinkMode mode;
+    FileStat st;  // of the placed file (a symlink's target), for the stat cache
+  };
+  // Materialises `object` (a read-only store file of `size` bytes) at `dest`,
+  // replacing what is there. `executable` sets the x bits on copies.
+  Placed place(const fs::path& object, std::uint64_t size, const fs::path& dest, bool executable);
 
 private:
   std::vector<LinkMode> order_;
   std::atomic<unsigned> refused_{0};  // bit per LinkMode
 };
 
-// Copies src to an open fd with copy_file_range, falling back to read/write.
-void copy_fd(int in, int out, const fs::path& src, const fs::path& dest);
+// Copies `size` bytes of src to an empty open fd with copy_file_range (falling
+// back to read/write); holes of large sparse files stay holes.
+void copy_fd(int in, int out, std::uint64_t size, const fs::path& src, const fs::path& dest);
 
 }  // namespace mlops

@@ -35,8 +35,12 @@ void walk_fd(int dirfd, const fs::path& abs, const std::string& rel, const WalkV
     }
     const char* name = de->d_name;
     if (std::strcmp(name, ".") == 0 || std::strcmp(name, "..") == 0) continue;
-    struct stat st;
-    if (::fstatat(::dirfd(dir.get()), name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    struct stat st {};
+    if (!v.stat_entries && de->d_type == DT_REG) {
+      st.st_mode = S_IFREG;
+    } else if (!v.stat_entries && de->d_type == DT_DIR) {
+      st.st_mode = S_IFDIR;
+    } else if (::fstatat(::dirfd(dir.get()), name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
       if (errno == ENOENT) continue;  // vanished between readdir and lstat
       fail_errno("stat", (abs / name).string(), errno);
     }

@@ -17,6 +17,9 @@ struct WalkVisitor {
   std::function<bool(const WalkEntry&)> enter_dir = [](const WalkEntry&) { return true; };
   // Called for everything that is not a directory (files, symlinks, others).
   std::function<void(const WalkEntry&)> file;
+  // When false, entries carry only their type (from readdir's d_type where the
+  // filesystem gives it): no lstat, for listings that need names only.
+  bool stat_entries = true;
 };
 
 // Walks `root` (a directory). Entries below it are reported with paths relative to

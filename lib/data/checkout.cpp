@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <mutex>
 #include <set>
+#include <unordered_set>
 
 #include "core/error.hpp"
 #include "core/parallel.hpp"
@@ -77,8 +78,15 @@ Plan make_plan(Repo& repo, const Tracked& t, std::vector<std::string>& unsaved, 
       }
     }
   }
-  for (const auto& e : p.place)
-    if (!store.has(e.id)) missing.push_back(fmt::format("{} ({})", shown(e.path), e.id.str()));
+  std::vector<ObjectId> ids;
+  ids.reserve(p.place.size());
+  for (const auto& e : p.place) ids.push_back(e.id);
+  std::vector<ObjectId> absent = store.missing(ids);
+  if (!absent.empty()) {
+    std::unordered_set<ObjectId> lacking(absent.begin(), absent.end());
+    for (const auto& e : p.place)
+      if (lacking.count(e.id)) missing.push_back(fmt::format("{} ({})", shown(e.path), e.id.str()));
+  }
   return p;
 }
 
@@ -120,12 +128,9 @@ CheckoutResult execute(Repo& repo, Plan& p, Linker& linker, Progress* progress) 
   parallel_for(p.place.size(), repo.jobs(), [&](std::size_t k) {
     const ManifestEntry& e = p.place[k];
     fs::path dest = e.path.empty() ? top : top / e.path;
-    LinkMode m = linker.place(store.path_of(e.id), dest, e.executable);
-    struct stat st;
-    // The stat cache keys a symlink on its target, as list_workspace does.
-    int rc = m == LinkMode::Symlink ? ::stat(dest.c_str(), &st) : ::lstat(dest.c_str(), &st);
-    if (rc != 0) fail_errno("stat", dest.string(), errno);
-    records[k] = {cache_key(p.tracked.rel, e.path), StatRecord{stat_from(st), e.id}};
+    auto placed = linker.place(store.path_of(e.id), e.size, dest, e.executable);
+    records[k] = {cache_key(p.tracked.rel, e.path), StatRecord{placed.st, e.id}};
+    LinkMode m = placed.mode;
     advance(progress, 1, e.size);
     std::lock_guard lock(mu);
     used.insert(m);

@@ -40,8 +40,10 @@ PathStatus compare_path(Repo& repo, const Tracked& t, Progress* progress) {
       s.in_store = false;
       s.objects_missing = 1;
     } else {
-      for (const auto& e : manifest->entries)
-        if (!store.has(e.id)) ++s.objects_missing;
+      std::vector<ObjectId> ids;
+      ids.reserve(manifest->entries.size());
+      for (const auto& e : manifest->entries) ids.push_back(e.id);
+      s.objects_missing = store.missing(ids).size();
       s.in_store = s.objects_missing == 0;
     }
   } else if (!store.has(t.ptr.id)) {

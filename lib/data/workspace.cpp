@@ -62,11 +62,13 @@ WorkFile follow_symlink(Repo& repo, const std::string& shown, const fs::path& li
 }
 
 WorkFile file_entry(Repo& repo, const std::string& rel, const std::string& path, const FileStat& st) {
-  std::string shown = cache_key(rel, path);
-  fs::path abs = repo.abs(shown);
-  if (st.is_symlink()) return follow_symlink(repo, shown, abs, path);
-  if (!st.is_regular()) fail(ExitCode::Input, "{} is not a regular file (device, socket or pipe)", shown);
-  return WorkFile{path, abs, st, {}};
+  if (st.is_symlink()) {
+    std::string shown = cache_key(rel, path);
+    return follow_symlink(repo, shown, repo.abs(shown), path);
+  }
+  if (!st.is_regular())
+    fail(ExitCode::Input, "{} is not a regular file (device, socket or pipe)", cache_key(rel, path));
+  return WorkFile{path, {}, st, {}};
 }
 
 }  // namespace
@@ -130,9 +132,10 @@ IdentifyStats identify(Repo& repo, const std::string& rel, WorkTree& tree, Ident
   parallel_for(todo.size(), repo.jobs(), [&](std::size_t k) {
     WorkFile& f = tree.files[todo[k]];
     std::string shown = cache_key(rel, f.path);
+    fs::path source = f.target.empty() ? repo.abs(shown) : f.target;
     FileStat seen;
     if (mode == Identify::Store) {
-      auto r = store.put_file(f.source, shown);
+      auto r = store.put_file(source, shown, f.st);
       f.id = r.id;
       seen = r.st;
       if (r.written) {
@@ -140,7 +143,7 @@ IdentifyStats identify(Repo& repo, const std::string& rel, WorkTree& tree, Ident
         written_bytes.fetch_add(r.st.size, std::memory_order_relaxed);
       }
     } else {
-      f.id = hash_file(f.source, store.algo(), &seen);
+      f.id = hash_file(source, store.algo(), &seen, &f.st);
     }
     if (!seen.same_as(f.st))
       fail(ExitCode::Io, "{} changed while being read; run the command again once nothing writes to it", shown);

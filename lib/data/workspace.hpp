@@ -15,7 +15,7 @@ class Repo;
 
 struct WorkFile {
   std::string path;  // relative to the tracked path; empty for a tracked file itself
-  fs::path source;   // what to read: the file, or a symlink's target
+  fs::path target;   // a symlink's target (what to read); empty for regular files
   FileStat st;       // the stat the stat cache is keyed on (a symlink's target's)
   ObjectId id;       // set by identify()
 };

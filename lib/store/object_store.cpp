@@ -5,12 +5,31 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <memory>
+#include <unordered_set>
 
 #include "core/error.hpp"
 #include "core/file_hash.hpp"
+#include "core/walk.hpp"
 
 namespace mlops {
+
+namespace {
+
+bool all_zero(const char* p, std::size_t n) { return n == 0 || (p[0] == 0 && std::memcmp(p, p + 1, n - 1) == 0); }
+
+// Writes a chunk of a large object; runs of zeros become holes, so sparse files
+// (disk images, preallocated arrays) stay sparse in the store.
+void write_chunk(TempFile& tmp, const char* buf, std::size_t n, bool hole) {
+  if (hole || all_zero(buf, n)) {
+    if (::lseek(tmp.fd(), static_cast<off_t>(n), SEEK_CUR) < 0) fail_errno("seek in", "a temporary object", errno);
+  } else {
+    write_all(tmp.fd(), buf, n, "a temporary object");
+  }
+}
+
+}  // namespace
 
 ObjectStore::ObjectStore(fs::path objects_dir, fs::path tmp_dir, HashAlgo algo)
     : objects_(std::move(objects_dir)), tmp_(std::move(tmp_dir)), algo_(algo) {}
@@ -24,15 +43,47 @@ bool ObjectStore::has(const ObjectId& id) const {
   return ::stat(path_of(id).c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
-void ObjectStore::install(TempFile& tmp, const ObjectId& id) const {
-  if (::fchmod(tmp.fd(), 0444) != 0) fail_errno("chmod", tmp.path().string(), errno);
-  fs::path dest = path_of(id);
-  if (::mkdir(dest.parent_path().c_str(), 0755) != 0 && errno != EEXIST)
-    fail_errno("create directory", dest.parent_path().string(), errno);
-  tmp.commit(dest);
+std::vector<ObjectId> ObjectStore::missing(const std::vector<ObjectId>& ids) const {
+  std::vector<ObjectId> out;
+  constexpr std::size_t kListAbove = 512;
+  if (ids.size() < kListAbove) {
+    for (const auto& id : ids)
+      if (!has(id)) out.push_back(id);
+    return out;
+  }
+  std::array<bool, 256> wanted{};
+  for (const auto& id : ids) wanted[static_cast<std::size_t>(std::stoi(id.hex.substr(0, 2), nullptr, 16))] = true;
+  std::unordered_set<std::string> present;
+  for (std::size_t b = 0; b < 256; ++b) {
+    if (!wanted[b]) continue;
+    std::string prefix = fmt::format("{:02x}", b);
+    if (!lstat_path(objects_ / prefix)) continue;
+    walk_tree(objects_ / prefix, prefix, WalkVisitor{.enter_dir = [](const WalkEntry&) { return false; },
+                                                     .file = [&](const WalkEntry& e) {
+                                                       if (e.st.is_regular()) present.insert(e.rel);
+                                                     },
+                                                     .stat_entries = false});
+  }
+  for (const auto& id : ids)
+    if (!present.count(id.hex.substr(0, 2) + '/' + id.hex.substr(2))) out.push_back(id);
+  return out;
 }
 
-ObjectStore::Stored ObjectStore::put_file(const fs::path& src, std::string_view display) {
+void ObjectStore::make_prefix_dir(const std::string& hex) {
+  auto& made = prefix_made_[static_cast<std::size_t>(std::stoi(hex.substr(0, 2), nullptr, 16))];
+  if (made.load(std::memory_order_relaxed)) return;
+  fs::path dir = objects_ / hex.substr(0, 2);
+  if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) fail_errno("create directory", dir.string(), errno);
+  made = true;
+}
+
+bool ObjectStore::install(TempFile& tmp, const ObjectId& id) {
+  make_prefix_dir(id.hex);
+  // Another writer may have stored the same bytes meanwhile: that is success.
+  return tmp.commit(path_of(id), /*replace=*/false);
+}
+
+ObjectStore::Stored ObjectStore::put_file(const fs::path& src, std::string_view display, const FileStat& expected) {
   int raw = ::open(src.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (raw < 0) {
     if (errno == ENOENT) fail(ExitCode::Io, "{} vanished while being added", display);
@@ -40,47 +91,49 @@ ObjectStore::Stored ObjectStore::put_file(const fs::path& src, std::string_view 
   }
   UniqueFd fd(raw);
   Stored out;
-  out.st = fstat_fd(fd.get(), src);
-  ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
+  out.st = expected;
   Hasher h(algo_);
-  char* buf = thread_read_buffer();
   std::uint64_t total = 0;
   std::unique_ptr<TempFile> tmp;
-
-  // Files up to kReadChunk are read whole, hashed, and written only if new;
-  // larger ones are streamed through a temporary.
-  std::size_t n = read_full(fd.get(), buf, kReadChunk, display);
-  total += n;
-  h.update(buf, n);
-  if (n == kReadChunk) {  // large: stream through a temporary
-    tmp = std::make_unique<TempFile>(tmp_, "obj");
-    write_all(tmp->fd(), buf, n, tmp->path());
-    while ((n = read_full(fd.get(), buf, kReadChunk, display)) > 0) {
-      total += n;
-      h.update(buf, n);
-      write_all(tmp->fd(), buf, n, tmp->path());
-    }
+  char* buf = thread_read_buffer();
+  std::size_t n = 0;
+  if (expected.size < kReadChunk) {
+    // Small: read whole, hash, and write below only if the store lacks it. The
+    // extra byte asked for shows a file that grew since it was listed.
+    n = read_full(fd.get(), buf, static_cast<std::size_t>(expected.size) + 1, display);
+    total = n;
+    h.update(buf, n);
+  } else {
+    // Large: hash and write from the same buffer, one read per byte.
+    ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
+    tmp = std::make_unique<TempFile>(tmp_, "obj", 0444);
+    read_chunks(fd.get(), expected.size, src, [&](const char* data, std::size_t len, bool hole) {
+      h.update(data, len);
+      total += len;
+      write_chunk(*tmp, data, len, hole);
+    });
+    // Chunks of zeros were skipped, not written: set the length they left.
+    if (::ftruncate(tmp->fd(), static_cast<off_t>(total)) != 0) fail_errno("write", std::string(display), errno);
   }
   FileStat after = fstat_fd(fd.get(), src);
-  if (!after.same_as(out.st) || total != out.st.size)
+  if (!after.same_as(expected) || total != expected.size)
     throw Error(ExitCode::Io, fmt::format("{} changed while being added", display),
                 "run the command again once nothing is writing to it");
   out.id = h.finish();
-  if (has(out.id)) return out;
   if (!tmp) {
-    tmp = std::make_unique<TempFile>(tmp_, "obj");
-    write_all(tmp->fd(), buf, n, tmp->path());
+    if (has(out.id)) return out;
+    tmp = std::make_unique<TempFile>(tmp_, "obj", 0444);
+    write_all(tmp->fd(), buf, n, display);
   }
-  install(*tmp, out.id);
-  out.written = true;
+  out.written = install(*tmp, out.id);
   return out;
 }
 
 ObjectId ObjectStore::put_bytes(std::string_view data) {
   ObjectId id = hash_bytes(algo_, data);
   if (has(id)) return id;
-  TempFile tmp(tmp_, "obj");
-  write_all(tmp.fd(), data.data(), data.size(), tmp.path());
+  TempFile tmp(tmp_, "obj", 0444);
+  write_all(tmp.fd(), data.data(), data.size(), "object " + id.str());
   install(tmp, id);
   return id;
 }

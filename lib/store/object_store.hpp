@@ -1,8 +1,11 @@
 #pragma once
 // The content-addressed store: objects/ab/cdef… files, read-only, written through
 // tmp/ and a rename so that a crash never leaves half an object under its name.
+#include <array>
+#include <atomic>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/fs.hpp"
 #include "core/hash.hpp"
@@ -17,6 +20,9 @@ public:
   const fs::path& objects_dir() const { return objects_; }
   fs::path path_of(const ObjectId& id) const;
   bool has(const ObjectId& id) const;
+  // The ids of `ids` that the store lacks. Many ids are checked by listing the
+  // store's folders instead of one stat each.
+  std::vector<ObjectId> missing(const std::vector<ObjectId>& ids) const;
 
   struct Stored {
     ObjectId id;
@@ -24,8 +30,9 @@ public:
     bool written = false;  // false when the store already had the object
   };
   // Reads `src` once, hashing and (when new) writing it from the same buffer.
-  // Throws Error(Io) when the file changes or vanishes while being read.
-  Stored put_file(const fs::path& src, std::string_view display_path);
+  // `expected` is the stat the caller listed it with: the file must still match
+  // it after the read. Throws Error(Io) when it changed or vanished.
+  Stored put_file(const fs::path& src, std::string_view display_path, const FileStat& expected);
   ObjectId put_bytes(std::string_view data);
   // Reads an object whole (manifests); the content is re-hashed and checked.
   std::string read_verified(const ObjectId& id, std::uint64_t max_bytes = 1u << 30) const;
@@ -33,11 +40,14 @@ public:
   bool verify(const ObjectId& id) const;
 
 private:
-  void install(TempFile& tmp, const ObjectId& id) const;
+  // Names a finished temporary as object `id`; false when it was already there.
+  bool install(TempFile& tmp, const ObjectId& id);
+  void make_prefix_dir(const std::string& hex);
 
   fs::path objects_;
   fs::path tmp_;
   HashAlgo algo_;
+  std::array<std::atomic<bool>, 256> prefix_made_{};  // objects/ab/ exists
 };
 
 }  // namespace mlops

@@ -22,7 +22,9 @@ TEST_CASE("each mode places the object's content and replaces what was there") {
   for (auto mode : {LinkMode::Copy, LinkMode::Hardlink, LinkMode::Symlink}) {
     dir.write("ws/file", "old");
     Linker linker({mode});
-    CHECK(linker.place(dir / "obj", dir / "ws/file", false) == mode);
+    auto placed = linker.place(dir / "obj", 7, dir / "ws/file", false);
+    CHECK(placed.mode == mode);
+    CHECK(placed.st.size == 7);
     CHECK(read_file(dir / "ws/file") == "content");
     auto st = lstat_path(dir / "ws/file");
     CHECK(st->is_symlink() == (mode == LinkMode::Symlink));
@@ -34,7 +36,7 @@ TEST_CASE("an unsupported mode falls through to the next") {
   dir.write("obj", "content");
   // Reflink is refused on most test filesystems (ext4, tmpfs); copy follows.
   Linker linker({LinkMode::Reflink, LinkMode::Copy});
-  LinkMode used = linker.place(dir / "obj", dir / "out", true);
+  LinkMode used = linker.place(dir / "obj", 7, dir / "out", true).mode;
   CHECK(read_file(dir / "out") == "content");
   if (used == LinkMode::Copy) CHECK(lstat_path(dir / "out")->is_executable());
 }
