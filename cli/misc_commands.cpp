@@ -66,8 +66,9 @@ void register_misc_commands(CLI::App& app, Context& ctx) {
   help->add_option("command", *topic, "Command to describe");
   help->callback([&app, &ctx, topic] {
     ctx.action = [&app, topic] {
+      // The formatter directly: App::help() would describe the selected "help" command.
       if (topic->empty()) {
-        fmt::print("{}", app.help());
+        fmt::print("{}", app.get_formatter()->make_help(&app, "mlops", CLI::AppFormatMode::Normal));
         return 0;
       }
       CLI::App* sub = nullptr;
@@ -76,7 +77,7 @@ void register_misc_commands(CLI::App& app, Context& ctx) {
       } catch (const CLI::OptionNotFound&) {
         fail(ExitCode::Usage, "no such command '{}'", *topic);
       }
-      fmt::print("{}", sub->help());
+      fmt::print("{}", sub->get_formatter()->make_help(sub, "mlops " + *topic, CLI::AppFormatMode::Normal));
       return 0;
     };
   });

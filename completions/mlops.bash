@@ -1,0 +1,82 @@
+# bash completion for mlops                                   -*- shell-script -*-
+# Install as /usr/share/bash-completion/completions/mlops (cmake --install does).
+
+# Tracked paths: the pointer files below the current folder, without ".mlops".
+_mlops_tracked() {
+  local cur=$1
+  compgen -G "${cur}*.mlops" | sed 's/\.mlops$//'
+  local d
+  for d in $(compgen -d -- "$cur"); do
+    [ -d "$d" ] && [ ! -e "$d.mlops" ] && printf '%s/\n' "$d"
+  done
+}
+
+_mlops() {
+  local cur prev words cword
+  _init_completion -n = || return
+
+  local commands="init add status checkout ls rm config help"
+  local global_opts="-C -q --quiet -v --verbose --version -h --help"
+
+  # Find the command word, skipping global options (and -C's argument).
+  local i cmd="" 
+  for ((i = 1; i < cword; i++)); do
+    case ${words[i]} in
+      -C) ((i++)) ;;
+      -*) ;;
+      *) cmd=${words[i]}; break ;;
+    esac
+  done
+
+  if [[ $prev == -C ]]; then
+    _filedir -d
+    return
+  fi
+  if [[ -z $cmd ]]; then
+    if [[ $cur == -* ]]; then
+      COMPREPLY=($(compgen -W "$global_opts" -- "$cur"))
+    else
+      COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+    fi
+    return
+  fi
+
+  local opts=""
+  case $cmd in
+    init) opts="--hash" ;;
+    add) opts="--json" ;;
+    status) opts="--json --exit-code" ;;
+    checkout) opts="-f --force --json" ;;
+    ls) opts="--json" ;;
+    rm) opts="--keep-data -f --force" ;;
+    config) opts="-l --list --unset --json" ;;
+    help) COMPREPLY=($(compgen -W "$commands" -- "$cur")); return ;;
+  esac
+  opts="$opts -q --quiet -v --verbose -h --help"
+
+  if [[ $cmd == init && $prev == --hash ]]; then
+    COMPREPLY=($(compgen -W "xxh128 sha256" -- "$cur"))
+    return
+  fi
+  if [[ $cur == -* ]]; then
+    COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+    return
+  fi
+  case $cmd in
+    add) _filedir ;;
+    status | checkout | ls | rm)
+      compopt -o nospace 2>/dev/null
+      COMPREPLY=($(_mlops_tracked "$cur"))
+      ;;
+    config)
+      if [[ $prev == config || $prev == --unset ]]; then
+        COMPREPLY=($(compgen -W "core.hash core.jobs cache.dir cache.link" -- "$cur"))
+      elif [[ $prev == cache.link ]]; then
+        COMPREPLY=($(compgen -W "reflink,copy hardlink,copy symlink,copy copy" -- "$cur"))
+      elif [[ $prev == cache.dir ]]; then
+        _filedir -d
+      fi
+      ;;
+  esac
+} &&
+  complete -F _mlops mlops

@@ -1,0 +1,35 @@
+# fish completion for mlops. Install as ~/.config/fish/completions/mlops.fish.
+
+set -l commands init add status checkout ls rm config help
+
+function __mlops_tracked
+    mlops ls --json 2>/dev/null | string match -r '"path": "(.*)"' | string match -v -r '^\s*"path"'
+end
+
+complete -c mlops -f
+complete -c mlops -n "not __fish_seen_subcommand_from $commands" -s C -r -a '(__fish_complete_directories)' -d 'Run as if started in DIR'
+complete -c mlops -s q -l quiet -d 'Print only errors'
+complete -c mlops -s v -l verbose -d 'Print more detail'
+complete -c mlops -s h -l help -d 'Show help'
+complete -c mlops -n "not __fish_seen_subcommand_from $commands" -l version -d 'Print the version'
+
+complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a init -d 'Create .mlops/ at the top of the git repository'
+complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a add -d 'Track files and folders'
+complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a status -d 'Show tracked data that changed or is missing'
+complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a checkout -d 'Make the workspace match the pointer files'
+complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a ls -d 'List tracked paths'
+complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a rm -d 'Stop tracking paths'
+complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a config -d 'Read and write repository settings'
+complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a help -d 'Show help for a command'
+
+complete -c mlops -n "__fish_seen_subcommand_from init" -l hash -x -a 'xxh128 sha256' -d 'Object hash'
+complete -c mlops -n "__fish_seen_subcommand_from add" -F
+complete -c mlops -n "__fish_seen_subcommand_from add status checkout ls config" -l json -d 'Print JSON'
+complete -c mlops -n "__fish_seen_subcommand_from status" -l exit-code -d 'Exit 1 when anything changed'
+complete -c mlops -n "__fish_seen_subcommand_from checkout rm" -s f -l force -d 'Discard content not in the store'
+complete -c mlops -n "__fish_seen_subcommand_from rm" -l keep-data -d 'Leave the data in the workspace'
+complete -c mlops -n "__fish_seen_subcommand_from status checkout ls rm" -a '(__mlops_tracked)'
+complete -c mlops -n "__fish_seen_subcommand_from config" -s l -l list -d 'List settings'
+complete -c mlops -n "__fish_seen_subcommand_from config" -l unset -x -a 'core.jobs cache.dir cache.link' -d 'Remove a setting'
+complete -c mlops -n "__fish_seen_subcommand_from config" -a 'core.hash core.jobs cache.dir cache.link'
+complete -c mlops -n "__fish_seen_subcommand_from help" -a "$commands"

@@ -1,0 +1,106 @@
+#!/usr/bin/env bats
+# Man pages, completions and installation stay in step with the binary.
+load helpers
+
+: "${MLOPS_SOURCE_DIR:?}" "${MLOPS_BUILD_DIR:?}"
+
+# The commands the binary knows, from its own help.
+commands() { "$MLOPS" help | sed -n '/^Subcommands:/,/^$/p' | awk 'NR > 1 && NF { print $1 }'; }
+
+# The options of one command, from its own help.
+options_of() {
+  "$MLOPS" help "$1" | sed -n '/^Options:/,/^$/p' | grep -oE '^  (-[A-Za-z],)?--?[A-Za-z][A-Za-z-]*' |
+    tr ',' '\n' | sed 's/^ *//' | grep -v -- '^-h$' | grep -v -- '^--help$'
+}
+
+@test "the command list is read from the binary" {
+  run commands
+  [ "${#lines[@]}" -ge 7 ]
+  [[ " ${lines[*]} " == *" add "* ]]
+}
+
+@test "every command has a man page that renders without warnings" {
+  for cmd in $(commands); do
+    [ "$cmd" = help ] && continue
+    page="$MLOPS_BUILD_DIR/man/mlops-$cmd.1"
+    [ -f "$page" ] || { echo "no man page for $cmd" >&2; return 1; }
+    grep -q "mlops-$cmd" "$MLOPS_BUILD_DIR/man/mlops.1" || { echo "mlops(1) does not mention $cmd" >&2; return 1; }
+  done
+  for page in "$MLOPS_BUILD_DIR"/man/*.[0-9]; do
+    warnings=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l "$page" 2>&1 >/dev/null)
+    [ -z "$warnings" ] || { echo "$page: $warnings" >&2; return 1; }
+  done
+  # Every option of every command is documented on its page.
+  for cmd in $(commands); do
+    [ "$cmd" = help ] && continue
+    for opt in $(options_of "$cmd"); do
+      grep -qF -- "*${opt}*" "$MLOPS_SOURCE_DIR/man/mlops-$cmd.1.scd" ||
+        { echo "mlops-$cmd(1) does not document $opt" >&2; return 1; }
+    done
+  done
+  # mlops(1) has the sections scripts rely on.
+  for section in 'EXIT STATUS' ENVIRONMENT FILES; do
+    grep -qx "# $section" "$MLOPS_SOURCE_DIR/man/mlops.1.scd"
+  done
+}
+
+@test "every command and option appears in the bash, zsh and fish completions" {
+  for file in mlops.bash _mlops mlops.fish; do
+    for cmd in $(commands); do
+      grep -qw -- "$cmd" "$MLOPS_SOURCE_DIR/completions/$file" || { echo "$file lacks $cmd" >&2; return 1; }
+      for opt in $(options_of "$cmd"); do
+        name=${opt##*-}
+        grep -q -- "$name" "$MLOPS_SOURCE_DIR/completions/$file" || { echo "$file lacks $cmd $opt" >&2; return 1; }
+      done
+    done
+  done
+}
+
+# Runs the bash completion function for a command line, prints the candidates.
+complete_bash() {
+  bash -c '
+    source /usr/share/bash-completion/bash_completion
+    source "$1"
+    shift
+    COMP_WORDS=("$@")
+    COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+    COMP_LINE="$*"
+    COMP_POINT=${#COMP_LINE}
+    _mlops
+    printf "%s\n" "${COMPREPLY[@]}"
+  ' _ "$MLOPS_SOURCE_DIR/completions/mlops.bash" "$@"
+}
+
+@test "bash completion works for real" {
+  [ -f /usr/share/bash-completion/bash_completion ] || skip "bash-completion is not installed"
+  run complete_bash mlops ch
+  [ "$output" = checkout ]
+  run complete_bash mlops status --ex
+  [ "$output" = --exit-code ]
+  run complete_bash mlops init --hash s
+  [ "$output" = sha256 ]
+  run complete_bash mlops config cache.l
+  [ "$output" = cache.link ]
+  mlops init -q
+  mkdir data && echo x > data/train.csv && echo y > model.bin
+  mlops add -q data/train.csv model.bin
+  run complete_bash mlops checkout mod
+  [ "$output" = model.bin ]
+  run complete_bash mlops rm data/tr
+  [ "$output" = data/train.csv ]
+}
+
+@test "cmake --install puts the binary, man pages and completions in place" {
+  prefix="$BATS_TEST_TMPDIR/prefix"
+  cmake --install "$MLOPS_BUILD_DIR" --prefix "$prefix" >/dev/null
+  [ -x "$prefix/bin/mlops" ]
+  "$prefix/bin/mlops" --version
+  for cmd in $(commands); do
+    [ "$cmd" = help ] || [ -f "$prefix/share/man/man1/mlops-$cmd.1" ]
+  done
+  [ -f "$prefix/share/man/man1/mlops.1" ]
+  [ -f "$prefix/share/bash-completion/completions/mlops" ]
+  [ -f "$prefix/share/zsh/vendor-completions/_mlops" ]
+  [ -f "$prefix/share/fish/vendor_completions.d/mlops.fish" ]
+  MANPATH="$prefix/share/man" man -w mlops-add
+}

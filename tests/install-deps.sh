@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs everything mlops needs to build, test and benchmark, from Debian 12's
+# packages. Run as root, or as a user who may sudo.
+set -euo pipefail
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+packages=(
+  # build
+  cmake g++ make pkg-config
+  libcli11-dev libgit2-dev libsqlite3-dev libfmt-dev libssl-dev libxxhash-dev
+  doctest-dev libyaml-cpp-dev nlohmann-json3-dev libcurl4-openssl-dev
+  # man pages
+  scdoc groff man-db
+  # tests: runners and independent oracles (xxhsum, sha256sum, jq), tracing, timing
+  git bats jq strace time xxhash openssl python3 util-linux bash-completion sqlite3 coreutils
+  # benchmark peers
+  git-lfs git-annex restic hyperfine
+)
+
+export DEBIAN_FRONTEND=noninteractive
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  as_root apt-get update -qq
+  as_root apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
