@@ -6,6 +6,7 @@
 #include "data/gitignore.hpp"
 #include "data/tracked.hpp"
 #include "data/workspace.hpp"
+#include "repo/git.hpp"
 #include "repo/repo.hpp"
 #include "store/object_store.hpp"
 
@@ -25,6 +26,10 @@ std::vector<AddResult> add_paths(Repo& repo, const std::vector<std::string>& rel
     for (const auto& other : rels)
       if (other != rel && other.size() > rel.size() && other.compare(0, rel.size() + 1, rel + "/") == 0)
         fail(ExitCode::Input, "{} and {} overlap; add one of them", rel, other);
+    if (auto in_git = git_indexed_under(repo.root(), rel); !in_git.empty())
+      throw Error(ExitCode::Input,
+                  fmt::format("{} is tracked by git ({}); git would keep a second copy of the data", rel, in_git[0]),
+                  fmt::format("stop tracking it in git first: git rm -r --cached '{}'", rel));
     WorkTree tree = list_workspace(repo, rel);
     if (tree.shape == Shape::Absent) fail(ExitCode::Input, "{} does not exist", rel);
     trees.push_back(std::move(tree));

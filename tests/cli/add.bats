@@ -137,3 +137,28 @@ load helpers
   [ "$(cat f)" = content ]
   rm -rf "$shared"
 }
+
+@test "a path git already tracks is refused with the command that fixes it" {
+  mlops init -q
+  mkdir data && echo a > data/a.csv && git add data/a.csv && git commit -qm data
+  before=$(snapshot)
+  run mlops add data
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"data is tracked by git (data/a.csv)"* ]]
+  [[ "$output" == *"git rm -r --cached 'data'"* ]]
+  assert_same_snapshot "$before" "$(snapshot)"
+  git rm -q -r --cached data
+  run mlops add data
+  [ "$status" -eq 0 ]
+  # A sibling with a longer name is not mistaken for the path.
+  echo b > datum && git add datum
+  echo c > dat && mlops add -q dat
+}
+
+@test "no progress bar or colour when not on a terminal" {
+  mlops init -q
+  make_files data 200
+  mlops add data 2>err >out
+  [ ! -s err ]
+  ! grep -q $'\e' out
+}
