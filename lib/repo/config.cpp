@@ -25,24 +25,35 @@ static const ConfigKey* find_key(const std::string& key) {
   return it == keys.end() ? nullptr : &*it;
 }
 
-Config::Config(const fs::path& file) : file_(file) {
-  ensure_libgit2();
-  git_config* raw = nullptr;
-  if (git_config_open_ondisk(&raw, file.c_str()) != 0)
-    throw Error(ExitCode::Repo, fmt::format("cannot read {}: {}", file.string(), git_last_error()),
-                "fix the file by hand, or remove the broken line");
-  cfg_.reset(raw);
+Config::Config(const fs::path& file) : file_(file) { load(); }
+
+void Config::load() {
+  entries_ = parse_git_config(read_file(file_, 1u << 20), file_.string());
+  if (entries_.has_includes) {
+    // Includes are libgit2's job: read everything through it.
+    entries_.entries.clear();
+    auto cb = [](const git_config_entry* e, void* payload) -> int {
+      static_cast<ConfigEntries*>(payload)->entries.emplace_back(e->name, e->value ? e->value : "");
+      return 0;
+    };
+    if (git_config_foreach(writer(), cb, &entries_) != 0)
+      fail(ExitCode::Repo, "cannot read {}: {}", file_.string(), git_last_error());
+  }
 }
 
-std::optional<std::string> Config::get(const std::string& key) const {
-  git_buf buf = GIT_BUF_INIT;
-  int rc = git_config_get_string_buf(&buf, cfg_.get(), key.c_str());
-  if (rc == GIT_ENOTFOUND) return std::nullopt;
-  if (rc != 0) fail(ExitCode::Repo, "{}: {}", file_.string(), git_last_error());
-  std::string out(buf.ptr, buf.size);
-  git_buf_dispose(&buf);
-  return out;
+git_config* Config::writer() {
+  if (!cfg_) {
+    ensure_libgit2();
+    git_config* raw = nullptr;
+    if (git_config_open_ondisk(&raw, file_.c_str()) != 0)
+      throw Error(ExitCode::Repo, fmt::format("cannot read {}: {}", file_.string(), git_last_error()),
+                  "fix the file by hand, or remove the broken line");
+    cfg_.reset(raw);
+  }
+  return cfg_.get();
 }
+
+std::optional<std::string> Config::get(const std::string& key) const { return entries_.last(key); }
 
 std::string Config::get_or_default(const std::string& key) const {
   if (auto v = get(key)) return *v;
@@ -71,28 +82,21 @@ void Config::set(const std::string& key, const std::string& value) {
 }
 
 void Config::set_unchecked(const std::string& key, const std::string& value) {
-  if (git_config_set_string(cfg_.get(), key.c_str(), value.c_str()) != 0)
+  if (git_config_set_string(writer(), key.c_str(), value.c_str()) != 0)
     fail(ExitCode::Repo, "cannot write {} to {}: {}", key, file_.string(), git_last_error());
+  load();
 }
 
 bool Config::unset(const std::string& key) {
   if (!find_key(key)) fail(ExitCode::Usage, "unknown config key '{}'", key);
   if (key == "core.hash") fail(ExitCode::Usage, "core.hash cannot be unset");
-  int rc = git_config_delete_entry(cfg_.get(), key.c_str());
+  int rc = git_config_delete_entry(writer(), key.c_str());
   if (rc == GIT_ENOTFOUND) return false;
   if (rc != 0) fail(ExitCode::Repo, "cannot unset {} in {}: {}", key, file_.string(), git_last_error());
+  load();
   return true;
 }
 
-std::vector<std::pair<std::string, std::string>> Config::list() const {
-  std::vector<std::pair<std::string, std::string>> out;
-  auto cb = [](const git_config_entry* e, void* payload) -> int {
-    static_cast<decltype(out)*>(payload)->emplace_back(e->name, e->value ? e->value : "");
-    return 0;
-  };
-  if (git_config_foreach(cfg_.get(), cb, &out) != 0)
-    fail(ExitCode::Repo, "cannot read {}: {}", file_.string(), git_last_error());
-  return out;
-}
+std::vector<std::pair<std::string, std::string>> Config::list() const { return entries_.entries; }
 
 }  // namespace mlops

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/fs.hpp"
+#include "repo/config_reader.hpp"
 #include "repo/git.hpp"
 
 namespace mlops {
@@ -20,6 +21,8 @@ struct ConfigKey {
 // Every key mlops knows, for validation, `config --list` and completions.
 const std::vector<ConfigKey>& known_config_keys();
 
+// Reads with parse_git_config (fast: no libgit2 initialisation); writes with
+// libgit2's config API, opened only when something is written.
 class Config {
 public:
   explicit Config(const fs::path& file);
@@ -34,8 +37,12 @@ public:
   void set_unchecked(const std::string& key, const std::string& value);
 
 private:
+  void load();
+  git_config* writer();
+
   fs::path file_;
-  GitConfigPtr cfg_;
+  ConfigEntries entries_;
+  GitConfigPtr cfg_;  // libgit2's handle, for writes
 };
 
 }  // namespace mlops
