@@ -35,8 +35,15 @@ private:
   std::optional<Repo> repo_;
 };
 
+// Makes `run(ctx, args)` the action when the subcommand is chosen.
+template <typename Args, typename Run>
+void bind(CLI::App* sub, Context& ctx, std::shared_ptr<Args> args, Run run) {
+  sub->callback([&ctx, args, run] { ctx.action = [&ctx, args, run] { return run(ctx, *args); }; });
+}
+
 // One registration function per command group.
 void register_data_commands(CLI::App& app, Context& ctx);
 void register_misc_commands(CLI::App& app, Context& ctx);
+void register_history_commands(CLI::App& app, Context& ctx);
 
 }  // namespace mlops::cli

@@ -98,6 +98,10 @@ int run_status(Context& ctx, const StatusArgs& a) {
   if (a.json) {
     json paths = json::array();
     for (const auto& s : all) {
+      if (!s.tracked.conflict.empty()) {
+        paths.push_back({{"path", s.tracked.rel}, {"state", "conflict"}, {"message", s.tracked.conflict}});
+        continue;
+      }
       json o = pointer_json(s.tracked.rel, s.tracked.ptr);
       o["state"] = work_state_name(s.state);
       o["in_store"] = s.in_store;
@@ -114,6 +118,11 @@ int run_status(Context& ctx, const StatusArgs& a) {
     for (const auto& s : all) {
       if (!s.changed()) {
         if (ctx.verbose) fmt::print("{}: unchanged\n", s.tracked.rel);
+        continue;
+      }
+      if (!s.tracked.conflict.empty()) {
+        fmt::print("{}: {} in {} (keep one side, or run 'mlops add {}', then commit)\n", s.tracked.rel,
+                   paint("merge conflict", "31"), s.tracked.pointer_rel(), s.tracked.rel);
         continue;
       }
       if (s.state == WorkState::Modified) fmt::print("{}: {}\n", s.tracked.rel, paint("modified", "31"));
@@ -141,6 +150,7 @@ struct CheckoutArgs {
   std::vector<std::string> paths;
   bool force = false;
   bool json = false;
+  std::string rev;
 };
 
 int run_checkout(Context& ctx, const CheckoutArgs& a) {
@@ -148,7 +158,7 @@ int run_checkout(Context& ctx, const CheckoutArgs& a) {
   std::vector<CheckoutResult> results;
   {
     ProgressBar bar("checking out", ctx.quiet || a.json);
-    results = checkout(repo, ctx.rel_paths(a.paths), CheckoutOptions{a.force}, bar.get());
+    results = checkout(repo, ctx.rel_paths(a.paths), CheckoutOptions{a.force, a.rev}, bar.get());
   }
   if (a.json) {
     json j = json::array();
@@ -178,11 +188,13 @@ int run_checkout(Context& ctx, const CheckoutArgs& a) {
 struct LsArgs {
   std::vector<std::string> paths;
   bool json = false;
+  std::string rev;
 };
 
 int run_ls(Context& ctx, const LsArgs& a) {
   Repo& repo = ctx.repo();
-  auto tracked = find_tracked(repo, ctx.rel_paths(a.paths));
+  auto rels = ctx.rel_paths(a.paths);
+  auto tracked = a.rev.empty() ? find_tracked(repo, rels) : find_tracked_at(repo, a.rev, rels);
   if (a.json) {
     json j = json::array();
     for (const auto& t : tracked) j.push_back(pointer_json(t.rel, t.ptr));
@@ -221,11 +233,6 @@ int run_rm(Context& ctx, const RmArgs& a) {
   return 0;
 }
 
-template <typename Args, typename Run>
-void bind(CLI::App* sub, Context& ctx, std::shared_ptr<Args> args, Run run) {
-  sub->callback([&ctx, args, run] { ctx.action = [&ctx, args, run] { return run(ctx, *args); }; });
-}
-
 }  // namespace
 
 void register_data_commands(CLI::App& app, Context& ctx) {
@@ -256,6 +263,7 @@ void register_data_commands(CLI::App& app, Context& ctx) {
     auto* sub = app.add_subcommand("checkout", "Make the workspace match the pointer files");
     sub->add_option("paths", a->paths, "Tracked paths or folders holding them (default: all)")->type_name("PATH");
     sub->add_flag("-f,--force", a->force, "Overwrite or delete files whose content is not in the store");
+    sub->add_option("--rev", a->rev, "Materialise the data as committed at a git revision")->type_name("REV");
     sub->add_flag("--json", a->json, "Print JSON");
     bind(sub, ctx, a, run_checkout);
   }
@@ -263,6 +271,7 @@ void register_data_commands(CLI::App& app, Context& ctx) {
     auto a = std::make_shared<LsArgs>();
     auto* sub = app.add_subcommand("ls", "List tracked paths with kind, size, file count and id");
     sub->add_option("paths", a->paths, "Tracked paths or folders holding them (default: all)")->type_name("PATH");
+    sub->add_option("--rev", a->rev, "List what was tracked at a git revision")->type_name("REV");
     sub->add_flag("--json", a->json, "Print JSON");
     bind(sub, ctx, a, run_ls);
   }

@@ -11,11 +11,17 @@ _mlops_tracked() {
   done
 }
 
+# Git revisions: HEAD, branches and tags.
+_mlops_revs() {
+  printf '%s\n' HEAD
+  git for-each-ref --format='%(refname:short)' refs/heads refs/tags refs/remotes 2>/dev/null
+}
+
 _mlops() {
   local cur prev words cword
   _init_completion -n = || return
 
-  local commands="init add status checkout ls rm config help"
+  local commands="init add status checkout ls rm config diff gc fsck install-hooks help"
   local global_opts="-C -q --quiet -v --verbose --version -h --help"
 
   # Find the command word, skipping global options (and -C's argument).
@@ -46,8 +52,12 @@ _mlops() {
     init) opts="--hash" ;;
     add) opts="--json" ;;
     status) opts="--json --exit-code" ;;
-    checkout) opts="-f --force --json" ;;
-    ls) opts="--json" ;;
+    checkout) opts="-f --force --rev --json" ;;
+    ls) opts="--rev --json" ;;
+    diff) opts="--path --json" ;;
+    gc) opts="-w --workspace -a --all-branches -T --all-tags -A --all-commits -n --dry-run -f --force --json" ;;
+    fsck) opts="--json" ;;
+    install-hooks) opts="--uninstall" ;;
     rm) opts="--keep-data -f --force" ;;
     config) opts="-l --list --unset --json" ;;
     help) COMPREPLY=($(compgen -W "$commands" -- "$cur")); return ;;
@@ -58,11 +68,23 @@ _mlops() {
     COMPREPLY=($(compgen -W "xxh128 sha256" -- "$cur"))
     return
   fi
+  if [[ $prev == --rev ]]; then
+    COMPREPLY=($(compgen -W "$(_mlops_revs)" -- "$cur"))
+    return
+  fi
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$opts" -- "$cur"))
     return
   fi
   case $cmd in
+    diff)
+      if [[ $prev == --path ]]; then
+        compopt -o nospace 2>/dev/null
+        COMPREPLY=($(_mlops_tracked "$cur"))
+      else
+        COMPREPLY=($(compgen -W "$(_mlops_revs)" -- "$cur"))
+      fi
+      ;;
     add) _filedir ;;
     status | checkout | ls | rm)
       compopt -o nospace 2>/dev/null

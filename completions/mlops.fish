@@ -1,6 +1,6 @@
 # fish completion for mlops. Install as ~/.config/fish/completions/mlops.fish.
 
-set -l commands init add status checkout ls rm config help
+set -l commands init add status checkout ls rm config diff gc fsck install-hooks help
 
 function __mlops_tracked
     mlops ls --json 2>/dev/null | string match -r '"path": "(.*)"' | string match -v -r '^\s*"path"'
@@ -20,6 +20,10 @@ complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a checkout -d 
 complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a ls -d 'List tracked paths'
 complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a rm -d 'Stop tracking paths'
 complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a config -d 'Read and write repository settings'
+complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a diff -d 'Show tracked data that changed between commits'
+complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a gc -d 'Remove store objects nothing kept refers to'
+complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a fsck -d 'Re-hash the store'
+complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a install-hooks -d 'Install git hooks'
 complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a help -d 'Show help for a command'
 
 complete -c mlops -n "__fish_seen_subcommand_from init" -l hash -x -a 'xxh128 sha256' -d 'Object hash'
@@ -33,3 +37,14 @@ complete -c mlops -n "__fish_seen_subcommand_from config" -s l -l list -d 'List 
 complete -c mlops -n "__fish_seen_subcommand_from config" -l unset -x -a 'core.jobs cache.dir cache.link' -d 'Remove a setting'
 complete -c mlops -n "__fish_seen_subcommand_from config" -a 'core.hash core.jobs cache.dir cache.link'
 complete -c mlops -n "__fish_seen_subcommand_from help" -a "$commands"
+complete -c mlops -n "__fish_seen_subcommand_from checkout ls" -l rev -x -a '(__fish_git_refs 2>/dev/null; echo HEAD)' -d 'Git revision'
+complete -c mlops -n "__fish_seen_subcommand_from diff" -a '(__fish_git_refs 2>/dev/null; echo HEAD)'
+complete -c mlops -n "__fish_seen_subcommand_from diff" -l path -x -a '(__mlops_tracked)' -d 'Only this tracked path'
+complete -c mlops -n "__fish_seen_subcommand_from diff gc fsck" -l json -d 'Print JSON'
+complete -c mlops -n "__fish_seen_subcommand_from gc" -s w -l workspace -d 'Keep what the workspace and HEAD need'
+complete -c mlops -n "__fish_seen_subcommand_from gc" -s a -l all-branches -d 'Keep every branch'
+complete -c mlops -n "__fish_seen_subcommand_from gc" -s T -l all-tags -d 'Keep every tag'
+complete -c mlops -n "__fish_seen_subcommand_from gc" -s A -l all-commits -d 'Keep every commit'
+complete -c mlops -n "__fish_seen_subcommand_from gc" -s n -l dry-run -d 'List what would be removed'
+complete -c mlops -n "__fish_seen_subcommand_from gc" -s f -l force -d 'Allow a shared store'
+complete -c mlops -n "__fish_seen_subcommand_from install-hooks" -l uninstall -d 'Remove the hooks'

@@ -9,6 +9,7 @@
 #include "repo/git.hpp"
 #include "repo/repo.hpp"
 #include "store/object_store.hpp"
+#include "store/store_lock.hpp"
 
 namespace mlops {
 
@@ -35,7 +36,9 @@ std::vector<AddResult> add_paths(Repo& repo, const std::vector<std::string>& rel
     trees.push_back(std::move(tree));
   }
 
-  // 2. Store the content (only what the store lacks is written).
+  // 2. Store the content (only what the store lacks is written). gc waits
+  // until the pointers naming it are written.
+  StoreLock lock(repo.store().base_dir(), StoreLock::Mode::Shared);
   std::vector<AddResult> results;
   for (std::size_t i = 0; i < rels.size(); ++i) {
     AddResult r;

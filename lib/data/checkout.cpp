@@ -16,6 +16,7 @@
 #include "state/stat_cache.hpp"
 #include "store/manifest.hpp"
 #include "store/object_store.hpp"
+#include "store/store_lock.hpp"
 
 namespace mlops {
 
@@ -147,7 +148,9 @@ std::vector<CheckoutResult> checkout(Repo& repo, const std::vector<std::string>&
                                      Progress* progress) {
   std::vector<std::string> unsaved, missing;
   std::vector<Plan> plans;
-  for (const auto& t : find_tracked(repo, rels)) plans.push_back(make_plan(repo, t, unsaved, missing));
+  StoreLock lock(repo.store().base_dir(), StoreLock::Mode::Shared);  // gc waits
+  auto tracked = opts.rev.empty() ? find_tracked(repo, rels) : find_tracked_at(repo, opts.rev, rels);
+  for (const auto& t : tracked) plans.push_back(make_plan(repo, t, unsaved, missing));
   if (!missing.empty())
     throw Error(ExitCode::Missing,
                 fmt::format("{} object(s) needed for checkout are not in the store:{}", missing.size(),

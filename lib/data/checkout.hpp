@@ -12,6 +12,7 @@ class Repo;
 
 struct CheckoutOptions {
   bool force = false;  // overwrite or delete content the store does not have
+  std::string rev;     // materialise the data as committed at this git revision
 };
 
 struct CheckoutResult {

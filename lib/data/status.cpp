@@ -91,7 +91,15 @@ PathStatus compare_path(Repo& repo, const Tracked& t, Progress* progress) {
 
 std::vector<PathStatus> data_status(Repo& repo, const std::vector<std::string>& rels, Progress* progress) {
   std::vector<PathStatus> out;
-  for (const auto& t : find_tracked(repo, rels)) out.push_back(compare_path(repo, t, progress));
+  for (const auto& t : find_tracked(repo, rels, /*keep_conflicts=*/true)) {
+    if (!t.conflict.empty()) {
+      PathStatus s;
+      s.tracked = t;
+      out.push_back(s);
+      continue;
+    }
+    out.push_back(compare_path(repo, t, progress));
+  }
   return out;
 }
 

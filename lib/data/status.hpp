@@ -22,7 +22,7 @@ struct PathStatus {
   std::uint64_t objects_missing = 0;
   // Inside a folder, relative to it; empty for files or when the manifest is missing.
   std::vector<std::string> added, modified, deleted;
-  bool changed() const { return state != WorkState::Unchanged || !in_store; }
+  bool changed() const { return state != WorkState::Unchanged || !in_store || !tracked.conflict.empty(); }
 };
 
 // rels: repo-relative paths to look at; empty means every tracked path.

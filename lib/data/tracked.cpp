@@ -5,6 +5,7 @@
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "core/walk.hpp"
+#include "repo/git_history.hpp"
 #include "repo/repo.hpp"
 
 namespace mlops {
@@ -16,17 +17,35 @@ Tracked load_tracked(const Repo& repo, const std::string& rel) {
   auto st = lstat_path(file);
   if (!st) fail(ExitCode::Input, "{} is not tracked by mlops (no {})", rel, t.pointer_rel());
   if (!st->is_regular()) fail(ExitCode::Input, "{} is not a regular file", t.pointer_rel());
-  t.ptr = parse_pointer(read_file(file, 1u << 20), t.pointer_rel());
+  return parse_tracked(rel, read_file(file, 1u << 20), t.pointer_rel());
+}
+
+Tracked parse_tracked(const std::string& rel, std::string_view text, const std::string& source) {
+  Tracked t;
+  t.rel = rel;
+  t.ptr = parse_pointer(text, source);
   std::string name = rel.substr(rel.rfind('/') + 1);
   if (t.ptr.path != name)
-    fail(ExitCode::Input, "{}: path '{}' does not match the pointer file's name (expected '{}')", t.pointer_rel(),
+    fail(ExitCode::Input, "{}: path '{}' does not match the pointer file's name (expected '{}')", source,
          printable_path(t.ptr.path), name);
   return t;
 }
 
 namespace {
 
-void collect_under(const Repo& repo, const std::string& rel, std::vector<Tracked>& out) {
+Tracked load_or_conflict(const Repo& repo, const std::string& rel, bool keep_conflicts) {
+  try {
+    return load_tracked(repo, rel);
+  } catch (const Error& e) {
+    if (!keep_conflicts || std::string_view(e.what()).find("unresolved merge conflict") == std::string_view::npos) throw;
+    Tracked t;
+    t.rel = rel;
+    t.conflict = e.what();
+    return t;
+  }
+}
+
+void collect_under(const Repo& repo, const std::string& rel, std::vector<Tracked>& out, bool keep_conflicts) {
   WalkVisitor v;
   v.enter_dir = [&](const WalkEntry& e) {
     std::string_view name = std::string_view(e.rel).substr(e.rel.rfind('/') + 1);
@@ -36,24 +55,24 @@ void collect_under(const Repo& repo, const std::string& rel, std::vector<Tracked
   };
   v.file = [&](const WalkEntry& e) {
     if (e.rel.size() > kPointerSuffix.size() && e.rel.ends_with(kPointerSuffix) && e.st.is_regular())
-      out.push_back(load_tracked(repo, e.rel.substr(0, e.rel.size() - kPointerSuffix.size())));
+      out.push_back(load_or_conflict(repo, e.rel.substr(0, e.rel.size() - kPointerSuffix.size()), keep_conflicts));
   };
   walk_tree(repo.abs(rel), rel, v);
 }
 
 }  // namespace
 
-std::vector<Tracked> find_tracked(const Repo& repo, const std::vector<std::string>& rels) {
+std::vector<Tracked> find_tracked(const Repo& repo, const std::vector<std::string>& rels, bool keep_conflicts) {
   std::vector<Tracked> out;
-  if (rels.empty()) collect_under(repo, "", out);
+  if (rels.empty()) collect_under(repo, "", out, keep_conflicts);
   for (const auto& rel : rels) {
     if (lstat_path(repo.abs(rel + std::string(kPointerSuffix)))) {
-      out.push_back(load_tracked(repo, rel));
+      out.push_back(load_or_conflict(repo, rel, keep_conflicts));
       continue;
     }
     auto st = lstat_path(repo.abs(rel));
     std::size_t before = out.size();
-    if (st && st->is_dir()) collect_under(repo, rel, out);
+    if (st && st->is_dir()) collect_under(repo, rel, out, keep_conflicts);
     if (out.size() == before) {
       if (auto anc = tracked_ancestor(repo, rel); !anc.empty())
         throw Error(ExitCode::Input, fmt::format("{} is inside the tracked folder {}", rel, anc),
@@ -65,6 +84,36 @@ std::vector<Tracked> find_tracked(const Repo& repo, const std::vector<std::strin
   out.erase(std::unique(out.begin(), out.end(), [](const Tracked& a, const Tracked& b) { return a.rel == b.rel; }),
             out.end());
   return out;
+}
+
+std::vector<Tracked> filter_tracked(std::vector<Tracked> all, const std::vector<std::string>& rels,
+                                    std::string_view where) {
+  if (rels.empty()) return all;
+  std::vector<Tracked> out;
+  for (const auto& rel : rels) {
+    std::size_t before = out.size();
+    for (const auto& t : all)
+      if (t.rel == rel || rel.empty() || starts_with(t.rel, rel + "/")) out.push_back(t);
+    if (out.size() == before) fail(ExitCode::Input, "{} is not tracked {}", rel, where);
+  }
+  std::sort(out.begin(), out.end(), [](const Tracked& a, const Tracked& b) { return a.rel < b.rel; });
+  out.erase(std::unique(out.begin(), out.end(), [](const Tracked& a, const Tracked& b) { return a.rel == b.rel; }),
+            out.end());
+  return out;
+}
+
+std::vector<Tracked> find_tracked_at(const Repo& repo, const std::string& rev, const std::vector<std::string>& rels) {
+  auto git = GitRepo::open(repo.root());
+  if (!git) fail(ExitCode::Usage, "--rev needs a git repository; {} is not one", repo.root().string());
+  std::vector<Tracked> all;
+  if (auto commit = git->resolve(rev)) {
+    git->for_each_file(commit->oid, kPointerSuffix, [&](const std::string& path, std::string text) {
+      std::string rel = path.substr(0, path.size() - kPointerSuffix.size());
+      all.push_back(parse_tracked(rel, text, fmt::format("{}:{}", rev, path)));
+    });
+  }
+  std::sort(all.begin(), all.end(), [](const Tracked& a, const Tracked& b) { return a.rel < b.rel; });
+  return filter_tracked(std::move(all), rels, fmt::format("at {}", rev));
 }
 
 std::string tracked_ancestor(const Repo& repo, const std::string& rel) {

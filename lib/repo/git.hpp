@@ -25,6 +25,14 @@ using GitRepoPtr = std::unique_ptr<git_repository, GitDeleter<git_repository, gi
 using GitConfigPtr = std::unique_ptr<git_config, GitDeleter<git_config, git_config_free>>;
 
 using GitIndexPtr = std::unique_ptr<git_index, GitDeleter<git_index, git_index_free>>;
+using GitObjectPtr = std::unique_ptr<git_object, GitDeleter<git_object, git_object_free>>;
+using GitCommitPtr = std::unique_ptr<git_commit, GitDeleter<git_commit, git_commit_free>>;
+using GitTreePtr = std::unique_ptr<git_tree, GitDeleter<git_tree, git_tree_free>>;
+using GitBlobPtr = std::unique_ptr<git_blob, GitDeleter<git_blob, git_blob_free>>;
+using GitRevwalkPtr = std::unique_ptr<git_revwalk, GitDeleter<git_revwalk, git_revwalk_free>>;
+using GitReferencePtr = std::unique_ptr<git_reference, GitDeleter<git_reference, git_reference_free>>;
+using GitRefIterPtr =
+    std::unique_ptr<git_reference_iterator, GitDeleter<git_reference_iterator, git_reference_iterator_free>>;
 
 // Paths in the git index at `rel` or below it (repo-relative, '/'-separated),
 // for the git repository whose work tree is `root`; empty outside git.

@@ -18,6 +18,8 @@ public:
 
   HashAlgo algo() const { return algo_; }
   const fs::path& objects_dir() const { return objects_; }
+  // The folder holding objects/ and tmp/ (.mlops, or cache.dir).
+  fs::path base_dir() const { return objects_.parent_path(); }
   fs::path path_of(const ObjectId& id) const;
   bool has(const ObjectId& id) const;
   // The ids of `ids` that the store lacks. Many ids are checked by listing the

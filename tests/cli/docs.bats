@@ -88,6 +88,13 @@ complete_bash() {
   [ "$output" = model.bin ]
   run complete_bash mlops rm data/tr
   [ "$output" = data/train.csv ]
+  git add -A && git commit -qm one && git tag release-1
+  run complete_bash mlops diff rel
+  [ "$output" = release-1 ]
+  run complete_bash mlops checkout --rev HE
+  [ "$output" = HEAD ]
+  run complete_bash mlops gc --all-t
+  [ "$output" = --all-tags ]
 }
 
 @test "cmake --install puts the binary, man pages and completions in place" {

@@ -1,0 +1,238 @@
+// mlops diff, gc, fsck, install-hooks (and the hidden hook runner): data in
+// the git history it lives beside.
+#include <fmt/format.h>
+
+#include "context.hpp"
+#include "core/error.hpp"
+#include "data/checkout.hpp"
+#include "data/diff.hpp"
+#include "data/fsck.hpp"
+#include "data/gc.hpp"
+#include "data/hooks.hpp"
+#include "data/status.hpp"
+#include "output.hpp"
+#include "progress_bar.hpp"
+#include "store/object_store.hpp"
+
+namespace mlops::cli {
+
+namespace {
+
+using nlohmann::json;
+
+// ---- diff -------------------------------------------------------------------
+struct DiffArgs {
+  std::vector<std::string> revs;
+  std::vector<std::string> paths;
+  bool json = false;
+};
+
+int run_diff(Context& ctx, const DiffArgs& a) {
+  if (a.revs.size() > 2) fail(ExitCode::Usage, "diff takes at most two revisions");
+  Repo& repo = ctx.repo();
+  std::string from = a.revs.empty() ? "HEAD" : a.revs[0];
+  std::optional<std::string> to;
+  if (a.revs.size() == 2) to = a.revs[1];
+  DataDiff d;
+  {
+    ProgressBar bar("comparing", ctx.quiet || a.json);
+    d = diff_data(repo, from, to, ctx.rel_paths(a.paths), bar.get());
+  }
+  if (a.json) {
+    auto version = [](const std::optional<FileVersion>& v) { return v ? json{{"id", v->id.str()}, {"size", v->size}} : json(); };
+    auto list = [&](const std::vector<DiffItem>& items) {
+      json arr = json::array();
+      for (const auto& i : items) arr.push_back({{"path", i.path}, {"before", version(i.before)}, {"after", version(i.after)}});
+      return arr;
+    };
+    print_json({{"from", from},
+                {"to", to ? *to : "workspace"},
+                {"added", list(d.added)},
+                {"modified", list(d.modified)},
+                {"deleted", list(d.deleted)},
+                {"not_in_store", d.not_in_store}});
+    return 0;
+  }
+  if (ctx.quiet) return 0;
+  std::string where = fmt::format("{} and {}", from, to ? *to : "the workspace");
+  if (d.added.empty() && d.modified.empty() && d.deleted.empty()) {
+    fmt::print("No data changes between {}.\n", where);
+    return 0;
+  }
+  auto section = [](const char* title, const std::vector<DiffItem>& items, const char* colour, auto describe) {
+    if (items.empty()) return;
+    fmt::print("{}:\n", title);
+    for (const auto& i : items) fmt::print("    {}  ({})\n", paint(i.path, colour), describe(i));
+  };
+  section("Added", d.added, "32", [](const DiffItem& i) { return human_size(i.after->size); });
+  section("Modified", d.modified, "33",
+          [](const DiffItem& i) { return fmt::format("{} -> {}", human_size(i.before->size), human_size(i.after->size)); });
+  section("Deleted", d.deleted, "31", [](const DiffItem& i) { return human_size(i.before->size); });
+  fmt::print("{} added, {} modified, {} deleted between {}\n", d.added.size(), d.modified.size(), d.deleted.size(),
+             where);
+  for (const auto& p : d.not_in_store)
+    fmt::print("note: {} was compared as a whole: a folder manifest is not in the store\n", p);
+  return 0;
+}
+
+// ---- gc ---------------------------------------------------------------------
+struct GcArgs {
+  GcOptions opts;
+  bool json = false;
+};
+
+int run_gc(Context& ctx, const GcArgs& a) {
+  GcResult r = collect_garbage(ctx.repo(), a.opts);
+  if (a.json) {
+    json removed = json::array();
+    for (const auto& [id, size] : r.removed) removed.push_back({{"id", id.str()}, {"size", size}});
+    print_json({{"dry_run", a.opts.dry_run},
+                {"removed", removed},
+                {"bytes_removed", r.bytes_removed},
+                {"objects_kept", r.objects_kept},
+                {"revisions_kept", r.revisions_kept}});
+    return 0;
+  }
+  if (ctx.quiet) return 0;
+  if (a.opts.dry_run || ctx.verbose)
+    for (const auto& [id, size] : r.removed)
+      fmt::print("{} {} ({})\n", a.opts.dry_run ? "would remove" : "removed", id.str(), human_size(size));
+  fmt::print("{} {} ({}); kept {} for the workspace and {}.\n", a.opts.dry_run ? "Would remove" : "Removed",
+             plural(r.removed.size(), "object", "objects"), human_size(r.bytes_removed),
+             plural(r.objects_kept, "object", "objects"), plural(r.revisions_kept, "revision", "revisions"));
+  return 0;
+}
+
+// ---- fsck -------------------------------------------------------------------
+struct FsckArgs {
+  bool json = false;
+};
+
+int run_fsck(Context& ctx, const FsckArgs& a) {
+  FsckResult r;
+  {
+    ProgressBar bar("checking", ctx.quiet || a.json);
+    r = fsck(ctx.repo(), bar.get());
+  }
+  if (a.json) {
+    json corrupt = json::array();
+    for (const auto& id : r.corrupt) corrupt.push_back(id.str());
+    print_json({{"ok", r.ok()}, {"checked", r.checked}, {"corrupt", corrupt}, {"missing", r.missing}, {"stray", r.stray}});
+  } else if (!ctx.quiet) {
+    for (const auto& id : r.corrupt)
+      fmt::print("corrupt: {} (moved to {})\n", id.str(), (ctx.repo().store().base_dir() / "quarantine").string());
+    for (const auto& m : r.missing) fmt::print("missing: {}\n", m);
+    for (const auto& s : r.stray) fmt::print("not an object (left alone): objects/{}\n", s);
+    fmt::print("Checked {}: {} corrupt, {} missing.\n", plural(r.checked, "object", "objects"), r.corrupt.size(),
+               r.missing.size());
+  }
+  return r.ok() ? 0 : static_cast<int>(ExitCode::CheckFailed);
+}
+
+// ---- install-hooks ----------------------------------------------------------
+struct HooksArgs {
+  bool uninstall = false;
+};
+
+int run_install_hooks(Context& ctx, const HooksArgs& a) {
+  Repo& repo = ctx.repo();
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  auto changes = a.uninstall ? uninstall_hooks(repo) : install_hooks(repo, ec ? fs::path("mlops") : exe);
+  if (ctx.quiet) return 0;
+  if (changes.empty()) fmt::print("No mlops hooks were installed.\n");
+  for (const auto& c : changes) {
+    if (a.uninstall)
+      fmt::print("removed {}{}\n", c.name, c.chained ? fmt::format(" (your earlier {} is back)", c.name) : "");
+    else
+      fmt::print("installed {}{}\n", c.name,
+                 c.chained ? fmt::format(" (your hook is kept as {}.pre-mlops and runs first)", c.name) : "");
+  }
+  return 0;
+}
+
+// ---- hook (run by the installed git hooks) ----------------------------------
+struct HookArgs {
+  std::string name;
+  std::vector<std::string> args;
+};
+
+int run_hook(Context& ctx, const HookArgs& a) {
+  if (a.name == "pre-commit") {
+    std::vector<std::string> problems;
+    for (const auto& s : data_status(ctx.repo(), {}, nullptr)) {
+      if (!s.tracked.conflict.empty()) problems.push_back(s.tracked.rel + " (merge conflict in its pointer file)");
+      else if (s.state == WorkState::Modified) problems.push_back(s.tracked.rel);
+    }
+    if (problems.empty()) return 0;
+    std::string list;
+    for (const auto& p : problems) list += "\n  " + p;
+    throw Error(ExitCode::CheckFailed,
+                fmt::format("tracked data is modified but not added, so this commit would not record it:{}", list),
+                "run 'mlops add' on it, or commit with --no-verify to skip this check");
+  }
+  if (a.name == "post-checkout") {
+    // Arguments: previous HEAD, new HEAD, 1 for a branch checkout (0 for files).
+    if (a.args.size() < 3 || a.args[2] != "1") return 0;
+    try {
+      auto results = checkout(ctx.repo(), {}, CheckoutOptions{}, nullptr);
+      std::uint64_t placed = 0;
+      for (const auto& r : results) placed += r.placed + r.removed;
+      if (placed && !ctx.quiet) fmt::print(stderr, "mlops: checked out the data of {}\n", plural(results.size(), "path", "paths"));
+    } catch (const Error& e) {
+      // A post-checkout hook cannot undo the checkout: warn and go on.
+      fmt::print(stderr, "mlops: warning: data not checked out: {}\n", e.what());
+      if (!e.hint().empty()) fmt::print(stderr, "hint: {}\n", e.hint());
+    }
+    return 0;
+  }
+  fail(ExitCode::Usage, "unknown hook '{}'", a.name);
+}
+
+}  // namespace
+
+void register_history_commands(CLI::App& app, Context& ctx) {
+  {
+    auto a = std::make_shared<DiffArgs>();
+    auto* sub = app.add_subcommand("diff", "Show tracked data that changed between commits, or a commit and the workspace");
+    sub->add_option("revs", a->revs, "Up to two git revisions (default: HEAD and the workspace)")->type_name("REV");
+    sub->add_option("--path", a->paths, "Only these tracked paths (repeatable)")->type_name("PATH");
+    sub->add_flag("--json", a->json, "Print JSON");
+    bind(sub, ctx, a, run_diff);
+  }
+  {
+    auto a = std::make_shared<GcArgs>();
+    auto* sub = app.add_subcommand("gc", "Remove store objects that no kept revision or workspace pointer names");
+    sub->add_flag("-w,--workspace", a->opts.workspace, "Keep only what the workspace and HEAD need");
+    sub->add_flag("-a,--all-branches", a->opts.all_branches, "Also keep what every branch needs");
+    sub->add_flag("-T,--all-tags", a->opts.all_tags, "Also keep what every tag needs");
+    sub->add_flag("-A,--all-commits", a->opts.all_commits, "Also keep what every commit needs");
+    sub->add_flag("-n,--dry-run", a->opts.dry_run, "List what would be removed; remove nothing");
+    sub->add_flag("-f,--force", a->opts.force, "Allow gc on a shared store (cache.dir)");
+    sub->add_flag("--json", a->json, "Print JSON");
+    bind(sub, ctx, a, run_gc);
+  }
+  {
+    auto a = std::make_shared<FsckArgs>();
+    auto* sub = app.add_subcommand("fsck", "Re-hash the store; report corrupt and missing objects");
+    sub->add_flag("--json", a->json, "Print JSON");
+    bind(sub, ctx, a, run_fsck);
+  }
+  {
+    auto a = std::make_shared<HooksArgs>();
+    auto* sub = app.add_subcommand("install-hooks", "Install git hooks: pre-commit check, checkout after git checkout");
+    sub->add_flag("--uninstall", a->uninstall, "Remove the hooks (restoring hooks that were there before)");
+    bind(sub, ctx, a, run_install_hooks);
+  }
+  {
+    auto a = std::make_shared<HookArgs>();
+    auto* sub = app.add_subcommand("hook", "");  // hidden: run by the installed git hooks
+    sub->group("");
+    sub->add_option("name", a->name)->required();
+    sub->add_option("args", a->args);
+    sub->allow_extras();
+    bind(sub, ctx, a, run_hook);
+  }
+}
+
+}  // namespace mlops::cli

@@ -1,0 +1,81 @@
+#include "data/fsck.hpp"
+
+#include <cstdio>
+#include <mutex>
+#include <unordered_set>
+
+#include "core/error.hpp"
+#include "core/file_hash.hpp"
+#include "core/parallel.hpp"
+#include "core/walk.hpp"
+#include "data/tracked.hpp"
+#include "repo/repo.hpp"
+#include "store/manifest.hpp"
+#include "store/object_store.hpp"
+#include "store/store_lock.hpp"
+
+namespace mlops {
+
+FsckResult fsck(Repo& repo, Progress* progress) {
+  ObjectStore& store = repo.store();
+  StoreLock lock(store.base_dir(), StoreLock::Mode::Exclusive);  // nothing is written meanwhile
+  FsckResult r;
+  std::vector<std::pair<ObjectId, std::uint64_t>> objects;
+  walk_tree(store.objects_dir(), "", WalkVisitor{.file = [&](const WalkEntry& e) {
+    std::string hex = e.rel;
+    ObjectId id;
+    if (hex.size() > 3 && hex[2] == '/') {
+      hex.erase(2, 1);
+      std::string text = fmt::format("{}:{}", hex.size() == 32 ? "xxh128" : "sha256", hex);
+      if (e.st.is_regular() && ObjectId::try_parse(text, id)) {
+        objects.emplace_back(id, e.st.size);
+        add_total(progress, 1, e.st.size);
+        return;
+      }
+    }
+    r.stray.push_back(e.rel);
+  }});
+
+  std::mutex mu;
+  parallel_for(objects.size(), repo.jobs(), [&](std::size_t i) {
+    const auto& [id, size] = objects[i];
+    bool good = false;
+    try {
+      good = hash_file(store.path_of(id), id.algo) == id;
+    } catch (const Error&) {
+      good = false;  // unreadable counts as corrupt
+    }
+    advance(progress, 1, size);
+    if (good) return;
+    std::lock_guard guard(mu);
+    r.corrupt.push_back(id);
+  });
+  r.checked = objects.size();
+
+  // Quarantine, so that the next add or pull can store a good copy.
+  if (!r.corrupt.empty()) {
+    fs::path q = store.base_dir() / "quarantine";
+    make_dirs(q);
+    for (const auto& id : r.corrupt)
+      if (std::rename(store.path_of(id).c_str(), (q / id.hex).c_str()) != 0)
+        fail_errno("move to quarantine", store.path_of(id).string(), errno);
+  }
+
+  for (const auto& t : find_tracked(repo, {})) {
+    if (!store.has(t.ptr.id)) {
+      r.missing.push_back(fmt::format("{} ({})", t.rel, t.ptr.id.str()));
+      continue;
+    }
+    if (t.ptr.kind != Kind::Dir) continue;
+    Manifest m = Manifest::parse(store.read_verified(t.ptr.id), t.pointer_rel() + " (manifest)");
+    std::vector<ObjectId> ids;
+    for (const auto& e : m.entries) ids.push_back(e.id);
+    auto absent = store.missing(ids);
+    std::unordered_set<ObjectId> lacking(absent.begin(), absent.end());
+    for (const auto& e : m.entries)
+      if (lacking.count(e.id)) r.missing.push_back(fmt::format("{}/{} ({})", t.rel, e.path, e.id.str()));
+  }
+  return r;
+}
+
+}  // namespace mlops

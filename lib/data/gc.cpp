@@ -1,0 +1,80 @@
+#include "data/gc.hpp"
+
+#include <unordered_set>
+
+#include "core/error.hpp"
+#include "core/walk.hpp"
+#include "data/tracked.hpp"
+#include "repo/git_history.hpp"
+#include "repo/repo.hpp"
+#include "store/manifest.hpp"
+#include "store/object_store.hpp"
+#include "store/store_lock.hpp"
+
+namespace mlops {
+
+GcResult collect_garbage(Repo& repo, const GcOptions& o) {
+  if (!(o.workspace || o.all_branches || o.all_tags || o.all_commits))
+    throw Error(ExitCode::Usage, "say what to keep: --workspace, --all-branches, --all-tags or --all-commits",
+                "the workspace and HEAD are always kept; the flags add to them");
+  if (repo.config().get("cache.dir") && !o.force && !o.dry_run)
+    throw Error(ExitCode::Usage,
+                "the store is shared (cache.dir): gc would remove objects that other clones still use",
+                "run gc with --force if this repository is the store's only user");
+  ObjectStore& store = repo.store();
+  StoreLock lock(store.base_dir(), StoreLock::Mode::Exclusive);
+
+  GcResult r;
+  std::unordered_set<std::string> keep;
+  std::vector<std::string> unknown;
+  auto keep_tracked = [&](const Tracked& t, const std::string& where) {
+    keep.insert(t.ptr.id.hex);
+    if (t.ptr.kind != Kind::Dir) return;
+    if (!store.has(t.ptr.id)) {
+      unknown.push_back(fmt::format("{} {} ({})", where, t.rel, t.ptr.id.str()));
+      return;
+    }
+    for (const auto& e : Manifest::parse(store.read_verified(t.ptr.id), where + ":" + t.pointer_rel()).entries)
+      keep.insert(e.id.hex);
+  };
+  for (const auto& t : find_tracked(repo, {})) keep_tracked(t, "workspace");
+  if (auto git = GitRepo::open(repo.root())) {
+    auto commits = git->commits(o.all_branches, o.all_tags, o.all_commits);
+    r.revisions_kept = commits.size();
+    for (const auto& c : commits)
+      git->for_each_file(c.oid, kPointerSuffix, [&](const std::string& path, std::string text) {
+        std::string where = fmt::format("{} ({})", c.label, c.short_id());
+        keep_tracked(parse_tracked(path.substr(0, path.size() - kPointerSuffix.size()), text, where + ":" + path),
+                     where);
+      });
+  }
+  if (!unknown.empty()) {
+    std::string list;
+    for (const auto& u : unknown) list += "\n  " + u;
+    throw Error(ExitCode::Missing,
+                fmt::format("cannot tell which objects {} kept folder version(s) use: their manifests are not in "
+                            "the store:{}",
+                            unknown.size(), list),
+                "nothing was removed; fetch the manifests first, or keep fewer revisions");
+  }
+
+  walk_tree(store.objects_dir(), "", WalkVisitor{.file = [&](const WalkEntry& e) {
+    std::string hex = e.rel;
+    if (hex.size() < 4 || hex[2] != '/') return;  // not an object
+    hex.erase(2, 1);
+    if (keep.count(hex)) {
+      ++r.objects_kept;
+      return;
+    }
+    ObjectId id;
+    std::string text = fmt::format("{}:{}", hex.size() == 32 ? "xxh128" : "sha256", hex);
+    if (!ObjectId::try_parse(text, id)) return;  // leave stray files alone
+    r.removed.emplace_back(id, e.st.size);
+    r.bytes_removed += e.st.size;
+  }});
+  if (!o.dry_run)
+    for (const auto& [id, size] : r.removed) remove_file(store.path_of(id));
+  return r;
+}
+
+}  // namespace mlops

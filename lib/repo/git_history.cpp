@@ -1,0 +1,129 @@
+#include "repo/git_history.hpp"
+
+#include <set>
+
+#include "core/error.hpp"
+
+namespace mlops {
+
+std::string GitCommitRef::short_id() const {
+  char buf[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(buf, sizeof buf, &oid);
+  return std::string(buf, 7);
+}
+
+std::optional<GitRepo> GitRepo::open(const fs::path& root) {
+  ensure_libgit2();
+  git_repository* raw = nullptr;
+  if (git_repository_open_ext(&raw, root.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) != 0) return std::nullopt;
+  return GitRepo(GitRepoPtr(raw));
+}
+
+std::optional<GitCommitRef> GitRepo::resolve(const std::string& rev) {
+  if (rev == "HEAD" && git_repository_head_unborn(repo_.get()) == 1) return std::nullopt;
+  git_object* raw = nullptr;
+  if (git_revparse_single(&raw, repo_.get(), rev.c_str()) != 0)
+    throw Error(ExitCode::Usage, fmt::format("unknown revision '{}'", rev), git_last_error());
+  GitObjectPtr obj(raw);
+  git_object* peeled = nullptr;
+  if (git_object_peel(&peeled, obj.get(), GIT_OBJECT_COMMIT) != 0)
+    fail(ExitCode::Usage, "revision '{}' does not name a commit", rev);
+  GitObjectPtr commit(peeled);
+  return GitCommitRef{*git_object_id(commit.get()), rev};
+}
+
+namespace {
+
+struct WalkPayload {
+  git_repository* repo;
+  std::string_view suffix;
+  const std::function<void(const std::string&, std::string)>* fn;
+  std::exception_ptr error;
+};
+
+int on_tree_entry(const char* root, const git_tree_entry* entry, void* payload) {
+  auto* p = static_cast<WalkPayload*>(payload);
+  if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) return 0;
+  std::string path = std::string(root) + git_tree_entry_name(entry);
+  if (path.size() <= p->suffix.size() || !path.ends_with(p->suffix)) return 0;
+  try {
+    git_blob* raw = nullptr;
+    if (git_blob_lookup(&raw, p->repo, git_tree_entry_id(entry)) != 0)
+      fail(ExitCode::Repo, "cannot read {} from git: {}", path, git_last_error());
+    GitBlobPtr blob(raw);
+    std::string content(static_cast<const char*>(git_blob_rawcontent(blob.get())),
+                        static_cast<std::size_t>(git_blob_rawsize(blob.get())));
+    (*p->fn)(path, std::move(content));
+  } catch (...) {
+    p->error = std::current_exception();
+    return -1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+void GitRepo::for_each_file(const git_oid& commit_id, std::string_view suffix,
+                            const std::function<void(const std::string&, std::string)>& fn) {
+  git_commit* rc = nullptr;
+  if (git_commit_lookup(&rc, repo_.get(), &commit_id) != 0)
+    fail(ExitCode::Repo, "cannot read commit: {}", git_last_error());
+  GitCommitPtr commit(rc);
+  git_tree* rt = nullptr;
+  if (git_commit_tree(&rt, commit.get()) != 0) fail(ExitCode::Repo, "cannot read commit tree: {}", git_last_error());
+  GitTreePtr tree(rt);
+  WalkPayload payload{repo_.get(), suffix, &fn, nullptr};
+  int rc2 = git_tree_walk(tree.get(), GIT_TREEWALK_PRE, on_tree_entry, &payload);
+  if (payload.error) std::rethrow_exception(payload.error);
+  if (rc2 != 0) fail(ExitCode::Repo, "cannot walk commit tree: {}", git_last_error());
+}
+
+std::vector<GitCommitRef> GitRepo::commits(bool branches, bool tags, bool all_commits) {
+  std::vector<GitCommitRef> out;
+  std::set<std::string> seen;
+  auto add = [&](const git_oid& oid, std::string label) {
+    char buf[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(buf, sizeof buf, &oid);
+    if (seen.insert(buf).second) out.push_back({oid, std::move(label)});
+  };
+  if (auto head = resolve("HEAD")) add(head->oid, "HEAD");
+  if (branches || tags) {
+    git_reference_iterator* ri = nullptr;
+    if (git_reference_iterator_new(&ri, repo_.get()) != 0) fail(ExitCode::Repo, "cannot list refs: {}", git_last_error());
+    GitRefIterPtr iter(ri);
+    git_reference* rr = nullptr;
+    while (git_reference_next(&rr, iter.get()) == 0) {
+      GitReferencePtr ref(rr);
+      bool is_branch = git_reference_is_branch(ref.get()) || git_reference_is_remote(ref.get());
+      bool is_tag = git_reference_is_tag(ref.get());
+      if (!((branches && is_branch) || (tags && is_tag))) continue;
+      git_object* peeled = nullptr;
+      if (git_reference_peel(&peeled, ref.get(), GIT_OBJECT_COMMIT) != 0) continue;  // a tag of a blob
+      GitObjectPtr obj(peeled);
+      add(*git_object_id(obj.get()), git_reference_shorthand(ref.get()));
+    }
+  }
+  if (all_commits) {
+    git_revwalk* rw = nullptr;
+    if (git_revwalk_new(&rw, repo_.get()) != 0) fail(ExitCode::Repo, "cannot walk history: {}", git_last_error());
+    GitRevwalkPtr walk(rw);
+    git_revwalk_push_glob(walk.get(), "*");  // every ref under refs/
+    if (git_repository_head_unborn(repo_.get()) != 1) git_revwalk_push_head(walk.get());
+    git_oid oid;
+    while (git_revwalk_next(&oid, walk.get()) == 0) add(oid, "");
+  }
+  for (auto& c : out)
+    if (c.label.empty()) c.label = c.short_id();
+  return out;
+}
+
+fs::path GitRepo::hooks_dir() {
+  git_buf buf = GIT_BUF_INIT;
+  if (git_repository_item_path(&buf, repo_.get(), GIT_REPOSITORY_ITEM_HOOKS) != 0)
+    fail(ExitCode::Repo, "cannot find the git hooks folder: {}", git_last_error());
+  fs::path p(std::string(buf.ptr, buf.size));
+  git_buf_dispose(&buf);
+  return p;
+}
+
+}  // namespace mlops

@@ -1,0 +1,46 @@
+#pragma once
+// Reading the git history mlops lives beside: revisions, the files of a commit,
+// the commits to keep. Everything through libgit2, no git subprocess.
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/fs.hpp"
+#include "repo/git.hpp"
+
+namespace mlops {
+
+struct GitCommitRef {
+  git_oid oid;
+  std::string label;  // what the user asked for, or the ref it came from
+  std::string short_id() const;
+};
+
+class GitRepo {
+public:
+  // The git repository whose work tree is `root`; nullopt outside git.
+  static std::optional<GitRepo> open(const fs::path& root);
+
+  // Resolves any git revision ("HEAD~2", "main", a tag, a short id) to a
+  // commit. nullopt for HEAD of a repository with no commits yet. Throws
+  // Error(Usage) naming the revision when it does not resolve to a commit.
+  std::optional<GitCommitRef> resolve(const std::string& rev);
+
+  // Calls fn(path, content) for every blob of the commit's tree whose path
+  // ends with `suffix`.
+  void for_each_file(const git_oid& commit, std::string_view suffix,
+                     const std::function<void(const std::string&, std::string)>& fn);
+
+  // Commits to keep for gc: HEAD, plus branch tips, tag targets, or every
+  // commit reachable from any ref.
+  std::vector<GitCommitRef> commits(bool branches, bool tags, bool all_commits);
+
+  fs::path hooks_dir();
+
+private:
+  explicit GitRepo(GitRepoPtr repo) : repo_(std::move(repo)) {}
+  GitRepoPtr repo_;
+};
+
+}  // namespace mlops
