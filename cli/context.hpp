@@ -45,5 +45,6 @@ void bind(CLI::App* sub, Context& ctx, std::shared_ptr<Args> args, Run run) {
 void register_data_commands(CLI::App& app, Context& ctx);
 void register_misc_commands(CLI::App& app, Context& ctx);
 void register_history_commands(CLI::App& app, Context& ctx);
+void register_remote_commands(CLI::App& app, Context& ctx);
 
 }  // namespace mlops::cli

@@ -10,6 +10,7 @@
 #include "data/tracked.hpp"
 #include "output.hpp"
 #include "progress_bar.hpp"
+#include "remote/transfer.hpp"
 
 namespace mlops::cli {
 
@@ -85,9 +86,29 @@ struct StatusArgs {
   std::vector<std::string> paths;
   bool json = false;
   bool exit_code = false;
+  bool remote = false;
+  std::string remote_name;
 };
 
+// status --remote: what is not yet pushed, and what is not yet fetched.
+int run_remote_status(Context& ctx, const StatusArgs& a) {
+  RemoteStatus s = remote_status(ctx.repo(), a.remote_name, TransferScope{ctx.rel_paths(a.paths), "", false, false});
+  bool dirty = !s.not_pushed.empty() || !s.not_fetched.empty();
+  if (a.json) {
+    print_json({{"remote", s.remote}, {"clean", !dirty}, {"not_pushed", s.not_pushed}, {"not_fetched", s.not_fetched}});
+  } else if (!ctx.quiet) {
+    for (const auto& p : s.not_pushed) fmt::print("not pushed:  {}\n", p);
+    for (const auto& p : s.not_fetched) fmt::print("not fetched: {}\n", p);
+    if (!dirty) fmt::print("Remote {} is up to date with the workspace's data.\n", s.remote);
+    else
+      fmt::print("{} not pushed to {}, {} not fetched.\n", plural(s.not_pushed.size(), "object", "objects"), s.remote,
+                 s.not_fetched.size());
+  }
+  return a.exit_code && dirty ? static_cast<int>(ExitCode::CheckFailed) : 0;
+}
+
 int run_status(Context& ctx, const StatusArgs& a) {
+  if (a.remote || !a.remote_name.empty()) return run_remote_status(ctx, a);
   Repo& repo = ctx.repo();
   std::vector<PathStatus> all;
   {
@@ -256,6 +277,8 @@ void register_data_commands(CLI::App& app, Context& ctx) {
     sub->add_option("paths", a->paths, "Tracked paths or folders holding them (default: all)")->type_name("PATH");
     sub->add_flag("--json", a->json, "Print JSON");
     sub->add_flag("--exit-code", a->exit_code, "Exit with 1 when anything changed");
+    sub->add_flag("--remote", a->remote, "Compare with the default remote: what is not pushed or not fetched");
+    sub->add_option("-r", a->remote_name, "Compare with this remote (implies --remote)")->type_name("NAME");
     bind(sub, ctx, a, run_status);
   }
   {

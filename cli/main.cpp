@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   app.footer("Run 'mlops help COMMAND' for a command's options; exit codes are listed in mlops(1).");
   cli::register_data_commands(app, ctx);
   cli::register_history_commands(app, ctx);
+  cli::register_remote_commands(app, ctx);
   cli::register_misc_commands(app, ctx);
 
   try {

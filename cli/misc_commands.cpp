@@ -33,9 +33,7 @@ int run_config(Context& ctx, const ConfigArgs& a) {
     return 0;
   }
   if (a.key.empty()) fail(ExitCode::Usage, "name a key, or use --list");
-  bool known = false;
-  for (const auto& k : known_config_keys()) known |= a.key == k.name;
-  if (!known) fail(ExitCode::Usage, "unknown config key '{}' (see 'mlops config --list' and mlops(1))", a.key);
+  if (!find_config_key(a.key)) fail(ExitCode::Usage, "unknown config key '{}' (see 'mlops config --list' and mlops(1))", a.key);
   if (!a.value.empty()) {
     cfg.set(a.key, a.value);
     return 0;

@@ -11,6 +11,12 @@ _mlops_tracked() {
   done
 }
 
+# Configured remotes.
+_mlops_remotes() {
+  git config -f "$(git rev-parse --show-toplevel 2>/dev/null)/.mlops/config" --get-regexp '^remote\..*\.url$' 2>/dev/null |
+    sed 's/^remote\.\(.*\)\.url .*/\1/'
+}
+
 # Git revisions: HEAD, branches and tags.
 _mlops_revs() {
   printf '%s\n' HEAD
@@ -21,7 +27,7 @@ _mlops() {
   local cur prev words cword
   _init_completion -n = || return
 
-  local commands="init add status checkout ls rm config diff gc fsck install-hooks help"
+  local commands="init add status checkout ls rm config diff gc fsck remote push fetch pull install-hooks help"
   local global_opts="-C -q --quiet -v --verbose --version -h --help"
 
   # Find the command word, skipping global options (and -C's argument).
@@ -51,13 +57,29 @@ _mlops() {
   case $cmd in
     init) opts="--hash" ;;
     add) opts="--json" ;;
-    status) opts="--json --exit-code" ;;
+    status) opts="--json --exit-code --remote -r" ;;
     checkout) opts="-f --force --rev --json" ;;
     ls) opts="--rev --json" ;;
     diff) opts="--path --json" ;;
     gc) opts="-w --workspace -a --all-branches -T --all-tags -A --all-commits -n --dry-run -f --force --json" ;;
     fsck) opts="--json" ;;
     install-hooks) opts="--uninstall" ;;
+    push | fetch) opts="-r --remote --rev --all-branches --all-tags -j --jobs --json" ;;
+    pull) opts="-r --remote --rev --all-branches --all-tags -j --jobs -f --force --json" ;;
+    remote)
+      local sub="" j
+      for ((j = i + 1; j < cword; j++)); do [[ ${words[j]} != -* ]] && { sub=${words[j]}; break; }; done
+      case $sub in
+        "") COMPREPLY=($(compgen -W "add list remove default modify" -- "$cur")) ;;
+        add) if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "-d --default" -- "$cur")); else _filedir -d; fi ;;
+        list) COMPREPLY=($(compgen -W "--json" -- "$cur")) ;;
+        remove | default) COMPREPLY=($(compgen -W "$(_mlops_remotes)" -- "$cur")) ;;
+        modify)
+          if [[ $prev == modify ]]; then COMPREPLY=($(compgen -W "$(_mlops_remotes)" -- "$cur"))
+          else COMPREPLY=($(compgen -W "url jobs" -- "$cur")); fi ;;
+      esac
+      return
+      ;;
     rm) opts="--keep-data -f --force" ;;
     config) opts="-l --list --unset --json" ;;
     help) COMPREPLY=($(compgen -W "$commands" -- "$cur")); return ;;
@@ -66,6 +88,10 @@ _mlops() {
 
   if [[ $cmd == init && $prev == --hash ]]; then
     COMPREPLY=($(compgen -W "xxh128 sha256" -- "$cur"))
+    return
+  fi
+  if [[ $prev == -r || $prev == --remote ]]; then
+    COMPREPLY=($(compgen -W "$(_mlops_remotes)" -- "$cur"))
     return
   fi
   if [[ $prev == --rev ]]; then
@@ -86,7 +112,7 @@ _mlops() {
       fi
       ;;
     add) _filedir ;;
-    status | checkout | ls | rm)
+    status | checkout | ls | rm | push | fetch | pull)
       compopt -o nospace 2>/dev/null
       COMPREPLY=($(_mlops_tracked "$cur"))
       ;;

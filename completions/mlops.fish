@@ -1,6 +1,6 @@
 # fish completion for mlops. Install as ~/.config/fish/completions/mlops.fish.
 
-set -l commands init add status checkout ls rm config diff gc fsck install-hooks help
+set -l commands init add status checkout ls rm config diff gc fsck remote push fetch pull install-hooks help
 
 function __mlops_tracked
     mlops ls --json 2>/dev/null | string match -r '"path": "(.*)"' | string match -v -r '^\s*"path"'
@@ -48,3 +48,25 @@ complete -c mlops -n "__fish_seen_subcommand_from gc" -s A -l all-commits -d 'Ke
 complete -c mlops -n "__fish_seen_subcommand_from gc" -s n -l dry-run -d 'List what would be removed'
 complete -c mlops -n "__fish_seen_subcommand_from gc" -s f -l force -d 'Allow a shared store'
 complete -c mlops -n "__fish_seen_subcommand_from install-hooks" -l uninstall -d 'Remove the hooks'
+
+function __mlops_remotes
+    mlops remote list 2>/dev/null | string split -f1 \t
+end
+complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a remote -d 'Manage remotes'
+complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a push -d 'Send tracked data to a remote'
+complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a fetch -d 'Get tracked data from a remote'
+complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a pull -d 'Fetch tracked data and check it out'
+complete -c mlops -n "__fish_seen_subcommand_from remote; and not __fish_seen_subcommand_from add list remove default modify" -a 'add list remove default modify'
+complete -c mlops -n "__fish_seen_subcommand_from remote; and __fish_seen_subcommand_from add" -s d -l default -d 'Make it the default'
+complete -c mlops -n "__fish_seen_subcommand_from remote; and __fish_seen_subcommand_from remove default modify" -a '(__mlops_remotes)'
+complete -c mlops -n "__fish_seen_subcommand_from remote; and __fish_seen_subcommand_from list" -l json -d 'Print JSON'
+complete -c mlops -n "__fish_seen_subcommand_from push fetch pull" -s r -l remote -x -a '(__mlops_remotes)' -d 'Remote to use'
+complete -c mlops -n "__fish_seen_subcommand_from push fetch pull" -l rev -x -a '(__fish_git_refs 2>/dev/null; echo HEAD)' -d 'Data of a revision'
+complete -c mlops -n "__fish_seen_subcommand_from push fetch pull" -l all-branches -d 'Every branch'
+complete -c mlops -n "__fish_seen_subcommand_from push fetch pull" -l all-tags -d 'Every tag'
+complete -c mlops -n "__fish_seen_subcommand_from push fetch pull" -s j -l jobs -x -d 'Parallel transfers'
+complete -c mlops -n "__fish_seen_subcommand_from push fetch pull" -l json -d 'Print JSON'
+complete -c mlops -n "__fish_seen_subcommand_from push fetch pull" -a '(__mlops_tracked)'
+complete -c mlops -n "__fish_seen_subcommand_from pull" -s f -l force -d 'Overwrite unsaved content'
+complete -c mlops -n "__fish_seen_subcommand_from status" -l remote -d 'Compare with the default remote'
+complete -c mlops -n "__fish_seen_subcommand_from status" -s r -x -a '(__mlops_remotes)' -d 'Compare with this remote'

@@ -17,6 +17,7 @@ enum class ExitCode : int {
   Conflict = 5,      // would overwrite or lose local modifications
   Io = 6,            // file unreadable, changed or vanished while read, disk full
   Missing = 7,       // object missing from the store or corrupt
+  Remote = 8,        // a remote is unreachable, refuses, or holds a corrupt object
   Internal = 70,     // a bug: please report
 };
 

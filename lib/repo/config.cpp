@@ -15,15 +15,29 @@ const std::vector<ConfigKey>& known_config_keys() {
       {"core.jobs", "worker threads for hashing and checkout (default: number of cores)", nullptr},
       {"cache.dir", "where the object store lives (relative paths are from the repository root)", nullptr},
       {"cache.link", "how workspace files are made from the store, first that works", "reflink,copy"},
+      {"core.remote", "the default remote for push, pull and fetch", nullptr},
+      {"remote.*.url", "where a remote keeps its objects: a folder path or s3://bucket/prefix", nullptr},
+      {"remote.*.jobs", "parallel transfers to this remote (default: 4 per core)", nullptr},
   };
   return keys;
 }
 
-static const ConfigKey* find_key(const std::string& key) {
+// "remote.*.url" matches "remote.NAME.url" for any non-empty NAME.
+static bool key_matches(std::string_view pattern, std::string_view key) {
+  auto star = pattern.find('*');
+  if (star == std::string_view::npos) return pattern == key;
+  auto head = pattern.substr(0, star), tail = pattern.substr(star + 1);
+  return key.size() > head.size() + tail.size() && key.substr(0, head.size()) == head &&
+         key.substr(key.size() - tail.size()) == tail;
+}
+
+const ConfigKey* find_config_key(const std::string& key) {
   const auto& keys = known_config_keys();
-  auto it = std::find_if(keys.begin(), keys.end(), [&](const ConfigKey& k) { return key == k.name; });
+  auto it = std::find_if(keys.begin(), keys.end(), [&](const ConfigKey& k) { return key_matches(k.name, key); });
   return it == keys.end() ? nullptr : &*it;
 }
+
+static const ConfigKey* find_key(const std::string& key) { return find_config_key(key); }
 
 Config::Config(const fs::path& file) : file_(file) { load(); }
 
@@ -71,11 +85,11 @@ void Config::set(const std::string& key, const std::string& value) {
     throw Error(ExitCode::Usage, "core.hash is chosen once, at 'mlops init --hash'",
                 "objects already stored are addressed by it");
   if (key == "cache.link") (void)parse_link_modes(value);
-  if (key == "core.jobs") {
+  if (key == "core.jobs" || key.ends_with(".jobs")) {
     unsigned n = 0;
     auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
     if (ec != std::errc() || p != value.data() + value.size() || n == 0 || n > 1024)
-      fail(ExitCode::Usage, "core.jobs must be a whole number from 1 to 1024, not '{}'", value);
+      fail(ExitCode::Usage, "{} must be a whole number from 1 to 1024, not '{}'", key, value);
   }
   if (key == "cache.dir" && value.empty()) fail(ExitCode::Usage, "cache.dir must not be empty");
   set_unchecked(key, value);

@@ -18,8 +18,10 @@ struct ConfigKey {
   const char* default_value;  // nullptr when unset by default
 };
 
-// Every key mlops knows, for validation, `config --list` and completions.
+// Every key mlops knows, for validation, `config --list` and completions;
+// "remote.*.url" stands for remote.NAME.url.
 const std::vector<ConfigKey>& known_config_keys();
+const ConfigKey* find_config_key(const std::string& key);
 
 // Reads with parse_git_config (fast: no libgit2 initialisation); writes with
 // libgit2's config API, opened only when something is written.

@@ -85,11 +85,10 @@ Repo::Repo(Repo&&) noexcept = default;
 ObjectStore& Repo::store() {
   if (!store_) {
     fs::path base = dot_dir();
-    if (auto dir = config_->get("cache.dir")) {
-      base = fs::path(*dir).is_absolute() ? fs::path(*dir) : root_ / *dir;
-      make_dirs(base / "objects");
-      make_dirs(base / "tmp");
-    }
+    if (auto dir = config_->get("cache.dir")) base = fs::path(*dir).is_absolute() ? fs::path(*dir) : root_ / *dir;
+    // A fresh clone has .mlops/config from git but no store yet.
+    for (const char* sub : {"objects", "tmp"})
+      if (!lstat_path(base / sub)) make_dirs(base / sub);
     store_ = std::make_unique<ObjectStore>(base / "objects", base / "tmp", algo_);
   }
   return *store_;

@@ -20,6 +20,15 @@ CREATE TABLE stat_cache (
   id TEXT NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // 2: objects known to be on a remote (keyed by the remote's URL), so that
+    // push need not ask again.
+    R"sql(
+CREATE TABLE remote_index (
+  remote TEXT NOT NULL,
+  id TEXT NOT NULL,
+  PRIMARY KEY (remote, id)
+) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

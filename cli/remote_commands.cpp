@@ -1,0 +1,215 @@
+// mlops remote, push, fetch, pull: sharing data through a remote.
+#include <fmt/format.h>
+
+#include "context.hpp"
+#include "core/error.hpp"
+#include "data/checkout.hpp"
+#include "output.hpp"
+#include "progress_bar.hpp"
+#include "remote/remote.hpp"
+#include "remote/transfer.hpp"
+
+namespace mlops::cli {
+
+namespace {
+
+using nlohmann::json;
+
+// ---- remote -----------------------------------------------------------------
+struct RemoteArgs {
+  std::string name, url, key, value;
+  bool make_default = false;
+  bool json = false;
+};
+
+int run_remote_add(Context& ctx, const RemoteArgs& a) {
+  Config& cfg = ctx.repo().config();
+  check_remote(a.name, a.url);
+  if (cfg.get("remote." + a.name + ".url"))
+    throw Error(ExitCode::Usage, fmt::format("remote '{}' exists already", a.name),
+                fmt::format("change it with: mlops remote modify {} url URL", a.name));
+  cfg.set("remote." + a.name + ".url", a.url);
+  if (a.make_default) cfg.set("core.remote", a.name);
+  if (!ctx.quiet) fmt::print("added remote {} ({}){}\n", a.name, a.url, a.make_default ? ", the default" : "");
+  return 0;
+}
+
+int run_remote_list(Context& ctx, const RemoteArgs& a) {
+  Config& cfg = ctx.repo().config();
+  std::string def = cfg.get("core.remote").value_or("");
+  auto names = remote_names(cfg);
+  if (def.empty() && names.size() == 1) def = names[0];
+  if (a.json) {
+    json arr = json::array();
+    for (const auto& n : names)
+      arr.push_back({{"name", n}, {"url", cfg.get("remote." + n + ".url").value_or("")}, {"default", n == def}});
+    print_json(arr);
+    return 0;
+  }
+  for (const auto& n : names)
+    fmt::print("{}\t{}{}\n", n, cfg.get("remote." + n + ".url").value_or(""), n == def ? "\t(default)" : "");
+  return 0;
+}
+
+int run_remote_remove(Context& ctx, const RemoteArgs& a) {
+  Config& cfg = ctx.repo().config();
+  if (!cfg.get("remote." + a.name + ".url")) fail(ExitCode::Usage, "no remote named '{}'", a.name);
+  for (const char* key : {"url", "jobs"}) cfg.unset(fmt::format("remote.{}.{}", a.name, key));
+  if (cfg.get("core.remote") == a.name) cfg.unset("core.remote");
+  if (!ctx.quiet) fmt::print("removed remote {}\n", a.name);
+  return 0;
+}
+
+int run_remote_default(Context& ctx, const RemoteArgs& a) {
+  Config& cfg = ctx.repo().config();
+  if (a.name.empty()) {
+    fmt::print("{}\n", remote_spec(cfg, "").name);
+    return 0;
+  }
+  if (!cfg.get("remote." + a.name + ".url")) fail(ExitCode::Usage, "no remote named '{}'", a.name);
+  cfg.set("core.remote", a.name);
+  return 0;
+}
+
+int run_remote_modify(Context& ctx, const RemoteArgs& a) {
+  Config& cfg = ctx.repo().config();
+  if (!cfg.get("remote." + a.name + ".url")) fail(ExitCode::Usage, "no remote named '{}'", a.name);
+  if (a.key == "url") check_remote(a.name, a.value);
+  std::string key = fmt::format("remote.{}.{}", a.name, a.key);
+  if (!find_config_key(key)) fail(ExitCode::Usage, "unknown remote setting '{}' (known: url, jobs)", a.key);
+  cfg.set(key, a.value);
+  return 0;
+}
+
+// ---- push / fetch / pull ----------------------------------------------------
+struct TransferArgs {
+  std::string remote;
+  std::vector<std::string> paths;
+  std::string rev;
+  bool all_branches = false, all_tags = false, force = false, json = false;
+  unsigned jobs = 0;
+};
+
+TransferScope scope_of(Context& ctx, const TransferArgs& a) {
+  return TransferScope{ctx.rel_paths(a.paths), a.rev, a.all_branches, a.all_tags};
+}
+
+void print_transfer(Context& ctx, const TransferArgs& a, const TransferResult& r, const char* verb) {
+  if (a.json) {
+    print_json({{"remote", r.remote}, {"transferred", r.transferred}, {"bytes", r.bytes}, {"already", r.already}});
+    return;
+  }
+  if (ctx.quiet) return;
+  fmt::print("{} {} ({}) {} {}; {} already there.\n", verb, plural(r.transferred, "object", "objects"),
+             human_size(r.bytes), verb[0] == 'p' ? "to" : "from", r.remote, r.already);
+}
+
+int run_push(Context& ctx, const TransferArgs& a) {
+  TransferResult r;
+  {
+    ProgressBar bar("pushing", ctx.quiet || a.json);
+    r = push(ctx.repo(), a.remote, scope_of(ctx, a), a.jobs, bar.get());
+  }
+  print_transfer(ctx, a, r, "pushed");
+  return 0;
+}
+
+int run_fetch(Context& ctx, const TransferArgs& a) {
+  TransferResult r;
+  {
+    ProgressBar bar("fetching", ctx.quiet || a.json);
+    r = fetch(ctx.repo(), a.remote, scope_of(ctx, a), a.jobs, bar.get());
+  }
+  print_transfer(ctx, a, r, "fetched");
+  return 0;
+}
+
+int run_pull(Context& ctx, const TransferArgs& a) {
+  TransferResult r;
+  std::vector<CheckoutResult> placed;
+  {
+    ProgressBar bar("pulling", ctx.quiet || a.json);
+    r = fetch(ctx.repo(), a.remote, scope_of(ctx, a), a.jobs, bar.get());
+    placed = checkout(ctx.repo(), ctx.rel_paths(a.paths), CheckoutOptions{a.force, a.rev}, nullptr);
+  }
+  print_transfer(ctx, a, r, "fetched");
+  if (!a.json && !ctx.quiet)
+    for (const auto& c : placed)
+      if (c.placed || c.removed)
+        fmt::print("{}: {} restored{}\n", c.rel, plural(c.placed, "file", "files"),
+                   c.removed ? fmt::format(", {} removed", c.removed) : "");
+  return 0;
+}
+
+void transfer_options(CLI::App* sub, TransferArgs& a, bool pull) {
+  sub->add_option("paths", a.paths, "Tracked paths or folders holding them (default: all)")->type_name("PATH");
+  sub->add_option("-r,--remote", a.remote, "Remote to use (default: core.remote)")->type_name("NAME");
+  sub->add_option("--rev", a.rev, "The data of a git revision instead of the workspace's")->type_name("REV");
+  sub->add_flag("--all-branches", a.all_branches, "Also the data of every branch");
+  sub->add_flag("--all-tags", a.all_tags, "Also the data of every tag");
+  sub->add_option("-j,--jobs", a.jobs, "Parallel transfers (default: remote.NAME.jobs, or 4 per core)")
+      ->check(CLI::Range(1u, 1024u));
+  if (pull) sub->add_flag("-f,--force", a.force, "Overwrite files whose content is not in the store");
+  sub->add_flag("--json", a.json, "Print JSON");
+}
+
+}  // namespace
+
+void register_remote_commands(CLI::App& app, Context& ctx) {
+  auto* remote = app.add_subcommand("remote", "Manage remotes: where push and pull send and fetch data");
+  remote->require_subcommand(1);
+  {
+    auto a = std::make_shared<RemoteArgs>();
+    auto* sub = remote->add_subcommand("add", "Add a remote: a folder path or s3://bucket/prefix");
+    sub->add_option("name", a->name, "Remote name")->required();
+    sub->add_option("url", a->url, "Folder path or s3://bucket/prefix")->required();
+    sub->add_flag("-d,--default", a->make_default, "Make it the default remote");
+    bind(sub, ctx, a, run_remote_add);
+  }
+  {
+    auto a = std::make_shared<RemoteArgs>();
+    auto* sub = remote->add_subcommand("list", "List remotes");
+    sub->add_flag("--json", a->json, "Print JSON");
+    bind(sub, ctx, a, run_remote_list);
+  }
+  {
+    auto a = std::make_shared<RemoteArgs>();
+    auto* sub = remote->add_subcommand("remove", "Remove a remote (its data stays where it is)");
+    sub->add_option("name", a->name, "Remote name")->required();
+    bind(sub, ctx, a, run_remote_remove);
+  }
+  {
+    auto a = std::make_shared<RemoteArgs>();
+    auto* sub = remote->add_subcommand("default", "Show or set the default remote");
+    sub->add_option("name", a->name, "Remote name");
+    bind(sub, ctx, a, run_remote_default);
+  }
+  {
+    auto a = std::make_shared<RemoteArgs>();
+    auto* sub = remote->add_subcommand("modify", "Change a remote's setting (url, jobs)");
+    sub->add_option("name", a->name, "Remote name")->required();
+    sub->add_option("key", a->key, "Setting: url or jobs")->required();
+    sub->add_option("value", a->value, "New value")->required();
+    bind(sub, ctx, a, run_remote_modify);
+  }
+  {
+    auto a = std::make_shared<TransferArgs>();
+    auto* sub = app.add_subcommand("push", "Send tracked data to a remote (only what it lacks)");
+    transfer_options(sub, *a, false);
+    bind(sub, ctx, a, run_push);
+  }
+  {
+    auto a = std::make_shared<TransferArgs>();
+    auto* sub = app.add_subcommand("fetch", "Get tracked data from a remote into the store");
+    transfer_options(sub, *a, false);
+    bind(sub, ctx, a, run_fetch);
+  }
+  {
+    auto a = std::make_shared<TransferArgs>();
+    auto* sub = app.add_subcommand("pull", "Fetch tracked data from a remote, then check it out");
+    transfer_options(sub, *a, true);
+    bind(sub, ctx, a, run_pull);
+  }
+}
+
+}  // namespace mlops::cli

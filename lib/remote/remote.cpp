@@ -1,0 +1,64 @@
+#include "remote/remote.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "core/error.hpp"
+#include "core/text.hpp"
+#include "remote/folder_remote.hpp"
+#include "repo/repo.hpp"
+
+namespace mlops {
+
+std::vector<std::string> remote_names(const Config& cfg) {
+  std::vector<std::string> out;
+  for (const auto& [key, value] : cfg.list()) {
+    if (!starts_with(key, "remote.") || !key.ends_with(".url")) continue;
+    std::string name = key.substr(7, key.size() - 7 - 4);
+    if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+  }
+  return out;
+}
+
+void check_remote(const std::string& name, const std::string& url) {
+  bool ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+  });
+  if (!ok) fail(ExitCode::Usage, "invalid remote name '{}': use letters, digits, '-', '_' and '.'", name);
+  if (url.empty()) fail(ExitCode::Usage, "remote {} needs a URL: a folder path or s3://bucket/prefix", name);
+  if (url.find("://") != std::string::npos && !starts_with(url, "s3://"))
+    fail(ExitCode::Usage, "unsupported remote URL '{}': use a folder path or s3://bucket/prefix", url);
+}
+
+RemoteSpec remote_spec(const Config& cfg, const std::string& wanted) {
+  auto names = remote_names(cfg);
+  std::string name = wanted;
+  if (name.empty()) name = cfg.get("core.remote").value_or("");
+  if (name.empty()) {
+    if (names.size() == 1) name = names[0];
+    else if (names.empty())
+      throw Error(ExitCode::Usage, "no remote is configured", "add one: mlops remote add NAME URL --default");
+    else
+      throw Error(ExitCode::Usage, "several remotes are configured and none is the default",
+                  "name one with -r NAME, or set one: mlops remote default NAME");
+  }
+  auto url = cfg.get("remote." + name + ".url");
+  if (!url) throw Error(ExitCode::Usage, fmt::format("no remote named '{}'", name), "see 'mlops remote list'");
+  RemoteSpec spec{name, *url, 0};
+  if (auto jobs = cfg.get("remote." + name + ".jobs")) {
+    auto [p, ec] = std::from_chars(jobs->data(), jobs->data() + jobs->size(), spec.jobs);
+    if (ec != std::errc() || p != jobs->data() + jobs->size() || spec.jobs == 0)
+      fail(ExitCode::Repo, "remote.{}.jobs must be a positive whole number, not '{}'", name, *jobs);
+  }
+  return spec;
+}
+
+std::unique_ptr<Remote> open_remote(const Repo& repo, const RemoteSpec& spec) {
+  if (starts_with(spec.url, "s3://"))
+    throw Error(ExitCode::Usage, fmt::format("remote {}: S3 remotes are not supported by this build yet", spec.name),
+                "use a folder remote (a local path or a mounted share) for now");
+  fs::path p(spec.url);
+  return std::make_unique<FolderRemote>(p.is_absolute() ? p : repo.root() / p);
+}
+
+}  // namespace mlops
