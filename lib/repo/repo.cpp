@@ -44,6 +44,7 @@ InitResult init_repo(const fs::path& start, HashAlgo algo) {
     make_dirs(staging / "tmp");
     atomic_write(staging / ".gitignore", kDotGitignore);
     atomic_write(staging / "config", "");
+    atomic_write(staging / "lock", "");  // the store's flock (see store/store_lock.hpp)
     {
       Config cfg(staging / "config");
       cfg.set_unchecked("core.hash", std::string(algo_name(algo)));
