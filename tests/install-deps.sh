@@ -16,6 +16,11 @@ packages=(
   git bats jq strace time xxhash openssl python3 util-linux bash-completion sqlite3 coreutils
   # benchmark peers
   git-lfs git-annex restic hyperfine
+  # S3 remote scenarios: s3rver (npm), behind a signature gate built on botocore;
+  # awscli for interoperability; faketime for clock skew
+  nodejs npm python3-botocore awscli faketime
+  # git hooks through the pre-commit framework
+  pre-commit
 )
 
 export DEBIAN_FRONTEND=noninteractive
@@ -26,4 +31,10 @@ done
 if [ "${#missing[@]}" -gt 0 ]; then
   as_root apt-get update -qq
   as_root apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# s3rver, pinned in tests/s3/package.json, into tests/s3/node_modules.
+s3_dir="$(cd "$(dirname "$0")" && pwd)/s3"
+if [ ! -x "$s3_dir/node_modules/.bin/s3rver" ]; then
+  (cd "$s3_dir" && npm install --no-package-lock --no-audit --no-fund --loglevel=error)
 fi

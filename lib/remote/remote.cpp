@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "remote/folder_remote.hpp"
+#include "remote/s3_remote.hpp"
 #include "repo/repo.hpp"
 
 namespace mlops {
@@ -54,9 +55,11 @@ RemoteSpec remote_spec(const Config& cfg, const std::string& wanted) {
 }
 
 std::unique_ptr<Remote> open_remote(const Repo& repo, const RemoteSpec& spec) {
-  if (starts_with(spec.url, "s3://"))
-    throw Error(ExitCode::Usage, fmt::format("remote {}: S3 remotes are not supported by this build yet", spec.name),
-                "use a folder remote (a local path or a mounted share) for now");
+  if (starts_with(spec.url, "s3://")) {
+    S3Settings s = s3_settings(spec.name, spec.url, const_cast<Repo&>(repo).config());
+    return std::make_unique<S3Remote>(std::move(s), load_aws_credentials(
+        const_cast<Repo&>(repo).config().get("remote." + spec.name + ".profile").value_or("")));
+  }
   fs::path p(spec.url);
   return std::make_unique<FolderRemote>(p.is_absolute() ? p : repo.root() / p);
 }

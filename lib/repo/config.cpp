@@ -18,6 +18,11 @@ const std::vector<ConfigKey>& known_config_keys() {
       {"core.remote", "the default remote for push, pull and fetch", nullptr},
       {"remote.*.url", "where a remote keeps its objects: a folder path or s3://bucket/prefix", nullptr},
       {"remote.*.jobs", "parallel transfers to this remote (default: 4 per core)", nullptr},
+      {"remote.*.endpoint", "S3: the server's URL, for S3-compatible servers (MinIO, Ceph)", nullptr},
+      {"remote.*.region", "S3: the bucket's region (default: AWS_REGION, else us-east-1)", nullptr},
+      {"remote.*.profile", "S3: the profile in ~/.aws/credentials (default: AWS_PROFILE, else default)", nullptr},
+      {"remote.*.path-style", "S3: true for http://endpoint/bucket/key URLs (default: true with an endpoint)", nullptr},
+      {"remote.*.part-size", "S3: multipart upload part size in bytes (default: 64 MiB, at least 5 MiB)", nullptr},
   };
   return keys;
 }

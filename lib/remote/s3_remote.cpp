@@ -1,0 +1,258 @@
+#include "remote/s3_remote.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <random>
+#include <thread>
+
+#include "core/error.hpp"
+#include "core/text.hpp"
+#include "remote/sigv4.hpp"
+#include "repo/config.hpp"
+
+namespace mlops {
+
+namespace {
+
+std::string amz_now() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+  return buf;
+}
+
+// The text of <Tag>…</Tag> in an S3 XML document, or "".
+std::string xml_value(const std::string& xml, const std::string& tag) {
+  auto open = xml.find("<" + tag + ">");
+  if (open == std::string::npos) return {};
+  open += tag.size() + 2;
+  auto close = xml.find("</" + tag + ">", open);
+  return close == std::string::npos ? std::string() : xml.substr(open, close - open);
+}
+
+bool retryable(const HttpResponse& r) {
+  if (r.status == 0) return true;  // no answer: connection refused, reset, timeout
+  if (r.status == 500 || r.status == 502 || r.status == 503 || r.status == 504) return true;
+  std::string code = xml_value(r.error_body, "Code");
+  return code == "SlowDown" || code == "RequestTimeout" || code == "InternalError";
+}
+
+std::string sha256_of_range(int fd, long long offset, long long length, const fs::path& for_errors) {
+  Hasher h(HashAlgo::Sha256);
+  std::vector<char> buf(1u << 20);
+  while (length > 0) {
+    ssize_t n = ::pread(fd, buf.data(), static_cast<std::size_t>(std::min<long long>(length, static_cast<long long>(buf.size()))), offset);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail_errno("read", for_errors.string(), errno);
+    }
+    if (n == 0) fail(ExitCode::Io, "{} shrank while being pushed", for_errors.string());
+    h.update(buf.data(), static_cast<std::size_t>(n));
+    offset += n;
+    length -= n;
+  }
+  return h.finish().hex;
+}
+
+bool parse_bool(const std::string& v) { return v == "true" || v == "yes" || v == "on" || v == "1"; }
+
+}  // namespace
+
+S3Settings s3_settings(const std::string& name, const std::string& url, const Config& cfg) {
+  S3Settings s;
+  s.remote_name = name;
+  std::string rest = url.substr(5);  // after s3://
+  auto slash = rest.find('/');
+  s.bucket = rest.substr(0, slash);
+  s.prefix = slash == std::string::npos ? "" : rest.substr(slash + 1);
+  while (!s.prefix.empty() && s.prefix.back() == '/') s.prefix.pop_back();
+  if (!s.prefix.empty()) s.prefix += '/';
+  if (s.bucket.empty()) fail(ExitCode::Usage, "remote {}: '{}' names no bucket (s3://bucket/prefix)", name, url);
+  auto get = [&](const char* key) { return cfg.get(fmt::format("remote.{}.{}", name, key)); };
+  s.endpoint = get("endpoint").value_or("");
+  while (!s.endpoint.empty() && s.endpoint.back() == '/') s.endpoint.pop_back();
+  if (!s.endpoint.empty() && !starts_with(s.endpoint, "http://") && !starts_with(s.endpoint, "https://"))
+    fail(ExitCode::Usage, "remote.{}.endpoint must start with http:// or https://, not '{}'", name, s.endpoint);
+  const char* env_region = std::getenv("AWS_REGION");
+  if (!env_region || !*env_region) env_region = std::getenv("AWS_DEFAULT_REGION");
+  s.region = get("region").value_or(env_region && *env_region ? env_region : "us-east-1");
+  s.path_style = get("path-style") ? parse_bool(*get("path-style")) : !s.endpoint.empty();
+  if (auto ps = get("part-size")) {
+    auto [p, ec] = std::from_chars(ps->data(), ps->data() + ps->size(), s.part_size);
+    if (ec != std::errc() || p != ps->data() + ps->size() || s.part_size < (5u << 20))
+      fail(ExitCode::Usage, "remote.{}.part-size must be a number of bytes of at least 5 MiB, not '{}'", name, *ps);
+  }
+  return s;
+}
+
+S3Remote::S3Remote(S3Settings settings, AwsCredentials credentials)
+    : s_(std::move(settings)), creds_(std::move(credentials)) {}
+
+std::string S3Remote::location() const {
+  return fmt::format("s3://{}/{}{}", s_.bucket, s_.prefix, s_.endpoint.empty() ? "" : " at " + s_.endpoint);
+}
+
+std::string S3Remote::key_of(const ObjectId& id) const {
+  return s_.prefix + "objects/" + id.hex.substr(0, 2) + "/" + id.hex.substr(2);
+}
+
+HttpResponse S3Remote::send(Call call) {
+  std::string scheme_host = s_.endpoint.empty()
+                                ? (s_.path_style ? fmt::format("https://s3.{}.amazonaws.com", s_.region)
+                                                 : fmt::format("https://{}.s3.{}.amazonaws.com", s_.bucket, s_.region))
+                                : s_.endpoint;
+  std::string host = scheme_host.substr(scheme_host.find("://") + 3);
+  if (!s_.endpoint.empty() && !s_.path_style) {
+    host = s_.bucket + "." + host;
+    scheme_host = scheme_host.substr(0, scheme_host.find("://") + 3) + host;
+  }
+  std::string path = (s_.path_style ? "/" + uri_encode(s_.bucket, true) : std::string()) + "/" + uri_encode(call.key, false);
+  std::vector<std::pair<std::string, std::string>> q;
+  for (const auto& [k, v] : call.query) q.emplace_back(uri_encode(k, true), uri_encode(v, true));
+  std::sort(q.begin(), q.end());
+  std::string query;
+  for (const auto& [k, v] : q) query += fmt::format("{}{}={}", query.empty() ? "?" : "&", k, v);
+
+  long long delivered = 0;  // of a GET body, so that a retry resumes with a Range
+  std::mt19937 rng(std::random_device{}());
+  HttpResponse resp;
+  for (int attempt = 1;; ++attempt) {
+    SigV4Request sig;
+    sig.method = call.method;
+    sig.path = path;
+    sig.query = call.query;
+    sig.amz_date = amz_now();
+    sig.region = s_.region;
+    sig.payload_sha256 = call.payload_sha256.empty() ? sha256_hex(call.body) : call.payload_sha256;
+    sig.headers = call.headers;
+    sig.headers.push_back({"host", host});
+    sig.headers.push_back({"x-amz-date", sig.amz_date});
+    sig.headers.push_back({"x-amz-content-sha256", sig.payload_sha256});
+    if (!creds_.session_token.empty()) sig.headers.push_back({"x-amz-security-token", creds_.session_token});
+    if (delivered > 0) sig.headers.push_back({"range", fmt::format("bytes={}-", delivered)});
+    HttpRequest req;
+    req.method = call.method;
+    req.url = scheme_host + path + query;
+    req.headers = sig.headers;
+    req.headers.push_back({"authorization", sigv4_authorization(sig, creds_.access_key, creds_.secret_key)});
+    req.body = call.body;
+    req.body_fd = call.body_fd;
+    req.body_offset = call.body_offset;
+    req.body_length = call.body_length;
+    if (call.on_data)
+      req.on_data = [&](const char* d, std::size_t n) {
+        call.on_data(d, n);
+        delivered += static_cast<long long>(n);
+      };
+    resp = http_perform(req);
+    bool ok = resp.status >= 200 && resp.status < 300;
+    if (ok || !retryable(resp) || attempt >= s_.max_attempts) return resp;
+    // Exponential backoff with jitter: 0.2 s, 0.4 s, 0.8 s, …
+    auto base = std::chrono::milliseconds(100 << attempt);
+    std::this_thread::sleep_for(base + std::chrono::milliseconds(rng() % 100));
+  }
+}
+
+void S3Remote::raise(const HttpResponse& r, const std::string& what) const {
+  std::string where = fmt::format("remote {} ({})", s_.remote_name, location());
+  if (r.status == 0)
+    throw Error(ExitCode::Remote, fmt::format("{}: {} failed: {}", where, what, r.error),
+                "check the endpoint and the network; mlops retried with backoff");
+  std::string code = xml_value(r.error_body, "Code"), message = xml_value(r.error_body, "Message");
+  std::string detail = code.empty() ? fmt::format("HTTP {}", r.status) : fmt::format("{} (HTTP {})", code, r.status);
+  if (code == "SignatureDoesNotMatch")
+    throw Error(ExitCode::Remote, fmt::format("{}: credentials rejected: the secret key does not match ({})", where, detail),
+                fmt::format("check the secret key for {} (from {})", creds_.access_key, creds_.source));
+  if (code == "InvalidAccessKeyId")
+    throw Error(ExitCode::Remote, fmt::format("{}: credentials rejected: unknown access key '{}' ({})", where, creds_.access_key, detail),
+                fmt::format("credentials came from {}", creds_.source));
+  if (code == "RequestTimeTooSkewed")
+    throw Error(ExitCode::Remote, fmt::format("{}: time skew: this machine's clock is too far from the server's ({})", where, detail),
+                "set the system clock right (NTP) and try again");
+  if (code == "AuthorizationHeaderMalformed" || code == "PermanentRedirect" || code == "IncorrectEndpoint" ||
+      message.find("region") != std::string::npos)
+    throw Error(ExitCode::Remote, fmt::format("{}: wrong region '{}': {} ({})", where, s_.region, message, detail),
+                fmt::format("set it: mlops remote modify {} region REGION", s_.remote_name));
+  if (code == "NoSuchBucket")
+    throw Error(ExitCode::Remote, fmt::format("{}: bucket '{}' does not exist ({})", where, s_.bucket, detail),
+                "create it, or fix the remote's URL");
+  if (r.status == 403)
+    throw Error(ExitCode::Remote, fmt::format("{}: access denied during {} ({})", where, what, detail),
+                fmt::format("check the permissions of {} (from {})", creds_.access_key, creds_.source));
+  throw Error(ExitCode::Remote, fmt::format("{}: {} failed: {}{}", where, what, detail, message.empty() ? "" : ": " + message));
+}
+
+bool S3Remote::has(const ObjectId& id) {
+  auto r = send(Call{"HEAD", key_of(id), {}, {}, {}, -1, 0, 0, {}, {}});
+  if (r.status == 200) return true;
+  if (r.status == 404) return false;
+  if (r.status != 0) {
+    // A HEAD answer has no body to say what is wrong: ask for one byte to hear it.
+    auto why = send(Call{"GET", key_of(id), {}, {{"range", "bytes=0-0"}}, {}, -1, 0, 0, {}, [](const char*, std::size_t) {}});
+    if (!why.error_body.empty()) r = why;
+  }
+  raise(r, "checking " + id.str());
+}
+
+void S3Remote::put(const ObjectId& id, const fs::path& local, std::uint64_t size) {
+  UniqueFd fd = open_read(local);
+  std::string key = key_of(id);
+  if (size > s_.part_size) return put_multipart(key, fd.get(), size);
+  Call c{"PUT", key, {}, {}, {}, fd.get(), 0, static_cast<long long>(size), {}, {}};
+  c.payload_sha256 = sha256_of_range(fd.get(), 0, static_cast<long long>(size), local);
+  auto r = send(std::move(c));
+  if (r.status != 200) raise(r, "uploading " + id.str());
+}
+
+void S3Remote::put_multipart(const std::string& key, int fd, std::uint64_t size) {
+  auto r = send(Call{"POST", key, {{"uploads", ""}}, {}, {}, -1, 0, 0, {}, {}});
+  if (r.status != 200) raise(r, "starting a multipart upload of " + key);
+  std::string upload_id = xml_value(r.body, "UploadId");
+  if (upload_id.empty()) fail(ExitCode::Remote, "remote {}: no UploadId in the answer to a multipart upload", s_.remote_name);
+  try {
+    std::string parts;
+    int number = 1;
+    for (std::uint64_t off = 0; off < size; off += s_.part_size, ++number) {
+      long long len = static_cast<long long>(std::min<std::uint64_t>(s_.part_size, size - off));
+      Call c{"PUT", key, {{"partNumber", std::to_string(number)}, {"uploadId", upload_id}}, {}, {}, fd,
+             static_cast<long long>(off), len, {}, {}};
+      c.payload_sha256 = sha256_of_range(fd, static_cast<long long>(off), len, key);
+      auto pr = send(std::move(c));
+      if (pr.status != 200) raise(pr, fmt::format("uploading part {} of {}", number, key));
+      parts += fmt::format("<Part><PartNumber>{}</PartNumber><ETag>{}</ETag></Part>", number, pr.header("etag"));
+    }
+    std::string body = "<CompleteMultipartUpload>" + parts + "</CompleteMultipartUpload>";
+    auto cr = send(Call{"POST", key, {{"uploadId", upload_id}}, {}, body, -1, 0, 0, {}, {}});
+    // S3 may answer 200 with an error document when completing.
+    if (cr.status != 200 || cr.body.find("<Error>") != std::string::npos) {
+      if (cr.status == 200) cr.error_body = cr.body, cr.status = 500;
+      // When the answer to a completion that succeeded was lost, the retry finds
+      // the upload gone: the object being there, at its size, is the answer.
+      auto head = send(Call{"HEAD", key, {}, {}, {}, -1, 0, 0, {}, {}});
+      if (head.status == 200 && head.header("content-length") == std::to_string(size)) return;
+      raise(cr, "completing the upload of " + key);
+    }
+  } catch (...) {
+    // Leave no orphaned parts behind; the next push starts the object again.
+    send(Call{"DELETE", key, {{"uploadId", upload_id}}, {}, {}, -1, 0, 0, {}, {}});
+    throw;
+  }
+}
+
+void S3Remote::get(const ObjectId& id, const std::function<void(const char*, std::size_t)>& sink) {
+  auto r = send(Call{"GET", key_of(id), {}, {}, {}, -1, 0, 0, {}, sink});
+  if (r.status == 200 || r.status == 206) return;
+  if (r.status == 404)
+    throw Error(ExitCode::Remote, fmt::format("object {} is not on the remote {}", id.str(), s_.remote_name),
+                "push it from a clone that has it");
+  raise(r, "downloading " + id.str());
+}
+
+}  // namespace mlops

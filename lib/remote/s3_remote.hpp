@@ -1,0 +1,58 @@
+#pragma once
+// A remote in S3-compatible object storage (AWS S3, MinIO, Ceph): objects at
+// PREFIX/objects/ab/cdef… in a bucket, requests signed with AWS Signature V4,
+// large objects sent in parts, failed requests retried with backoff.
+#include <cstdint>
+#include <string>
+
+#include "remote/aws_credentials.hpp"
+#include "remote/http.hpp"
+#include "remote/remote.hpp"
+
+namespace mlops {
+
+struct S3Settings {
+  std::string remote_name;
+  std::string bucket;
+  std::string prefix;    // "" or ending in '/'
+  std::string endpoint;  // "http://127.0.0.1:4568"; empty for AWS
+  std::string region = "us-east-1";
+  bool path_style = false;
+  std::uint64_t part_size = 64u << 20;
+  int max_attempts = 5;
+};
+
+// Reads s3://bucket/prefix and the remote's settings; throws Error(Usage).
+S3Settings s3_settings(const std::string& name, const std::string& url, const class Config& cfg);
+
+class S3Remote : public Remote {
+public:
+  S3Remote(S3Settings settings, AwsCredentials credentials);
+  std::string location() const override;
+  bool has(const ObjectId& id) override;
+  void put(const ObjectId& id, const fs::path& local, std::uint64_t size) override;
+  void get(const ObjectId& id, const std::function<void(const char*, std::size_t)>& sink) override;
+
+private:
+  struct Call {
+    std::string method;
+    std::string key;
+    std::vector<std::pair<std::string, std::string>> query;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+    int body_fd = -1;
+    long long body_offset = 0, body_length = 0;
+    std::string payload_sha256;
+    std::function<void(const char*, std::size_t)> on_data;
+  };
+  // Signs and sends, retrying network errors, 5xx and SlowDown with backoff.
+  HttpResponse send(Call call);
+  [[noreturn]] void raise(const HttpResponse& resp, const std::string& what) const;
+  std::string key_of(const ObjectId& id) const;
+  void put_multipart(const std::string& key, int fd, std::uint64_t size);
+
+  S3Settings s_;
+  AwsCredentials creds_;
+};
+
+}  // namespace mlops

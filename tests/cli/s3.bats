@@ -1,0 +1,255 @@
+#!/usr/bin/env bats
+# S3 remotes against s3rver, every request through a strict signature gate
+# (tests/s3/gate.py: botocore recomputes each signature and refuses what S3
+# would refuse). Each test asserts that the gate rejected nothing it should not.
+load helpers
+
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+wait_port() {
+  local i
+  for i in $(seq 1 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "nothing listens on port $1" >&2
+  return 1
+}
+
+# Starts a gate on a new port; prints the port. Extra args go to gate.py.
+start_gate() {
+  local port name=$1
+  shift
+  port=$(free_port)
+  /usr/bin/python3 "$MLOPS_SOURCE_DIR/tests/s3/gate.py" --port "$port" --upstream "127.0.0.1:$S3RVER_PORT" \
+    --rejections "$S3_DIR/$name.rejections" --requests "$S3_DIR/$name.requests" --lifetime 1200 "$@" \
+    >"$S3_DIR/$name.log" 2>&1 &
+  echo $! >>"$S3_DIR/pids"
+  wait_port "$port" >&2
+  echo "$port"
+}
+
+setup_file() {
+  : "${MLOPS_SOURCE_DIR:?}"
+  export S3_DIR
+  S3_DIR=$(mktemp -d "${BATS_TMPDIR:-/tmp}/mlops-s3.XXXXXX")
+  local s3rver="$MLOPS_SOURCE_DIR/tests/s3/node_modules/.bin/s3rver"
+  [ -x "$s3rver" ] || skip "s3rver is not installed (tests/install-deps.sh installs it)"
+  export S3RVER_PORT
+  S3RVER_PORT=$(free_port)
+  mkdir -p "$S3_DIR/data"
+  "$s3rver" -d "$S3_DIR/data" -a 127.0.0.1 -p "$S3RVER_PORT" --silent \
+    --configure-bucket mlops-test --configure-bucket mirror >"$S3_DIR/s3rver.log" 2>&1 &
+  echo $! >"$S3_DIR/pids"
+  wait_port "$S3RVER_PORT"
+  export GATE_PORT
+  GATE_PORT=$(start_gate strict)
+}
+
+teardown_file() {
+  [ -f "$S3_DIR/pids" ] && xargs kill <"$S3_DIR/pids" 2>/dev/null || true
+  rm -rf "$S3_DIR"
+}
+
+setup() {
+  TEST_REPO="$(mktemp -d "${BATS_TMPDIR:-/tmp}/mlops-cli.XXXXXX")"
+  cd "$TEST_REPO" || exit 1
+  git init -q .
+  git config user.email test@example.com
+  git config user.name "mlops tests"
+  export NO_COLOR=1 AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_REGION=us-east-1
+  export AWS_SHARED_CREDENTIALS_FILE=/nonexistent AWS_CONFIG_FILE=/nonexistent
+  : >"$S3_DIR/strict.rejections"
+}
+
+# Fails when the strict gate refused anything since setup.
+no_rejections() {
+  if [ -s "$S3_DIR/strict.rejections" ]; then
+    cat "$S3_DIR/strict.rejections" >&2
+    return 1
+  fi
+}
+
+# A repository with data and an S3 remote called s3 (through the gate on PORT).
+s3_repo() {
+  local prefix=$1 port=${2:-$GATE_PORT}
+  mlops init -q
+  make_files data 30
+  echo model > model.bin
+  mlops add -q data model.bin
+  mlops remote add -q s3 "s3://mlops-test/$prefix" --default
+  mlops remote modify s3 endpoint "http://127.0.0.1:$port"
+  git add -A && git commit -qm v1
+}
+
+aws_s3() { /usr/bin/aws --endpoint-url "http://127.0.0.1:$GATE_PORT" "$@"; }
+
+@test "push and pull through the signature gate; a fresh clone gets identical data" {
+  s3_repo "round-trip"
+  run mlops push --json
+  [ "$status" -eq 0 ]
+  [ "$(jq '.transferred' <<<"$output")" -eq 32 ]
+  run mlops push --json
+  [ "$(jq '.transferred' <<<"$output")" -eq 0 ]
+  git clone -q . "$BATS_TEST_TMPDIR/clone" && cd "$BATS_TEST_TMPDIR/clone"
+  run mlops pull
+  [ "$status" -eq 0 ]
+  run mlops status --exit-code
+  [ "$status" -eq 0 ]
+  [ "$(cat data/f9.txt)" = "file 9 of data" ]
+  run mlops status --remote --exit-code
+  [ "$status" -eq 0 ]
+  no_rejections
+}
+
+@test "keys that stress canonicalisation: spaces, + = ~ %, non-ASCII" {
+  s3_repo 'odd prefix/sp ace+plus=eq~tilde%pct/é日本'
+  mkdir -p 'data/a b+c=d~e%f' && echo odd > 'data/a b+c=d~e%f/ü x.txt' && mlops add -q data
+  run mlops push
+  [ "$status" -eq 0 ]
+  rm -rf .mlops/objects/*
+  run mlops pull --force
+  [ "$status" -eq 0 ]
+  [ "$(cat 'data/a b+c=d~e%f/ü x.txt')" = odd ]
+  run aws_s3 s3 ls --recursive 's3://mlops-test/odd prefix/'
+  [[ "$output" == *"odd prefix/sp ace+plus=eq~tilde%pct/é日本/objects/"* ]]
+  no_rejections
+}
+
+@test "objects pushed by mlops are what aws s3 lists and downloads, byte for byte" {
+  s3_repo "interop"
+  mlops push -q
+  id=$(pointer_id model.bin.mlops | cut -d: -f2)
+  run aws_s3 s3 ls --recursive s3://mlops-test/interop/objects/
+  [ "$(wc -l <<<"$output")" -eq 32 ]
+  aws_s3 s3 cp "s3://mlops-test/interop/objects/${id:0:2}/${id:2}" "$BATS_TEST_TMPDIR/model.copy" >/dev/null
+  cmp "$BATS_TEST_TMPDIR/model.copy" model.bin
+  no_rejections
+}
+
+@test "a folder remote synced to a bucket is a valid S3 remote, and the reverse" {
+  s3_repo "unused"
+  mlops remote add -q folder "$BATS_TEST_TMPDIR/folder-remote"
+  mlops push -q -r folder
+  aws_s3 s3 sync --only-show-errors "$BATS_TEST_TMPDIR/folder-remote/" s3://mirror/synced/
+  mlops remote add -q mirror s3://mirror/synced
+  mlops remote modify mirror endpoint "http://127.0.0.1:$GATE_PORT"
+  git add -A && git commit -qm remotes
+  git clone -q . "$BATS_TEST_TMPDIR/clone" && cd "$BATS_TEST_TMPDIR/clone"
+  run mlops pull -r mirror
+  [ "$status" -eq 0 ]
+  run mlops status --exit-code
+  [ "$status" -eq 0 ]
+  # Bucket -> folder: sync the bucket down and pull from it as a folder remote.
+  aws_s3 s3 sync --only-show-errors s3://mirror/synced/ "$BATS_TEST_TMPDIR/synced-down/"
+  rm -rf .mlops/objects/* data model.bin
+  mlops remote add -q down "$BATS_TEST_TMPDIR/synced-down"
+  run mlops pull -r down
+  [ "$status" -eq 0 ]
+  run mlops status --exit-code
+  [ "$status" -eq 0 ]
+  no_rejections
+}
+
+@test "multipart upload of a large object, pulled back identical" {
+  s3_repo "multipart"
+  mlops remote modify s3 part-size 5242880
+  head -c 13000000 /dev/urandom > big.bin && mlops add -q big.bin
+  run mlops push
+  [ "$status" -eq 0 ]
+  grep -q '?uploads' "$S3_DIR/strict.requests"
+  grep -q 'partNumber=3' "$S3_DIR/strict.requests"
+  expected=$(xxh_id big.bin)
+  rm -rf .mlops/objects/* big.bin
+  run mlops pull
+  [ "$status" -eq 0 ]
+  [ "$(xxh_id big.bin)" = "$expected" ]
+  run mlops remote modify s3 part-size 1000
+  [ "$status" -eq 0 ]   # stored as given ...
+  run mlops push
+  [ "$status" -eq 2 ]   # ... and refused where it is used
+  [[ "$output" == *"part-size must be a number of bytes of at least 5 MiB"* ]]
+  no_rejections
+}
+
+# Pushes with a bad setting: exit 8, a message saying which, nothing recorded as pushed.
+push_refused() {
+  local expect=$1
+  shift
+  run env "$@" "$MLOPS" push
+  echo "$output"
+  [ "$status" -eq 8 ]
+  [[ "$output" == *"mlops: error: "*"$expect"* ]]
+  [ "$(sqlite3 .mlops/state.db 'SELECT count(*) FROM remote_index')" -eq 0 ]
+}
+
+@test "bad credentials, region and clock each get a clear error and push nothing" {
+  s3_repo "bad-credentials"
+  push_refused "credentials rejected: the secret key does not match" AWS_SECRET_ACCESS_KEY=wrong-secret
+  push_refused "credentials rejected: unknown access key 'AKIAUNKNOWN'" AWS_ACCESS_KEY_ID=AKIAUNKNOWN
+  push_refused "wrong region 'eu-west-1'" AWS_REGION=eu-west-1
+  command -v faketime >/dev/null || skip "faketime is not installed"
+  run faketime -f '-2d' "$MLOPS" push
+  [ "$status" -eq 8 ]
+  [[ "$output" == *"time skew"* ]]
+  [ "$(sqlite3 .mlops/state.db 'SELECT count(*) FROM remote_index')" -eq 0 ]
+  # The gate refused those, and only those.
+  [ "$(grep -c SignatureDoesNotMatch "$S3_DIR/strict.rejections")" -gt 0 ]
+  : >"$S3_DIR/strict.rejections"
+  run mlops push
+  [ "$status" -eq 0 ]
+  no_rejections
+}
+
+@test "credentials from a profile in the shared credentials file" {
+  s3_repo "profile"
+  printf '[default]\naws_access_key_id = WRONG\naws_secret_access_key = WRONG\n\n[team]\naws_access_key_id = S3RVER\naws_secret_access_key = S3RVER\n' \
+    > "$BATS_TEST_TMPDIR/credentials"
+  mlops remote modify s3 profile team
+  run env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY AWS_SHARED_CREDENTIALS_FILE="$BATS_TEST_TMPDIR/credentials" "$MLOPS" push
+  [ "$status" -eq 0 ]
+  run env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY AWS_SHARED_CREDENTIALS_FILE=/nonexistent "$MLOPS" push
+  [ "$status" -eq 8 ]
+  [[ "$output" == *"no S3 credentials found"* ]]
+  no_rejections
+}
+
+@test "a bucket that does not exist, and a server that is not there" {
+  s3_repo "x"
+  mlops remote modify s3 url s3://no-such-bucket/x
+  run mlops push
+  [ "$status" -eq 8 ]
+  [[ "$output" == *"bucket 'no-such-bucket' does not exist"* ]]
+  mlops remote modify s3 url s3://mlops-test/x
+  mlops remote modify s3 endpoint "http://127.0.0.1:$(free_port)"
+  run mlops push
+  [ "$status" -eq 8 ]
+  [[ "$output" == *"failed:"* ]]
+  no_rejections
+}
+
+@test "faults: dropped connections, 500 and 503 SlowDown are retried; nothing corrupt is kept" {
+  for fault in drop:3 error500:2 slowdown:2; do
+    cd "$BATS_TEST_TMPDIR"
+    rm -rf "repo-$fault" && mkdir "repo-$fault" && cd "repo-$fault"
+    git init -q . && git config user.email t@e && git config user.name t
+    port=$(start_gate "fault-${fault%%:*}" --fault "$fault")
+    s3_repo "fault-${fault%%:*}" "$port"
+    mlops remote modify s3 part-size 5242880
+    head -c 11000000 /dev/urandom > big.bin && mlops add -q big.bin
+    run mlops push
+    echo "$fault: $output"
+    [ "$status" -eq 0 ]
+    grep -q FAULT "$S3_DIR/fault-${fault%%:*}.requests"
+    rm -rf .mlops/objects/* data big.bin model.bin
+    run mlops pull
+    echo "$fault pull: $output"
+    [ "$status" -eq 0 ]
+    run mlops fsck
+    [ "$status" -eq 0 ]
+    run mlops status --exit-code
+    [ "$status" -eq 0 ]
+    [ ! -s "$S3_DIR/fault-${fault%%:*}.rejections" ]
+  done
+  no_rejections
+}
