@@ -15,7 +15,7 @@ packages=(
   # tests: runners and independent oracles (xxhsum, sha256sum, jq), tracing, timing
   git bats jq strace time xxhash openssl python3 util-linux bash-completion sqlite3 coreutils
   # benchmark peers
-  git-lfs git-annex restic hyperfine
+  git-lfs git-annex restic hyperfine bc
   # S3 remote scenarios: s3rver (npm), behind a signature gate built on botocore;
   # awscli for interoperability; faketime for clock skew
   nodejs npm python3-botocore awscli faketime

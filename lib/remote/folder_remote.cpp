@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "core/file_hash.hpp"
 #include "core/link.hpp"
+#include "core/walk.hpp"
 
 namespace mlops {
 
@@ -51,6 +52,17 @@ void FolderRemote::get(const ObjectId& id, const std::function<void(const char*,
   UniqueFd fd(raw);
   FileStat st = fstat_fd(fd.get(), src);
   read_chunks(fd.get(), st.size, src, [&](const char* data, std::size_t n, bool) { sink(data, n); });
+}
+
+std::unordered_set<std::string> FolderRemote::list() {
+  std::unordered_set<std::string> out;
+  fs::path dir = root_ / "objects";
+  if (!lstat_path(dir)) return out;
+  walk_tree(dir, "", WalkVisitor{.file = [&](const WalkEntry& e) {
+                                   if (e.rel.size() > 3 && e.rel[2] == '/') out.insert(e.rel.substr(0, 2) + e.rel.substr(3));
+                                 },
+                                 .stat_entries = false});
+  return out;
 }
 
 }  // namespace mlops

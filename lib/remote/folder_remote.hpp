@@ -13,6 +13,7 @@ public:
   bool has(const ObjectId& id) override;
   void put(const ObjectId& id, const fs::path& local, std::uint64_t size) override;
   void get(const ObjectId& id, const std::function<void(const char*, std::size_t)>& sink) override;
+  std::unordered_set<std::string> list() override;
 
 private:
   fs::path object_path(const ObjectId& id) const;

@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "core/fs.hpp"
@@ -32,6 +33,9 @@ public:
   virtual void put(const ObjectId& id, const fs::path& local, std::uint64_t size) = 0;
   // Streams object `id` to `sink`, in order. Throws Error(Remote) when it is absent.
   virtual void get(const ObjectId& id, const std::function<void(const char*, std::size_t)>& sink) = 0;
+  // The hex names of every object on the remote, in one listing; push uses it
+  // instead of asking object by object when it has many to check.
+  virtual std::unordered_set<std::string> list() = 0;
 };
 
 // The remote called `name` (empty: the default, core.remote, or the only one).

@@ -84,6 +84,11 @@ S3Settings s3_settings(const std::string& name, const std::string& url, const Co
   if (!env_region || !*env_region) env_region = std::getenv("AWS_DEFAULT_REGION");
   s.region = get("region").value_or(env_region && *env_region ? env_region : "us-east-1");
   s.path_style = get("path-style") ? parse_bool(*get("path-style")) : !s.endpoint.empty();
+  if (auto t = get("timeout")) {
+    auto [p, ec] = std::from_chars(t->data(), t->data() + t->size(), s.timeout_s);
+    if (ec != std::errc() || p != t->data() + t->size() || s.timeout_s <= 0)
+      fail(ExitCode::Usage, "remote.{}.timeout must be a positive number of seconds, not '{}'", name, *t);
+  }
   if (auto ps = get("part-size")) {
     auto [p, ec] = std::from_chars(ps->data(), ps->data() + ps->size(), s.part_size);
     if (ec != std::errc() || p != ps->data() + ps->size() || s.part_size < (5u << 20))
@@ -113,7 +118,8 @@ HttpResponse S3Remote::send(Call call) {
     host = s_.bucket + "." + host;
     scheme_host = scheme_host.substr(0, scheme_host.find("://") + 3) + host;
   }
-  std::string path = (s_.path_style ? "/" + uri_encode(s_.bucket, true) : std::string()) + "/" + uri_encode(call.key, false);
+  std::string path = (s_.path_style ? "/" + uri_encode(s_.bucket, true) : std::string());
+  if (!call.key.empty() || path.empty()) path += "/" + uri_encode(call.key, false);
   std::vector<std::pair<std::string, std::string>> q;
   for (const auto& [k, v] : call.query) q.emplace_back(uri_encode(k, true), uri_encode(v, true));
   std::sort(q.begin(), q.end());
@@ -146,6 +152,7 @@ HttpResponse S3Remote::send(Call call) {
     req.body_fd = call.body_fd;
     req.body_offset = call.body_offset;
     req.body_length = call.body_length;
+    req.stall_timeout_s = s_.timeout_s;
     if (call.on_data)
       req.on_data = [&](const char* d, std::size_t n) {
         call.on_data(d, n);
@@ -244,6 +251,33 @@ void S3Remote::put_multipart(const std::string& key, int fd, std::uint64_t size)
     send(Call{"DELETE", key, {{"uploadId", upload_id}}, {}, {}, -1, 0, 0, {}, {}});
     throw;
   }
+}
+
+std::unordered_set<std::string> S3Remote::list() {
+  std::unordered_set<std::string> out;
+  std::string token;
+  const std::string prefix = s_.prefix + "objects/";
+  for (;;) {
+    Call c{"GET", "", {{"list-type", "2"}, {"prefix", prefix}}, {}, {}, -1, 0, 0, {}, {}};
+    if (!token.empty()) c.query.push_back({"continuation-token", token});
+    auto r = send(std::move(c));
+    if (r.status != 200) raise(r, "listing the remote's objects");
+    // Keys end in "objects/ab/cdef…": only that tail matters.
+    for (std::size_t pos = 0; (pos = r.body.find("<Key>", pos)) != std::string::npos;) {
+      pos += 5;
+      auto end = r.body.find("</Key>", pos);
+      if (end == std::string::npos) break;
+      std::string key = r.body.substr(pos, end - pos);
+      auto o = key.rfind("objects/");
+      if (o != std::string::npos && key.size() > o + 11 && key[o + 10] == '/')
+        out.insert(key.substr(o + 8, 2) + key.substr(o + 11));
+      pos = end;
+    }
+    if (xml_value(r.body, "IsTruncated") != "true") break;
+    token = xml_value(r.body, "NextContinuationToken");
+    if (token.empty()) break;
+  }
+  return out;
 }
 
 void S3Remote::get(const ObjectId& id, const std::function<void(const char*, std::size_t)>& sink) {

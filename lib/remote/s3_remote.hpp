@@ -19,6 +19,7 @@ struct S3Settings {
   std::string region = "us-east-1";
   bool path_style = false;
   std::uint64_t part_size = 64u << 20;
+  long timeout_s = 30;  // a request that moves no byte for this long is retried
   int max_attempts = 5;
 };
 
@@ -32,6 +33,7 @@ public:
   bool has(const ObjectId& id) override;
   void put(const ObjectId& id, const fs::path& local, std::uint64_t size) override;
   void get(const ObjectId& id, const std::function<void(const char*, std::size_t)>& sink) override;
+  std::unordered_set<std::string> list() override;  // ListObjectsV2, page by page
 
 private:
   struct Call {

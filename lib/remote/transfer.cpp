@@ -4,6 +4,8 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <unordered_set>
 #include <set>
 #include <thread>
 
@@ -130,13 +132,29 @@ TransferResult push(Repo& repo, const std::string& name, const TransferScope& sc
   TransferResult r;
   r.remote = spec.name;
   std::vector<std::string> missing = needed.unknown;
+  // Many objects to check: one listing of the remote beats a request each.
+  constexpr std::size_t kListAbove = 64;
+  std::size_t unknown = 0;
+  for (auto* phase : {&needed.files, &needed.manifests})
+    for (const auto& n : *phase) unknown += known.count(n.id.str()) ? 0 : 1;
+  std::optional<std::unordered_set<std::string>> listed;
+  if (unknown > kListAbove) listed = remote->list();
   for (auto* phase : {&needed.files, &needed.manifests}) {
     std::vector<Needed> todo;
+    std::vector<ObjectId> seen_there;
     for (auto& n : *phase) {
-      if (known.count(n.id.str())) ++r.already;
-      else if (!store.has(n.id)) missing.push_back(fmt::format("{} ({})", n.label, n.id.str()));
-      else todo.push_back(n);
+      if (known.count(n.id.str())) {
+        ++r.already;
+      } else if (listed && listed->count(n.id.hex)) {
+        ++r.already;
+        seen_there.push_back(n.id);
+      } else if (!store.has(n.id)) {
+        missing.push_back(fmt::format("{} ({})", n.label, n.id.str()));
+      } else {
+        todo.push_back(n);
+      }
     }
+    index.add(seen_there);
     for (const auto& n : todo) add_total(progress, 1, n.size);
     std::atomic<std::uint64_t> sent{0}, there{0}, bytes{0};
     std::vector<ObjectId> present;
@@ -144,7 +162,7 @@ TransferResult push(Repo& repo, const std::string& name, const TransferScope& sc
     try {
       parallel_for(todo.size(), jobs_for(spec, jobs), [&](std::size_t i) {
         const Needed& n = todo[i];
-        if (remote->has(n.id)) {
+        if (!listed && remote->has(n.id)) {
           ++there;
         } else {
           auto st = lstat_path(store.path_of(n.id));

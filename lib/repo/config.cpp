@@ -22,6 +22,7 @@ const std::vector<ConfigKey>& known_config_keys() {
       {"remote.*.region", "S3: the bucket's region (default: AWS_REGION, else us-east-1)", nullptr},
       {"remote.*.profile", "S3: the profile in ~/.aws/credentials (default: AWS_PROFILE, else default)", nullptr},
       {"remote.*.path-style", "S3: true for http://endpoint/bucket/key URLs (default: true with an endpoint)", nullptr},
+      {"remote.*.timeout", "S3: seconds without progress before a request is retried (default: 30)", nullptr},
       {"remote.*.part-size", "S3: multipart upload part size in bytes (default: 64 MiB, at least 5 MiB)", nullptr},
   };
   return keys;

@@ -18,6 +18,7 @@ Fault injection (--fault KIND:N, applied to every Nth forwarded request):
   drop      cut the connection in the middle of the response body
   error500  answer 500 InternalError without forwarding
   slowdown  answer 503 SlowDown without forwarding
+  stall     say nothing for --stall seconds, then close the connection
 Each request is served at most once by a fault, so retries get through.
 Stops by itself after --lifetime seconds.
 """
@@ -138,6 +139,10 @@ class Gate(http.server.BaseHTTPRequestHandler):
             return self.reply(500, error_xml("InternalError", "injected fault"))
         if kind == "slowdown":
             return self.reply(503, error_xml("SlowDown", "Please reduce your request rate."))
+        if kind == "stall":
+            time.sleep(self.server.opts.stall)
+            self.close_connection = True
+            return
         conn = http.client.HTTPConnection(self.server.opts.upstream_host, self.server.opts.upstream_port, timeout=60)
         conn.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
         for k, v in self.headers.items():
@@ -175,6 +180,7 @@ def main():
     p.add_argument("--rejections", required=True)
     p.add_argument("--requests", required=True)
     p.add_argument("--fault", default="")
+    p.add_argument("--stall", type=float, default=5.0)
     p.add_argument("--lifetime", type=int, default=900)
     opts = p.parse_args()
     opts.upstream_host, port = opts.upstream.rsplit(":", 1)
