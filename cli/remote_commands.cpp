@@ -54,7 +54,7 @@ int run_remote_list(Context& ctx, const RemoteArgs& a) {
 int run_remote_remove(Context& ctx, const RemoteArgs& a) {
   Config& cfg = ctx.repo().config();
   if (!cfg.get("remote." + a.name + ".url")) fail(ExitCode::Usage, "no remote named '{}'", a.name);
-  for (const char* key : {"url", "jobs", "endpoint", "region", "profile", "path-style", "part-size"})
+  for (const char* key : {"url", "jobs", "endpoint", "region", "profile", "path-style", "part-size", "timeout"})
     cfg.unset(fmt::format("remote.{}.{}", a.name, key));
   if (cfg.get("core.remote") == a.name) cfg.unset("core.remote");
   if (!ctx.quiet) fmt::print("removed remote {}\n", a.name);
@@ -78,7 +78,7 @@ int run_remote_modify(Context& ctx, const RemoteArgs& a) {
   if (a.key == "url") check_remote(a.name, a.value);
   std::string key = fmt::format("remote.{}.{}", a.name, a.key);
   if (!find_config_key(key))
-    fail(ExitCode::Usage, "unknown remote setting '{}' (known: url, jobs, endpoint, region, profile, path-style, part-size)",
+    fail(ExitCode::Usage, "unknown remote setting '{}' (known: url, jobs, endpoint, region, profile, path-style, part-size, timeout)",
          a.key);
   cfg.set(key, a.value);
   return 0;
@@ -191,7 +191,7 @@ void register_remote_commands(CLI::App& app, Context& ctx) {
     auto a = std::make_shared<RemoteArgs>();
     auto* sub = remote->add_subcommand("modify", "Change a remote's setting (see mlops-remote(1))");
     sub->add_option("name", a->name, "Remote name")->required();
-    sub->add_option("key", a->key, "url, jobs, endpoint, region, profile, path-style or part-size")->required();
+    sub->add_option("key", a->key, "url, jobs, endpoint, region, profile, path-style, part-size or timeout")->required();
     sub->add_option("value", a->value, "New value")->required();
     bind(sub, ctx, a, run_remote_modify);
   }

@@ -70,4 +70,4 @@ complete -c mlops -n "__fish_seen_subcommand_from push fetch pull" -a '(__mlops_
 complete -c mlops -n "__fish_seen_subcommand_from pull" -s f -l force -d 'Overwrite unsaved content'
 complete -c mlops -n "__fish_seen_subcommand_from status" -l remote -d 'Compare with the default remote'
 complete -c mlops -n "__fish_seen_subcommand_from status" -s r -x -a '(__mlops_remotes)' -d 'Compare with this remote'
-complete -c mlops -n "__fish_seen_subcommand_from remote; and __fish_seen_subcommand_from modify" -a 'url jobs endpoint region profile path-style part-size'
+complete -c mlops -n "__fish_seen_subcommand_from remote; and __fish_seen_subcommand_from modify" -a 'url jobs endpoint region profile path-style part-size timeout'
