@@ -4,6 +4,7 @@
 
 #include "context.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "data/checkout.hpp"
 #include "data/diff.hpp"
 #include "data/fsck.hpp"
@@ -165,10 +166,9 @@ int run_hook(Context& ctx, const HookArgs& a) {
       else if (s.state == WorkState::Modified) problems.push_back(s.tracked.rel);
     }
     if (problems.empty()) return 0;
-    std::string list;
-    for (const auto& p : problems) list += "\n  " + p;
     throw Error(ExitCode::CheckFailed,
-                fmt::format("tracked data is modified but not added, so this commit would not record it:{}", list),
+                fmt::format("tracked data is modified but not added, so this commit would not record it:{}",
+                            list_some(problems)),
                 "run 'mlops add' on it, or commit with --no-verify to skip this check");
   }
   if (a.name == "post-checkout") {

@@ -107,25 +107,20 @@ void print_transfer(Context& ctx, const TransferArgs& a, const TransferResult& r
              human_size(r.bytes), verb[0] == 'p' ? "to" : "from", r.remote, r.already);
 }
 
-int run_push(Context& ctx, const TransferArgs& a) {
+// push and fetch: one transfer with a progress bar, then its summary.
+using TransferFn = TransferResult (*)(Repo&, const std::string&, const TransferScope&, unsigned, Progress*);
+int run_transfer(Context& ctx, const TransferArgs& a, TransferFn transfer, const char* label, const char* verb) {
   TransferResult r;
   {
-    ProgressBar bar("pushing", ctx.quiet || a.json);
-    r = push(ctx.repo(), a.remote, scope_of(ctx, a), a.jobs, bar.get());
+    ProgressBar bar(label, ctx.quiet || a.json);
+    r = transfer(ctx.repo(), a.remote, scope_of(ctx, a), a.jobs, bar.get());
   }
-  print_transfer(ctx, a, r, "pushed");
+  print_transfer(ctx, a, r, verb);
   return 0;
 }
 
-int run_fetch(Context& ctx, const TransferArgs& a) {
-  TransferResult r;
-  {
-    ProgressBar bar("fetching", ctx.quiet || a.json);
-    r = fetch(ctx.repo(), a.remote, scope_of(ctx, a), a.jobs, bar.get());
-  }
-  print_transfer(ctx, a, r, "fetched");
-  return 0;
-}
+int run_push(Context& ctx, const TransferArgs& a) { return run_transfer(ctx, a, push, "pushing", "pushed"); }
+int run_fetch(Context& ctx, const TransferArgs& a) { return run_transfer(ctx, a, fetch, "fetching", "fetched"); }
 
 int run_pull(Context& ctx, const TransferArgs& a) {
   TransferResult r;

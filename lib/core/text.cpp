@@ -60,6 +60,13 @@ bool has_control_chars(std::string_view s) {
   return false;
 }
 
+std::string list_some(const std::vector<std::string>& items, std::size_t max) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size() && i < max; ++i) out += "\n  " + items[i];
+  if (items.size() > max) out += fmt::format("\n  … and {} more", items.size() - max);
+  return out;
+}
+
 bool starts_with(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
 }

@@ -2,6 +2,7 @@
 // Small text checks shared by every parser and by the path checks.
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mlops {
 
@@ -12,6 +13,9 @@ std::string printable_path(std::string_view s);
 // True when s has a byte below 0x20 or 0x7f (newlines would break manifests).
 bool has_control_chars(std::string_view s);
 bool starts_with(std::string_view s, std::string_view prefix);
+
+// "\n  a\n  b … and N more": the first `max` items of a list, for error messages.
+std::string list_some(const std::vector<std::string>& items, std::size_t max = 10);
 
 }  // namespace mlops
 

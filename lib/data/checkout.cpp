@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "core/parallel.hpp"
 #include "data/tracked.hpp"
 #include "data/workspace.hpp"
@@ -30,14 +31,6 @@ struct Plan {
   bool clear_whole = false;           // the work tree holds the wrong kind of thing
 };
 
-constexpr std::size_t kListMax = 10;
-
-std::string list_some(const std::vector<std::string>& items) {
-  std::string out;
-  for (std::size_t i = 0; i < items.size() && i < kListMax; ++i) out += "\n  " + items[i];
-  if (items.size() > kListMax) out += fmt::format("\n  … and {} more", items.size() - kListMax);
-  return out;
-}
 
 Plan make_plan(Repo& repo, const Tracked& t, std::vector<std::string>& unsaved, std::vector<std::string>& missing) {
   ObjectStore& store = repo.store();

@@ -3,6 +3,7 @@
 #include <unordered_set>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "core/walk.hpp"
 #include "data/tracked.hpp"
 #include "repo/git_history.hpp"
@@ -49,12 +50,10 @@ GcResult collect_garbage(Repo& repo, const GcOptions& o) {
       });
   }
   if (!unknown.empty()) {
-    std::string list;
-    for (const auto& u : unknown) list += "\n  " + u;
     throw Error(ExitCode::Missing,
                 fmt::format("cannot tell which objects {} kept folder version(s) use: their manifests are not in "
                             "the store:{}",
-                            unknown.size(), list),
+                            unknown.size(), list_some(unknown)),
                 "nothing was removed; fetch the manifests first, or keep fewer revisions");
   }
 

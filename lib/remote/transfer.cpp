@@ -25,14 +25,6 @@ namespace mlops {
 
 namespace {
 
-constexpr std::size_t kListMax = 10;
-
-std::string list_some(const std::vector<std::string>& items) {
-  std::string out;
-  for (std::size_t i = 0; i < items.size() && i < kListMax; ++i) out += "\n  " + items[i];
-  if (items.size() > kListMax) out += fmt::format("\n  … and {} more", items.size() - kListMax);
-  return out;
-}
 
 std::vector<Tracked> scope_tracked(Repo& repo, const TransferScope& scope) {
   std::vector<Tracked> out =

@@ -3,7 +3,10 @@ bats_require_minimum_version 1.5.0
 
 : "${MLOPS:?set MLOPS to the mlops binary (ctest does this)}"
 
-setup() {
+setup() { fresh_repo; }
+
+# A new git repository in a temporary folder, made the current one.
+fresh_repo() {
   TEST_REPO="$(mktemp -d "${BATS_TMPDIR:-/tmp}/mlops-cli.XXXXXX")"
   cd "$TEST_REPO" || exit 1
   git init -q .

@@ -53,12 +53,8 @@ teardown_file() {
 }
 
 setup() {
-  TEST_REPO="$(mktemp -d "${BATS_TMPDIR:-/tmp}/mlops-cli.XXXXXX")"
-  cd "$TEST_REPO" || exit 1
-  git init -q .
-  git config user.email test@example.com
-  git config user.name "mlops tests"
-  export NO_COLOR=1 AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_REGION=us-east-1
+  fresh_repo
+  export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_REGION=us-east-1
   export AWS_SHARED_CREDENTIALS_FILE=/nonexistent AWS_CONFIG_FILE=/nonexistent
   : >"$S3_DIR/strict.rejections"
 }
