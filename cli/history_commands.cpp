@@ -13,6 +13,8 @@
 #include "data/status.hpp"
 #include "output.hpp"
 #include "progress_bar.hpp"
+#include "remote/remote.hpp"
+#include "remote/transfer.hpp"
 #include "store/object_store.hpp"
 
 namespace mlops::cli {
@@ -184,6 +186,17 @@ int run_hook(Context& ctx, const HookArgs& a) {
       fmt::print(stderr, "mlops: warning: data not checked out: {}\n", e.what());
       if (!e.hint().empty()) fmt::print(stderr, "hint: {}\n", e.hint());
     }
+    return 0;
+  }
+  if (a.name == "pre-push") {
+    // git is about to publish commits whose pointers name data: send the data
+    // first, to the default mlops remote (none configured: nothing to do).
+    Repo& repo = ctx.repo();
+    if (remote_names(repo.config()).empty()) return 0;
+    auto r = push(repo, "", TransferScope{}, 0, nullptr);
+    if (!ctx.quiet && r.transferred)
+      fmt::print(stderr, "mlops: pushed {} ({}) to {}\n", plural(r.transferred, "object", "objects"),
+                 human_size(r.bytes), r.remote);
     return 0;
   }
   fail(ExitCode::Usage, "unknown hook '{}'", a.name);

@@ -54,7 +54,7 @@ fs::path hooks_dir(Repo& repo) {
 }  // namespace
 
 const std::vector<std::string>& hook_names() {
-  static const std::vector<std::string> names = {"pre-commit", "post-checkout"};
+  static const std::vector<std::string> names = {"pre-commit", "post-checkout", "pre-push"};
   return names;
 }
 

@@ -1,8 +1,9 @@
 #pragma once
 // Git hooks that fit mlops into git's own workflow: pre-commit refuses to
 // commit while tracked data is modified but not added; post-checkout brings
-// the data along after git checkout / git switch. Hooks that were there before
-// are kept and run first.
+// the data along after git checkout / git switch; pre-push sends the data to
+// the default mlops remote before git pushes the pointers that name it. Hooks
+// that were there before are kept and run first.
 #include <string>
 #include <vector>
 

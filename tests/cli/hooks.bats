@@ -13,7 +13,9 @@ load helpers
   [ "$status" -eq 0 ]
   [[ "$output" == *"installed pre-commit (your hook is kept as pre-commit.pre-mlops and runs first)"* ]]
   [[ "$output" == *"installed post-checkout"* ]]
-  [ -x .git/hooks/pre-commit ] && [ -x .git/hooks/post-checkout ] && [ -x .git/hooks/pre-commit.pre-mlops ]
+  [[ "$output" == *"installed pre-push"* ]]
+  [ -x .git/hooks/pre-commit ] && [ -x .git/hooks/post-checkout ] && [ -x .git/hooks/pre-push ]
+  [ -x .git/hooks/pre-commit.pre-mlops ]
   # Idempotent: a second install keeps the chain as it is.
   mlops install-hooks -q
   [ ! -e .git/hooks/pre-commit.pre-mlops.pre-mlops ]
@@ -22,7 +24,31 @@ load helpers
   run mlops install-hooks --uninstall
   [ "$status" -eq 0 ]
   grep -q user-hook-ran .git/hooks/pre-commit
-  [ ! -e .git/hooks/post-checkout ] && [ ! -e .git/hooks/pre-commit.pre-mlops ]
+  [ ! -e .git/hooks/post-checkout ] && [ ! -e .git/hooks/pre-push ] && [ ! -e .git/hooks/pre-commit.pre-mlops ]
+}
+
+@test "pre-push sends the data to the default remote before git pushes the pointers" {
+  mlops init -q
+  mlops install-hooks -q
+  git init -q --bare "$BATS_TEST_TMPDIR/origin.git"
+  git remote add origin "$BATS_TEST_TMPDIR/origin.git"
+  echo v1 > model.bin && mlops add -q model.bin && git add -A && git commit -qm v1
+  # No mlops remote yet: git push goes through, nothing is sent.
+  run git push -q origin HEAD
+  [ "$status" -eq 0 ]
+  mlops remote add -q store "$BATS_TEST_TMPDIR/store" --default
+  echo v2 > model.bin && mlops add -q model.bin && git add -A && git commit -qm v2
+  run git push origin HEAD
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"mlops: pushed 1 object"* ]]
+  [ -f "$BATS_TEST_TMPDIR/store/$(object_path "$(pointer_id model.bin.mlops)" | sed 's|^.mlops/||')" ]
+  # When the data cannot be sent, git push stops and the pointers stay unpublished.
+  mlops remote modify store url /dev/null/store
+  echo v3 > model.bin && mlops add -q model.bin && git add -A && git commit -qm v3
+  run git push origin HEAD
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"mlops: error:"* ]]
+  [ "$(git --git-dir="$BATS_TEST_TMPDIR/origin.git" log -1 --format=%s)" = v2 ]
 }
 
 @test "pre-commit refuses a commit while tracked data is modified but not added" {
