@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "core/error.hpp"
+#include "core/parallel.hpp"
 #include "core/text.hpp"
 #include "remote/sigv4.hpp"
 #include "repo/config.hpp"
@@ -60,6 +61,9 @@ std::string sha256_of_range(int fd, long long offset, long long length, const fs
   }
   return h.finish().hex;
 }
+
+// Parts of one object in flight at once (objects are already sent in parallel).
+constexpr std::size_t kPartsInFlight = 4;
 
 bool parse_bool(const std::string& v) { return v == "true" || v == "yes" || v == "on" || v == "1"; }
 
@@ -224,17 +228,23 @@ void S3Remote::put_multipart(const std::string& key, int fd, std::uint64_t size)
   std::string upload_id = xml_value(r.body, "UploadId");
   if (upload_id.empty()) fail(ExitCode::Remote, "remote {}: no UploadId in the answer to a multipart upload", s_.remote_name);
   try {
-    std::string parts;
-    int number = 1;
-    for (std::uint64_t off = 0; off < size; off += s_.part_size, ++number) {
+    // Parts go up in parallel (each on its thread's connection), each retried
+    // on its own by send().
+    std::size_t count = static_cast<std::size_t>((size + s_.part_size - 1) / s_.part_size);
+    std::vector<std::string> etags(count);
+    parallel_for(count, static_cast<unsigned>(std::min<std::size_t>(count, kPartsInFlight)), [&](std::size_t i) {
+      std::uint64_t off = i * s_.part_size;
       long long len = static_cast<long long>(std::min<std::uint64_t>(s_.part_size, size - off));
-      Call c{"PUT", key, {{"partNumber", std::to_string(number)}, {"uploadId", upload_id}}, {}, {}, fd,
+      Call c{"PUT", key, {{"partNumber", std::to_string(i + 1)}, {"uploadId", upload_id}}, {}, {}, fd,
              static_cast<long long>(off), len, {}, {}};
       c.payload_sha256 = sha256_of_range(fd, static_cast<long long>(off), len, key);
       auto pr = send(std::move(c));
-      if (pr.status != 200) raise(pr, fmt::format("uploading part {} of {}", number, key));
-      parts += fmt::format("<Part><PartNumber>{}</PartNumber><ETag>{}</ETag></Part>", number, pr.header("etag"));
-    }
+      if (pr.status != 200) raise(pr, fmt::format("uploading part {} of {}", i + 1, key));
+      etags[i] = pr.header("etag");
+    });
+    std::string parts;
+    for (std::size_t i = 0; i < count; ++i)
+      parts += fmt::format("<Part><PartNumber>{}</PartNumber><ETag>{}</ETag></Part>", i + 1, etags[i]);
     std::string body = "<CompleteMultipartUpload>" + parts + "</CompleteMultipartUpload>";
     auto cr = send(Call{"POST", key, {{"uploadId", upload_id}}, {}, body, -1, 0, 0, {}, {}});
     // S3 may answer 200 with an error document when completing.
