@@ -18,12 +18,15 @@ packages=(
   git-lfs git-annex restic hyperfine bc
   # S3 remote scenarios: s3rver (npm), behind a signature gate built on botocore;
   # awscli for interoperability; faketime for clock skew
-  nodejs npm python3-botocore awscli faketime
+  python3-botocore awscli faketime
   # git hooks through the pre-commit framework
   pre-commit
 )
 
 export DEBIAN_FRONTEND=noninteractive
+# Node.js for s3rver: Debian's, unless a node with npm is already there (a
+# NodeSource node bundles npm, and Debian's npm package would conflict with it).
+if ! command -v npm >/dev/null 2>&1; then packages+=(nodejs npm); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
