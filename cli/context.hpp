@@ -16,6 +16,8 @@ struct Context {
   std::string chdir;  // -C DIR
   bool quiet = false;
   bool verbose = false;
+  // After "--" on an `exp run` command line: the command to run.
+  std::vector<std::string> command;
   // Set by the chosen subcommand's parse callback; run after parsing.
   std::function<int()> action;
 
@@ -46,5 +48,6 @@ void register_data_commands(CLI::App& app, Context& ctx);
 void register_misc_commands(CLI::App& app, Context& ctx);
 void register_history_commands(CLI::App& app, Context& ctx);
 void register_remote_commands(CLI::App& app, Context& ctx);
+void register_exp_commands(CLI::App& app, Context& ctx);
 
 }  // namespace mlops::cli

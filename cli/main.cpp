@@ -2,7 +2,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -34,10 +37,22 @@ int main(int argc, char** argv) {
   cli::register_data_commands(app, ctx);
   cli::register_history_commands(app, ctx);
   cli::register_remote_commands(app, ctx);
+  cli::register_exp_commands(app, ctx);
   cli::register_misc_commands(app, ctx);
 
+  // `mlops exp run [OPTIONS] -- CMD ARGS...`: everything after "--" is the
+  // command, untouched by option parsing (global flags such as -q fall through
+  // to the parent parser, which would otherwise lose track of "--").
+  std::vector<std::string> args(argv + 1, argv + argc);
+  auto dashes = std::find(args.begin(), args.end(), "--");
+  auto exp_word = std::find(args.begin(), dashes, "exp");
+  if (dashes != args.end() && exp_word != dashes && std::find(exp_word, dashes, "run") != dashes) {
+    ctx.command.assign(dashes + 1, args.end());
+    args.erase(dashes, args.end());
+  }
+  std::reverse(args.begin(), args.end());  // CLI11 takes the arguments in reverse order
   try {
-    app.parse(argc, argv);
+    app.parse(args);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

@@ -27,7 +27,7 @@ _mlops() {
   local cur prev words cword
   _init_completion -n = || return
 
-  local commands="init add status checkout ls rm config diff gc fsck remote push fetch pull install-hooks help"
+  local commands="init add status checkout ls rm config diff gc fsck remote push fetch pull exp install-hooks help"
   local global_opts="-C -q --quiet -v --verbose --version -h --help"
 
   # Find the command word, skipping global options (and -C's argument).
@@ -66,6 +66,22 @@ _mlops() {
     install-hooks) opts="--uninstall" ;;
     push | fetch) opts="-r --remote --rev --all-branches --all-tags -j --jobs --json" ;;
     pull) opts="-r --remote --rev --all-branches --all-tags -j --jobs -f --force --json" ;;
+    exp)
+      local sub="" j
+      for ((j = i + 1; j < cword; j++)); do [[ ${words[j]} != -* ]] && { sub=${words[j]}; break; }; done
+      case $sub in
+        "") COMPREPLY=($(compgen -W "run log list show" -- "$cur")) ;;
+        run) COMPREPLY=($(compgen -W "-n --name -e --experiment -p --param --tag --artifact --metrics --json --" -- "$cur")) ;;
+        log)
+          if [[ $prev == log ]]; then COMPREPLY=($(compgen -W "metric param tag" -- "$cur"))
+          else COMPREPLY=($(compgen -W "--step --run" -- "$cur")); fi ;;
+        list) COMPREPLY=($(compgen -W "--sort --desc --limit --json --csv" -- "$cur")) ;;
+        show)
+          if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--json" -- "$cur"))
+          else COMPREPLY=($(compgen -W "$(mlops exp list --csv 2>/dev/null | tail -n +2 | cut -d, -f2)" -- "$cur")); fi ;;
+      esac
+      return
+      ;;
     remote)
       local sub="" j
       for ((j = i + 1; j < cword; j++)); do [[ ${words[j]} != -* ]] && { sub=${words[j]}; break; }; done

@@ -1,6 +1,6 @@
 # fish completion for mlops. Install as ~/.config/fish/completions/mlops.fish.
 
-set -l commands init add status checkout ls rm config diff gc fsck remote push fetch pull install-hooks help
+set -l commands init add status checkout ls rm config diff gc fsck remote push fetch pull exp install-hooks help
 
 function __mlops_tracked
     mlops ls --json 2>/dev/null | string match -r '"path": "(.*)"' | string match -v -r '^\s*"path"'
@@ -71,3 +71,19 @@ complete -c mlops -n "__fish_seen_subcommand_from pull" -s f -l force -d 'Overwr
 complete -c mlops -n "__fish_seen_subcommand_from status" -l remote -d 'Compare with the default remote'
 complete -c mlops -n "__fish_seen_subcommand_from status" -s r -x -a '(__mlops_remotes)' -d 'Compare with this remote'
 complete -c mlops -n "__fish_seen_subcommand_from remote; and __fish_seen_subcommand_from modify" -a 'url jobs endpoint region profile path-style part-size timeout'
+complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a exp -d 'Experiment runs'
+complete -c mlops -n "__fish_seen_subcommand_from exp; and not __fish_seen_subcommand_from run log list show" -a 'run log list show'
+complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from run" -s n -l name -x -d 'Run name'
+complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from run" -s e -l experiment -x -d 'Experiment'
+complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from run" -s p -l param -x -d 'Parameter KEY=VALUE'
+complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from run" -l tag -x -d 'Tag KEY=VALUE'
+complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from run" -l artifact -r -d 'File or folder to keep'
+complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from run" -l metrics -r -d 'Final metrics file'
+complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from log; and not __fish_seen_subcommand_from metric param tag" -a 'metric param tag'
+complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from log" -l step -x -d 'Step'
+complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from log" -l run -x -d 'Run'
+complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from list" -l sort -x -d 'Sort key'
+complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from list" -l desc -d 'Descending'
+complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from list" -l limit -x -d 'At most N runs'
+complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from list" -l csv -d 'Print CSV'
+complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from list show run" -l json -d 'Print JSON'

@@ -47,8 +47,9 @@ std::string read_file(const fs::path& p, std::uint64_t max_bytes = 64u << 20);
 // The process umask (read once).
 unsigned process_umask();
 
-// Nanoseconds since the epoch, wall clock.
+// Nanoseconds / milliseconds since the epoch, wall clock.
 std::int64_t now_ns();
+inline std::int64_t now_ms() { return now_ns() / 1'000'000; }
 
 // A new file in `dir` that appears under a name only when commit() is called.
 // Where the filesystem supports O_TMPFILE it has no name at all until then, so

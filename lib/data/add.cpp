@@ -44,22 +44,11 @@ std::vector<AddResult> add_paths(Repo& repo, const std::vector<std::string>& rel
     AddResult r;
     r.rel = rels[i];
     WorkTree& tree = trees[i];
-    auto stats = identify(repo, r.rel, tree, Identify::Store, progress);
+    IdentifyStats stats;
+    r.ptr = store_tree(repo, r.rel, tree, stats, progress);
     r.files_read = stats.files_read;
     r.objects_written = stats.objects_written;
     r.bytes_written = stats.bytes_written;
-    r.ptr.path = r.rel.substr(r.rel.rfind('/') + 1);
-    r.ptr.size = tree.total_size();
-    if (tree.shape == Shape::File) {
-      r.ptr.kind = Kind::File;
-      r.ptr.id = tree.files[0].id;
-      r.ptr.files = 1;
-    } else {
-      Manifest m = tree.manifest();
-      r.ptr.kind = Kind::Dir;
-      r.ptr.id = repo.store().put_bytes(m.serialize());
-      r.ptr.files = m.entries.size();
-    }
     results.push_back(std::move(r));
   }
 

@@ -11,6 +11,7 @@
 #include "store/manifest.hpp"
 #include "store/object_store.hpp"
 #include "store/store_lock.hpp"
+#include "state/db.hpp"
 
 namespace mlops {
 
@@ -48,6 +49,25 @@ GcResult collect_garbage(Repo& repo, const GcOptions& o) {
         keep_tracked(parse_tracked(path.substr(0, path.size() - kPointerSuffix.size()), text, where + ":" + path),
                      where);
       });
+  }
+  // Run artifacts and logs (mlops exp run) are kept whatever the revisions.
+  {
+    Stmt s(repo.db(), "SELECT DISTINCT id FROM artifacts");
+    while (s.step()) {
+      ObjectId id;
+      if (!ObjectId::try_parse(s.col_text(0), id)) continue;
+      keep.insert(id.hex);
+      // A folder artifact is a manifest: keep its files too.
+      auto st = lstat_path(store.path_of(id));
+      if (!st || st->size > (64u << 20)) continue;
+      std::string text = read_file(store.path_of(id), 64u << 20);
+      if (!starts_with(text, "xxh128:") && !starts_with(text, "sha256:")) continue;
+      try {
+        for (const auto& e : Manifest::parse(text, "artifact").entries) keep.insert(e.id.hex);
+      } catch (const Error&) {
+        // a file that merely starts like a manifest
+      }
+    }
   }
   if (!unknown.empty()) {
     throw Error(ExitCode::Missing,

@@ -158,3 +158,25 @@ IdentifyStats identify(Repo& repo, const std::string& rel, WorkTree& tree, Ident
 }
 
 }  // namespace mlops
+
+namespace mlops {
+
+Pointer store_tree(Repo& repo, const std::string& rel, WorkTree& tree, IdentifyStats& stats, Progress* progress) {
+  stats = identify(repo, rel, tree, Identify::Store, progress);
+  Pointer p;
+  p.path = rel.substr(rel.rfind('/') + 1);
+  p.size = tree.total_size();
+  if (tree.shape == Shape::File) {
+    p.kind = Kind::File;
+    p.id = tree.files[0].id;
+    p.files = 1;
+  } else {
+    Manifest m = tree.manifest();
+    p.kind = Kind::Dir;
+    p.id = repo.store().put_bytes(m.serialize());
+    p.files = m.entries.size();
+  }
+  return p;
+}
+
+}  // namespace mlops

@@ -7,6 +7,7 @@
 #include "core/fs.hpp"
 #include "core/hash.hpp"
 #include "core/progress.hpp"
+#include "data/pointer.hpp"
 #include "store/manifest.hpp"
 
 namespace mlops {
@@ -48,6 +49,10 @@ struct IdentifyStats {
 // Sets every file's id, reading only files the stat cache does not vouch for,
 // in parallel, and records what it read in the stat cache.
 IdentifyStats identify(Repo& repo, const std::string& rel, WorkTree& tree, Identify mode, Progress* progress);
+
+// Stores a listed path (identify in Store mode) and returns the pointer that
+// names it: a file's object, or a folder's manifest (written to the store).
+Pointer store_tree(Repo& repo, const std::string& rel, WorkTree& tree, IdentifyStats& stats, Progress* progress);
 
 // The stat-cache key of a file of a tracked path.
 std::string cache_key(const std::string& rel, const std::string& path);

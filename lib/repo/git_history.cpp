@@ -117,6 +117,17 @@ std::vector<GitCommitRef> GitRepo::commits(bool branches, bool tags, bool all_co
   return out;
 }
 
+bool GitRepo::is_dirty() {
+  git_status_options opts = GIT_STATUS_OPTIONS_INIT;
+  opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+  opts.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;  // untracked files are not included by default
+  git_status_list* list = nullptr;
+  if (git_status_list_new(&list, repo_.get(), &opts) != 0) return false;
+  std::size_t n = git_status_list_entrycount(list);
+  git_status_list_free(list);
+  return n > 0;
+}
+
 fs::path GitRepo::hooks_dir() {
   git_buf buf = GIT_BUF_INIT;
   if (git_repository_item_path(&buf, repo_.get(), GIT_REPOSITORY_ITEM_HOOKS) != 0)

@@ -37,6 +37,8 @@ public:
   std::vector<GitCommitRef> commits(bool branches, bool tags, bool all_commits);
 
   fs::path hooks_dir();
+  // True when tracked files differ from HEAD (ignored and untracked files do not count).
+  bool is_dirty();
 
 private:
   explicit GitRepo(GitRepoPtr repo) : repo_(std::move(repo)) {}

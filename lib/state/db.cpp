@@ -53,6 +53,11 @@ Stmt& Stmt::bind(int i, std::string_view v) {
   return *this;
 }
 
+Stmt& Stmt::bind_double(int i, double v) {
+  if (sqlite3_bind_double(st_, i, v) != SQLITE_OK) db_.raise("bind");
+  return *this;
+}
+
 Stmt& Stmt::bind_null(int i) {
   if (sqlite3_bind_null(st_, i) != SQLITE_OK) db_.raise("bind");
   return *this;
@@ -77,6 +82,8 @@ void Stmt::reset() {
 }
 
 std::int64_t Stmt::col_int(int i) const { return sqlite3_column_int64(st_, i); }
+
+double Stmt::col_double(int i) const { return sqlite3_column_double(st_, i); }
 
 std::string Stmt::col_text(int i) const {
   auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st_, i));

@@ -22,6 +22,7 @@ public:
 
   Stmt& bind(int i, std::int64_t v);
   Stmt& bind(int i, std::string_view v);
+  Stmt& bind_double(int i, double v);
   Stmt& bind_null(int i);
   // Steps once: true when a row is available.
   bool step();
@@ -30,6 +31,7 @@ public:
   void reset();
 
   std::int64_t col_int(int i) const;
+  double col_double(int i) const;
   std::string col_text(int i) const;
   bool col_null(int i) const;
 

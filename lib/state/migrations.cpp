@@ -29,6 +29,39 @@ CREATE TABLE remote_index (
   PRIMARY KEY (remote, id)
 ) WITHOUT ROWID;
 )sql",
+    // 3: experiment runs, their params, tags, metrics (every step) and a
+    // per-key summary so that listing runs never scans every point.
+    R"sql(
+CREATE TABLE runs (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  experiment TEXT NOT NULL,
+  status TEXT NOT NULL,
+  command TEXT NOT NULL,
+  git_commit TEXT,
+  git_dirty INTEGER NOT NULL DEFAULT 0,
+  started_at INTEGER NOT NULL,
+  ended_at INTEGER,
+  exit_code INTEGER,
+  user TEXT,
+  host TEXT,
+  parent_id TEXT,
+  peak_rss_kib INTEGER,
+  log_id TEXT
+);
+CREATE INDEX runs_by_start ON runs(started_at);
+CREATE UNIQUE INDEX runs_by_name ON runs(name);
+CREATE TABLE params (run_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (run_id, key)) WITHOUT ROWID;
+CREATE TABLE run_tags (run_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (run_id, key)) WITHOUT ROWID;
+CREATE TABLE metrics (run_id TEXT NOT NULL, key TEXT NOT NULL, step INTEGER NOT NULL, value REAL NOT NULL, ts INTEGER NOT NULL);
+CREATE INDEX metrics_by_run ON metrics(run_id, key, step);
+CREATE TABLE latest_metrics (
+  run_id TEXT NOT NULL, key TEXT NOT NULL, step INTEGER NOT NULL, value REAL NOT NULL,
+  min REAL NOT NULL, max REAL NOT NULL, count INTEGER NOT NULL,
+  PRIMARY KEY (run_id, key)
+) WITHOUT ROWID;
+CREATE TABLE artifacts (run_id TEXT NOT NULL, path TEXT NOT NULL, id TEXT NOT NULL, size INTEGER NOT NULL, PRIMARY KEY (run_id, path)) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

@@ -1,0 +1,264 @@
+#include "exp/run_command.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <yaml-cpp/yaml.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+
+#include "core/error.hpp"
+#include "core/text.hpp"
+#include "data/tracked.hpp"
+#include "data/workspace.hpp"
+#include "exp/metrics_file.hpp"
+#include "exp/run_names.hpp"
+#include "repo/git_history.hpp"
+#include "repo/repo.hpp"
+#include "state/db.hpp"
+#include "store/object_store.hpp"
+
+extern char** environ;
+
+namespace mlops {
+
+namespace {
+
+std::atomic<int> g_signal{0};
+std::atomic<pid_t> g_child{0};
+
+void on_signal(int sig) {
+  g_signal = sig;
+  if (pid_t c = g_child.load(); c > 0) ::kill(c, sig);  // the child ends first; the run records it
+}
+
+// Installs the forwarding handlers for the life of the run.
+class SignalGuard {
+public:
+  SignalGuard() {
+    struct sigaction sa {};
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    ::sigaction(SIGINT, &sa, &old_int_);
+    ::sigaction(SIGTERM, &sa, &old_term_);
+  }
+  ~SignalGuard() {
+    ::sigaction(SIGINT, &old_int_, nullptr);
+    ::sigaction(SIGTERM, &old_term_, nullptr);
+  }
+
+private:
+  struct sigaction old_int_ {}, old_term_ {};
+};
+
+std::string user_name() {
+  if (const char* u = std::getenv("USER"); u && *u) return u;
+  if (passwd* pw = ::getpwuid(::getuid())) return pw->pw_name;
+  return std::to_string(::getuid());
+}
+
+std::string host_name() {
+  char buf[256] = {};
+  ::gethostname(buf, sizeof buf - 1);
+  return buf;
+}
+
+std::string quote_command(const std::vector<std::string>& argv) {
+  std::string out;
+  for (const auto& a : argv) {
+    bool plain = !a.empty() && a.find_first_of(" \t\n'\"\\$`*?[]{}()<>|&;#~") == std::string::npos;
+    out += (out.empty() ? "" : " ") + (plain ? a : "'" + a + "'");
+  }
+  return out;
+}
+
+// Reads the complete lines appended to the metrics file since `offset`.
+void ingest(RunStore& runs, const std::string& id, const fs::path& file, std::uint64_t& offset, std::size_t& line,
+            std::vector<std::string>& warnings, bool final) {
+  auto st = lstat_path(file);
+  if (!st || st->size <= offset) return;
+  UniqueFd fd = open_read(file);
+  std::string chunk(st->size - offset, '\0');
+  ssize_t n = ::pread(fd.get(), chunk.data(), chunk.size(), static_cast<off_t>(offset));
+  if (n <= 0) return;
+  chunk.resize(static_cast<std::size_t>(n));
+  std::size_t end = final ? chunk.size() : chunk.rfind('\n') + 1;  // only whole lines while it runs
+  if (!final && chunk.rfind('\n') == std::string::npos) return;
+  std::string_view whole(chunk.data(), end);
+  auto parsed = parse_metrics_lines(whole, "$MLOPS_METRICS_FILE", line);
+  runs.log_metrics(id, parsed.points);
+  warnings.insert(warnings.end(), parsed.warnings.begin(), parsed.warnings.end());
+  for (char c : whole) line += c == '\n';
+  offset += end;
+}
+
+// A final metrics file (--metrics): a JSON or YAML mapping of names to numbers.
+std::vector<MetricPoint> read_final_metrics(const fs::path& file, const std::string& shown) {
+  YAML::Node root;  // YAML is a superset of JSON
+  try {
+    root = YAML::LoadFile(file.string());
+  } catch (const YAML::BadFile&) {
+    fail(ExitCode::Input, "{}: the metrics file does not exist", shown);
+  } catch (const YAML::ParserException& e) {
+    fail(ExitCode::Input, "{}:{}: malformed metrics file: {}", shown, e.mark.line + 1, e.msg);
+  }
+  std::vector<MetricPoint> out;
+  std::function<void(const YAML::Node&, const std::string&)> walk = [&](const YAML::Node& n, const std::string& prefix) {
+    if (!n.IsMap()) return;
+    for (const auto& kv : n) {
+      std::string key = prefix + kv.first.as<std::string>("");
+      if (kv.second.IsMap()) walk(kv.second, key + ".");
+      else if (kv.second.IsScalar()) {
+        try {
+          out.push_back({key, 0, kv.second.as<double>(), now_ms()});
+        } catch (const YAML::BadConversion&) {
+        }
+      }
+    }
+  };
+  walk(root, "");
+  return out;
+}
+
+}  // namespace
+
+RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks) {
+  if (spec.command.empty()) fail(ExitCode::Usage, "name the command to run after --");
+  RunStore runs(repo.db());
+  RunResult result;
+  Run& run = result.run;
+  run.id = new_run_id();
+  run.name = spec.name;
+  if (run.name.empty()) {
+    do run.name = new_run_name();
+    while (runs.name_taken(run.name));
+  } else if (runs.name_taken(run.name)) {
+    fail(ExitCode::Usage, "a run named '{}' exists already", run.name);
+  }
+  run.experiment = spec.experiment.empty() ? "default" : spec.experiment;
+  run.command = quote_command(spec.command);
+  run.user = user_name();
+  run.host = host_name();
+  run.status = "running";
+  run.started_at = now_ms();
+  if (auto git = GitRepo::open(repo.root())) {
+    if (auto head = git->resolve("HEAD")) {
+      char buf[GIT_OID_HEXSZ + 1];
+      git_oid_tostr(buf, sizeof buf, &head->oid);
+      run.git_commit = buf;
+    }
+    run.git_dirty = git->is_dirty();
+  }
+  run.params = spec.params;
+  run.tags = spec.tags;
+  // The data the run saw: the version of every tracked path.
+  for (const auto& t : find_tracked(repo, {})) run.tags["data." + t.rel] = t.ptr.id.str();
+
+  fs::path dir = repo.dot_dir() / "runs" / run.id;
+  make_dirs(dir);
+  fs::path metrics = dir / "metrics.jsonl", log = dir / "output.log";
+  atomic_write(metrics, "");
+  runs.create(run);
+  runs.set_params(run.id, run.params);
+  runs.set_tags(run.id, run.tags);
+
+  int out_pipe[2], err_pipe[2];
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) fail_errno("create a pipe for", run.command, errno);
+  UniqueFd log_fd(::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!log_fd) fail_errno("create", log.string(), errno);
+
+  SignalGuard guard;
+  g_signal = 0;
+  pid_t pid = ::fork();
+  if (pid < 0) fail_errno("start", run.command, errno);
+  if (pid == 0) {
+    ::dup2(out_pipe[1], STDOUT_FILENO);
+    ::dup2(err_pipe[1], STDERR_FILENO);
+    ::setenv("MLOPS_RUN_ID", run.id.c_str(), 1);
+    ::setenv("MLOPS_METRICS_FILE", metrics.c_str(), 1);
+    ::setenv("MLOPS_RUN_NAME", run.name.c_str(), 1);
+    std::vector<char*> argv;
+    for (const auto& a : spec.command) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execvp(argv[0], argv.data());
+    std::string msg = fmt::format("mlops: error: cannot run {}: {}\n", spec.command[0], std::strerror(errno));
+    (void)::write(STDERR_FILENO, msg.data(), msg.size());
+    ::_exit(127);
+  }
+  g_child = pid;
+  ::close(out_pipe[1]);
+  ::close(err_pipe[1]);
+  UniqueFd out_fd(out_pipe[0]), err_fd(err_pipe[0]);
+
+  std::uint64_t offset = 0;
+  std::size_t line = 1;
+  std::vector<char> buf(1 << 16);
+  int open_pipes = 2;
+  while (open_pipes > 0) {
+    pollfd fds[2] = {{out_fd.get(), POLLIN, 0}, {err_fd.get(), POLLIN, 0}};
+    int rc = ::poll(fds, 2, 1000);
+    if (rc < 0 && errno != EINTR) fail_errno("wait for", run.command, errno);
+    for (int k = 0; k < 2; ++k) {
+      if (fds[k].fd < 0 || !(fds[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      ssize_t n = ::read(fds[k].fd, buf.data(), buf.size());
+      if (n > 0) {
+        write_all(log_fd.get(), buf.data(), static_cast<std::size_t>(n), log);
+        auto& sink = k == 0 ? sinks.out : sinks.err;
+        if (sink) sink(buf.data(), static_cast<std::size_t>(n));
+      } else if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
+        (k == 0 ? out_fd : err_fd).reset();
+        --open_pipes;
+      }
+    }
+    ingest(runs, run.id, metrics, offset, line, result.warnings, false);  // live, once a second at most
+  }
+  int status = 0;
+  struct rusage ru {};
+  while (::wait4(pid, &status, 0, &ru) < 0)
+    if (errno != EINTR) fail_errno("wait for", run.command, errno);
+  g_child = 0;
+  ingest(runs, run.id, metrics, offset, line, result.warnings, true);
+
+  if (WIFEXITED(status)) {
+    result.exit_status = WEXITSTATUS(status);
+    run.exit_code = result.exit_status;
+    run.status = result.exit_status == 0 ? "finished" : "failed";
+  } else {
+    int sig = WTERMSIG(status);
+    result.exit_status = 128 + sig;
+    run.status = (sig == SIGINT || g_signal == SIGINT) ? "interrupted" : "killed";
+    result.warnings.push_back(fmt::format("the command was ended by signal {} ({})", sig, ::strsignal(sig)));
+  }
+  if (g_signal == SIGINT) run.status = "interrupted";
+  run.peak_rss_kib = ru.ru_maxrss;
+
+  if (!spec.metrics_file.empty()) runs.log_metrics(run.id, read_final_metrics(repo.abs(spec.metrics_file), spec.metrics_file));
+  // Artifacts, and the output as the log artifact, into the store.
+  for (const auto& rel : spec.artifacts) {
+    WorkTree tree = list_workspace(repo, rel);
+    if (tree.shape == Shape::Absent) {
+      result.warnings.push_back(fmt::format("artifact {} does not exist; not recorded", rel));
+      continue;
+    }
+    IdentifyStats stats;
+    Pointer p = store_tree(repo, rel, tree, stats, nullptr);
+    runs.add_artifact(run.id, rel, p.id.str(), p.size);
+  }
+  auto log_st = fstat_fd(log_fd.get(), log);
+  log_fd.reset();
+  auto stored = repo.store().put_file(log, "the run's log", log_st);
+  runs.add_artifact(run.id, "mlops.log", stored.id.str(), log_st.size);
+  run.log_id = stored.id.str();
+  runs.finish(run.id, run.status, run.exit_code, run.peak_rss_kib, run.log_id);
+  run = runs.get(run.id);
+  return result;
+}
+
+}  // namespace mlops

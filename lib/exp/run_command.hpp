@@ -1,0 +1,38 @@
+#pragma once
+// mlops exp run: a command run as an experiment run. Its output is passed on
+// and kept as the run's log; it logs metrics by appending JSON lines to
+// $MLOPS_METRICS_FILE (read while it runs and at the end) or with
+// `mlops exp log` (which finds the run through $MLOPS_RUN_ID).
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "exp/run_store.hpp"
+
+namespace mlops {
+
+class Repo;
+
+struct RunSpec {
+  std::vector<std::string> command;
+  std::string name;  // generated when empty
+  std::string experiment = "default";
+  std::map<std::string, std::string> params, tags;
+  std::vector<std::string> artifacts;  // repo-relative files or folders kept in the store at the end
+  std::string metrics_file;            // repo-relative JSON or YAML file of final metrics
+};
+
+struct RunSinks {
+  std::function<void(const char*, std::size_t)> out, err;  // the command's stdout and stderr, as they come
+};
+
+struct RunResult {
+  Run run;
+  std::vector<std::string> warnings;  // malformed metrics lines, and the like
+  int exit_status = 0;                // the command's exit code, or 128 + signal
+};
+
+RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks);
+
+}  // namespace mlops

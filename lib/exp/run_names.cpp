@@ -1,0 +1,33 @@
+#include "exp/run_names.hpp"
+
+#include <array>
+#include <random>
+
+#include <fmt/format.h>
+
+namespace mlops {
+
+namespace {
+
+std::mt19937_64& rng() {
+  thread_local std::mt19937_64 r(std::random_device{}());
+  return r;
+}
+
+constexpr std::array kAdjectives = {"amber", "bold", "brave", "bright", "calm", "clever", "crisp", "eager", "fair",
+                                    "fast", "gentle", "glad", "keen", "kind", "lucky", "merry", "noble", "proud",
+                                    "quick", "quiet", "rapid", "sharp", "shy", "steady", "swift", "warm", "wise"};
+constexpr std::array kNouns = {"badger", "crane", "dolphin", "eagle", "falcon", "fox", "gecko", "heron", "ibis",
+                               "jaguar", "koala", "lynx", "marten", "newt", "otter", "owl", "panda", "quail",
+                               "raven", "seal", "tiger", "urchin", "viper", "wolf", "yak", "zebra"};
+
+}  // namespace
+
+std::string new_run_id() { return fmt::format("{:016x}{:016x}", rng()(), rng()()); }
+
+std::string new_run_name() {
+  auto& r = rng();
+  return fmt::format("{}-{}-{:03}", kAdjectives[r() % kAdjectives.size()], kNouns[r() % kNouns.size()], r() % 1000);
+}
+
+}  // namespace mlops

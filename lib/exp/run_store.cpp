@@ -1,0 +1,168 @@
+#include "exp/run_store.hpp"
+
+#include <unordered_map>
+
+#include "core/error.hpp"
+#include "state/db.hpp"
+
+namespace mlops {
+
+namespace {
+
+constexpr const char* kRunColumns =
+    "id, name, experiment, status, command, git_commit, git_dirty, started_at, ended_at, exit_code, user, host, "
+    "parent_id, peak_rss_kib, log_id";
+
+Run read_run(Stmt& s) {
+  Run r;
+  r.id = s.col_text(0);
+  r.name = s.col_text(1);
+  r.experiment = s.col_text(2);
+  r.status = s.col_text(3);
+  r.command = s.col_text(4);
+  r.git_commit = s.col_text(5);
+  r.git_dirty = s.col_int(6) != 0;
+  r.started_at = s.col_int(7);
+  r.ended_at = s.col_null(8) ? 0 : s.col_int(8);
+  if (!s.col_null(9)) r.exit_code = static_cast<int>(s.col_int(9));
+  r.user = s.col_text(10);
+  r.host = s.col_text(11);
+  r.parent_id = s.col_text(12);
+  if (!s.col_null(13)) r.peak_rss_kib = s.col_int(13);
+  r.log_id = s.col_text(14);
+  return r;
+}
+
+}  // namespace
+
+void RunStore::create(const Run& r) {
+  Stmt s(db_,
+         "INSERT INTO runs (id, name, experiment, status, command, git_commit, git_dirty, started_at, user, host, "
+         "parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  s.bind(1, r.id).bind(2, r.name).bind(3, r.experiment).bind(4, r.status).bind(5, r.command).bind(6, r.git_commit);
+  s.bind(7, static_cast<std::int64_t>(r.git_dirty)).bind(8, r.started_at).bind(9, r.user).bind(10, r.host);
+  if (r.parent_id.empty()) s.bind_null(11);
+  else s.bind(11, r.parent_id);
+  s.run();
+}
+
+void RunStore::finish(const std::string& id, const std::string& status, std::optional<int> exit_code,
+                      std::optional<std::int64_t> peak_rss_kib, const std::string& log_id) {
+  Stmt s(db_, "UPDATE runs SET status = ?, ended_at = ?, exit_code = ?, peak_rss_kib = ?, log_id = ? WHERE id = ?");
+  s.bind(1, status).bind(2, now_ms());
+  if (exit_code) s.bind(3, static_cast<std::int64_t>(*exit_code));
+  else s.bind_null(3);
+  if (peak_rss_kib) s.bind(4, *peak_rss_kib);
+  else s.bind_null(4);
+  s.bind(5, log_id).bind(6, id);
+  s.run();
+}
+
+void RunStore::set_params(const std::string& id, const std::map<std::string, std::string>& params) {
+  Transaction tx(db_);
+  Stmt s(db_, "INSERT OR REPLACE INTO params (run_id, key, value) VALUES (?, ?, ?)");
+  for (const auto& [k, v] : params) {
+    s.bind(1, id).bind(2, k).bind(3, v);
+    s.run();
+  }
+  tx.commit();
+}
+
+void RunStore::set_tags(const std::string& id, const std::map<std::string, std::string>& tags) {
+  Transaction tx(db_);
+  Stmt s(db_, "INSERT OR REPLACE INTO run_tags (run_id, key, value) VALUES (?, ?, ?)");
+  for (const auto& [k, v] : tags) {
+    s.bind(1, id).bind(2, k).bind(3, v);
+    s.run();
+  }
+  tx.commit();
+}
+
+void RunStore::log_metrics(const std::string& id, const std::vector<MetricPoint>& points) {
+  if (points.empty()) return;
+  Transaction tx(db_);
+  Stmt ins(db_, "INSERT INTO metrics (run_id, key, step, value, ts) VALUES (?, ?, ?, ?, ?)");
+  // The summary keeps the value of the highest step as "last".
+  Stmt sum(db_,
+           "INSERT INTO latest_metrics (run_id, key, step, value, min, max, count) VALUES (?1, ?2, ?3, ?4, ?4, ?4, 1) "
+           "ON CONFLICT (run_id, key) DO UPDATE SET "
+           "value = CASE WHEN ?3 >= step THEN ?4 ELSE value END, step = max(step, ?3), "
+           "min = min(min, ?4), max = max(max, ?4), count = count + 1");
+  for (const auto& p : points) {
+    ins.bind(1, id).bind(2, p.key).bind(3, p.step).bind_double(4, p.value).bind(5, p.ts);
+    ins.run();
+    sum.bind(1, id).bind(2, p.key).bind(3, p.step).bind_double(4, p.value);
+    sum.run();
+  }
+  tx.commit();
+}
+
+void RunStore::add_artifact(const std::string& id, const std::string& path, const std::string& object_id,
+                            std::uint64_t size) {
+  Stmt s(db_, "INSERT OR REPLACE INTO artifacts (run_id, path, id, size) VALUES (?, ?, ?, ?)");
+  s.bind(1, id).bind(2, path).bind(3, object_id).bind(4, static_cast<std::int64_t>(size));
+  s.run();
+}
+
+bool RunStore::name_taken(const std::string& name) {
+  Stmt s(db_, "SELECT 1 FROM runs WHERE name = ?");
+  s.bind(1, name);
+  return s.step();
+}
+
+Run RunStore::get(const std::string& ref) {
+  std::vector<Run> found;
+  {
+    Stmt s(db_, std::string("SELECT ") + kRunColumns +
+                    " FROM runs WHERE id = ?1 OR name = ?1 OR (length(?1) >= 4 AND id >= ?1 AND id < ?1 || 'g')");
+    s.bind(1, ref);
+    while (s.step()) found.push_back(read_run(s));
+  }
+  // An exact id or name wins over prefix matches.
+  for (auto& r : found)
+    if (r.id == ref || r.name == ref) {
+      std::vector<Run> one{r};
+      load_details(one);
+      return one[0];
+    }
+  if (found.empty()) fail(ExitCode::Input, "no run '{}' (give a run id, an id prefix or a name)", ref);
+  if (found.size() > 1) fail(ExitCode::Input, "'{}' matches {} runs; give more of the id", ref, found.size());
+  load_details(found);
+  return found[0];
+}
+
+std::vector<Run> RunStore::list() {
+  std::vector<Run> out;
+  {
+    Stmt s(db_, std::string("SELECT ") + kRunColumns + " FROM runs ORDER BY started_at DESC, id");
+    while (s.step()) out.push_back(read_run(s));
+  }
+  load_details(out);
+  return out;
+}
+
+void RunStore::load_details(std::vector<Run>& runs) {
+  if (runs.empty()) return;
+  std::unordered_map<std::string, Run*> by_id;
+  for (auto& r : runs) by_id[r.id] = &r;
+  // Three scans of small tables beat a query per run.
+  {
+    Stmt s(db_, "SELECT run_id, key, value FROM params");
+    while (s.step())
+      if (auto it = by_id.find(s.col_text(0)); it != by_id.end()) it->second->params[s.col_text(1)] = s.col_text(2);
+  }
+  {
+    Stmt s(db_, "SELECT run_id, key, value FROM run_tags");
+    while (s.step())
+      if (auto it = by_id.find(s.col_text(0)); it != by_id.end()) it->second->tags[s.col_text(1)] = s.col_text(2);
+  }
+  {
+    Stmt s(db_, "SELECT run_id, key, step, value, min, max, count FROM latest_metrics");
+    while (s.step())
+      if (auto it = by_id.find(s.col_text(0)); it != by_id.end())
+        it->second->metrics[s.col_text(1)] =
+            MetricSummary{s.col_int(2), s.col_double(3), s.col_double(4), s.col_double(5), s.col_int(6)};
+  }
+}
+
+}  // namespace mlops

@@ -1,0 +1,61 @@
+#pragma once
+// Experiment runs in the state database: runs, params, tags, metrics (every
+// step) and the latest_metrics summary that listing reads.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlops {
+
+class Db;
+
+struct MetricPoint {
+  std::string key;
+  std::int64_t step = 0;
+  double value = 0;
+  std::int64_t ts = 0;  // ms since the epoch
+};
+
+struct MetricSummary {
+  std::int64_t step = 0;  // of the latest value
+  double last = 0, min = 0, max = 0;
+  std::int64_t count = 0;
+};
+
+struct Run {
+  std::string id, name, experiment, status, command, git_commit, user, host, parent_id, log_id;
+  bool git_dirty = false;
+  std::int64_t started_at = 0, ended_at = 0;  // ms since the epoch; ended 0 while running
+  std::optional<int> exit_code;
+  std::optional<std::int64_t> peak_rss_kib;
+  std::map<std::string, std::string> params, tags;
+  std::map<std::string, MetricSummary> metrics;
+  std::string short_id() const { return id.substr(0, 8); }
+};
+
+class RunStore {
+public:
+  explicit RunStore(Db& db) : db_(db) {}
+  void create(const Run& run);
+  void finish(const std::string& id, const std::string& status, std::optional<int> exit_code,
+              std::optional<std::int64_t> peak_rss_kib, const std::string& log_id);
+  void set_params(const std::string& id, const std::map<std::string, std::string>& params);
+  void set_tags(const std::string& id, const std::map<std::string, std::string>& tags);
+  // In one transaction, keeping latest_metrics in step.
+  void log_metrics(const std::string& id, const std::vector<MetricPoint>& points);
+  void add_artifact(const std::string& id, const std::string& path, const std::string& object_id, std::uint64_t size);
+  bool name_taken(const std::string& name);
+  // By full id, id prefix (at least 4 characters) or name; throws Error(Input)
+  // when nothing or more than one run matches.
+  Run get(const std::string& ref);
+  // Newest first.
+  std::vector<Run> list();
+
+private:
+  void load_details(std::vector<Run>& runs);
+  Db& db_;
+};
+
+}  // namespace mlops

@@ -1,0 +1,143 @@
+#!/usr/bin/env bats
+# Experiment runs: exp run, exp log, exp list, exp show.
+load helpers
+
+# A training script that logs through $MLOPS_METRICS_FILE and `mlops exp log`.
+write_train() {
+  cat > train.py <<'PY'
+import json, os, subprocess, sys
+lr = float(sys.argv[1])
+with open(os.environ["MLOPS_METRICS_FILE"], "a") as f:
+    for step in range(3):
+        f.write(json.dumps({"step": step, "loss": lr / (step + 1), "acc": 0.5 + step / 10}) + "\n")
+    f.write("{broken json\n")
+print("trained with", lr, "in run", os.environ["MLOPS_RUN_ID"])
+print("to stderr", file=sys.stderr)
+subprocess.run([os.environ["MLOPS"], "exp", "log", "metric", "f1", str(lr * 2)], check=True)
+subprocess.run([os.environ["MLOPS"], "exp", "log", "param", "seed", "7"], check=True)
+PY
+}
+
+@test "exp run records the run: params, tags, metrics by step, output, exit code, code and data versions" {
+  mlops init -q
+  write_train
+  echo data > data.csv && mlops add -q data.csv
+  git add -A && git commit -qm start
+  export MLOPS
+  run mlops exp run -n first -e tuning -p lr=0.1 --tag team=nlp -- python3 train.py 0.1
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"trained with 0.1 in run "* ]]
+  [[ "$output" == *"to stderr"* ]]
+  [[ "$output" == *"mlops: warning: \$MLOPS_METRICS_FILE:4: not a JSON object; line skipped"* ]]
+  [[ "$output" == *"mlops: run first ("*") finished in "* ]]
+  run mlops exp show first --json
+  [ "$(jq -r .status <<<"$output")" = finished ]
+  [ "$(jq -r .experiment <<<"$output")" = tuning ]
+  [ "$(jq -r .exit_code <<<"$output")" = 0 ]
+  [ "$(jq -r .params.lr <<<"$output")" = 0.1 ]
+  [ "$(jq -r .params.seed <<<"$output")" = 7 ]
+  [ "$(jq -r .tags.team <<<"$output")" = nlp ]
+  [ "$(jq -r '.tags["data.data.csv"]' <<<"$output")" = "$(pointer_id data.csv.mlops)" ]
+  [ "$(jq -r .git_commit <<<"$output")" = "$(git rev-parse HEAD)" ]
+  [ "$(jq -r .git_dirty <<<"$output")" = false ]
+  [ "$(jq -r .metrics.loss.count <<<"$output")" -eq 3 ]
+  [ "$(jq -r .metrics.loss.step <<<"$output")" -eq 2 ]
+  [ "$(jq -r .metrics.acc.max <<<"$output")" = 0.7 ]
+  [ "$(jq -r .metrics.f1.last <<<"$output")" = 0.2 ]
+  [ "$(jq -r .peak_rss_kib <<<"$output")" -gt 0 ]
+  id=$(jq -r .id <<<"$output")
+  # Every step is kept, and the output is a stored artifact.
+  [ "$(sqlite3 .mlops/state.db "SELECT group_concat(step) FROM metrics WHERE run_id = '$id' AND key = 'loss'")" = "0,1,2" ]
+  log=$(sqlite3 .mlops/state.db "SELECT id FROM artifacts WHERE run_id = '$id' AND path = 'mlops.log'")
+  grep -q "trained with 0.1" "$(object_path "$log")"
+}
+
+@test "exit codes, signals and a dirty tree are recorded" {
+  mlops init -q
+  git add -A && git commit -qm start
+  run mlops exp run -n bad -- sh -c 'echo oops >&2; exit 3'
+  [ "$status" -eq 3 ]
+  [ "$(mlops exp show bad --json | jq -r .status)" = failed ]
+  [ "$(mlops exp show bad --json | jq -r .exit_code)" = 3 ]
+  run mlops exp run -n killed -- sh -c 'kill -KILL $$'
+  [ "$status" -eq 137 ]
+  [ "$(mlops exp show killed --json | jq -r .status)" = killed ]
+  echo change >> .mlops/.gitignore
+  mlops exp run -q -n dirty -- true
+  [ "$(mlops exp show dirty --json | jq -r .git_dirty)" = true ]
+  run mlops exp run -- /no/such/command
+  [ "$status" -eq 127 ]
+  [[ "$output" == *"cannot run /no/such/command"* ]]
+  run mlops exp run -n bad -- true
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"a run named 'bad' exists already"* ]]
+}
+
+@test "Ctrl-C ends the command and records the run as interrupted" {
+  mlops init -q
+  "$MLOPS" exp run -n long -- sleep 30 &
+  pid=$!
+  sleep 1
+  kill -INT "$pid"
+  wait "$pid" || true
+  [ "$(mlops exp show long --json | jq -r .status)" = interrupted ]
+}
+
+@test "--artifact and --metrics files are kept with the run" {
+  mlops init -q
+  run mlops exp run -n art --artifact model.bin --metrics final.json -- \
+    sh -c 'echo weights > model.bin; echo "{\"auc\": 0.93, \"eval\": {\"f1\": 0.5}}" > final.json'
+  [ "$status" -eq 0 ]
+  run mlops exp show art --json
+  [ "$(jq -r .metrics.auc.last <<<"$output")" = 0.93 ]
+  [ "$(jq -r '.metrics["eval.f1"].last' <<<"$output")" = 0.5 ]
+  id=$(sqlite3 .mlops/state.db "SELECT id FROM artifacts WHERE path = 'model.bin'")
+  [ "$id" = "$(xxh_id model.bin)" ]
+  [ "$(cat "$(object_path "$id")")" = weights ]
+}
+
+@test "exp list: table, sort, limit, JSON and CSV" {
+  mlops init -q
+  for lr in 0.1 0.3 0.2; do
+    mlops exp run -q -n "lr-$lr" -p lr=$lr -- sh -c "echo '{\"acc\": $lr}' >> \"\$MLOPS_METRICS_FILE\""
+  done
+  run mlops exp list
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" =~ ^ID\ +NAME\ +EXPERIMENT\ +STATUS\ +STARTED\ +DURATION\ +params\.lr\ +metrics\.acc$ ]]
+  run mlops exp list --sort metrics.acc --desc --json
+  [ "$(jq -r '[.[].name] | join(" ")' <<<"$output")" = "lr-0.3 lr-0.2 lr-0.1" ]
+  run mlops exp list --sort params.lr --limit 2 --csv
+  [ "${lines[0]}" = "id,name,experiment,status,started,duration,params.lr,metrics.acc" ]
+  [ "${#lines[@]}" -eq 3 ]
+  [[ "${lines[1]}" == *",lr-0.1,default,finished,"*",0.1,0.1" ]]
+  run mlops exp list --sort colour
+  [ "$status" -eq 2 ]
+}
+
+@test "exp log outside a run, and runs found by id prefix" {
+  mlops init -q
+  run mlops exp log metric loss 1
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"which run?"* ]]
+  mlops exp run -q -n target -- true
+  id=$(mlops exp show target --json | jq -r .id)
+  mlops exp log metric loss 0.5 --run "${id:0:6}"
+  mlops exp log metric loss 0.25 --run target
+  [ "$(mlops exp show target --json | jq -r .metrics.loss.step)" -eq 1 ]
+  run mlops exp log metric loss lots --run target
+  [ "$status" -eq 2 ]
+  run mlops exp show nosuchrun
+  [ "$status" -eq 4 ]
+}
+
+@test "gc keeps run artifacts and logs" {
+  mlops init -q
+  mkdir out
+  mlops exp run -q -n keep --artifact model.bin --artifact out -- sh -c 'echo w > model.bin; echo a > out/a.txt; echo logged'
+  rm -f model.bin out/a.txt
+  run mlops gc --workspace
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Removed 0 objects"* ]]
+  for id in $(sqlite3 .mlops/state.db "SELECT id FROM artifacts"); do [ -f "$(object_path "$id")" ]; done
+  [ -f "$(object_path "$(xxh_id /dev/stdin <<<a)")" ]
+}
