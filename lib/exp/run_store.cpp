@@ -58,24 +58,23 @@ void RunStore::finish(const std::string& id, const std::string& status, std::opt
   s.run();
 }
 
-void RunStore::set_params(const std::string& id, const std::map<std::string, std::string>& params) {
-  Transaction tx(db_);
-  Stmt s(db_, "INSERT OR REPLACE INTO params (run_id, key, value) VALUES (?, ?, ?)");
-  for (const auto& [k, v] : params) {
+// params and run_tags share a shape: (run_id, key, value).
+static void set_pairs(Db& db, const char* table, const std::string& id, const std::map<std::string, std::string>& kv) {
+  Transaction tx(db);
+  Stmt s(db, fmt::format("INSERT OR REPLACE INTO {} (run_id, key, value) VALUES (?, ?, ?)", table));
+  for (const auto& [k, v] : kv) {
     s.bind(1, id).bind(2, k).bind(3, v);
     s.run();
   }
   tx.commit();
 }
 
+void RunStore::set_params(const std::string& id, const std::map<std::string, std::string>& params) {
+  set_pairs(db_, "params", id, params);
+}
+
 void RunStore::set_tags(const std::string& id, const std::map<std::string, std::string>& tags) {
-  Transaction tx(db_);
-  Stmt s(db_, "INSERT OR REPLACE INTO run_tags (run_id, key, value) VALUES (?, ?, ?)");
-  for (const auto& [k, v] : tags) {
-    s.bind(1, id).bind(2, k).bind(3, v);
-    s.run();
-  }
-  tx.commit();
+  set_pairs(db_, "run_tags", id, tags);
 }
 
 void RunStore::log_metrics(const std::string& id, const std::vector<MetricPoint>& points) {
