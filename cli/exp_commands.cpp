@@ -10,6 +10,7 @@
 #include "context.hpp"
 #include "core/error.hpp"
 #include "exp/run_command.hpp"
+#include "exp/run_filter.hpp"
 #include "exp/run_store.hpp"
 #include "output.hpp"
 
@@ -128,7 +129,7 @@ int run_log(Context& ctx, const LogArgs& a) {
 
 // ---- list / show ------------------------------------------------------------
 struct ListArgs {
-  std::string sort;
+  std::string sort, filter;
   bool desc = false, json = false, csv = false;
   std::size_t limit = 0;
   std::string run;
@@ -158,7 +159,9 @@ std::string csv_field(const std::string& s) {
 }
 
 int run_list(Context& ctx, const ListArgs& a) {
+  RunFilter filter = RunFilter::parse(a.filter);  // before any work: a typo fails fast
   auto runs = RunStore(ctx.repo().db()).list();
+  if (!a.filter.empty()) std::erase_if(runs, [&](const Run& r) { return !filter.matches(r); });
   if (!a.sort.empty()) {
     static const std::set<std::string> plain = {"name", "status", "started"};
     if (!plain.count(a.sort) && a.sort.rfind("metrics.", 0) && a.sort.rfind("params.", 0) && a.sort.rfind("tags.", 0))
@@ -283,6 +286,8 @@ void register_exp_commands(CLI::App& app, Context& ctx) {
   {
     auto a = std::make_shared<ListArgs>();
     auto* sub = exp->add_subcommand("list", "List runs with params and last metric values");
+    sub->add_option("--filter", a->filter, "Only runs matching EXPR, e.g. 'metrics.acc > 0.9 and params.lr = 0.01'")
+        ->type_name("EXPR");
     sub->add_option("--sort", a->sort, "Sort by name, status, started, params.KEY, metrics.KEY or tags.KEY")->type_name("KEY");
     sub->add_flag("--desc", a->desc, "Sort in descending order");
     sub->add_option("--limit", a->limit, "Show at most N runs")->type_name("N");

@@ -75,7 +75,7 @@ _mlops() {
         log)
           if [[ $prev == log ]]; then COMPREPLY=($(compgen -W "metric param tag" -- "$cur"))
           else COMPREPLY=($(compgen -W "--step --run" -- "$cur")); fi ;;
-        list) COMPREPLY=($(compgen -W "--sort --desc --limit --json --csv" -- "$cur")) ;;
+        list) COMPREPLY=($(compgen -W "--filter --sort --desc --limit --json --csv" -- "$cur")) ;;
         show)
           if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--json" -- "$cur"))
           else COMPREPLY=($(compgen -W "$(mlops exp list --csv 2>/dev/null | tail -n +2 | cut -d, -f2)" -- "$cur")); fi ;;

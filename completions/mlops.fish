@@ -87,3 +87,4 @@ complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcomman
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from list" -l limit -x -d 'At most N runs'
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from list" -l csv -d 'Print CSV'
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from list show run" -l json -d 'Print JSON'
+complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from list" -l filter -x -d 'Only matching runs'

@@ -112,6 +112,13 @@ PY
   [[ "${lines[1]}" == *",lr-0.1,default,finished,"*",0.1,0.1" ]]
   run mlops exp list --sort colour
   [ "$status" -eq 2 ]
+  run mlops exp list --json --filter 'metrics.acc > 0.15 and params.lr != 0.3'
+  [ "$(jq -r '[.[].name] | join(" ")' <<<"$output")" = "lr-0.2" ]
+  run mlops exp list --json --filter 'name = "lr-0.1" or (status = finished and metrics.acc >= 0.3)'
+  [ "$(jq 'length' <<<"$output")" -eq 2 ]
+  run mlops exp list --filter 'metrics.acc >'
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"mlops: error: filter: expected a value after '>' at position 14"* ]]
 }
 
 @test "exp log outside a run, and runs found by id prefix" {

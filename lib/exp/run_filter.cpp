@@ -1,0 +1,225 @@
+#include "exp/run_filter.hpp"
+
+#include <cctype>
+#include <cstdlib>
+#include <optional>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace mlops {
+
+struct RunFilter::Node {
+  enum class Kind { And, Or, Not, Compare } kind = Kind::Compare;
+  std::shared_ptr<const Node> left, right;
+  std::string field, op, value;
+  bool value_is_number = false;
+};
+
+namespace {
+
+struct Token {
+  enum class Type { Word, String, Number, Op, LParen, RParen, End } type;
+  std::string text;
+  std::size_t pos;
+};
+
+[[noreturn]] void bad(std::string_view text, std::size_t pos, const std::string& why) {
+  throw Error(ExitCode::Usage,
+              fmt::format("filter: {} at position {}\n  {}\n  {}^", why, pos + 1, text, std::string(pos, ' ')),
+              "example: metrics.acc > 0.9 and params.lr = 0.01 and tags.team = \"nlp\"");
+}
+
+std::vector<Token> tokenize(std::string_view t) {
+  std::vector<Token> out;
+  std::size_t i = 0;
+  while (i < t.size()) {
+    char c = t[i];
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      ++i;
+    } else if (c == '(' || c == ')') {
+      out.push_back({c == '(' ? Token::Type::LParen : Token::Type::RParen, std::string(1, c), i++});
+    } else if (c == '"' || c == '\'') {
+      std::size_t start = i++;
+      std::string s;
+      while (i < t.size() && t[i] != c) {
+        if (t[i] == '\\' && i + 1 < t.size()) ++i;
+        s += t[i++];
+      }
+      if (i >= t.size()) bad(t, start, "unterminated string");
+      ++i;
+      out.push_back({Token::Type::String, s, start});
+    } else if (c == '=' || c == '!' || c == '<' || c == '>') {
+      std::size_t start = i++;
+      if (i < t.size() && t[i] == '=') ++i;
+      std::string op(t.substr(start, i - start));
+      if (op == "!") bad(t, start, "'!' must be followed by '='");
+      out.push_back({Token::Type::Op, op == "==" ? "=" : op, start});
+    } else if (std::isdigit(static_cast<unsigned char>(c)) || ((c == '-' || c == '.') && i + 1 < t.size() &&
+                                                              std::isdigit(static_cast<unsigned char>(t[i + 1])))) {
+      std::size_t start = i;
+      char* end = nullptr;
+      std::string rest(t.substr(i));
+      std::strtod(rest.c_str(), &end);
+      i += static_cast<std::size_t>(end - rest.c_str());
+      out.push_back({Token::Type::Number, std::string(t.substr(start, i - start)), start});
+    } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
+      std::size_t start = i;
+      while (i < t.size() && (std::isalnum(static_cast<unsigned char>(t[i])) || t[i] == '_' || t[i] == '.' || t[i] == '-'))
+        ++i;
+      out.push_back({Token::Type::Word, std::string(t.substr(start, i - start)), start});
+    } else {
+      bad(t, i, fmt::format("unexpected character '{}'", c));
+    }
+  }
+  out.push_back({Token::Type::End, "", t.size()});
+  return out;
+}
+
+class Parser {
+public:
+  Parser(std::string_view text) : text_(text), tokens_(tokenize(text)) {}
+
+  std::shared_ptr<const RunFilter::Node> run() {
+    auto n = parse_or();
+    if (peek().type != Token::Type::End) bad(text_, peek().pos, fmt::format("expected 'and', 'or' or the end, not '{}'", peek().text));
+    return n;
+  }
+
+private:
+  using Node = RunFilter::Node;
+  const Token& peek() const { return tokens_[i_]; }
+  bool is_word(const char* w) const { return peek().type == Token::Type::Word && peek().text == w; }
+
+  std::shared_ptr<const Node> join(Node::Kind k, std::shared_ptr<const Node> l, std::shared_ptr<const Node> r) {
+    auto n = std::make_shared<Node>();
+    n->kind = k;
+    n->left = std::move(l);
+    n->right = std::move(r);
+    return n;
+  }
+  std::shared_ptr<const Node> parse_or() {
+    auto l = parse_and();
+    while (is_word("or")) {
+      ++i_;
+      l = join(Node::Kind::Or, l, parse_and());
+    }
+    return l;
+  }
+  std::shared_ptr<const Node> parse_and() {
+    auto l = parse_unary();
+    while (is_word("and")) {
+      ++i_;
+      l = join(Node::Kind::And, l, parse_unary());
+    }
+    return l;
+  }
+  std::shared_ptr<const Node> parse_unary() {
+    if (is_word("not")) {
+      ++i_;
+      return join(Node::Kind::Not, parse_unary(), nullptr);
+    }
+    if (peek().type == Token::Type::LParen) {
+      std::size_t open = peek().pos;
+      ++i_;
+      auto n = parse_or();
+      if (peek().type != Token::Type::RParen) bad(text_, peek().pos, fmt::format("expected ')' to close the '(' at position {}", open + 1));
+      ++i_;
+      return n;
+    }
+    return parse_compare();
+  }
+  std::shared_ptr<const Node> parse_compare() {
+    const Token& f = peek();
+    if (f.type != Token::Type::Word) bad(text_, f.pos, f.type == Token::Type::End ? "expected a field, found the end" : fmt::format("expected a field such as metrics.acc, not '{}'", f.text));
+    static const char* plain[] = {"name", "status", "experiment", "user", "host", "command"};
+    bool known = f.text.rfind("metrics.", 0) == 0 || f.text.rfind("params.", 0) == 0 || f.text.rfind("tags.", 0) == 0;
+    for (const char* p : plain) known |= f.text == p;
+    if (!known || f.text.back() == '.')
+      bad(text_, f.pos, fmt::format("unknown field '{}' (use metrics.KEY, params.KEY, tags.KEY, name, status, experiment, user, host or command)", f.text));
+    ++i_;
+    const Token& op = peek();
+    if (op.type != Token::Type::Op) bad(text_, op.pos, fmt::format("expected a comparison (= != < <= > >=) after '{}'", f.text));
+    ++i_;
+    const Token& v = peek();
+    if (v.type != Token::Type::Number && v.type != Token::Type::String && v.type != Token::Type::Word)
+      bad(text_, v.pos, fmt::format("expected a value after '{}'", op.text));
+    ++i_;
+    auto n = std::make_shared<Node>();
+    n->field = f.text;
+    n->op = op.text;
+    n->value = v.text;
+    n->value_is_number = v.type == Token::Type::Number;
+    return n;
+  }
+
+  std::string_view text_;
+  std::vector<Token> tokens_;
+  std::size_t i_ = 0;
+};
+
+std::optional<std::string> field_of(const Run& r, const std::string& f) {
+  auto in = [](const std::map<std::string, std::string>& m, const std::string& k) -> std::optional<std::string> {
+    auto it = m.find(k);
+    return it == m.end() ? std::nullopt : std::optional<std::string>(it->second);
+  };
+  if (f.rfind("metrics.", 0) == 0) {
+    auto it = r.metrics.find(f.substr(8));
+    if (it == r.metrics.end()) return std::nullopt;
+    return fmt::format("{:.17g}", it->second.last);
+  }
+  if (f.rfind("params.", 0) == 0) return in(r.params, f.substr(7));
+  if (f.rfind("tags.", 0) == 0) return in(r.tags, f.substr(5));
+  if (f == "name") return r.name;
+  if (f == "status") return r.status;
+  if (f == "experiment") return r.experiment;
+  if (f == "user") return r.user;
+  if (f == "host") return r.host;
+  if (f == "command") return r.command;
+  return std::nullopt;
+}
+
+std::optional<double> as_number(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  char* end = nullptr;
+  double v = std::strtod(s.c_str(), &end);
+  return *end == '\0' ? std::optional<double>(v) : std::nullopt;
+}
+
+template <typename T>
+bool compare(const T& a, const std::string& op, const T& b) {
+  if (op == "=") return a == b;
+  if (op == "!=") return a != b;
+  if (op == "<") return a < b;
+  if (op == "<=") return a <= b;
+  if (op == ">") return a > b;
+  return a >= b;
+}
+
+bool eval(const RunFilter::Node& n, const Run& r) {
+  using K = RunFilter::Node::Kind;
+  switch (n.kind) {
+    case K::And: return eval(*n.left, r) && eval(*n.right, r);
+    case K::Or: return eval(*n.left, r) || eval(*n.right, r);
+    case K::Not: return !eval(*n.left, r);
+    case K::Compare: break;
+  }
+  auto have = field_of(r, n.field);
+  if (!have) return false;
+  auto x = as_number(*have), y = as_number(n.value);
+  if (x && y) return compare(*x, n.op, *y);  // numbers compare as numbers, "0.010" = 0.01
+  return compare(*have, n.op, n.value);
+}
+
+}  // namespace
+
+RunFilter RunFilter::parse(std::string_view text) {
+  RunFilter f;
+  if (text.find_first_not_of(" \t") == std::string_view::npos) return f;  // no filter: every run
+  f.root_ = Parser(text).run();
+  return f;
+}
+
+bool RunFilter::matches(const Run& run) const { return !root_ || eval(*root_, run); }
+
+}  // namespace mlops

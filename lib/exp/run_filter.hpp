@@ -1,0 +1,28 @@
+#pragma once
+// The filter language of `mlops exp list --filter`:
+//   metrics.acc > 0.9 and params.lr = 0.01 and tags.team = "nlp"
+// Comparisons (= == != < <= > >=) of a field with a number or a string,
+// combined with and, or, not and parentheses. Fields: metrics.KEY (last
+// value), params.KEY, tags.KEY, name, status, experiment, user, host, command.
+// A run without the field does not match the comparison.
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "exp/run_store.hpp"
+
+namespace mlops {
+
+class RunFilter {
+public:
+  // Throws Error(Usage) saying what was expected, and where, in `text`.
+  static RunFilter parse(std::string_view text);
+  bool matches(const Run& run) const;
+
+  struct Node;
+
+private:
+  std::shared_ptr<const Node> root_;
+};
+
+}  // namespace mlops

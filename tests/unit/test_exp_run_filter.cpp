@@ -1,0 +1,50 @@
+#include <doctest/doctest.h>
+
+#include "core/error.hpp"
+#include "exp/run_filter.hpp"
+
+using namespace mlops;
+
+namespace {
+Run sample() {
+  Run r;
+  r.name = "brave-otter-042";
+  r.status = "finished";
+  r.experiment = "churn";
+  r.params = {{"lr", "0.010"}, {"optimizer", "adam"}};
+  r.tags = {{"team", "nlp"}};
+  r.metrics["acc"] = MetricSummary{9, 0.93, 0.5, 0.93, 10};
+  return r;
+}
+bool match(const char* expr) { return RunFilter::parse(expr).matches(sample()); }
+}  // namespace
+
+TEST_CASE("filters compare numbers as numbers and strings as strings") {
+  CHECK(match("metrics.acc > 0.9"));
+  CHECK_FALSE(match("metrics.acc > 0.95"));
+  CHECK(match("params.lr = 0.01"));  // "0.010" is 0.01
+  CHECK(match("params.lr == 0.01 and tags.team = \"nlp\""));
+  CHECK(match("params.optimizer = adam"));
+  CHECK(match("params.optimizer != 'sgd'"));
+  CHECK(match("status = finished and (metrics.acc < 0.5 or experiment = churn)"));
+  CHECK(match("not metrics.acc <= 0.9"));
+  CHECK_FALSE(match("metrics.loss < 1"));   // missing fields never match
+  CHECK_FALSE(match("tags.owner = me"));
+  CHECK(match("not tags.owner = me"));
+  CHECK(match("metrics.acc >= -1"));
+}
+
+TEST_CASE("bad filters say what was expected and where") {
+  auto fails = [](const char* expr, const char* expect) {
+    CHECK_THROWS_WITH_AS(RunFilter::parse(expr), doctest::Contains(expect), Error);
+  };
+  fails("metrics.acc >", "expected a value after '>' at position 14");
+  fails("metrics.acc > 0.9 and", "expected a field, found the end at position 22");
+  fails("metrics.acc 0.9", "expected a comparison (= != < <= > >=) after 'metrics.acc' at position 13");
+  fails("colour = red", "unknown field 'colour'");
+  fails("(metrics.acc > 1", "expected ')' to close the '(' at position 1");
+  fails("metrics.acc > 1 metrics.f1 > 2", "expected 'and', 'or' or the end, not 'metrics.f1' at position 17");
+  fails("tags.team = \"nlp", "unterminated string at position 13");
+  fails("metrics.acc ! 1", "'!' must be followed by '='");
+  fails("metrics.acc > 1 & 2", "unexpected character '&' at position 17");
+}
