@@ -10,10 +10,11 @@
 
 namespace mlops {
 
-ParsedMetrics parse_metrics_lines(std::string_view text, std::string_view source, std::size_t first_line) {
+ParsedMetrics parse_metrics_lines(std::string_view text, std::string_view source, std::int64_t& next_step,
+                                  std::size_t first_line) {
   ParsedMetrics out;
   std::size_t lineno = first_line - 1, pos = 0;
-  std::int64_t implicit_step = 0;
+  std::int64_t& implicit_step = next_step;
   std::int64_t ts = now_ms();
   while (pos < text.size()) {
     auto nl = text.find('\n', pos);

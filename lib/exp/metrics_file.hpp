@@ -15,8 +15,10 @@ struct ParsedMetrics {
   std::vector<std::string> warnings;  // "metrics.jsonl:7: not a JSON object"
 };
 
-// Lines without "step" get the line's position among the valid lines.
-// `first_line` numbers the lines of `text` (for reading a file in pieces).
-ParsedMetrics parse_metrics_lines(std::string_view text, std::string_view source, std::size_t first_line = 1);
+// Lines without "step" take `next_step`, which advances with every valid line
+// (so a file read in pieces keeps counting). `first_line` numbers the lines of
+// `text` in messages.
+ParsedMetrics parse_metrics_lines(std::string_view text, std::string_view source, std::int64_t& next_step,
+                                  std::size_t first_line = 1);
 
 }  // namespace mlops

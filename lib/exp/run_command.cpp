@@ -80,8 +80,16 @@ std::string quote_command(const std::vector<std::string>& argv) {
 }
 
 // Reads the complete lines appended to the metrics file since `offset`.
-void ingest(RunStore& runs, const std::string& id, const fs::path& file, std::uint64_t& offset, std::size_t& line,
+struct MetricsCursor {
+  std::uint64_t offset = 0;     // bytes of the file already read
+  std::size_t line = 1;         // number of the next line
+  std::int64_t next_step = 0;   // for lines without "step"
+};
+
+void ingest(RunStore& runs, const std::string& id, const fs::path& file, MetricsCursor& cur,
             std::vector<std::string>& warnings, bool final) {
+  std::uint64_t& offset = cur.offset;
+  std::size_t& line = cur.line;
   auto st = lstat_path(file);
   if (!st || st->size <= offset) return;
   UniqueFd fd = open_read(file);
@@ -92,7 +100,7 @@ void ingest(RunStore& runs, const std::string& id, const fs::path& file, std::ui
   std::size_t end = final ? chunk.size() : chunk.rfind('\n') + 1;  // only whole lines while it runs
   if (!final && chunk.rfind('\n') == std::string::npos) return;
   std::string_view whole(chunk.data(), end);
-  auto parsed = parse_metrics_lines(whole, "$MLOPS_METRICS_FILE", line);
+  auto parsed = parse_metrics_lines(whole, "$MLOPS_METRICS_FILE", cur.next_step, line);
   runs.log_metrics(id, parsed.points);
   warnings.insert(warnings.end(), parsed.warnings.begin(), parsed.warnings.end());
   for (char c : whole) line += c == '\n';
@@ -197,8 +205,7 @@ RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks)
   ::close(err_pipe[1]);
   UniqueFd out_fd(out_pipe[0]), err_fd(err_pipe[0]);
 
-  std::uint64_t offset = 0;
-  std::size_t line = 1;
+  MetricsCursor cursor;
   std::vector<char> buf(1 << 16);
   int open_pipes = 2;
   while (open_pipes > 0) {
@@ -217,14 +224,14 @@ RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks)
         --open_pipes;
       }
     }
-    ingest(runs, run.id, metrics, offset, line, result.warnings, false);  // live, once a second at most
+    ingest(runs, run.id, metrics, cursor, result.warnings, false);  // live, once a second at most
   }
   int status = 0;
   struct rusage ru {};
   while (::wait4(pid, &status, 0, &ru) < 0)
     if (errno != EINTR) fail_errno("wait for", run.command, errno);
   g_child = 0;
-  ingest(runs, run.id, metrics, offset, line, result.warnings, true);
+  ingest(runs, run.id, metrics, cursor, result.warnings, true);
 
   if (WIFEXITED(status)) {
     result.exit_status = WEXITSTATUS(status);

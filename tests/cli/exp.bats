@@ -148,3 +148,12 @@ PY
   for id in $(sqlite3 .mlops/state.db "SELECT id FROM artifacts"); do [ -f "$(object_path "$id")" ]; done
   [ -f "$(object_path "$(xxh_id /dev/stdin <<<a)")" ]
 }
+
+@test "metrics without a step keep counting across live reads" {
+  mlops init -q
+  mlops exp run -q -n live -- sh -c 'echo "{\"loss\": 4}" >> "$MLOPS_METRICS_FILE"; echo "{\"loss\": 3}" >> "$MLOPS_METRICS_FILE";
+    sleep 1.5; echo "{\"loss\": 2}" >> "$MLOPS_METRICS_FILE"; echo "{\"loss\": 1}" >> "$MLOPS_METRICS_FILE"'
+  id=$(mlops exp show live --json | jq -r .id)
+  [ "$(sqlite3 .mlops/state.db "SELECT group_concat(step || ':' || value) FROM (SELECT step, value FROM metrics WHERE run_id = '$id' ORDER BY step)")" = "0:4.0,1:3.0,2:2.0,3:1.0" ]
+  [ "$(mlops exp show live --json | jq -r .metrics.loss.last)" = 1 ]
+}
