@@ -255,6 +255,39 @@ int run_show(Context& ctx, const ListArgs& a) {
   return 0;
 }
 
+// ---- tag / rename / rm ------------------------------------------------------
+struct EditArgs {
+  std::string run, name;
+  std::vector<std::string> runs, tags;
+};
+
+int run_tag(Context& ctx, const EditArgs& a) {
+  RunStore runs(ctx.repo().db());
+  Run r = runs.get(a.run);
+  runs.set_tags(r.id, key_values(a.tags, "tag"));
+  return 0;
+}
+
+int run_rename(Context& ctx, const EditArgs& a) {
+  RunStore runs(ctx.repo().db());
+  Run r = runs.get(a.run);
+  runs.rename(r.id, a.name);
+  if (!ctx.quiet) fmt::print("renamed {} ({}) to {}\n", r.name, r.short_id(), a.name);
+  return 0;
+}
+
+int run_rm(Context& ctx, const EditArgs& a) {
+  RunStore runs(ctx.repo().db());
+  std::vector<Run> found;
+  for (const auto& ref : a.runs) found.push_back(runs.get(ref));  // all resolve, or nothing is removed
+  std::vector<std::string> ids;
+  for (const auto& r : found) ids.push_back(r.id);
+  runs.remove(ids);
+  if (!ctx.quiet)
+    for (const auto& r : found) fmt::print("removed run {} ({})\n", r.name, r.short_id());
+  return 0;
+}
+
 }  // namespace
 
 void register_exp_commands(CLI::App& app, Context& ctx) {
@@ -294,6 +327,26 @@ void register_exp_commands(CLI::App& app, Context& ctx) {
     auto* j = sub->add_flag("--json", a->json, "Print JSON");
     sub->add_flag("--csv", a->csv, "Print CSV")->excludes(j);
     bind(sub, ctx, a, run_list);
+  }
+  {
+    auto a = std::make_shared<EditArgs>();
+    auto* sub = exp->add_subcommand("tag", "Set tags on a run");
+    sub->add_option("run", a->run, "Run id, id prefix or name")->required();
+    sub->add_option("tags", a->tags, "KEY=VALUE")->required()->type_name("KEY=VALUE");
+    bind(sub, ctx, a, run_tag);
+  }
+  {
+    auto a = std::make_shared<EditArgs>();
+    auto* sub = exp->add_subcommand("rename", "Give a run a new name");
+    sub->add_option("run", a->run, "Run id, id prefix or name")->required();
+    sub->add_option("name", a->name, "New name (unique)")->required();
+    bind(sub, ctx, a, run_rename);
+  }
+  {
+    auto a = std::make_shared<EditArgs>();
+    auto* sub = exp->add_subcommand("rm", "Delete runs (their artifacts stay in the store until gc)");
+    sub->add_option("runs", a->runs, "Run ids, id prefixes or names")->required()->type_name("RUN");
+    bind(sub, ctx, a, run_rm);
   }
   {
     auto a = std::make_shared<ListArgs>();

@@ -70,7 +70,7 @@ _mlops() {
       local sub="" j
       for ((j = i + 1; j < cword; j++)); do [[ ${words[j]} != -* ]] && { sub=${words[j]}; break; }; done
       case $sub in
-        "") COMPREPLY=($(compgen -W "run log list show" -- "$cur")) ;;
+        "") COMPREPLY=($(compgen -W "run log list show tag rename rm" -- "$cur")) ;;
         run) COMPREPLY=($(compgen -W "-n --name -e --experiment -p --param --tag --artifact --metrics --json --" -- "$cur")) ;;
         log)
           if [[ $prev == log ]]; then COMPREPLY=($(compgen -W "metric param tag" -- "$cur"))

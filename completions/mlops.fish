@@ -72,7 +72,7 @@ complete -c mlops -n "__fish_seen_subcommand_from status" -l remote -d 'Compare 
 complete -c mlops -n "__fish_seen_subcommand_from status" -s r -x -a '(__mlops_remotes)' -d 'Compare with this remote'
 complete -c mlops -n "__fish_seen_subcommand_from remote; and __fish_seen_subcommand_from modify" -a 'url jobs endpoint region profile path-style part-size timeout'
 complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a exp -d 'Experiment runs'
-complete -c mlops -n "__fish_seen_subcommand_from exp; and not __fish_seen_subcommand_from run log list show" -a 'run log list show'
+complete -c mlops -n "__fish_seen_subcommand_from exp; and not __fish_seen_subcommand_from run log list show tag rename rm" -a 'run log list show tag rename rm'
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from run" -s n -l name -x -d 'Run name'
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from run" -s e -l experiment -x -d 'Experiment'
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from run" -s p -l param -x -d 'Parameter KEY=VALUE'

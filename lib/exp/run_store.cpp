@@ -109,6 +109,31 @@ bool RunStore::name_taken(const std::string& name) {
   return s.step();
 }
 
+void RunStore::rename(const std::string& id, const std::string& name) {
+  if (name.empty()) fail(ExitCode::Usage, "a run name must not be empty");
+  if (name_taken(name)) fail(ExitCode::Usage, "a run named '{}' exists already", name);
+  Stmt s(db_, "UPDATE runs SET name = ? WHERE id = ?");
+  s.bind(1, name).bind(2, id);
+  s.run();
+}
+
+void RunStore::remove(const std::vector<std::string>& ids) {
+  Transaction tx(db_);
+  for (const char* table : {"params", "run_tags", "metrics", "latest_metrics", "artifacts"}) {
+    Stmt s(db_, fmt::format("DELETE FROM {} WHERE run_id = ?", table));
+    for (const auto& id : ids) {
+      s.bind(1, id);
+      s.run();
+    }
+  }
+  Stmt s(db_, "DELETE FROM runs WHERE id = ?");
+  for (const auto& id : ids) {
+    s.bind(1, id);
+    s.run();
+  }
+  tx.commit();
+}
+
 Run RunStore::get(const std::string& ref) {
   std::vector<Run> found;
   {

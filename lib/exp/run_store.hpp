@@ -47,6 +47,11 @@ public:
   void log_metrics(const std::string& id, const std::vector<MetricPoint>& points);
   void add_artifact(const std::string& id, const std::string& path, const std::string& object_id, std::uint64_t size);
   bool name_taken(const std::string& name);
+  // Gives a run a new (unique) name; throws Error(Usage) when it is taken.
+  void rename(const std::string& id, const std::string& name);
+  // Deletes runs with their params, tags, metrics and artifact records; the
+  // objects stay in the store until gc.
+  void remove(const std::vector<std::string>& ids);
   // By full id, id prefix (at least 4 characters) or name; throws Error(Input)
   // when nothing or more than one run matches.
   Run get(const std::string& ref);

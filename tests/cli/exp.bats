@@ -65,8 +65,7 @@ PY
   echo change >> .mlops/.gitignore
   mlops exp run -q -n dirty -- true
   [ "$(mlops exp show dirty --json | jq -r .git_dirty)" = true ]
-  run mlops exp run -- /no/such/command
-  [ "$status" -eq 127 ]
+  run -127 mlops exp run -- /no/such/command
   [[ "$output" == *"cannot run /no/such/command"* ]]
   run mlops exp run -n bad -- true
   [ "$status" -eq 2 ]
@@ -156,4 +155,33 @@ PY
   id=$(mlops exp show live --json | jq -r .id)
   [ "$(sqlite3 .mlops/state.db "SELECT group_concat(step || ':' || value) FROM (SELECT step, value FROM metrics WHERE run_id = '$id' ORDER BY step)")" = "0:4.0,1:3.0,2:2.0,3:1.0" ]
   [ "$(mlops exp show live --json | jq -r .metrics.loss.last)" = 1 ]
+}
+
+@test "exp tag, rename and rm" {
+  mlops init -q
+  mlops exp run -q -n one -- sh -c 'echo one; echo "{\"acc\": 1}" >> "$MLOPS_METRICS_FILE"' >/dev/null
+  mlops exp run -q -n two -- echo two >/dev/null
+  mlops exp tag one team=nlp stage=final
+  [ "$(mlops exp show one --json | jq -r .tags.stage)" = final ]
+  run mlops exp tag one not-a-pair
+  [ "$status" -eq 2 ]
+  run mlops exp rename one first
+  [ "$status" -eq 0 ]
+  [ "$output" = "renamed one ($(mlops exp show first --json | jq -r .id | cut -c1-8)) to first" ]
+  run mlops exp rename first two
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"a run named 'two' exists already"* ]]
+  # One unknown run: nothing is removed.
+  run mlops exp rm first nosuchrun
+  [ "$status" -eq 4 ]
+  [ "$(mlops exp list --json | jq length)" -eq 2 ]
+  id=$(mlops exp show first --json | jq -r .id)
+  run mlops exp rm first two
+  [ "$status" -eq 0 ]
+  [ "$(mlops exp list --json | jq length)" -eq 0 ]
+  [ "$(sqlite3 .mlops/state.db "SELECT count(*) FROM metrics WHERE run_id = '$id'")" -eq 0 ]
+  [ "$(sqlite3 .mlops/state.db "SELECT count(*) FROM latest_metrics")" -eq 0 ]
+  # Their logs are no longer kept by gc.
+  run mlops gc --workspace
+  [[ "$output" == *"Removed 2 objects"* ]]
 }
