@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/fd.hpp"
 
@@ -58,7 +59,10 @@ inline std::int64_t now_ms() { return now_ns() / 1'000'000; }
 class TempFile {
 public:
   TempFile(const fs::path& dir, std::string_view stem, unsigned mode);
-  TempFile(TempFile&&) = default;
+  TempFile(TempFile&& o) noexcept
+      : fd_(std::move(o.fd_)), dir_(std::move(o.dir_)), named_(std::move(o.named_)), stem_(std::move(o.stem_)),
+        done_(std::exchange(o.done_, true)) {}  // the moved-from one removes nothing
+  TempFile& operator=(TempFile&&) = delete;
   ~TempFile();
   int fd() const { return fd_.get(); }
   // Gives the file its final name. With replace, an existing file there is

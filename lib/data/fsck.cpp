@@ -7,7 +7,6 @@
 #include "core/error.hpp"
 #include "core/file_hash.hpp"
 #include "core/parallel.hpp"
-#include "core/walk.hpp"
 #include "data/tracked.hpp"
 #include "repo/repo.hpp"
 #include "store/manifest.hpp"
@@ -21,20 +20,12 @@ FsckResult fsck(Repo& repo, Progress* progress) {
   StoreLock lock(store.base_dir(), StoreLock::Mode::Exclusive);  // nothing is written meanwhile
   FsckResult r;
   std::vector<std::pair<ObjectId, std::uint64_t>> objects;
-  walk_tree(store.objects_dir(), "", WalkVisitor{.file = [&](const WalkEntry& e) {
-    std::string hex = e.rel;
-    ObjectId id;
-    if (hex.size() > 3 && hex[2] == '/') {
-      hex.erase(2, 1);
-      std::string text = fmt::format("{}:{}", hex.size() == 32 ? "xxh128" : "sha256", hex);
-      if (e.st.is_regular() && ObjectId::try_parse(text, id)) {
-        objects.emplace_back(id, e.st.size);
-        add_total(progress, 1, e.st.size);
-        return;
-      }
-    }
-    r.stray.push_back(e.rel);
-  }});
+  store.for_each_object(
+      [&](const ObjectId& id, const FileStat& st) {
+        objects.emplace_back(id, st.size);
+        add_total(progress, 1, st.size);
+      },
+      [&](const std::string& rel) { r.stray.push_back(rel); });
 
   std::mutex mu;
   parallel_for(objects.size(), repo.jobs(), [&](std::size_t i) {

@@ -4,7 +4,6 @@
 
 #include "core/error.hpp"
 #include "core/text.hpp"
-#include "core/walk.hpp"
 #include "data/tracked.hpp"
 #include "repo/git_history.hpp"
 #include "repo/repo.hpp"
@@ -77,20 +76,15 @@ GcResult collect_garbage(Repo& repo, const GcOptions& o) {
                 "nothing was removed; fetch the manifests first, or keep fewer revisions");
   }
 
-  walk_tree(store.objects_dir(), "", WalkVisitor{.file = [&](const WalkEntry& e) {
-    std::string hex = e.rel;
-    if (hex.size() < 4 || hex[2] != '/') return;  // not an object
-    hex.erase(2, 1);
-    if (keep.count(hex)) {
+  // Files that are not objects are left alone.
+  store.for_each_object([&](const ObjectId& id, const FileStat& st) {
+    if (keep.count(id.hex)) {
       ++r.objects_kept;
       return;
     }
-    ObjectId id;
-    std::string text = fmt::format("{}:{}", hex.size() == 32 ? "xxh128" : "sha256", hex);
-    if (!ObjectId::try_parse(text, id)) return;  // leave stray files alone
-    r.removed.emplace_back(id, e.st.size);
-    r.bytes_removed += e.st.size;
-  }});
+    r.removed.emplace_back(id, st.size);
+    r.bytes_removed += st.size;
+  });
   if (!o.dry_run)
     for (const auto& [id, size] : r.removed) remove_file(store.path_of(id));
   return r;

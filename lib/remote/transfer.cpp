@@ -94,7 +94,7 @@ unsigned jobs_for(const RemoteSpec& spec, unsigned asked) {
 // Downloads `id` into the store, re-hashing it on the way; false when the
 // remote's copy does not match its name (nothing is kept then).
 bool download(Remote& remote, ObjectStore& store, const ObjectId& id, std::uint64_t& bytes) {
-  TempFile tmp(store.objects_dir().parent_path() / "tmp", "fetch", 0444);
+  TempFile tmp = store.new_object();
   Hasher h(id.algo);
   bytes = 0;
   remote.get(id, [&](const char* data, std::size_t n) {
@@ -103,9 +103,7 @@ bool download(Remote& remote, ObjectStore& store, const ObjectId& id, std::uint6
     bytes += n;
   });
   if (h.finish() != id) return false;
-  fs::path dest = store.path_of(id);
-  make_dirs(dest.parent_path());
-  tmp.commit(dest, /*replace=*/false);
+  store.install(tmp, id);
   return true;
 }
 

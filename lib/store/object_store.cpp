@@ -77,6 +77,24 @@ void ObjectStore::make_prefix_dir(const std::string& hex) {
   made = true;
 }
 
+TempFile ObjectStore::new_object() const { return TempFile(tmp_, "obj", 0444); }
+
+void ObjectStore::for_each_object(const std::function<void(const ObjectId&, const FileStat&)>& fn,
+                                  const std::function<void(const std::string&)>& stray) const {
+  walk_tree(objects_, "", WalkVisitor{.file = [&](const WalkEntry& e) {
+    ObjectId id;
+    // "ab/cdef…": the algorithm follows from the length of the name.
+    if (e.st.is_regular() && e.rel.size() > 3 && e.rel[2] == '/') {
+      std::string hex = e.rel.substr(0, 2) + e.rel.substr(3);
+      if (ObjectId::try_parse(fmt::format("{}:{}", hex.size() == 32 ? "xxh128" : "sha256", hex), id)) {
+        fn(id, e.st);
+        return;
+      }
+    }
+    if (stray) stray(e.rel);
+  }});
+}
+
 bool ObjectStore::install(TempFile& tmp, const ObjectId& id) {
   make_prefix_dir(id.hex);
   // Another writer may have stored the same bytes meanwhile: that is success.
@@ -106,7 +124,7 @@ ObjectStore::Stored ObjectStore::put_file(const fs::path& src, std::string_view 
   } else {
     // Large: hash and write from the same buffer, one read per byte.
     ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
-    tmp = std::make_unique<TempFile>(tmp_, "obj", 0444);
+    tmp = std::make_unique<TempFile>(new_object());
     read_chunks(fd.get(), expected.size, src, [&](const char* data, std::size_t len, bool hole) {
       h.update(data, len);
       total += len;
@@ -122,7 +140,7 @@ ObjectStore::Stored ObjectStore::put_file(const fs::path& src, std::string_view 
   out.id = h.finish();
   if (!tmp) {
     if (has(out.id)) return out;
-    tmp = std::make_unique<TempFile>(tmp_, "obj", 0444);
+    tmp = std::make_unique<TempFile>(new_object());
     write_all(tmp->fd(), buf, n, display);
   }
   out.written = install(*tmp, out.id);
@@ -132,7 +150,7 @@ ObjectStore::Stored ObjectStore::put_file(const fs::path& src, std::string_view 
 ObjectId ObjectStore::put_bytes(std::string_view data) {
   ObjectId id = hash_bytes(algo_, data);
   if (has(id)) return id;
-  TempFile tmp(tmp_, "obj", 0444);
+  TempFile tmp = new_object();
   write_all(tmp.fd(), data.data(), data.size(), "object " + id.str());
   install(tmp, id);
   return id;

@@ -3,6 +3,7 @@
 // tmp/ and a rename so that a crash never leaves half an object under its name.
 #include <array>
 #include <atomic>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,9 +42,17 @@ public:
   // Re-hashes a stored object; false when it is missing or does not match.
   bool verify(const ObjectId& id) const;
 
-private:
-  // Names a finished temporary as object `id`; false when it was already there.
+  // Calls fn for every object in the store (its lstat included); files under
+  // objects/ that are not objects go to `stray`, when given.
+  void for_each_object(const std::function<void(const ObjectId&, const FileStat&)>& fn,
+                       const std::function<void(const std::string&)>& stray = {}) const;
+
+  // A temporary for an object being written (read-only, in tmp/); install()
+  // names it once its id is known, and returns false when it was already there.
+  TempFile new_object() const;
   bool install(TempFile& tmp, const ObjectId& id);
+
+private:
   void make_prefix_dir(const std::string& hex);
 
   fs::path objects_;
