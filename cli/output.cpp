@@ -1,5 +1,6 @@
 #include "output.hpp"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -36,24 +37,44 @@ std::string paint(const std::string& s, const char* ansi) {
   return use_colour() ? fmt::format("\033[{}m{}\033[0m", ansi, s) : s;
 }
 
+int terminal_width() {
+  winsize ws{};
+  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+  if (const char* c = std::getenv("COLUMNS"); c && std::atoi(c) > 0) return std::atoi(c);
+  return 80;
+}
+
 void print_json(const nlohmann::json& j) { fmt::print("{}\n", j.dump(2)); }
 
 Table::Table(std::vector<std::string> header) { rows_.push_back(std::move(header)); }
 
 void Table::add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
 
+std::size_t display_width(const std::string& s) {
+  std::size_t w = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\033') {  // an ANSI colour sequence takes no room
+      while (i < s.size() && s[i] != 'm') ++i;
+      continue;
+    }
+    w += (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80;  // count code points, not UTF-8 bytes
+  }
+  return w;
+}
+
 void Table::print() const {
   std::vector<std::size_t> width;
   for (const auto& r : rows_)
     for (std::size_t c = 0; c < r.size(); ++c) {
       if (width.size() <= c) width.push_back(0);
-      width[c] = std::max(width[c], r[c].size());
+      width[c] = std::max(width[c], display_width(r[c]));
     }
   for (std::size_t i = 0; i < rows_.size(); ++i) {
     std::string line;
     for (std::size_t c = 0; c < rows_[i].size(); ++c) {
       bool last = c + 1 == rows_[i].size();
-      line += last ? rows_[i][c] : fmt::format("{:<{}}  ", rows_[i][c], width[c]);
+      const std::string& cell = rows_[i][c];
+      line += last ? cell : cell + std::string(width[c] - display_width(cell) + 2, ' ');
     }
     fmt::print("{}\n", i == 0 ? paint(line, "1") : line);
   }

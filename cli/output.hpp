@@ -18,6 +18,10 @@ bool use_colour();
 std::string paint(const std::string& s, const char* ansi);
 
 void print_json(const nlohmann::json& j);
+// Columns a string takes on a terminal: code points, colour sequences skipped.
+std::size_t display_width(const std::string& s);
+// The terminal's width in columns (stdout), else $COLUMNS, else 80.
+int terminal_width();
 
 // Columns aligned by their widest cell; the header is printed in bold on a TTY.
 class Table {

@@ -23,6 +23,11 @@ _mlops_revs() {
   git for-each-ref --format='%(refname:short)' refs/heads refs/tags refs/remotes 2>/dev/null
 }
 
+# Run names, for the exp commands that take runs.
+_mlops_runs() {
+  mlops exp list --columns name --csv 2>/dev/null | tail -n +2
+}
+
 _mlops() {
   local cur prev words cword
   _init_completion -n = || return
@@ -70,15 +75,29 @@ _mlops() {
       local sub="" j
       for ((j = i + 1; j < cword; j++)); do [[ ${words[j]} != -* ]] && { sub=${words[j]}; break; }; done
       case $sub in
-        "") COMPREPLY=($(compgen -W "run log list show tag rename rm" -- "$cur")) ;;
-        run) COMPREPLY=($(compgen -W "-n --name -e --experiment -p --param --tag --artifact --metrics --json --" -- "$cur")) ;;
+        "") COMPREPLY=($(compgen -W "run log list show compare diff best export plot tag rename rm" -- "$cur")) ;;
+        run) COMPREPLY=($(compgen -W "-n --name -e --experiment -p --param -j --jobs --tag --artifact --metrics --parent --json --" -- "$cur")) ;;
         log)
-          if [[ $prev == log ]]; then COMPREPLY=($(compgen -W "metric param tag" -- "$cur"))
+          if [[ $prev == log ]]; then COMPREPLY=($(compgen -W "metric param tag artifact" -- "$cur"))
+          elif [[ $prev == artifact ]]; then _filedir
           else COMPREPLY=($(compgen -W "--step --run" -- "$cur")); fi ;;
-        list) COMPREPLY=($(compgen -W "--filter --sort --desc --limit --json --csv" -- "$cur")) ;;
-        show)
-          if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--json" -- "$cur"))
-          else COMPREPLY=($(compgen -W "$(mlops exp list --csv 2>/dev/null | tail -n +2 | cut -d, -f2)" -- "$cur")); fi ;;
+        list) COMPREPLY=($(compgen -W "--filter --sort --desc --limit --columns --json --csv" -- "$cur")) ;;
+        best) COMPREPLY=($(compgen -W "-m --metric --min --max --any-step --filter --json" -- "$cur")) ;;
+        export)
+          if [[ $prev == -o || $prev == --output ]]; then _filedir
+          elif [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--filter --json --csv -o --output" -- "$cur"))
+          else COMPREPLY=($(compgen -W "$(_mlops_runs)" -- "$cur")); fi ;;
+        show | compare | diff | plot | tag | rename | rm)
+          local o=""
+          case $sub in
+            show) o="--json --diff" ;;
+            compare) o="--json" ;;
+            diff) o="-a --all --json" ;;
+            plot) o="-m --metric -o --output --width --height" ;;
+          esac
+          if [[ $prev == -o || $prev == --output ]]; then _filedir
+          elif [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$o" -- "$cur"))
+          else COMPREPLY=($(compgen -W "$(_mlops_runs)" -- "$cur")); fi ;;
       esac
       return
       ;;

@@ -49,9 +49,9 @@ GcResult collect_garbage(Repo& repo, const GcOptions& o) {
                      where);
       });
   }
-  // Run artifacts and logs (mlops exp run) are kept whatever the revisions.
+  // Run artifacts, logs and uncommitted diffs (mlops exp run) are kept whatever the revisions.
   {
-    Stmt s(repo.db(), "SELECT DISTINCT id FROM artifacts");
+    Stmt s(repo.db(), "SELECT id FROM artifacts UNION SELECT git_diff_id FROM runs WHERE git_diff_id IS NOT NULL");
     while (s.step()) {
       ObjectId id;
       if (!ObjectId::try_parse(s.col_text(0), id)) continue;

@@ -2,12 +2,12 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <pwd.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
 #include <atomic>
@@ -18,6 +18,7 @@
 #include "core/text.hpp"
 #include "data/tracked.hpp"
 #include "data/workspace.hpp"
+#include "exp/machine_info.hpp"
 #include "exp/metrics_file.hpp"
 #include "exp/run_names.hpp"
 #include "repo/git_history.hpp"
@@ -58,23 +59,36 @@ private:
   struct sigaction old_int_ {}, old_term_ {};
 };
 
-std::string user_name() {
-  if (const char* u = std::getenv("USER"); u && *u) return u;
-  if (passwd* pw = ::getpwuid(::getuid())) return pw->pw_name;
-  return std::to_string(::getuid());
-}
-
-std::string host_name() {
-  char buf[256] = {};
-  ::gethostname(buf, sizeof buf - 1);
-  return buf;
-}
-
 std::string quote_command(const std::vector<std::string>& argv) {
   std::string out;
   for (const auto& a : argv) {
     bool plain = !a.empty() && a.find_first_of(" \t\n'\"\\$`*?[]{}()<>|&;#~") == std::string::npos;
     out += (out.empty() ? "" : " ") + (plain ? a : "'" + a + "'");
+  }
+  return out;
+}
+
+// "{lr}" in the command's arguments becomes the value of the param lr; other
+// braces are left alone.
+std::vector<std::string> with_params(std::vector<std::string> argv, const std::map<std::string, std::string>& params) {
+  for (auto& arg : argv)
+    for (const auto& [k, v] : params) {
+      std::string mark = "{" + k + "}";
+      for (auto at = arg.find(mark); at != std::string::npos; at = arg.find(mark, at + v.size())) arg.replace(at, mark.size(), v);
+    }
+  return argv;
+}
+
+// MLOPS_PARAMS (a JSON object) and MLOPS_PARAM_<KEY> (upper case, other
+// characters as '_') for every param.
+std::vector<std::pair<std::string, std::string>> param_env(const std::map<std::string, std::string>& params) {
+  std::vector<std::pair<std::string, std::string>> out;
+  nlohmann::json all = params;
+  out.emplace_back("MLOPS_PARAMS", all.dump());
+  for (const auto& [k, v] : params) {
+    std::string name = "MLOPS_PARAM_";
+    for (unsigned char c : k) name += std::isalnum(c) ? static_cast<char>(std::toupper(c)) : '_';
+    out.emplace_back(name, v);
   }
   return out;
 }
@@ -137,6 +151,15 @@ std::vector<MetricPoint> read_final_metrics(const fs::path& file, const std::str
 
 }  // namespace
 
+bool log_artifact(Repo& repo, const std::string& run_id, const std::string& rel) {
+  WorkTree tree = list_workspace(repo, rel);
+  if (tree.shape == Shape::Absent) return false;
+  IdentifyStats stats;
+  Pointer p = store_tree(repo, rel, tree, stats, nullptr);
+  RunStore(repo.db()).add_artifact(run_id, rel, p.id.str(), p.size);
+  return true;
+}
+
 RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks) {
   if (spec.command.empty()) fail(ExitCode::Usage, "name the command to run after --");
   RunStore runs(repo.db());
@@ -151,9 +174,8 @@ RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks)
     fail(ExitCode::Usage, "a run named '{}' exists already", run.name);
   }
   run.experiment = spec.experiment.empty() ? "default" : spec.experiment;
-  run.command = quote_command(spec.command);
-  run.user = user_name();
-  run.host = host_name();
+  std::vector<std::string> command = with_params(spec.command, spec.params);
+  run.command = quote_command(command);
   run.status = "running";
   run.started_at = now_ms();
   if (auto git = GitRepo::open(repo.root())) {
@@ -162,8 +184,18 @@ RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks)
       git_oid_tostr(buf, sizeof buf, &head->oid);
       run.git_commit = buf;
     }
-    run.git_dirty = git->is_dirty();
+    std::string diff = git->uncommitted_diff();
+    run.git_dirty = !diff.empty();
+    if (run.git_dirty) run.git_diff_id = repo.store().put_bytes(diff).str();
   }
+  MachineInfo machine = machine_info();
+  run.user = machine.user;
+  run.host = machine.host;
+  run.os = machine.os;
+  run.cpu = machine.cpu;
+  run.cpus = machine.cpus;
+  run.memory_bytes = machine.memory_bytes;
+  run.parent_id = spec.parent_id;
   run.params = spec.params;
   run.tags = spec.tags;
   // The data the run saw: the version of every tracked path.
@@ -184,6 +216,7 @@ RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks)
 
   SignalGuard guard;
   g_signal = 0;
+  auto env = param_env(spec.params);
   pid_t pid = ::fork();
   if (pid < 0) fail_errno("start", run.command, errno);
   if (pid == 0) {
@@ -192,11 +225,12 @@ RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks)
     ::setenv("MLOPS_RUN_ID", run.id.c_str(), 1);
     ::setenv("MLOPS_METRICS_FILE", metrics.c_str(), 1);
     ::setenv("MLOPS_RUN_NAME", run.name.c_str(), 1);
+    for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
     std::vector<char*> argv;
-    for (const auto& a : spec.command) argv.push_back(const_cast<char*>(a.c_str()));
+    for (const auto& a : command) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
     ::execvp(argv[0], argv.data());
-    std::string msg = fmt::format("mlops: error: cannot run {}: {}\n", spec.command[0], std::strerror(errno));
+    std::string msg = fmt::format("mlops: error: cannot run {}: {}\n", command[0], std::strerror(errno));
     (void)::write(STDERR_FILENO, msg.data(), msg.size());
     ::_exit(127);
   }
@@ -248,16 +282,9 @@ RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks)
 
   if (!spec.metrics_file.empty()) runs.log_metrics(run.id, read_final_metrics(repo.abs(spec.metrics_file), spec.metrics_file));
   // Artifacts, and the output as the log artifact, into the store.
-  for (const auto& rel : spec.artifacts) {
-    WorkTree tree = list_workspace(repo, rel);
-    if (tree.shape == Shape::Absent) {
+  for (const auto& rel : spec.artifacts)
+    if (!log_artifact(repo, run.id, rel))
       result.warnings.push_back(fmt::format("artifact {} does not exist; not recorded", rel));
-      continue;
-    }
-    IdentifyStats stats;
-    Pointer p = store_tree(repo, rel, tree, stats, nullptr);
-    runs.add_artifact(run.id, rel, p.id.str(), p.size);
-  }
   auto log_st = fstat_fd(log_fd.get(), log);
   log_fd.reset();
   auto stored = repo.store().put_file(log, "the run's log", log_st);

@@ -21,6 +21,7 @@ struct RunSpec {
   std::map<std::string, std::string> params, tags;
   std::vector<std::string> artifacts;  // repo-relative files or folders kept in the store at the end
   std::string metrics_file;            // repo-relative JSON or YAML file of final metrics
+  std::string parent_id;               // the sweep the run belongs to
 };
 
 struct RunSinks {
@@ -32,6 +33,10 @@ struct RunResult {
   std::vector<std::string> warnings;  // malformed metrics lines, and the like
   int exit_status = 0;                // the command's exit code, or 128 + signal
 };
+
+// Keeps a file or folder (repo-relative) in the store as an artifact of the
+// run; false when it does not exist.
+bool log_artifact(Repo& repo, const std::string& run_id, const std::string& rel);
 
 RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks);
 

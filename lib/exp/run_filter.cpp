@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "exp/run_fields.hpp"
 
 namespace mlops {
 
@@ -132,11 +133,7 @@ private:
   std::shared_ptr<const Node> parse_compare() {
     const Token& f = peek();
     if (f.type != Token::Type::Word) bad(text_, f.pos, f.type == Token::Type::End ? "expected a field, found the end" : fmt::format("expected a field such as metrics.acc, not '{}'", f.text));
-    static const char* plain[] = {"name", "status", "experiment", "user", "host", "command"};
-    bool known = f.text.rfind("metrics.", 0) == 0 || f.text.rfind("params.", 0) == 0 || f.text.rfind("tags.", 0) == 0;
-    for (const char* p : plain) known |= f.text == p;
-    if (!known || f.text.back() == '.')
-      bad(text_, f.pos, fmt::format("unknown field '{}' (use metrics.KEY, params.KEY, tags.KEY, name, status, experiment, user, host or command)", f.text));
+    if (!is_run_field(f.text)) bad(text_, f.pos, fmt::format("unknown field '{}' (use {})", f.text, run_field_help()));
     ++i_;
     const Token& op = peek();
     if (op.type != Token::Type::Op) bad(text_, op.pos, fmt::format("expected a comparison (= != < <= > >=) after '{}'", f.text));
@@ -157,27 +154,6 @@ private:
   std::vector<Token> tokens_;
   std::size_t i_ = 0;
 };
-
-std::optional<std::string> field_of(const Run& r, const std::string& f) {
-  auto in = [](const std::map<std::string, std::string>& m, const std::string& k) -> std::optional<std::string> {
-    auto it = m.find(k);
-    return it == m.end() ? std::nullopt : std::optional<std::string>(it->second);
-  };
-  if (f.rfind("metrics.", 0) == 0) {
-    auto it = r.metrics.find(f.substr(8));
-    if (it == r.metrics.end()) return std::nullopt;
-    return fmt::format("{:.17g}", it->second.last);
-  }
-  if (f.rfind("params.", 0) == 0) return in(r.params, f.substr(7));
-  if (f.rfind("tags.", 0) == 0) return in(r.tags, f.substr(5));
-  if (f == "name") return r.name;
-  if (f == "status") return r.status;
-  if (f == "experiment") return r.experiment;
-  if (f == "user") return r.user;
-  if (f == "host") return r.host;
-  if (f == "command") return r.command;
-  return std::nullopt;
-}
 
 std::optional<double> as_number(const std::string& s) {
   if (s.empty()) return std::nullopt;
@@ -204,7 +180,7 @@ bool eval(const RunFilter::Node& n, const Run& r) {
     case K::Not: return !eval(*n.left, r);
     case K::Compare: break;
   }
-  auto have = field_of(r, n.field);
+  auto have = run_field(r, n.field);
   if (!have) return false;
   auto x = as_number(*have), y = as_number(n.value);
   if (x && y) return compare(*x, n.op, *y);  // numbers compare as numbers, "0.010" = 0.01

@@ -2,8 +2,7 @@
 // The filter language of `mlops exp list --filter`:
 //   metrics.acc > 0.9 and params.lr = 0.01 and tags.team = "nlp"
 // Comparisons (= == != < <= > >=) of a field with a number or a string,
-// combined with and, or, not and parentheses. Fields: metrics.KEY (last
-// value), params.KEY, tags.KEY, name, status, experiment, user, host, command.
+// combined with and, or, not and parentheses. Fields: those of run_fields.hpp.
 // A run without the field does not match the comparison.
 #include <memory>
 #include <string>

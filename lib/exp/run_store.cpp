@@ -1,5 +1,6 @@
 #include "exp/run_store.hpp"
 
+#include <functional>
 #include <unordered_map>
 
 #include "core/error.hpp"
@@ -11,7 +12,7 @@ namespace {
 
 constexpr const char* kRunColumns =
     "id, name, experiment, status, command, git_commit, git_dirty, started_at, ended_at, exit_code, user, host, "
-    "parent_id, peak_rss_kib, log_id";
+    "parent_id, peak_rss_kib, log_id, os, cpu, cpus, memory_bytes, git_diff_id";
 
 Run read_run(Stmt& s) {
   Run r;
@@ -30,6 +31,11 @@ Run read_run(Stmt& s) {
   r.parent_id = s.col_text(12);
   if (!s.col_null(13)) r.peak_rss_kib = s.col_int(13);
   r.log_id = s.col_text(14);
+  r.os = s.col_text(15);
+  r.cpu = s.col_text(16);
+  r.cpus = s.col_null(17) ? 0 : s.col_int(17);
+  r.memory_bytes = s.col_null(18) ? 0 : s.col_int(18);
+  r.git_diff_id = s.col_text(19);
   return r;
 }
 
@@ -38,11 +44,14 @@ Run read_run(Stmt& s) {
 void RunStore::create(const Run& r) {
   Stmt s(db_,
          "INSERT INTO runs (id, name, experiment, status, command, git_commit, git_dirty, started_at, user, host, "
-         "parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+         "parent_id, os, cpu, cpus, memory_bytes, git_diff_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   s.bind(1, r.id).bind(2, r.name).bind(3, r.experiment).bind(4, r.status).bind(5, r.command).bind(6, r.git_commit);
   s.bind(7, static_cast<std::int64_t>(r.git_dirty)).bind(8, r.started_at).bind(9, r.user).bind(10, r.host);
   if (r.parent_id.empty()) s.bind_null(11);
   else s.bind(11, r.parent_id);
+  s.bind(12, r.os).bind(13, r.cpu).bind(14, r.cpus).bind(15, r.memory_bytes);
+  if (r.git_diff_id.empty()) s.bind_null(16);
+  else s.bind(16, r.git_diff_id);
   s.run();
 }
 
@@ -87,7 +96,14 @@ void RunStore::log_metrics(const std::string& id, const std::vector<MetricPoint>
            "ON CONFLICT (run_id, key) DO UPDATE SET "
            "value = CASE WHEN ?3 >= step THEN ?4 ELSE value END, step = max(step, ?3), "
            "min = min(min, ?4), max = max(max, ?4), count = count + 1");
-  for (const auto& p : points) {
+  Stmt last(db_, "SELECT step FROM latest_metrics WHERE run_id = ? AND key = ?");
+  for (const auto& point : points) {
+    MetricPoint p = point;
+    if (p.step < 0) {  // the next step, found inside the write lock so that concurrent loggers do not collide
+      last.bind(1, id).bind(2, p.key);
+      p.step = last.step() ? last.col_int(0) + 1 : 0;
+      last.reset();
+    }
     ins.bind(1, id).bind(2, p.key).bind(3, p.step).bind_double(4, p.value).bind(5, p.ts);
     ins.run();
     sum.bind(1, id).bind(2, p.key).bind(3, p.step).bind_double(4, p.value);
@@ -165,28 +181,43 @@ std::vector<Run> RunStore::list() {
   return out;
 }
 
+static std::vector<MetricPoint> read_points(Stmt& s) {
+  std::vector<MetricPoint> out;
+  while (s.step()) out.push_back({s.col_text(0), s.col_int(1), s.col_double(2), s.col_int(3)});
+  return out;
+}
+
+std::vector<MetricPoint> RunStore::history(const std::string& id, const std::string& key) {
+  Stmt s(db_, "SELECT key, step, value, ts FROM metrics WHERE run_id = ? AND key = ? ORDER BY step, ts");
+  s.bind(1, id).bind(2, key);
+  return read_points(s);
+}
+
+std::vector<MetricPoint> RunStore::history(const std::string& id) {
+  Stmt s(db_, "SELECT key, step, value, ts FROM metrics WHERE run_id = ? ORDER BY key, step, ts");
+  s.bind(1, id);
+  return read_points(s);
+}
+
 void RunStore::load_details(std::vector<Run>& runs) {
   if (runs.empty()) return;
   std::unordered_map<std::string, Run*> by_id;
   for (auto& r : runs) by_id[r.id] = &r;
-  // Three scans of small tables beat a query per run.
-  {
-    Stmt s(db_, "SELECT run_id, key, value FROM params");
+  // One run (exp log, exp show) reads its own rows; many runs read each
+  // small table once, which beats a query per run.
+  const bool one = runs.size() == 1;
+  auto each_row = [&](const char* columns, const char* table, const std::function<void(Run&, Stmt&)>& fn) {
+    Stmt s(db_, fmt::format("SELECT run_id, {} FROM {}{}", columns, table, one ? " WHERE run_id = ?" : ""));
+    if (one) s.bind(1, runs[0].id);
     while (s.step())
-      if (auto it = by_id.find(s.col_text(0)); it != by_id.end()) it->second->params[s.col_text(1)] = s.col_text(2);
-  }
-  {
-    Stmt s(db_, "SELECT run_id, key, value FROM run_tags");
-    while (s.step())
-      if (auto it = by_id.find(s.col_text(0)); it != by_id.end()) it->second->tags[s.col_text(1)] = s.col_text(2);
-  }
-  {
-    Stmt s(db_, "SELECT run_id, key, step, value, min, max, count FROM latest_metrics");
-    while (s.step())
-      if (auto it = by_id.find(s.col_text(0)); it != by_id.end())
-        it->second->metrics[s.col_text(1)] =
-            MetricSummary{s.col_int(2), s.col_double(3), s.col_double(4), s.col_double(5), s.col_int(6)};
-  }
+      if (auto it = by_id.find(s.col_text(0)); it != by_id.end()) fn(*it->second, s);
+  };
+  each_row("key, value", "params", [](Run& r, Stmt& s) { r.params[s.col_text(1)] = s.col_text(2); });
+  each_row("key, value", "run_tags", [](Run& r, Stmt& s) { r.tags[s.col_text(1)] = s.col_text(2); });
+  each_row("key, step, value, min, max, count", "latest_metrics", [](Run& r, Stmt& s) {
+    r.metrics[s.col_text(1)] = MetricSummary{s.col_int(2), s.col_double(3), s.col_double(4), s.col_double(5), s.col_int(6)};
+  });
+  each_row("path, id", "artifacts", [](Run& r, Stmt& s) { r.artifacts[s.col_text(1)] = s.col_text(2); });
 }
 
 }  // namespace mlops

@@ -26,12 +26,15 @@ struct MetricSummary {
 
 struct Run {
   std::string id, name, experiment, status, command, git_commit, user, host, parent_id, log_id;
+  std::string os, cpu, git_diff_id;  // git_diff_id: the uncommitted changes as a stored patch
+  std::int64_t cpus = 0, memory_bytes = 0;
   bool git_dirty = false;
   std::int64_t started_at = 0, ended_at = 0;  // ms since the epoch; ended 0 while running
   std::optional<int> exit_code;
   std::optional<std::int64_t> peak_rss_kib;
   std::map<std::string, std::string> params, tags;
   std::map<std::string, MetricSummary> metrics;
+  std::map<std::string, std::string> artifacts;  // path -> object id
   std::string short_id() const { return id.substr(0, 8); }
 };
 
@@ -43,7 +46,8 @@ public:
               std::optional<std::int64_t> peak_rss_kib, const std::string& log_id);
   void set_params(const std::string& id, const std::map<std::string, std::string>& params);
   void set_tags(const std::string& id, const std::map<std::string, std::string>& tags);
-  // In one transaction, keeping latest_metrics in step.
+  // In one transaction, keeping latest_metrics in step. A negative step means
+  // the one after the metric's latest.
   void log_metrics(const std::string& id, const std::vector<MetricPoint>& points);
   void add_artifact(const std::string& id, const std::string& path, const std::string& object_id, std::uint64_t size);
   bool name_taken(const std::string& name);
@@ -57,6 +61,10 @@ public:
   Run get(const std::string& ref);
   // Newest first.
   std::vector<Run> list();
+  // Every point of one metric of a run, by step (then time).
+  std::vector<MetricPoint> history(const std::string& id, const std::string& key);
+  // Every point of every metric of a run, by key, step and time.
+  std::vector<MetricPoint> history(const std::string& id);
 
 private:
   void load_details(std::vector<Run>& runs);

@@ -117,15 +117,30 @@ std::vector<GitCommitRef> GitRepo::commits(bool branches, bool tags, bool all_co
   return out;
 }
 
-bool GitRepo::is_dirty() {
-  git_status_options opts = GIT_STATUS_OPTIONS_INIT;
-  opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-  opts.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;  // untracked files are not included by default
-  git_status_list* list = nullptr;
-  if (git_status_list_new(&list, repo_.get(), &opts) != 0) return false;
-  std::size_t n = git_status_list_entrycount(list);
-  git_status_list_free(list);
-  return n > 0;
+std::string GitRepo::uncommitted_diff() {
+  GitTreePtr head_tree;
+  if (auto head = resolve("HEAD")) {
+    git_commit* c = nullptr;
+    if (git_commit_lookup(&c, repo_.get(), &head->oid) != 0)
+      fail(ExitCode::Repo, "cannot read HEAD: {}", git_last_error());
+    GitCommitPtr commit(c);
+    git_tree* t = nullptr;
+    if (git_commit_tree(&t, commit.get()) != 0) fail(ExitCode::Repo, "cannot read HEAD's tree: {}", git_last_error());
+    head_tree.reset(t);
+  }
+  git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+  opts.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS | GIT_DIFF_SHOW_UNTRACKED_CONTENT;
+  opts.max_size = 1 << 20;
+  git_diff* d = nullptr;
+  if (git_diff_tree_to_workdir_with_index(&d, repo_.get(), head_tree.get(), &opts) != 0)
+    fail(ExitCode::Repo, "cannot diff the work tree against HEAD: {}", git_last_error());
+  std::unique_ptr<git_diff, GitDeleter<git_diff, git_diff_free>> diff(d);
+  git_buf buf = GIT_BUF_INIT;
+  if (git_diff_to_buf(&buf, diff.get(), GIT_DIFF_FORMAT_PATCH) != 0)
+    fail(ExitCode::Repo, "cannot format the work tree's diff: {}", git_last_error());
+  std::string out(buf.ptr ? buf.ptr : "", buf.size);
+  git_buf_dispose(&buf);
+  return out;
 }
 
 fs::path GitRepo::hooks_dir() {

@@ -37,8 +37,11 @@ public:
   std::vector<GitCommitRef> commits(bool branches, bool tags, bool all_commits);
 
   fs::path hooks_dir();
-  // True when tracked files differ from HEAD (ignored and untracked files do not count).
-  bool is_dirty();
+  // The uncommitted changes as a patch against HEAD (or the empty tree before
+  // the first commit): staged and unstaged edits of tracked files and the
+  // content of untracked, not ignored files. Files over 1 MiB show as binary
+  // ("Binary files differ") so that a stray data file does not bloat it.
+  std::string uncommitted_diff();
 
 private:
   explicit GitRepo(GitRepoPtr repo) : repo_(std::move(repo)) {}

@@ -62,6 +62,15 @@ CREATE TABLE latest_metrics (
 ) WITHOUT ROWID;
 CREATE TABLE artifacts (run_id TEXT NOT NULL, path TEXT NOT NULL, id TEXT NOT NULL, size INTEGER NOT NULL, PRIMARY KEY (run_id, path)) WITHOUT ROWID;
 )sql",
+    // 4: where a run ran (OS, CPU, memory) and its uncommitted changes, kept
+    // in the store as a patch.
+    R"sql(
+ALTER TABLE runs ADD COLUMN os TEXT;
+ALTER TABLE runs ADD COLUMN cpu TEXT;
+ALTER TABLE runs ADD COLUMN cpus INTEGER;
+ALTER TABLE runs ADD COLUMN memory_bytes INTEGER;
+ALTER TABLE runs ADD COLUMN git_diff_id TEXT;
+)sql",
 };
 
 }  // namespace

@@ -181,7 +181,7 @@ PY
   [ "$(mlops exp list --json | jq length)" -eq 0 ]
   [ "$(sqlite3 .mlops/state.db "SELECT count(*) FROM metrics WHERE run_id = '$id'")" -eq 0 ]
   [ "$(sqlite3 .mlops/state.db "SELECT count(*) FROM latest_metrics")" -eq 0 ]
-  # Their logs are no longer kept by gc.
+  # Their logs, and the uncommitted diff both ran with, are no longer kept by gc.
   run mlops gc --workspace
-  [[ "$output" == *"Removed 2 objects"* ]]
+  [[ "$output" == *"Removed 3 objects"* ]]
 }

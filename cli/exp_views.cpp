@@ -1,0 +1,597 @@
+// mlops exp list, show, compare, diff, best, export, plot: reading runs back.
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "context.hpp"
+#include "core/error.hpp"
+#include "core/fs.hpp"
+#include "exp/metric_goal.hpp"
+#include "exp/plot.hpp"
+#include "exp/run_fields.hpp"
+#include "exp/run_filter.hpp"
+#include "exp/run_store.hpp"
+#include "output.hpp"
+#include "run_format.hpp"
+#include "store/object_store.hpp"
+
+namespace mlops::cli {
+
+namespace {
+
+using nlohmann::json;
+
+struct ViewArgs {
+  std::vector<std::string> runs;
+  std::string filter, sort, columns, metric, output;
+  bool desc = false, json = false, csv = false, min = false, max = false, all = false, any_step = false,
+       diff = false;
+  std::size_t limit = 0;
+  int width = 0, height = 0;
+};
+
+// Runs named on the command line (all must resolve), else every run; then the filter.
+std::vector<Run> select_runs(RunStore& store, const std::vector<std::string>& refs, const std::string& filter_text) {
+  RunFilter filter = RunFilter::parse(filter_text);  // before any work: a typo fails fast
+  std::vector<Run> runs;
+  if (refs.empty()) runs = store.list();
+  else
+    for (const auto& ref : refs) runs.push_back(store.get(ref));
+  std::erase_if(runs, [&](const Run& r) { return !filter.matches(r); });
+  return runs;
+}
+
+void check_field(const std::string& f, const char* what) {
+  if (!is_run_field(f)) fail(ExitCode::Usage, "cannot {} '{}': use {}", what, f, run_field_help());
+}
+
+// A run's field as a table shows it.
+std::string cell(const Run& r, const std::string& col, bool full_id) {
+  if (col == "id") return full_id ? r.id : r.short_id();
+  if (col == "started") return started(r);
+  if (col == "duration") return duration(r);
+  if (col == "commit") return r.git_commit.substr(0, full_id ? std::string::npos : 12);
+  auto v = run_field(r, col);
+  if (!v) return "";
+  for (const char* p : {"metrics.", "best.", "min.", "max."})
+    if (col.starts_with(p)) return number(std::strtod(v->c_str(), nullptr));
+  return *v;
+}
+
+// The metric behind a metrics./best. column, whose best value is marked.
+std::optional<std::string> marked_metric(const std::string& col) {
+  if (col.starts_with("metrics.")) return col.substr(8);
+  if (col.starts_with("best.")) return col.substr(5);
+  return std::nullopt;
+}
+
+// --columns: names and wildcards (params.*, metrics.*, best.*, tags.*).
+std::vector<std::string> list_columns(const std::vector<Run>& runs, const std::string& spec) {
+  std::set<std::string> params, metrics, tags;
+  for (const auto& r : runs) {
+    for (const auto& [k, v] : r.params) params.insert(k);
+    for (const auto& [k, v] : r.metrics) metrics.insert(k);
+    for (const auto& [k, v] : r.tags) tags.insert(k);
+  }
+  std::vector<std::string> out;
+  auto add_all = [&](const std::set<std::string>& keys, const std::string& prefix) {
+    for (const auto& k : keys) out.push_back(prefix + k);
+  };
+  if (spec.empty()) {
+    out = {"id", "name", "experiment", "status", "started", "duration"};
+    add_all(params, "params.");
+    for (const auto& k : metrics) {
+      out.push_back("metrics." + k);
+      // The best step's value, when it is not the last one for some run.
+      bool differs = std::any_of(runs.begin(), runs.end(), [&](const Run& r) {
+        auto it = r.metrics.find(k);
+        return it != r.metrics.end() && run_field(r, "best." + k) != run_field(r, "metrics." + k);
+      });
+      if (differs) out.push_back("best." + k);
+    }
+    return out;
+  }
+  std::size_t start = 0;
+  while (start <= spec.size()) {
+    std::size_t comma = spec.find(',', start);
+    std::string col = spec.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    col.erase(0, col.find_first_not_of(' '));
+    col.erase(col.find_last_not_of(' ') + 1);
+    if (col == "params.*") add_all(params, "params.");
+    else if (col == "metrics.*") add_all(metrics, "metrics.");
+    else if (col == "best.*") add_all(metrics, "best.");
+    else if (col == "tags.*") add_all(tags, "tags.");
+    else {
+      if (!is_run_field(col))
+        fail(ExitCode::Usage, "--columns: unknown column '{}' (use {}, or params.*, metrics.*, best.*, tags.*)", col,
+             run_field_help());
+      out.push_back(col);
+    }
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+void sort_runs(std::vector<Run>& runs, const std::string& key, bool desc) {
+  check_field(key, "sort by");
+  std::stable_sort(runs.begin(), runs.end(), [&](const Run& x, const Run& y) {
+    auto sx = run_field(x, key), sy = run_field(y, key);
+    if (sx.has_value() != sy.has_value()) return sx.has_value();  // runs without the key go last
+    if (!sx) return false;
+    auto nx = run_number(x, key), ny = run_number(y, key);
+    if (nx && ny) return desc ? *nx > *ny : *nx < *ny;
+    return desc ? *sx > *sy : *sx < *sy;
+  });
+}
+
+// The runs holding the best value of `metric` (summary field `field`) among `runs`.
+std::set<std::string> best_runs(const std::vector<Run>& runs, const std::string& metric, const std::string& field,
+                                Goal goal) {
+  std::optional<double> best;
+  for (const auto& r : runs)
+    if (auto v = run_number(r, field + metric); v && (!best || better(goal, *v, *best))) best = v;
+  std::set<std::string> out;
+  if (best)
+    for (const auto& r : runs)
+      if (run_number(r, field + metric) == best) out.insert(r.id);
+  return out;
+}
+
+int run_list(Context& ctx, const ViewArgs& a) {
+  RunStore store(ctx.repo().db());
+  auto runs = select_runs(store, {}, a.filter);
+  if (!a.sort.empty()) sort_runs(runs, a.sort, a.desc);
+  if (a.limit && runs.size() > a.limit) runs.resize(a.limit);
+  auto cols = list_columns(runs, a.columns);
+  if (a.json) {
+    json arr = json::array();
+    for (const auto& r : runs) arr.push_back(run_json(r));
+    print_json(arr);
+    return 0;
+  }
+  if (a.csv) {
+    fmt::print("{}\n", csv_line(cols));
+    for (const auto& r : runs) {
+      std::vector<std::string> row;
+      for (const auto& c : cols) row.push_back(cell(r, c, true));
+      fmt::print("{}\n", csv_line(row));
+    }
+    return 0;
+  }
+  if (runs.empty()) {
+    if (!ctx.quiet) fmt::print("No runs{} (start one with 'mlops exp run -- COMMAND').\n", a.filter.empty() ? " yet" : " match");
+    return 0;
+  }
+  std::vector<std::string> header;
+  for (const auto& c : cols) header.push_back(c.find('.') == std::string::npos ? [&] {
+    std::string u = c;
+    std::transform(u.begin(), u.end(), u.begin(), [](unsigned char ch) { return std::toupper(ch); });
+    return u;
+  }() : c);
+  // With two runs or more, the best value of each metric column is marked.
+  std::map<std::string, std::set<std::string>> best;
+  if (runs.size() > 1)
+    for (const auto& c : cols)
+      if (auto m = marked_metric(c)) best[c] = best_runs(runs, *m, c.substr(0, c.find('.') + 1), default_goal(*m));
+  Table t(header);
+  bool marked = false;
+  for (const auto& r : runs) {
+    std::vector<std::string> row;
+    for (const auto& c : cols) {
+      std::string v = cell(r, c, false);
+      if (best.count(c) && best[c].count(r.id)) v = paint(v + "*", "1;32"), marked = true;
+      row.push_back(v);
+    }
+    t.add(std::move(row));
+  }
+  t.print();
+  if (marked && !ctx.quiet) fmt::print("* best in its column (lowest for losses and errors, else highest)\n");
+  return 0;
+}
+
+int run_show(Context& ctx, const ViewArgs& a) {
+  Repo& repo = ctx.repo();
+  RunStore store(repo.db());
+  Run r = store.get(a.runs.at(0));
+  if (a.diff) {
+    if (r.git_diff_id.empty()) {
+      if (!ctx.quiet) fmt::print(stderr, "run {} had no uncommitted changes\n", r.name);
+      return 0;
+    }
+    fmt::print("{}", repo.store().read_verified(ObjectId::parse(r.git_diff_id)));
+    return 0;
+  }
+  std::vector<Run> children;
+  for (auto& c : store.list())
+    if (c.parent_id == r.id) children.push_back(std::move(c));
+  if (a.json) {
+    json j = run_json(r);
+    j["children"] = json::array();
+    for (const auto& c : children) j["children"].push_back(c.id);
+    print_json(j);
+    return 0;
+  }
+  fmt::print("run        {} ({})\nid         {}\nexperiment {}\nstatus     {}{}\ncommand    {}\n", r.name, r.short_id(),
+             r.id, r.experiment, r.status, r.exit_code ? fmt::format(" (exit code {})", *r.exit_code) : "", r.command);
+  if (!r.parent_id.empty()) {
+    std::string parent = r.parent_id.substr(0, 8);
+    try {
+      parent = store.get(r.parent_id).name + " (" + parent + ")";
+    } catch (const Error&) {
+    }
+    fmt::print("sweep      {}\n", parent);
+  }
+  fmt::print("started    {}\nduration   {}\ngit        {}{}\n", started(r), duration(r),
+             r.git_commit.empty() ? "(no commit)" : r.git_commit.substr(0, 12),
+             r.git_dirty ? " + uncommitted changes (mlops exp show --diff " + r.name + ")" : "");
+  fmt::print("user       {}@{}\n", r.user, r.host);
+  if (!r.os.empty())
+    fmt::print("machine    {}; {} x {}; {} memory\n", r.os, r.cpus, r.cpu,
+               human_size(static_cast<std::uint64_t>(r.memory_bytes)));
+  if (r.peak_rss_kib) fmt::print("peak RSS   {}\n", human_size(static_cast<std::uint64_t>(*r.peak_rss_kib) * 1024));
+  if (!r.params.empty()) {
+    fmt::print("\nparams\n");
+    for (const auto& [k, v] : r.params) fmt::print("  {} = {}\n", k, v);
+  }
+  if (!r.metrics.empty()) {
+    Table t({"METRIC", "LAST", "STEP", "BEST", "MIN", "MAX", "POINTS"});
+    for (const auto& [k, m] : r.metrics)
+      t.add({k, number(m.last), std::to_string(m.step), number(*run_number(r, "best." + k)), number(m.min),
+             number(m.max), std::to_string(m.count)});
+    fmt::print("\n");
+    t.print();
+  }
+  std::vector<std::pair<std::string, std::string>> data, tags;
+  for (const auto& [k, v] : r.tags) (k.starts_with("data.") ? data : tags).emplace_back(k, v);
+  if (!tags.empty()) {
+    fmt::print("\ntags\n");
+    for (const auto& [k, v] : tags) fmt::print("  {} = {}\n", k, v);
+  }
+  if (!data.empty()) {
+    fmt::print("\ndata\n");
+    for (const auto& [k, v] : data) fmt::print("  {}  {}\n", k.substr(5), v);
+  }
+  if (!r.artifacts.empty()) {
+    fmt::print("\nartifacts\n");
+    for (const auto& [k, v] : r.artifacts) fmt::print("  {}  {}\n", k, v);
+  }
+  if (!children.empty()) {
+    fmt::print("\nruns of the sweep\n");
+    for (const auto& c : children) {
+      std::string ps;
+      for (const auto& [k, v] : c.params) ps += fmt::format(" {}={}", k, v);
+      fmt::print("  {} ({}) {}{}\n", c.name, c.short_id(), c.status, ps);
+    }
+  }
+  return 0;
+}
+
+// ---- compare / diff ---------------------------------------------------------
+struct CompareRow {
+  std::string key;
+  std::vector<std::optional<std::string>> values;  // per run
+  std::set<std::size_t> best;                      // metric rows: the runs with the best value
+  bool differs() const {
+    return std::any_of(values.begin(), values.end(), [&](const auto& v) { return v != values.front(); });
+  }
+};
+
+std::vector<CompareRow> compare_rows(const std::vector<Run>& runs) {
+  std::set<std::string> params, metrics;
+  for (const auto& r : runs) {
+    for (const auto& [k, v] : r.params) params.insert(k);
+    for (const auto& [k, v] : r.metrics) metrics.insert(k);
+  }
+  std::vector<CompareRow> rows;
+  for (const auto& k : params) {
+    CompareRow row{"params." + k, {}, {}};
+    for (const auto& r : runs) row.values.push_back(run_field(r, row.key));
+    rows.push_back(std::move(row));
+  }
+  for (const auto& k : metrics) {
+    CompareRow row{"metrics." + k, {}, {}};
+    auto ids = best_runs(runs, k, "metrics.", default_goal(k));
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+      auto v = run_number(runs[i], row.key);
+      row.values.push_back(v ? std::optional<std::string>(number(*v)) : std::nullopt);
+      if (runs.size() > 1 && ids.count(runs[i].id)) row.best.insert(i);
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+int run_compare(Context& ctx, const ViewArgs& a) {
+  RunStore store(ctx.repo().db());
+  std::vector<Run> runs;
+  for (const auto& ref : a.runs) runs.push_back(store.get(ref));
+  auto rows = compare_rows(runs);
+  if (a.json) {
+    json j = {{"runs", json::array()}, {"rows", json::array()}};
+    for (const auto& r : runs) j["runs"].push_back({{"id", r.id}, {"name", r.name}});
+    for (const auto& row : rows) {
+      json values = json::object();
+      for (std::size_t i = 0; i < runs.size(); ++i) values[runs[i].name] = row.values[i] ? json(*row.values[i]) : json();
+      json best = json::array();
+      for (auto i : row.best) best.push_back(runs[i].name);
+      j["rows"].push_back({{"key", row.key}, {"values", values}, {"differs", row.differs()}, {"best", best}});
+    }
+    print_json(j);
+    return 0;
+  }
+  std::vector<std::string> header = {"", "KEY"};
+  for (const auto& r : runs) header.push_back(r.name);
+  Table t(header);
+  t.add([&] {
+    std::vector<std::string> row = {"", "status"};
+    for (const auto& r : runs) row.push_back(r.status);
+    return row;
+  }());
+  for (const auto& row : rows) {
+    bool differs = row.differs();
+    std::vector<std::string> out = {differs ? "≠" : "", differs ? paint(row.key, "33") : row.key};
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+      std::string v = row.values[i].value_or("-");
+      if (row.best.count(i)) v = paint(v + "*", "1;32");
+      out.push_back(v);
+    }
+    t.add(std::move(out));
+  }
+  t.print();
+  if (!ctx.quiet) fmt::print("≠ differs between the runs; * best (lowest for losses and errors, else highest)\n");
+  return 0;
+}
+
+// Two runs: only what changed, with the change of each metric.
+int run_diff(Context& ctx, const ViewArgs& a) {
+  RunStore store(ctx.repo().db());
+  if (a.runs.size() != 2) fail(ExitCode::Usage, "exp diff takes two runs, not {}", a.runs.size());
+  Run x = store.get(a.runs[0]), y = store.get(a.runs[1]);
+  struct Change {
+    std::string key;
+    std::optional<std::string> old_value, new_value;
+    std::optional<double> delta;
+  };
+  std::vector<Change> changes;
+  auto keys_of = [](const Run& r) {
+    std::set<std::string> keys = {"commit"};
+    for (const auto& [k, v] : r.params) keys.insert("params." + k);
+    for (const auto& [k, v] : r.metrics) keys.insert("metrics." + k);
+    for (const auto& [k, v] : r.tags) keys.insert("tags." + k);
+    return keys;
+  };
+  std::set<std::string> keys = keys_of(x);
+  keys.merge(keys_of(y));
+  // params first, then metrics, then tags and data versions, then the commit.
+  std::vector<std::string> ordered;
+  for (const char* p : {"params.", "metrics.", "tags.", "commit"})
+    for (const auto& k : keys)
+      if (k.starts_with(p)) ordered.push_back(k);
+  for (const auto& k : ordered) {
+    auto u = run_field(x, k), v = run_field(y, k);
+    bool is_metric = k.starts_with("metrics.");
+    auto nu = run_number(x, k), nv = run_number(y, k);
+    bool same = is_metric ? nu == nv : u == v;
+    if (same && !a.all) continue;
+    Change c{k, u, v, std::nullopt};
+    if (is_metric && nu && nv) c.delta = *nv - *nu;
+    if (is_metric) {
+      if (nu) c.old_value = number(*nu);
+      if (nv) c.new_value = number(*nv);
+    }
+    changes.push_back(std::move(c));
+  }
+  if (a.json) {
+    json arr = json::array();
+    for (const auto& c : changes)
+      arr.push_back({{"key", c.key},
+                     {"old", c.old_value ? json(*c.old_value) : json()},
+                     {"new", c.new_value ? json(*c.new_value) : json()},
+                     {"change", c.delta ? json(*c.delta) : json()}});
+    print_json({{"old", x.id}, {"new", y.id}, {"changes", arr}});
+    return 0;
+  }
+  if (changes.empty()) {
+    if (!ctx.quiet) fmt::print("No differences between {} and {}.\n", x.name, y.name);
+    return 0;
+  }
+  Table t({"KEY", x.name, y.name, "CHANGE"});
+  for (const auto& c : changes) {
+    std::string delta;
+    if (c.delta) {
+      std::string metric = c.key.substr(8);
+      bool improved = *c.delta != 0 && better(default_goal(metric), *c.delta, 0);
+      delta = fmt::format("{}{}", *c.delta > 0 ? "+" : "", number(*c.delta));
+      if (*c.delta != 0) delta = paint(delta, improved ? "32" : "31");
+    }
+    t.add({c.key, c.old_value.value_or("-"), c.new_value.value_or("-"), delta});
+  }
+  t.print();
+  return 0;
+}
+
+// ---- best / export ----------------------------------------------------------
+int run_best(Context& ctx, const ViewArgs& a) {
+  if (a.metric.empty()) fail(ExitCode::Usage, "name the metric: exp best --metric NAME");
+  RunStore store(ctx.repo().db());
+  auto runs = select_runs(store, {}, a.filter);
+  Goal goal = a.min ? Goal::Min : a.max ? Goal::Max : default_goal(a.metric);
+  // The run's final value, or with --any-step its best step.
+  std::string field = a.any_step ? (goal == Goal::Min ? "min." : "max.") : "metrics.";
+  const Run* winner = nullptr;
+  std::optional<double> best;
+  std::size_t with_metric = 0;
+  for (const auto& r : runs) {
+    auto v = run_number(r, field + a.metric);
+    if (!v) continue;
+    ++with_metric;
+    if (!best || better(goal, *v, *best)) best = v, winner = &r;
+  }
+  if (!winner)
+    fail(ExitCode::Input, "no run{} has a metric '{}'", a.filter.empty() ? "" : " matching the filter", a.metric);
+  if (a.json) {
+    json j = run_json(*winner);
+    j["best"] = {{"metric", a.metric}, {"value", *best}, {"goal", goal_name(goal)}, {"runs", with_metric}};
+    print_json(j);
+  } else if (ctx.quiet) {
+    fmt::print("{}\n", winner->id);
+  } else {
+    fmt::print("{} ({})  {} = {}  ({} of {}{})\n", winner->name, winner->short_id(), a.metric, number(*best),
+               goal == Goal::Min ? "lowest" : "highest", plural(with_metric, "run", "runs"),
+               a.any_step ? ", any step" : "");
+  }
+  return 0;
+}
+
+int run_export(Context& ctx, const ViewArgs& a) {
+  RunStore store(ctx.repo().db());
+  auto runs = select_runs(store, a.runs, a.filter);
+  std::string out;
+  if (a.csv) {
+    out = "run_id,run_name,experiment,metric,step,value,timestamp_ms\n";
+    for (const auto& r : runs)
+      for (const auto& p : store.history(r.id))
+        out += csv_line({r.id, r.name, r.experiment, p.key, std::to_string(p.step), fmt::format("{}", p.value),
+                         std::to_string(p.ts)}) + "\n";
+  } else {
+    json arr = json::array();
+    for (const auto& r : runs) {
+      json j = run_json(r);
+      json history = json::object();
+      for (const auto& p : store.history(r.id)) history[p.key].push_back({{"step", p.step}, {"value", p.value}, {"ts", p.ts}});
+      j["history"] = history;
+      arr.push_back(std::move(j));
+    }
+    out = arr.dump(2) + "\n";
+  }
+  if (a.output.empty() || a.output == "-") fmt::print("{}", out);
+  else atomic_write(ctx.cwd() / a.output, out);
+  return 0;
+}
+
+// ---- plot ---------------------------------------------------------------------
+int run_plot(Context& ctx, const ViewArgs& a) {
+  if (a.metric.empty()) fail(ExitCode::Usage, "name the metric: exp plot RUN... --metric NAME");
+  std::string format = "terminal";
+  if (!a.output.empty()) {
+    fs::path ext = fs::path(a.output).extension();
+    if (ext == ".svg") format = "svg";
+    else if (ext == ".html" || ext == ".htm") format = "html";
+    else fail(ExitCode::Usage, "-o {}: write a .svg or .html file", a.output);
+  }
+  RunStore store(ctx.repo().db());
+  std::vector<PlotSeries> series;
+  std::vector<std::string> without;
+  for (const auto& ref : a.runs) {
+    Run r = store.get(ref);
+    PlotSeries s{r.name, {}, {}};
+    for (const auto& p : store.history(r.id, a.metric)) {
+      s.x.push_back(static_cast<double>(p.step));
+      s.y.push_back(p.value);
+    }
+    if (s.x.empty()) without.push_back(r.name);
+    series.push_back(std::move(s));
+  }
+  if (series.size() == without.size())
+    fail(ExitCode::Input, "no metric '{}' in {}", a.metric, fmt::join(without, ", "));
+  for (const auto& name : without) fmt::print(stderr, "mlops: warning: run {} has no metric '{}'\n", name, a.metric);
+  PlotOptions opt;
+  opt.title = a.metric;
+  opt.width = a.width > 0 ? a.width : terminal_width();
+  opt.height = a.height > 0 ? a.height : 16;
+  opt.colour = use_colour();
+  if (format == "terminal") {
+    fmt::print("{}", plot_terminal(series, opt));
+    return 0;
+  }
+  fs::path dest = ctx.cwd() / a.output;
+  atomic_write(dest, format == "svg" ? plot_svg(series, opt) : plot_html(series, opt));
+  if (!ctx.quiet) fmt::print(stderr, "wrote {}\n", a.output);
+  return 0;
+}
+
+CLI::App* with_runs(CLI::App* sub, ViewArgs& a, bool required, const char* help = "Run ids, id prefixes or names") {
+  auto* opt = sub->add_option("runs", a.runs, help)->type_name("RUN");
+  if (required) opt->required();
+  return sub;
+}
+
+}  // namespace
+
+void register_exp_view_commands(CLI::App* exp, Context& ctx) {
+  {
+    auto a = std::make_shared<ViewArgs>();
+    auto* sub = exp->add_subcommand("list", "List runs with params and last/best metric values");
+    sub->add_option("--filter", a->filter, "Only runs matching EXPR, e.g. 'metrics.acc > 0.9 and params.lr = 0.01'")
+        ->type_name("EXPR");
+    sub->add_option("--sort", a->sort, "Sort by a field: name, started, params.KEY, metrics.KEY, best.KEY, ...")
+        ->type_name("KEY");
+    sub->add_flag("--desc", a->desc, "Sort in descending order");
+    sub->add_option("--limit", a->limit, "Show at most N runs")->type_name("N");
+    sub->add_option("--columns", a->columns, "Columns, comma-separated: name,params.lr,metrics.*,best.acc,...")
+        ->type_name("LIST");
+    auto* j = sub->add_flag("--json", a->json, "Print JSON");
+    sub->add_flag("--csv", a->csv, "Print CSV")->excludes(j);
+    bind(sub, ctx, a, run_list);
+  }
+  {
+    auto a = std::make_shared<ViewArgs>();
+    auto* sub = exp->add_subcommand("show", "Show one run: params, metrics, tags, code and data versions, machine");
+    sub->add_option("run", a->runs, "Run id, id prefix or name")->required()->expected(1)->type_name("RUN");
+    sub->add_flag("--diff", a->diff, "Print the uncommitted changes the run ran with, as a patch");
+    sub->add_flag("--json", a->json, "Print JSON");
+    bind(sub, ctx, a, run_show);
+  }
+  {
+    auto a = std::make_shared<ViewArgs>();
+    auto* sub = exp->add_subcommand("compare", "Params and metrics of runs side by side, differences and best marked");
+    with_runs(sub, *a, true)->get_option("runs")->expected(2, 1 << 20);
+    sub->add_flag("--json", a->json, "Print JSON");
+    bind(sub, ctx, a, run_compare);
+  }
+  {
+    auto a = std::make_shared<ViewArgs>();
+    auto* sub = exp->add_subcommand("diff", "What changed from one run to another: params, metrics, tags, data, commit");
+    with_runs(sub, *a, true, "Two runs: old and new")->get_option("runs")->expected(2);
+    sub->add_flag("-a,--all", a->all, "Show unchanged values too");
+    sub->add_flag("--json", a->json, "Print JSON");
+    bind(sub, ctx, a, run_diff);
+  }
+  {
+    auto a = std::make_shared<ViewArgs>();
+    auto* sub = exp->add_subcommand("best", "The run with the best value of a metric");
+    sub->add_option("-m,--metric", a->metric, "Metric name")->required()->type_name("NAME");
+    auto* mn = sub->add_flag("--min", a->min, "Lower is better (default for losses and errors)");
+    sub->add_flag("--max", a->max, "Higher is better (default for other metrics)")->excludes(mn);
+    sub->add_flag("--any-step", a->any_step, "Compare each run's best step, not its final value");
+    sub->add_option("--filter", a->filter, "Only among runs matching EXPR")->type_name("EXPR");
+    sub->add_flag("--json", a->json, "Print the run as JSON");
+    sub->footer("With -q only the run's id is printed: mlops exp show $(mlops -q exp best -m acc)");
+    bind(sub, ctx, a, run_best);
+  }
+  {
+    auto a = std::make_shared<ViewArgs>();
+    auto* sub = exp->add_subcommand("export", "Runs with every metric point, as JSON or CSV");
+    with_runs(sub, *a, false, "Runs to export (default: all)");
+    sub->add_option("--filter", a->filter, "Only runs matching EXPR")->type_name("EXPR");
+    auto* j = sub->add_flag("--json", a->json, "JSON: runs with their full metric history (the default)");
+    sub->add_flag("--csv", a->csv, "CSV: one row per metric point")->excludes(j);
+    sub->add_option("-o,--output", a->output, "Write to FILE instead of stdout")->type_name("FILE");
+    bind(sub, ctx, a, run_export);
+  }
+  {
+    auto a = std::make_shared<ViewArgs>();
+    auto* sub = exp->add_subcommand("plot", "Chart a metric over steps, in the terminal or as an SVG/HTML file");
+    with_runs(sub, *a, true, "Runs to overlay");
+    sub->add_option("-m,--metric", a->metric, "Metric name")->required()->type_name("NAME");
+    sub->add_option("-o,--output", a->output, "Write FILE.svg or FILE.html instead of drawing in the terminal")
+        ->type_name("FILE");
+    sub->add_option("--width", a->width, "Columns (default: the terminal's width)")->check(CLI::Range(20, 1000));
+    sub->add_option("--height", a->height, "Rows of the chart (default: 16)")->check(CLI::Range(4, 200));
+    bind(sub, ctx, a, run_plot);
+  }
+}
+
+}  // namespace mlops::cli

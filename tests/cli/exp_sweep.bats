@@ -1,0 +1,111 @@
+#!/usr/bin/env bats
+# Sweeps (-p grids, -j, one parent group) and many runs logging at once.
+load helpers
+
+@test "a sweep runs the grid, each combination a run in one parent group" {
+  mlops init -q
+  run mlops exp run -n grid -p lr=0.1,0.01 -p batch=32,64 -- \
+    sh -c 'echo "lr={lr} batch=$MLOPS_PARAM_BATCH all=$MLOPS_PARAMS"; echo "{\"acc\": {lr}}" >> "$MLOPS_METRICS_FILE"'
+  [ "$status" -eq 0 ]
+  # -j 1: each run's output passes through, in grid order (first key slowest).
+  [[ "$output" == *'lr=0.1 batch=32 all={"batch":"32","lr":"0.1"}'*'lr=0.1 batch=64'*'lr=0.01 batch=32'*'lr=0.01 batch=64'* ]]
+  [[ "$output" == *"mlops: sweep grid ("*") finished: 4 of 4 finished"* ]]
+  run mlops exp show grid --json
+  [ "$(jq -r .status <<<"$output")" = finished ]
+  [ "$(jq -r .params.lr <<<"$output")" = "0.1,0.01" ]
+  [ "$(jq -r '.children | length' <<<"$output")" -eq 4 ]
+  parent=$(jq -r .id <<<"$output")
+  run mlops exp list --json --filter "parent = \"$parent\""
+  [ "$(jq -r '[.[].name] | sort | join(" ")' <<<"$output")" = "grid-1 grid-2 grid-3 grid-4" ]
+  [ "$(mlops exp show grid-3 --json | jq -r '.params | "\(.lr) \(.batch)"')" = "0.01 32" ]
+  [ "$(mlops exp show grid-3 --json | jq -r .command)" = "sh -c 'echo \"lr=0.01 batch=\$MLOPS_PARAM_BATCH all=\$MLOPS_PARAMS\"; echo \"{\\\"acc\\\": 0.01}\" >> \"\$MLOPS_METRICS_FILE\"'" ]
+  [ "$(mlops exp show grid-3 --json | jq -r .metrics.acc.last)" = 0.01 ]
+  run mlops exp show grid
+  [[ "$output" == *"runs of the sweep"*"grid-1 ("*") finished batch=32 lr=0.1"* ]]
+}
+
+@test "a parallel sweep: -j 2 keeps each run's output in its log, a failure fails the sweep" {
+  mlops init -q
+  run mlops exp run -n par -j 2 -p n=1,2,3 -- sh -c 'echo "out {n}"; sleep 0.5; [ {n} != 2 ]'
+  [ "$status" -eq 1 ]
+  [[ "$output" != *"out 1"* ]]  # not interleaved on the terminal
+  [[ "$output" == *"mlops: sweep par ("*"): 3 runs over 2 jobs"* ]]
+  [[ "$output" == *"run par-2 n=2 failed (exit code 1)"* ]]
+  [[ "$output" == *"mlops: sweep par ("*") failed: 2 of 3 finished, 1 failed"* ]]
+  [ "$(mlops exp show par --json | jq -r .status)" = failed ]
+  [ "$(mlops exp show par-2 --json | jq -r .status)" = failed ]
+  log=$(mlops exp show par-3 --json | jq -r '.artifacts["mlops.log"]')
+  [ "$(cat "$(object_path "$log")")" = "out 3" ]
+  # Two at a time: the three runs took two rounds, not three.
+  started=$(mlops exp list --json --filter 'parent != ""' | jq '[.[].started_at] | sort | .[2] - .[0]')
+  [ "$started" -ge 400 ]
+}
+
+@test "Ctrl-C stops a sweep: no new run starts, the running one is interrupted" {
+  mlops init -q
+  setsid "$MLOPS" exp run -n stop -p n=1,2,3 -- sleep 30 &
+  pid=$!
+  for _ in $(seq 50); do [ "$(mlops exp list --json | jq length)" -ge 2 ] && break; sleep 0.1; done
+  sleep 0.3
+  kill -INT -- -"$pid"  # the terminal signals the whole process group
+  wait "$pid" || status=$?
+  [ "$status" -eq 130 ]
+  [ "$(mlops exp show stop --json | jq -r .status)" = interrupted ]
+  [ "$(mlops exp show stop-1 --json | jq -r .status)" = interrupted ]
+  run mlops exp show stop-2
+  [ "$status" -eq 4 ]
+}
+
+@test "bad sweeps change nothing" {
+  mlops init -q
+  before=$(snapshot)
+  run mlops exp run -p lr=0.1,,0.2 -- true
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"mlops: error: param lr: empty value in the list '0.1,,0.2'"* ]]
+  run mlops exp run -p lr=1,2 -p lr=3 -- true
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"param lr is given twice"* ]]
+  run mlops exp run -p lr=1,2 -j 0 -- true
+  [ "$status" -eq 2 ]
+  assert_same_snapshot "$before" "$(snapshot)"
+  [ "$(mlops exp list --json | jq length)" -eq 0 ]
+  # "\," keeps a comma: one run, not a sweep.
+  mlops exp run -q -n layers -p 'layers=64\,32' -- true
+  [ "$(mlops exp show layers --json | jq -r .params.layers)" = "64,32" ]
+  [ "$(mlops exp list --json | jq length)" -eq 1 ]
+}
+
+@test "8 runs logging 10,000 points each at once, with exp list in a loop: nothing locked, nothing lost" {
+  mlops init -q
+  cat > writer.py <<'PY'
+import json, os, subprocess, sys, time
+with open(os.environ["MLOPS_METRICS_FILE"], "a", buffering=1) as f:
+    for step in range(10000):
+        f.write(json.dumps({"step": step, "loss": 1.0 / (step + 1)}) + "\n")
+        if step % 2500 == 0:
+            time.sleep(0.4)  # so that live reads interleave with the others' writes
+for i in range(20):  # and separate processes writing through exp log
+    subprocess.run([os.environ["MLOPS"], "exp", "log", "metric", "extra", str(i)], check=True)
+PY
+  export MLOPS
+  (for _ in $(seq 200); do "$MLOPS" exp list --limit 3 > /dev/null || echo "list failed"; done) > lister.out 2>&1 &
+  lister=$!
+  pids=()
+  for i in 1 2 3 4 5 6 7 8; do
+    "$MLOPS" exp run -q -n "w$i" -- python3 writer.py > "w$i.out" 2>&1 &
+    pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p"; done
+  wait "$lister"
+  ! grep -i "locked\|busy\|error\|failed" w*.out lister.out
+  for i in 1 2 3 4 5 6 7 8; do
+    run mlops exp show "w$i" --json
+    [ "$(jq -r .status <<<"$output")" = finished ]
+    [ "$(jq -r .metrics.loss.count <<<"$output")" -eq 10000 ]
+    [ "$(jq -r .metrics.loss.step <<<"$output")" -eq 9999 ]
+    [ "$(jq -r .metrics.extra.count <<<"$output")" -eq 20 ]
+    [ "$(jq -r .metrics.extra.step <<<"$output")" -eq 19 ]
+  done
+  [ "$(sqlite3 .mlops/state.db "SELECT count(*) FROM metrics")" -eq 80160 ]
+  [ "$(sqlite3 .mlops/state.db "SELECT count(DISTINCT run_id || key || step) FROM metrics")" -eq 80160 ]
+}
