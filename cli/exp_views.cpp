@@ -32,63 +32,75 @@ struct ViewArgs {
 };
 
 // Runs named on the command line (all must resolve), else every run; then the filter.
-std::vector<Run> select_runs(RunStore& store, const std::vector<std::string>& refs, const std::string& filter_text) {
+std::vector<Run> select_runs(RunStore& store, const std::vector<std::string>& refs, const std::string& filter_text,
+                             RunStore::Details details = RunStore::Details::All) {
   RunFilter filter = RunFilter::parse(filter_text);  // before any work: a typo fails fast
   std::vector<Run> runs;
-  if (refs.empty()) runs = store.list();
+  if (refs.empty()) runs = store.list(details);
   else
     for (const auto& ref : refs) runs.push_back(store.get(ref));
   std::erase_if(runs, [&](const Run& r) { return !filter.matches(r); });
   return runs;
 }
 
-void check_field(const std::string& f, const char* what) {
-  if (!is_run_field(f)) fail(ExitCode::Usage, "cannot {} '{}': use {}", what, f, run_field_help());
+// A field named on the command line; Error(Usage) naming the option when unknown.
+RunField field_arg(const std::string& name, const char* option) {
+  auto f = RunField::parse(name);
+  if (!f) fail(ExitCode::Usage, "{}: unknown field '{}' (use {})", option, name, run_field_help());
+  return *f;
 }
+
+// For fields the code itself names.
+RunField field(const std::string& name) { return *RunField::parse(name); }
 
 // A run's field as a table shows it.
-std::string cell(const Run& r, const std::string& col, bool full_id) {
-  if (col == "id") return full_id ? r.id : r.short_id();
-  if (col == "started") return started(r);
-  if (col == "duration") return duration(r);
-  if (col == "commit") return r.git_commit.substr(0, full_id ? std::string::npos : 12);
-  auto v = run_field(r, col);
-  if (!v) return "";
-  for (const char* p : {"metrics.", "best.", "min.", "max."})
-    if (col.starts_with(p)) return number(std::strtod(v->c_str(), nullptr));
-  return *v;
-}
-
-// The metric behind a metrics./best. column, whose best value is marked.
-std::optional<std::string> marked_metric(const std::string& col) {
-  if (col.starts_with("metrics.")) return col.substr(8);
-  if (col.starts_with("best.")) return col.substr(5);
-  return std::nullopt;
+std::string cell(const Run& r, const RunField& f, bool full_id) {
+  using K = RunField::Kind;
+  switch (f.kind) {
+    case K::Id: return full_id ? r.id : r.short_id();
+    case K::Started: return started(r);
+    case K::Duration: return duration(r);
+    case K::Commit: return r.git_commit.substr(0, full_id ? std::string::npos : 12);
+    default: break;
+  }
+  if (f.is_metric()) {
+    auto v = f.number(r);
+    return v ? number(*v) : "";
+  }
+  return f.text(r).value_or("");
 }
 
 // --columns: names and wildcards (params.*, metrics.*, best.*, tags.*).
-std::vector<std::string> list_columns(const std::vector<Run>& runs, const std::string& spec) {
-  std::set<std::string> params, metrics, tags;
+std::vector<RunField> list_columns(const std::vector<Run>& runs, const std::string& spec) {
+  // Keys, and the metrics whose best step is not the last for some run.
+  std::set<std::string> params, metrics, tags, best_differs;
+  std::map<std::string, std::pair<bool, bool>> steps_differ;  // metric -> (min != last, max != last) for some run
+  auto collect = [](auto& keys, const auto& map) {
+    for (auto hint = keys.begin(); const auto& kv : map) hint = keys.emplace_hint(hint, kv.first);
+  };
   for (const auto& r : runs) {
-    for (const auto& [k, v] : r.params) params.insert(k);
-    for (const auto& [k, v] : r.metrics) metrics.insert(k);
-    for (const auto& [k, v] : r.tags) tags.insert(k);
+    collect(params, r.params);
+    collect(tags, r.tags);
+    for (auto hint = steps_differ.begin(); const auto& [k, m] : r.metrics) {
+      hint = steps_differ.try_emplace(hint, k);
+      hint->second.first |= m.min != m.last;
+      hint->second.second |= m.max != m.last;
+    }
   }
-  std::vector<std::string> out;
+  for (const auto& [k, d] : steps_differ) {
+    metrics.insert(k);
+    if (default_goal(k) == Goal::Min ? d.first : d.second) best_differs.insert(k);
+  }
+  std::vector<RunField> out;
   auto add_all = [&](const std::set<std::string>& keys, const std::string& prefix) {
-    for (const auto& k : keys) out.push_back(prefix + k);
+    for (const auto& k : keys) out.push_back(field(prefix + k));
   };
   if (spec.empty()) {
-    out = {"id", "name", "experiment", "status", "started", "duration"};
+    for (const char* name : {"id", "name", "experiment", "status", "started", "duration"}) out.push_back(field(name));
     add_all(params, "params.");
     for (const auto& k : metrics) {
-      out.push_back("metrics." + k);
-      // The best step's value, when it is not the last one for some run.
-      bool differs = std::any_of(runs.begin(), runs.end(), [&](const Run& r) {
-        auto it = r.metrics.find(k);
-        return it != r.metrics.end() && run_field(r, "best." + k) != run_field(r, "metrics." + k);
-      });
-      if (differs) out.push_back("best." + k);
+      out.push_back(field("metrics." + k));
+      if (best_differs.count(k)) out.push_back(field("best." + k));
     }
     return out;
   }
@@ -102,47 +114,57 @@ std::vector<std::string> list_columns(const std::vector<Run>& runs, const std::s
     else if (col == "metrics.*") add_all(metrics, "metrics.");
     else if (col == "best.*") add_all(metrics, "best.");
     else if (col == "tags.*") add_all(tags, "tags.");
-    else {
-      if (!is_run_field(col))
-        fail(ExitCode::Usage, "--columns: unknown column '{}' (use {}, or params.*, metrics.*, best.*, tags.*)", col,
-             run_field_help());
-      out.push_back(col);
-    }
+    else if (auto f = RunField::parse(col)) out.push_back(*f);
+    else
+      fail(ExitCode::Usage, "--columns: unknown column '{}' (use {}, or params.*, metrics.*, best.*, tags.*)", col,
+           run_field_help());
     if (comma == std::string::npos) break;
     start = comma + 1;
   }
   return out;
 }
 
-void sort_runs(std::vector<Run>& runs, const std::string& key, bool desc) {
-  check_field(key, "sort by");
-  std::stable_sort(runs.begin(), runs.end(), [&](const Run& x, const Run& y) {
-    auto sx = run_field(x, key), sy = run_field(y, key);
-    if (sx.has_value() != sy.has_value()) return sx.has_value();  // runs without the key go last
-    if (!sx) return false;
-    auto nx = run_number(x, key), ny = run_number(y, key);
-    if (nx && ny) return desc ? *nx > *ny : *nx < *ny;
-    return desc ? *sx > *sy : *sx < *sy;
+void sort_runs(std::vector<Run>& runs, const RunField& key, bool desc) {
+  // Each run's value read once, not once per comparison.
+  struct Keyed {
+    std::optional<std::string> text;
+    std::optional<double> num;
+    Run* run;
+  };
+  std::vector<Keyed> keyed;
+  for (auto& r : runs) {
+    auto num = key.number(r);
+    keyed.push_back({num ? std::nullopt : key.text(r), num, &r});
+  }
+  std::stable_sort(keyed.begin(), keyed.end(), [&](const Keyed& x, const Keyed& y) {
+    bool hx = x.num || x.text, hy = y.num || y.text;
+    if (hx != hy) return hx;  // runs without the key go last
+    if (!hx) return false;
+    if (x.num && y.num) return desc ? *x.num > *y.num : *x.num < *y.num;
+    if (x.num != y.num) return x.num.has_value();  // numbers before text
+    return desc ? *x.text > *y.text : *x.text < *y.text;
   });
+  std::vector<Run> sorted;
+  sorted.reserve(runs.size());
+  for (auto& k : keyed) sorted.push_back(std::move(*k.run));
+  runs = std::move(sorted);
 }
 
-// The runs holding the best value of `metric` (summary field `field`) among `runs`.
-std::set<std::string> best_runs(const std::vector<Run>& runs, const std::string& metric, const std::string& field,
-                                Goal goal) {
+// The best value of a metric field among `runs`.
+std::optional<double> best_value(const std::vector<Run>& runs, const RunField& f) {
+  Goal goal = default_goal(f.key);
   std::optional<double> best;
   for (const auto& r : runs)
-    if (auto v = run_number(r, field + metric); v && (!best || better(goal, *v, *best))) best = v;
-  std::set<std::string> out;
-  if (best)
-    for (const auto& r : runs)
-      if (run_number(r, field + metric) == best) out.insert(r.id);
-  return out;
+    if (auto v = f.number(r); v && (!best || better(goal, *v, *best))) best = v;
+  return best;
 }
 
 int run_list(Context& ctx, const ViewArgs& a) {
   RunStore store(ctx.repo().db());
-  auto runs = select_runs(store, {}, a.filter);
-  if (!a.sort.empty()) sort_runs(runs, a.sort, a.desc);
+  // Tags are read only when something shows or tests them (a scan less over many runs).
+  bool tags = a.json || (a.filter + a.columns + a.sort).find("tags.") != std::string::npos;
+  auto runs = select_runs(store, {}, a.filter, tags ? RunStore::Details::All : RunStore::Details::ParamsAndMetrics);
+  if (!a.sort.empty()) sort_runs(runs, field_arg(a.sort, "--sort"), a.desc);
   if (a.limit && runs.size() > a.limit) runs.resize(a.limit);
   auto cols = list_columns(runs, a.columns);
   if (a.json) {
@@ -152,7 +174,9 @@ int run_list(Context& ctx, const ViewArgs& a) {
     return 0;
   }
   if (a.csv) {
-    fmt::print("{}\n", csv_line(cols));
+    std::vector<std::string> names;
+    for (const auto& c : cols) names.push_back(c.name);
+    fmt::print("{}\n", csv_line(names));
     for (const auto& r : runs) {
       std::vector<std::string> row;
       for (const auto& c : cols) row.push_back(cell(r, c, true));
@@ -165,24 +189,42 @@ int run_list(Context& ctx, const ViewArgs& a) {
     return 0;
   }
   std::vector<std::string> header;
-  for (const auto& c : cols) header.push_back(c.find('.') == std::string::npos ? [&] {
-    std::string u = c;
-    std::transform(u.begin(), u.end(), u.begin(), [](unsigned char ch) { return std::toupper(ch); });
-    return u;
-  }() : c);
-  // With two runs or more, the best value of each metric column is marked.
-  std::map<std::string, std::set<std::string>> best;
-  if (runs.size() > 1)
-    for (const auto& c : cols)
-      if (auto m = marked_metric(c)) best[c] = best_runs(runs, *m, c.substr(0, c.find('.') + 1), default_goal(*m));
+  for (const auto& c : cols) {
+    std::string h = c.name;
+    if (h.find('.') == std::string::npos)
+      std::transform(h.begin(), h.end(), h.begin(), [](unsigned char ch) { return std::toupper(ch); });
+    header.push_back(h);
+  }
+  // Metric columns are read once; with two runs or more the best value of each
+  // metrics./best. column is marked.
+  using K = RunField::Kind;
+  std::vector<std::vector<std::optional<double>>> values(cols.size());
+  std::vector<std::optional<double>> best(cols.size());
+  for (std::size_t c = 0; c < cols.size(); ++c) {
+    if (!cols[c].is_metric()) continue;
+    Goal goal = default_goal(cols[c].key);
+    values[c].reserve(runs.size());
+    for (const auto& r : runs) {
+      auto v = cols[c].number(r);
+      values[c].push_back(v);
+      bool marks = runs.size() > 1 && (cols[c].kind == K::Last || cols[c].kind == K::Best);
+      if (marks && v && (!best[c] || better(goal, *v, *best[c]))) best[c] = v;
+    }
+  }
   Table t(header);
   bool marked = false;
-  for (const auto& r : runs) {
+  for (std::size_t i = 0; i < runs.size(); ++i) {
     std::vector<std::string> row;
-    for (const auto& c : cols) {
-      std::string v = cell(r, c, false);
-      if (best.count(c) && best[c].count(r.id)) v = paint(v + "*", "1;32"), marked = true;
-      row.push_back(v);
+    row.reserve(cols.size());
+    for (std::size_t c = 0; c < cols.size(); ++c) {
+      if (!cols[c].is_metric()) {
+        row.push_back(cell(runs[i], cols[c], false));
+        continue;
+      }
+      const auto& v = values[c][i];
+      std::string text = v ? number(*v) : "";
+      if (v && v == best[c]) text = paint(text + "*", "1;32"), marked = true;
+      row.push_back(std::move(text));
     }
     t.add(std::move(row));
   }
@@ -238,7 +280,7 @@ int run_show(Context& ctx, const ViewArgs& a) {
   if (!r.metrics.empty()) {
     Table t({"METRIC", "LAST", "STEP", "BEST", "MIN", "MAX", "POINTS"});
     for (const auto& [k, m] : r.metrics)
-      t.add({k, number(m.last), std::to_string(m.step), number(*run_number(r, "best." + k)), number(m.min),
+      t.add({k, number(m.last), std::to_string(m.step), number(*field("best." + k).number(r)), number(m.min),
              number(m.max), std::to_string(m.count)});
     fmt::print("\n");
     t.print();
@@ -287,16 +329,18 @@ std::vector<CompareRow> compare_rows(const std::vector<Run>& runs) {
   std::vector<CompareRow> rows;
   for (const auto& k : params) {
     CompareRow row{"params." + k, {}, {}};
-    for (const auto& r : runs) row.values.push_back(run_field(r, row.key));
+    RunField f = field(row.key);
+    for (const auto& r : runs) row.values.push_back(f.text(r));
     rows.push_back(std::move(row));
   }
   for (const auto& k : metrics) {
     CompareRow row{"metrics." + k, {}, {}};
-    auto ids = best_runs(runs, k, "metrics.", default_goal(k));
+    RunField f = field(row.key);
+    auto best = best_value(runs, f);
     for (std::size_t i = 0; i < runs.size(); ++i) {
-      auto v = run_number(runs[i], row.key);
+      auto v = f.number(runs[i]);
       row.values.push_back(v ? std::optional<std::string>(number(*v)) : std::nullopt);
-      if (runs.size() > 1 && ids.count(runs[i].id)) row.best.insert(i);
+      if (runs.size() > 1 && v && v == best) row.best.insert(i);
     }
     rows.push_back(std::move(row));
   }
@@ -370,9 +414,10 @@ int run_diff(Context& ctx, const ViewArgs& a) {
     for (const auto& k : keys)
       if (k.starts_with(p)) ordered.push_back(k);
   for (const auto& k : ordered) {
-    auto u = run_field(x, k), v = run_field(y, k);
-    bool is_metric = k.starts_with("metrics.");
-    auto nu = run_number(x, k), nv = run_number(y, k);
+    RunField f = field(k);
+    auto u = f.text(x), v = f.text(y);
+    bool is_metric = f.is_metric();
+    auto nu = f.number(x), nv = f.number(y);
     bool same = is_metric ? nu == nv : u == v;
     if (same && !a.all) continue;
     Change c{k, u, v, std::nullopt};
@@ -419,12 +464,12 @@ int run_best(Context& ctx, const ViewArgs& a) {
   auto runs = select_runs(store, {}, a.filter);
   Goal goal = a.min ? Goal::Min : a.max ? Goal::Max : default_goal(a.metric);
   // The run's final value, or with --any-step its best step.
-  std::string field = a.any_step ? (goal == Goal::Min ? "min." : "max.") : "metrics.";
+  RunField f = field_arg((a.any_step ? (goal == Goal::Min ? "min." : "max.") : "metrics.") + a.metric, "--metric");
   const Run* winner = nullptr;
   std::optional<double> best;
   std::size_t with_metric = 0;
   for (const auto& r : runs) {
-    auto v = run_number(r, field + a.metric);
+    auto v = f.number(r);
     if (!v) continue;
     ++with_metric;
     if (!best || better(goal, *v, *best)) best = v, winner = &r;

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdlib>
 #include <string_view>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -12,67 +13,100 @@ namespace mlops {
 
 namespace {
 
-constexpr std::array<std::string_view, 11> kPlain = {"id",     "name",   "experiment", "status",  "user",    "host",
-                                                     "command", "commit", "parent",     "started", "duration"};
-constexpr std::array<std::string_view, 6> kPrefixes = {"params.", "tags.", "metrics.", "best.", "min.", "max."};
+using Kind = RunField::Kind;
 
-std::optional<std::string> in(const std::map<std::string, std::string>& m, const std::string& k) {
-  auto it = m.find(k);
-  return it == m.end() ? std::nullopt : std::optional<std::string>(it->second);
+constexpr std::array<std::pair<std::string_view, Kind>, 11> kPlain = {{{"id", Kind::Id},
+                                                                       {"name", Kind::Name},
+                                                                       {"experiment", Kind::Experiment},
+                                                                       {"status", Kind::Status},
+                                                                       {"user", Kind::User},
+                                                                       {"host", Kind::Host},
+                                                                       {"command", Kind::Command},
+                                                                       {"commit", Kind::Commit},
+                                                                       {"parent", Kind::Parent},
+                                                                       {"started", Kind::Started},
+                                                                       {"duration", Kind::Duration}}};
+constexpr std::array<std::pair<std::string_view, Kind>, 6> kPrefixed = {{{"params.", Kind::Param},
+                                                                         {"tags.", Kind::Tag},
+                                                                         {"metrics.", Kind::Last},
+                                                                         {"best.", Kind::Best},
+                                                                         {"min.", Kind::Min},
+                                                                         {"max.", Kind::Max}}};
+
+std::optional<std::string> nonempty(const std::string& s) {
+  return s.empty() ? std::nullopt : std::optional<std::string>(s);
 }
 
-std::string full(double v) { return fmt::format("{}", v); }  // shortest text that reads back the same
+std::optional<double> to_number(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  char* end = nullptr;
+  double d = std::strtod(s.c_str(), &end);
+  return *end == '\0' ? std::optional<double>(d) : std::nullopt;
+}
 
 }  // namespace
 
-bool is_run_field(const std::string& name) {
-  for (auto p : kPlain)
-    if (name == p) return true;
-  for (auto p : kPrefixes)
-    if (name.size() > p.size() && name.starts_with(p)) return true;
-  return false;
+std::optional<RunField> RunField::parse(const std::string& name) {
+  for (auto [word, kind] : kPlain)
+    if (name == word) return RunField{kind, "", name, false};
+  for (auto [prefix, kind] : kPrefixed)
+    if (name.size() > prefix.size() && name.starts_with(prefix)) {
+      std::string key = name.substr(prefix.size());
+      bool minimise = kind == Kind::Best && default_goal(key) == Goal::Min;
+      return RunField{kind, std::move(key), name, minimise};
+    }
+  return std::nullopt;
 }
+
+bool is_run_field(const std::string& name) { return RunField::parse(name).has_value(); }
 
 const char* run_field_help() {
   return "id, name, experiment, status, user, host, command, commit, parent, started, duration, params.KEY, tags.KEY, "
          "metrics.KEY, best.KEY, min.KEY or max.KEY";
 }
 
-std::optional<std::string> run_field(const Run& r, const std::string& f) {
-  auto after = [&](std::string_view p) { return f.substr(p.size()); };
-  if (f.starts_with("params.")) return in(r.params, after("params."));
-  if (f.starts_with("tags.")) return in(r.tags, after("tags."));
-  for (std::string_view p : {"metrics.", "best.", "min.", "max."}) {
-    if (!f.starts_with(p)) continue;
-    std::string key = after(p);
+std::optional<double> RunField::number(const Run& r) const {
+  if (is_metric()) {
     auto it = r.metrics.find(key);
     if (it == r.metrics.end()) return std::nullopt;
     const MetricSummary& m = it->second;
-    if (p == "metrics.") return full(m.last);
-    if (p == "min.") return full(m.min);
-    if (p == "max.") return full(m.max);
-    return full(default_goal(key) == Goal::Min ? m.min : m.max);
+    switch (kind) {
+      case Kind::Last: return m.last;
+      case Kind::Min: return m.min;
+      case Kind::Max: return m.max;
+      default: return minimise ? m.min : m.max;
+    }
   }
-  if (f == "id") return r.id;
-  if (f == "name") return r.name;
-  if (f == "experiment") return r.experiment;
-  if (f == "status") return r.status;
-  if (f == "user") return r.user;
-  if (f == "host") return r.host;
-  if (f == "command") return r.command;
-  if (f == "commit") return r.git_commit.empty() ? std::nullopt : std::optional<std::string>(r.git_commit);
-  if (f == "parent") return r.parent_id.empty() ? std::nullopt : std::optional<std::string>(r.parent_id);
-  if (f == "started") return std::to_string(r.started_at);
-  if (f == "duration") return r.ended_at ? std::optional<std::string>(std::to_string(r.ended_at - r.started_at)) : std::nullopt;
-  return std::nullopt;
+  if (kind == Kind::Started) return static_cast<double>(r.started_at);
+  if (kind == Kind::Duration)
+    return r.ended_at ? std::optional<double>(static_cast<double>(r.ended_at - r.started_at)) : std::nullopt;
+  auto t = text(r);
+  return t ? to_number(*t) : std::nullopt;
 }
 
-std::optional<double> run_number(const Run& r, const std::string& f) {
-  auto v = run_field(r, f);
-  if (!v || v->empty()) return std::nullopt;
-  char* end = nullptr;
-  double d = std::strtod(v->c_str(), &end);
-  return *end == '\0' ? std::optional<double>(d) : std::nullopt;
+std::optional<std::string> RunField::text(const Run& r) const {
+  auto in = [&](const std::map<std::string, std::string>& m) -> std::optional<std::string> {
+    auto it = m.find(key);
+    return it == m.end() ? std::nullopt : std::optional<std::string>(it->second);
+  };
+  switch (kind) {
+    case Kind::Id: return r.id;
+    case Kind::Name: return r.name;
+    case Kind::Experiment: return r.experiment;
+    case Kind::Status: return r.status;
+    case Kind::User: return r.user;
+    case Kind::Host: return r.host;
+    case Kind::Command: return r.command;
+    case Kind::Commit: return nonempty(r.git_commit);
+    case Kind::Parent: return nonempty(r.parent_id);
+    case Kind::Param: return in(r.params);
+    case Kind::Tag: return in(r.tags);
+    default: break;
+  }
+  auto n = number(r);  // metrics, started, duration
+  if (!n) return std::nullopt;
+  if (kind == Kind::Started || kind == Kind::Duration) return std::to_string(static_cast<std::int64_t>(*n));
+  return fmt::format("{}", *n);  // the shortest text that reads back the same
 }
 
 }  // namespace mlops

@@ -4,6 +4,7 @@
 //   started (ms since the epoch), duration (ms),
 //   params.KEY, tags.KEY, metrics.KEY (last value), best.KEY (best over the
 //   steps, by the metric's goal), min.KEY, max.KEY.
+// A name is parsed once into a RunField, then read from many runs.
 #include <optional>
 #include <string>
 
@@ -11,14 +12,26 @@
 
 namespace mlops {
 
-// True when `name` is one of the forms above (with a non-empty KEY).
-bool is_run_field(const std::string& name);
-// What the fields above list, for error messages.
+struct RunField {
+  enum class Kind { Id, Name, Experiment, Status, User, Host, Command, Commit, Parent, Started, Duration,
+                    Param, Tag, Last, Best, Min, Max };
+  Kind kind = Kind::Id;
+  std::string key;   // of params., tags., metrics., best., min., max.
+  std::string name;  // as written
+  bool minimise = false;  // best.KEY: the metric's goal, decided once
+  bool is_metric() const { return kind >= Kind::Last; }
+
+  // nullopt when `name` is none of the forms above (or has an empty KEY).
+  static std::optional<RunField> parse(const std::string& name);
+  // The field's value in the run as text (numbers in their shortest exact
+  // form); nullopt when the run does not have it.
+  std::optional<std::string> text(const Run& run) const;
+  // The value as a number, when it is one.
+  std::optional<double> number(const Run& run) const;
+};
+
+// What the fields above are, for error messages.
 const char* run_field_help();
-// The field's value in the run as text (numbers with full precision);
-// nullopt when the run does not have it.
-std::optional<std::string> run_field(const Run& run, const std::string& name);
-// The field's value as a number, when it is one.
-std::optional<double> run_number(const Run& run, const std::string& name);
+bool is_run_field(const std::string& name);
 
 }  // namespace mlops

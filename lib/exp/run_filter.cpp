@@ -13,11 +13,19 @@ namespace mlops {
 struct RunFilter::Node {
   enum class Kind { And, Or, Not, Compare } kind = Kind::Compare;
   std::shared_ptr<const Node> left, right;
-  std::string field, op, value;
-  bool value_is_number = false;
+  std::optional<RunField> field;
+  std::string op, value;
+  std::optional<double> number;  // the value, when it reads as a number
 };
 
 namespace {
+
+std::optional<double> as_number(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  char* end = nullptr;
+  double v = std::strtod(s.c_str(), &end);
+  return *end == '\0' ? std::optional<double>(v) : std::nullopt;
+}
 
 struct Token {
   enum class Type { Word, String, Number, Op, LParen, RParen, End } type;
@@ -133,7 +141,8 @@ private:
   std::shared_ptr<const Node> parse_compare() {
     const Token& f = peek();
     if (f.type != Token::Type::Word) bad(text_, f.pos, f.type == Token::Type::End ? "expected a field, found the end" : fmt::format("expected a field such as metrics.acc, not '{}'", f.text));
-    if (!is_run_field(f.text)) bad(text_, f.pos, fmt::format("unknown field '{}' (use {})", f.text, run_field_help()));
+    auto field = RunField::parse(f.text);
+    if (!field) bad(text_, f.pos, fmt::format("unknown field '{}' (use {})", f.text, run_field_help()));
     ++i_;
     const Token& op = peek();
     if (op.type != Token::Type::Op) bad(text_, op.pos, fmt::format("expected a comparison (= != < <= > >=) after '{}'", f.text));
@@ -143,10 +152,10 @@ private:
       bad(text_, v.pos, fmt::format("expected a value after '{}'", op.text));
     ++i_;
     auto n = std::make_shared<Node>();
-    n->field = f.text;
+    n->field = std::move(field);
     n->op = op.text;
     n->value = v.text;
-    n->value_is_number = v.type == Token::Type::Number;
+    n->number = as_number(v.text);
     return n;
   }
 
@@ -155,12 +164,6 @@ private:
   std::size_t i_ = 0;
 };
 
-std::optional<double> as_number(const std::string& s) {
-  if (s.empty()) return std::nullopt;
-  char* end = nullptr;
-  double v = std::strtod(s.c_str(), &end);
-  return *end == '\0' ? std::optional<double>(v) : std::nullopt;
-}
 
 template <typename T>
 bool compare(const T& a, const std::string& op, const T& b) {
@@ -180,10 +183,11 @@ bool eval(const RunFilter::Node& n, const Run& r) {
     case K::Not: return !eval(*n.left, r);
     case K::Compare: break;
   }
-  auto have = run_field(r, n.field);
+  // Numbers compare as numbers ("0.010" = 0.01), anything else as text.
+  if (n.number)
+    if (auto x = n.field->number(r)) return compare(*x, n.op, *n.number);
+  auto have = n.field->text(r);
   if (!have) return false;
-  auto x = as_number(*have), y = as_number(n.value);
-  if (x && y) return compare(*x, n.op, *y);  // numbers compare as numbers, "0.010" = 0.01
   return compare(*have, n.op, n.value);
 }
 

@@ -171,13 +171,17 @@ Run RunStore::get(const std::string& ref) {
   return found[0];
 }
 
-std::vector<Run> RunStore::list() {
+std::vector<Run> RunStore::list(Details details) {
   std::vector<Run> out;
+  {
+    Stmt n(db_, "SELECT count(*) FROM runs");
+    if (n.step()) out.reserve(static_cast<std::size_t>(n.col_int(0)));  // no moves of big Run structs while growing
+  }
   {
     Stmt s(db_, std::string("SELECT ") + kRunColumns + " FROM runs ORDER BY started_at DESC, id");
     while (s.step()) out.push_back(read_run(s));
   }
-  load_details(out);
+  load_details(out, details);
   return out;
 }
 
@@ -199,25 +203,39 @@ std::vector<MetricPoint> RunStore::history(const std::string& id) {
   return read_points(s);
 }
 
-void RunStore::load_details(std::vector<Run>& runs) {
+void RunStore::load_details(std::vector<Run>& runs, Details details) {
   if (runs.empty()) return;
-  std::unordered_map<std::string, Run*> by_id;
+  std::unordered_map<std::string_view, Run*> by_id;
   for (auto& r : runs) by_id[r.id] = &r;
   // One run (exp log, exp show) reads its own rows; many runs read each
-  // small table once, which beats a query per run.
+  // small table once, which beats a query per run. Rows come grouped by run
+  // (the tables are keyed by run_id first), so a run is looked up once per group.
   const bool one = runs.size() == 1;
   auto each_row = [&](const char* columns, const char* table, const std::function<void(Run&, Stmt&)>& fn) {
     Stmt s(db_, fmt::format("SELECT run_id, {} FROM {}{}", columns, table, one ? " WHERE run_id = ?" : ""));
     if (one) s.bind(1, runs[0].id);
-    while (s.step())
-      if (auto it = by_id.find(s.col_text(0)); it != by_id.end()) fn(*it->second, s);
+    Run* run = nullptr;
+    while (s.step()) {
+      std::string_view id = s.col_view(0);
+      if (!run || run->id != id) {
+        auto it = by_id.find(id);
+        if (it == by_id.end()) {
+          run = nullptr;
+          continue;
+        }
+        run = it->second;
+      }
+      fn(*run, s);
+    }
   };
-  each_row("key, value", "params", [](Run& r, Stmt& s) { r.params[s.col_text(1)] = s.col_text(2); });
-  each_row("key, value", "run_tags", [](Run& r, Stmt& s) { r.tags[s.col_text(1)] = s.col_text(2); });
+  each_row("key, value", "params", [](Run& r, Stmt& s) { r.params.emplace(s.col_view(1), s.col_view(2)); });
   each_row("key, step, value, min, max, count", "latest_metrics", [](Run& r, Stmt& s) {
-    r.metrics[s.col_text(1)] = MetricSummary{s.col_int(2), s.col_double(3), s.col_double(4), s.col_double(5), s.col_int(6)};
+    r.metrics.emplace(s.col_view(1),
+                      MetricSummary{s.col_int(2), s.col_double(3), s.col_double(4), s.col_double(5), s.col_int(6)});
   });
-  each_row("path, id", "artifacts", [](Run& r, Stmt& s) { r.artifacts[s.col_text(1)] = s.col_text(2); });
+  if (details == Details::ParamsAndMetrics) return;
+  each_row("key, value", "run_tags", [](Run& r, Stmt& s) { r.tags.emplace(s.col_view(1), s.col_view(2)); });
+  each_row("path, id", "artifacts", [](Run& r, Stmt& s) { r.artifacts.emplace(s.col_view(1), s.col_view(2)); });
 }
 
 }  // namespace mlops

@@ -59,15 +59,16 @@ public:
   // By full id, id prefix (at least 4 characters) or name; throws Error(Input)
   // when nothing or more than one run matches.
   Run get(const std::string& ref);
-  // Newest first.
-  std::vector<Run> list();
+  enum class Details { All, ParamsAndMetrics };
+  // Newest first; ParamsAndMetrics leaves tags and artifacts out (faster).
+  std::vector<Run> list(Details details = Details::All);
   // Every point of one metric of a run, by step (then time).
   std::vector<MetricPoint> history(const std::string& id, const std::string& key);
   // Every point of every metric of a run, by key, step and time.
   std::vector<MetricPoint> history(const std::string& id);
 
 private:
-  void load_details(std::vector<Run>& runs);
+  void load_details(std::vector<Run>& runs, Details details = Details::All);
   Db& db_;
 };
 

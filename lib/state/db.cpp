@@ -85,6 +85,11 @@ std::int64_t Stmt::col_int(int i) const { return sqlite3_column_int64(st_, i); }
 
 double Stmt::col_double(int i) const { return sqlite3_column_double(st_, i); }
 
+std::string_view Stmt::col_view(int i) const {
+  auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st_, i));
+  return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(st_, i))) : std::string_view();
+}
+
 std::string Stmt::col_text(int i) const {
   auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st_, i));
   return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(st_, i))) : std::string();

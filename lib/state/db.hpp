@@ -33,6 +33,8 @@ public:
   std::int64_t col_int(int i) const;
   double col_double(int i) const;
   std::string col_text(int i) const;
+  // Valid until the next step, reset or column call on this statement.
+  std::string_view col_view(int i) const;
   bool col_null(int i) const;
 
 private:
