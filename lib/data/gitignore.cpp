@@ -20,7 +20,7 @@ std::string escape_pattern(const std::string& name) {
     if (c == '*' || c == '?' || c == '[' || c == '\\') out += '\\';
     out += c;
   }
-  if (!out.empty() && out.back() == ' ') out.insert(out.size() - 1, "\\");
+  if (!out.empty() && out.back() == ' ') out.insert(out.end() - 1, '\\');
   return out;
 }
 
@@ -31,7 +31,8 @@ Place place_of(const fs::path& root, const std::string& rel) {
   Place p;
   p.rel_file = dir.empty() ? ".gitignore" : dir + "/.gitignore";
   p.file = root / p.rel_file;
-  p.line = "/" + escape_pattern(name);
+  p.line = '/';
+  p.line += escape_pattern(name);
   return p;
 }
 
