@@ -14,8 +14,7 @@ constexpr const char* kRunColumns =
     "id, name, experiment, status, command, git_commit, git_dirty, started_at, ended_at, exit_code, user, host, "
     "parent_id, peak_rss_kib, log_id, os, cpu, cpus, memory_bytes, git_diff_id";
 
-Run read_run(Stmt& s) {
-  Run r;
+void read_run(Stmt& s, Run& r) {
   r.id = s.col_text(0);
   r.name = s.col_text(1);
   r.experiment = s.col_text(2);
@@ -36,7 +35,6 @@ Run read_run(Stmt& s) {
   r.cpus = s.col_null(17) ? 0 : s.col_int(17);
   r.memory_bytes = s.col_null(18) ? 0 : s.col_int(18);
   r.git_diff_id = s.col_text(19);
-  return r;
 }
 
 }  // namespace
@@ -156,7 +154,7 @@ Run RunStore::get(const std::string& ref) {
     Stmt s(db_, std::string("SELECT ") + kRunColumns +
                     " FROM runs WHERE id = ?1 OR name = ?1 OR (length(?1) >= 4 AND id >= ?1 AND id < ?1 || 'g')");
     s.bind(1, ref);
-    while (s.step()) found.push_back(read_run(s));
+    while (s.step()) read_run(s, found.emplace_back());
   }
   // An exact id or name wins over prefix matches.
   for (auto& r : found)
@@ -179,7 +177,7 @@ std::vector<Run> RunStore::list(Details details) {
   }
   {
     Stmt s(db_, std::string("SELECT ") + kRunColumns + " FROM runs ORDER BY started_at DESC, id");
-    while (s.step()) out.push_back(read_run(s));
+    while (s.step()) read_run(s, out.emplace_back());
   }
   load_details(out, details);
   return out;
