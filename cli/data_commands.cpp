@@ -92,7 +92,9 @@ struct StatusArgs {
 
 // status --remote: what is not yet pushed, and what is not yet fetched.
 int run_remote_status(Context& ctx, const StatusArgs& a) {
-  RemoteStatus s = remote_status(ctx.repo(), a.remote_name, TransferScope{ctx.rel_paths(a.paths), "", false, false});
+  TransferScope scope;
+  scope.rels = ctx.rel_paths(a.paths);
+  RemoteStatus s = remote_status(ctx.repo(), a.remote_name, scope);
   bool dirty = !s.not_pushed.empty() || !s.not_fetched.empty();
   if (a.json) {
     print_json({{"remote", s.remote}, {"clean", !dirty}, {"not_pushed", s.not_pushed}, {"not_fetched", s.not_fetched}});

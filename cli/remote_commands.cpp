@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "context.hpp"
+#include "registry/registry.hpp"
 #include "core/error.hpp"
 #include "data/checkout.hpp"
 #include "output.hpp"
@@ -94,7 +95,12 @@ struct TransferArgs {
 };
 
 TransferScope scope_of(Context& ctx, const TransferArgs& a) {
-  return TransferScope{ctx.rel_paths(a.paths), a.rev, a.all_branches, a.all_tags};
+  TransferScope scope;
+  scope.rels = ctx.rel_paths(a.paths);
+  scope.rev = a.rev;
+  scope.all_branches = a.all_branches;
+  scope.all_tags = a.all_tags;
+  return scope;
 }
 
 void print_transfer(Context& ctx, const TransferArgs& a, const TransferResult& r, const char* verb) {
@@ -119,7 +125,16 @@ int run_transfer(Context& ctx, const TransferArgs& a, TransferFn transfer, const
   return 0;
 }
 
-int run_push(Context& ctx, const TransferArgs& a) { return run_transfer(ctx, a, push, "pushing", "pushed"); }
+// push also sends every registered model version (unless paths are named),
+// so that `mlops model get` works in other clones.
+TransferResult push_with_models(Repo& repo, const std::string& remote, const TransferScope& scope, unsigned jobs,
+                                Progress* progress) {
+  TransferScope with = scope;
+  if (with.rels.empty()) with.extra = Registry(repo).all_tracked();
+  return push(repo, remote, with, jobs, progress);
+}
+
+int run_push(Context& ctx, const TransferArgs& a) { return run_transfer(ctx, a, push_with_models, "pushing", "pushed"); }
 int run_fetch(Context& ctx, const TransferArgs& a) { return run_transfer(ctx, a, fetch, "fetching", "fetched"); }
 
 int run_pull(Context& ctx, const TransferArgs& a) {

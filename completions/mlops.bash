@@ -28,11 +28,16 @@ _mlops_runs() {
   mlops exp list --columns name --csv 2>/dev/null | tail -n +2
 }
 
+# Registered model names.
+_mlops_models() {
+  mlops model list --json 2>/dev/null | sed -n 's/^ *"model": "\(.*\)",*$/\1/p'
+}
+
 _mlops() {
   local cur prev words cword
   _init_completion -n = || return
 
-  local commands="init add status checkout ls rm config diff gc fsck remote push fetch pull exp install-hooks help"
+  local commands="init add status checkout ls rm config diff gc fsck remote push fetch pull exp model install-hooks help"
   local global_opts="-C -q --quiet -v --verbose --version -h --help"
 
   # Find the command word, skipping global options (and -C's argument).
@@ -99,6 +104,28 @@ _mlops() {
           elif [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$o" -- "$cur"))
           else COMPREPLY=($(compgen -W "$(_mlops_runs)" -- "$cur")); fi ;;
       esac
+      return
+      ;;
+    model)
+      local sub="" j
+      for ((j = i + 1; j < cword; j++)); do [[ ${words[j]} != -* ]] && { sub=${words[j]}; break; }; done
+      local o="--json"
+      case $sub in
+        "") COMPREPLY=($(compgen -W "register list show versions history promote demote alias unalias get lineage sync" -- "$cur")); return ;;
+        register) o="--version --bump --run -d --description --tag --no-git-tag --json" ;;
+        promote | demote | alias | unalias) o="--no-git-tag --json" ;;
+        get) o="-o --output -f --force -r --remote --json" ;;
+      esac
+      if [[ $prev == --bump ]]; then COMPREPLY=($(compgen -W "major minor patch" -- "$cur"))
+      elif [[ $prev == -o || $prev == --output ]]; then _filedir
+      elif [[ $prev == -r || $prev == --remote ]]; then COMPREPLY=($(compgen -W "$(_mlops_remotes)" -- "$cur"))
+      elif [[ $prev == --run ]]; then COMPREPLY=($(compgen -W "$(_mlops_runs)" -- "$cur"))
+      elif [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$o" -- "$cur"))
+      elif [[ $prev == "$sub" && $sub != list && $sub != sync ]]; then COMPREPLY=($(compgen -W "$(_mlops_models)" -- "$cur"))
+      elif [[ $sub == register ]]; then _filedir
+      elif [[ $sub == promote || $sub == demote ]] && [[ ${words[cword - 2]} != "$sub" ]]; then
+        COMPREPLY=($(compgen -W "dev staging production archived" -- "$cur"))
+      fi
       return
       ;;
     remote)

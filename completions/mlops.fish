@@ -1,6 +1,6 @@
 # fish completion for mlops. Install as ~/.config/fish/completions/mlops.fish.
 
-set -l commands init add status checkout ls rm config diff gc fsck remote push fetch pull exp install-hooks help
+set -l commands init add status checkout ls rm config diff gc fsck remote push fetch pull exp model install-hooks help
 
 function __mlops_tracked
     mlops ls --json 2>/dev/null | string match -r '"path": "(.*)"' | string match -v -r '^\s*"path"'
@@ -104,3 +104,19 @@ complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcomman
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from list" -l csv -d 'Print CSV'
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from list show run compare diff best export" -l json -d 'Print JSON'
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from list" -l filter -x -d 'Only matching runs'
+
+# model
+set -l model_commands register list show versions history promote demote alias unalias get lineage sync
+complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a model -d 'Model registry'
+complete -c mlops -n "__fish_seen_subcommand_from model; and not __fish_seen_subcommand_from $model_commands" -a "$model_commands"
+complete -c mlops -n "__fish_seen_subcommand_from model; and __fish_seen_subcommand_from show versions history promote demote alias unalias get lineage" -a '(mlops model list --json 2>/dev/null | string match -r -g \'"model": "(.*)"\')'
+complete -c mlops -n "__fish_seen_subcommand_from model; and __fish_seen_subcommand_from register" -l version -x -d 'Version X.Y.Z'
+complete -c mlops -n "__fish_seen_subcommand_from model; and __fish_seen_subcommand_from register" -l bump -x -a 'major minor patch' -d 'Next version'
+complete -c mlops -n "__fish_seen_subcommand_from model; and __fish_seen_subcommand_from register" -l run -x -d 'Run that made it'
+complete -c mlops -n "__fish_seen_subcommand_from model; and __fish_seen_subcommand_from register" -s d -l description -x -d 'Description'
+complete -c mlops -n "__fish_seen_subcommand_from model; and __fish_seen_subcommand_from register" -l tag -x -d 'Tag KEY=VALUE'
+complete -c mlops -n "__fish_seen_subcommand_from model; and __fish_seen_subcommand_from register promote demote alias unalias" -l no-git-tag -d 'No git tag'
+complete -c mlops -n "__fish_seen_subcommand_from model; and __fish_seen_subcommand_from get" -s o -l output -r -d 'Where to put it'
+complete -c mlops -n "__fish_seen_subcommand_from model; and __fish_seen_subcommand_from get" -s f -l force -d 'Replace it'
+complete -c mlops -n "__fish_seen_subcommand_from model; and __fish_seen_subcommand_from get" -s r -l remote -x -d 'Remote'
+complete -c mlops -n "__fish_seen_subcommand_from model" -l json -d 'Print JSON'

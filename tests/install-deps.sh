@@ -41,3 +41,10 @@ s3_dir="$(cd "$(dirname "$0")" && pwd)/s3"
 if [ ! -x "$s3_dir/node_modules/.bin/s3rver" ]; then
   (cd "$s3_dir" && npm install --no-package-lock --no-audit --no-fund --loglevel=error)
 fi
+
+# action-validator, pinned in tests/workflows/package.json: checks the GitHub
+# Actions workflows in examples/ against the workflow schema.
+wf_dir="$(cd "$(dirname "$0")" && pwd)/workflows"
+if [ ! -x "$wf_dir/node_modules/.bin/action-validator" ]; then
+  (cd "$wf_dir" && npm install --no-package-lock --no-audit --no-fund --loglevel=error)
+fi

@@ -49,9 +49,12 @@ GcResult collect_garbage(Repo& repo, const GcOptions& o) {
                      where);
       });
   }
-  // Run artifacts, logs and uncommitted diffs (mlops exp run) are kept whatever the revisions.
+  // Run artifacts, logs and uncommitted diffs (mlops exp run), and registered
+  // model versions, are kept whatever the revisions.
   {
-    Stmt s(repo.db(), "SELECT id FROM artifacts UNION SELECT git_diff_id FROM runs WHERE git_diff_id IS NOT NULL");
+    Stmt s(repo.db(),
+           "SELECT id FROM artifacts UNION SELECT git_diff_id FROM runs WHERE git_diff_id IS NOT NULL "
+           "UNION SELECT object_id FROM model_versions WHERE object_id != ''");
     while (s.step()) {
       ObjectId id;
       if (!ObjectId::try_parse(s.col_text(0), id)) continue;

@@ -27,6 +27,7 @@ namespace {
 
 
 std::vector<Tracked> scope_tracked(Repo& repo, const TransferScope& scope) {
+  if (scope.only_extra) return scope.extra;
   std::vector<Tracked> out =
       scope.rev.empty() ? find_tracked(repo, scope.rels) : find_tracked_at(repo, scope.rev, scope.rels);
   if (scope.all_branches || scope.all_tags) {
@@ -45,6 +46,7 @@ std::vector<Tracked> scope_tracked(Repo& repo, const TransferScope& scope) {
       if (wanted) out.push_back(std::move(t));
     }
   }
+  out.insert(out.end(), scope.extra.begin(), scope.extra.end());
   return out;
 }
 

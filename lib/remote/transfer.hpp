@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/progress.hpp"
+#include "data/tracked.hpp"
 
 namespace mlops {
 
@@ -16,6 +17,8 @@ struct TransferScope {
   std::string rev;                // the pointers of a git revision instead of the workspace's
   bool all_branches = false;      // and those of every branch tip
   bool all_tags = false;          // and of every tag
+  std::vector<Tracked> extra;     // more data, not tracked by a pointer file (registered models)
+  bool only_extra = false;        // just `extra`
 };
 
 struct TransferResult {

@@ -24,6 +24,9 @@ const std::vector<ConfigKey>& known_config_keys() {
       {"remote.*.path-style", "S3: true for http://endpoint/bucket/key URLs (default: true with an endpoint)", nullptr},
       {"remote.*.timeout", "S3: seconds without progress before a request is retried (default: 30)", nullptr},
       {"remote.*.part-size", "S3: multipart upload part size in bytes (default: 64 MiB, at least 5 MiB)", nullptr},
+      {"model.stages", "the stages models are promoted to, comma-separated", "dev,staging,production,archived"},
+      {"model.versions-per-stage", "one (promoting replaces the version in the stage) or many", "one"},
+      {"model.git-tags", "whether registry changes create GTO-style git tags", "true"},
   };
   return keys;
 }
@@ -98,6 +101,19 @@ void Config::set(const std::string& key, const std::string& value) {
       fail(ExitCode::Usage, "{} must be a whole number from 1 to 1024, not '{}'", key, value);
   }
   if (key == "cache.dir" && value.empty()) fail(ExitCode::Usage, "cache.dir must not be empty");
+  if (key == "model.stages") {
+    bool ok = !value.empty() && value.front() != ',' && value.back() != ',' && value.find(",,") == std::string::npos;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      char c = value[i];
+      bool starts = i == 0 || value[i - 1] == ',';
+      ok &= (c >= 'a' && c <= 'z') || (!starts && ((c >= '0' && c <= '9') || c == '-')) || c == ',';
+    }
+    if (!ok) fail(ExitCode::Usage, "model.stages must be names such as dev,staging,production, not '{}'", value);
+  }
+  if (key == "model.versions-per-stage" && value != "one" && value != "many")
+    fail(ExitCode::Usage, "model.versions-per-stage must be one or many, not '{}'", value);
+  if (key == "model.git-tags" && value != "true" && value != "false")
+    fail(ExitCode::Usage, "model.git-tags must be true or false, not '{}'", value);
   set_unchecked(key, value);
 }
 

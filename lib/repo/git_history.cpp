@@ -1,5 +1,9 @@
 #include "repo/git_history.hpp"
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
 #include <set>
 
 #include "core/error.hpp"
@@ -150,6 +154,96 @@ fs::path GitRepo::hooks_dir() {
   fs::path p(std::string(buf.ptr, buf.size));
   git_buf_dispose(&buf);
   return p;
+}
+
+}  // namespace mlops
+
+namespace mlops {
+
+bool GitRepo::has_tracked_changes() {
+  git_status_options opts = GIT_STATUS_OPTIONS_INIT;
+  opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+  opts.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;  // untracked files are left out by default
+  git_status_list* raw = nullptr;
+  if (git_status_list_new(&raw, repo_.get(), &opts) != 0)
+    fail(ExitCode::Repo, "cannot read git status: {}", git_last_error());
+  std::unique_ptr<git_status_list, GitDeleter<git_status_list, git_status_list_free>> list(raw);
+  return git_status_list_entrycount(list.get()) > 0;
+}
+
+namespace {
+
+using GitSignaturePtr = std::unique_ptr<git_signature, GitDeleter<git_signature, git_signature_free>>;
+
+GitSignaturePtr signature_of(git_repository* repo) {
+  git_signature* sig = nullptr;
+  if (git_signature_default(&sig, repo) == 0) return GitSignaturePtr(sig);
+  // No user.name/user.email configured: who and where, as git would guess.
+  const char* user = std::getenv("USER");
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  std::string name = user && *user ? user : "mlops";
+  std::string email = name + "@" + host;
+  if (git_signature_now(&sig, name.c_str(), email.c_str()) != 0)
+    fail(ExitCode::Repo, "cannot make a git signature: {}", git_last_error());
+  return GitSignaturePtr(sig);
+}
+
+}  // namespace
+
+std::string GitRepo::author() {
+  auto sig = signature_of(repo_.get());
+  return fmt::format("{} <{}>", sig->name, sig->email);
+}
+
+void GitRepo::create_tag(const std::string& name, const git_oid& commit, const std::string& message) {
+  int valid = 0;
+  if (git_tag_name_is_valid(&valid, name.c_str()) != 0 || !valid)
+    fail(ExitCode::Usage, "'{}' is not a valid git tag name", name);
+  git_object* raw = nullptr;
+  if (git_object_lookup(&raw, repo_.get(), &commit, GIT_OBJECT_COMMIT) != 0)
+    fail(ExitCode::Repo, "cannot find commit for tag {}: {}", name, git_last_error());
+  GitObjectPtr target(raw);
+  auto sig = signature_of(repo_.get());
+  git_oid tag_id;
+  int rc = git_tag_create(&tag_id, repo_.get(), name.c_str(), target.get(), sig.get(), message.c_str(), 0);
+  if (rc == GIT_EEXISTS) fail(ExitCode::Conflict, "git tag {} exists already", name);
+  if (rc != 0) fail(ExitCode::Repo, "cannot create git tag {}: {}", name, git_last_error());
+}
+
+void GitRepo::delete_tag(const std::string& name) {
+  if (git_tag_delete(repo_.get(), name.c_str()) != 0 && git_error_last())
+    fail(ExitCode::Repo, "cannot delete git tag {}: {}", name, git_last_error());
+}
+
+std::vector<GitTag> GitRepo::tags(const std::string& pattern) {
+  git_strarray names{};
+  if (git_tag_list_match(&names, pattern.c_str(), repo_.get()) != 0)
+    fail(ExitCode::Repo, "cannot list git tags: {}", git_last_error());
+  std::vector<GitTag> out;
+  for (std::size_t i = 0; i < names.count; ++i) {
+    GitTag t;
+    t.name = names.strings[i];
+    git_object* raw = nullptr;
+    if (git_revparse_single(&raw, repo_.get(), ("refs/tags/" + t.name).c_str()) != 0) continue;
+    GitObjectPtr obj(raw);
+    if (git_object_type(obj.get()) == GIT_OBJECT_TAG) {
+      auto* tag = reinterpret_cast<git_tag*>(obj.get());
+      if (const char* m = git_tag_message(tag)) t.message = m;
+      if (const git_signature* s = git_tag_tagger(tag)) {
+        t.tagger = fmt::format("{} <{}>", s->name, s->email);
+        t.time = s->when.time;
+      }
+    }
+    git_object* peeled = nullptr;
+    if (git_object_peel(&peeled, obj.get(), GIT_OBJECT_COMMIT) != 0) continue;
+    GitObjectPtr commit(peeled);
+    t.target = *git_object_id(commit.get());
+    out.push_back(std::move(t));
+  }
+  git_strarray_dispose(&names);
+  std::sort(out.begin(), out.end(), [](const GitTag& a, const GitTag& b) { return a.name < b.name; });
+  return out;
 }
 
 }  // namespace mlops

@@ -1,6 +1,7 @@
 #pragma once
 // Reading the git history mlops lives beside: revisions, the files of a commit,
 // the commits to keep. Everything through libgit2, no git subprocess.
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -15,6 +16,14 @@ struct GitCommitRef {
   git_oid oid;
   std::string label;  // what the user asked for, or the ref it came from
   std::string short_id() const;
+};
+
+struct GitTag {
+  std::string name;
+  git_oid target{};      // the commit it points to (peeled)
+  std::string message;   // of an annotated tag; empty for a lightweight one
+  std::string tagger;    // "Name <email>"
+  std::int64_t time = 0; // seconds since the epoch
 };
 
 class GitRepo {
@@ -37,6 +46,18 @@ public:
   std::vector<GitCommitRef> commits(bool branches, bool tags, bool all_commits);
 
   fs::path hooks_dir();
+  // True when tracked files differ from HEAD, staged or not (untracked and
+  // ignored files do not count).
+  bool has_tracked_changes();
+  // "Name <email>" from git's user.name and user.email, else user@host.
+  std::string author();
+  // Creates the annotated tag `name` on `commit`, tagged by author().
+  // Throws Error(Usage) for a name git refuses, Error(Conflict) when the tag
+  // exists already.
+  void create_tag(const std::string& name, const git_oid& commit, const std::string& message);
+  void delete_tag(const std::string& name);
+  // Tags whose names match the fnmatch(3) pattern, by name.
+  std::vector<GitTag> tags(const std::string& pattern);
   // The uncommitted changes as a patch against HEAD (or the empty tree before
   // the first commit): staged and unstaged edits of tracked files and the
   // content of untracked, not ignored files. Files over 1 MiB show as binary

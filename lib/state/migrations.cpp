@@ -71,6 +71,32 @@ ALTER TABLE runs ADD COLUMN cpus INTEGER;
 ALTER TABLE runs ADD COLUMN memory_bytes INTEGER;
 ALTER TABLE runs ADD COLUMN git_diff_id TEXT;
 )sql",
+    // 5: the model registry: versions (with a snapshot of where they came
+    // from), stages, aliases and the append-only log of what was done.
+    R"sql(
+CREATE TABLE model_versions (
+  model TEXT NOT NULL, version TEXT NOT NULL,
+  path TEXT NOT NULL, object_id TEXT NOT NULL, size INTEGER NOT NULL, kind TEXT NOT NULL,
+  run_id TEXT, git_commit TEXT, description TEXT NOT NULL DEFAULT '', author TEXT NOT NULL,
+  created_at INTEGER NOT NULL, tags TEXT NOT NULL DEFAULT '{}', metrics TEXT NOT NULL DEFAULT '{}',
+  data TEXT NOT NULL DEFAULT '{}',
+  PRIMARY KEY (model, version)
+) WITHOUT ROWID;
+CREATE TABLE model_stages (
+  model TEXT NOT NULL, stage TEXT NOT NULL, version TEXT NOT NULL, assigned_at INTEGER NOT NULL,
+  PRIMARY KEY (model, stage, version)
+) WITHOUT ROWID;
+CREATE TABLE model_aliases (
+  model TEXT NOT NULL, alias TEXT NOT NULL, version TEXT NOT NULL,
+  PRIMARY KEY (model, alias)
+) WITHOUT ROWID;
+CREATE TABLE model_events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  model TEXT NOT NULL, version TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '',
+  author TEXT NOT NULL, at INTEGER NOT NULL, git_tag TEXT
+);
+CREATE INDEX model_events_by_model ON model_events(model, seq);
+)sql",
 };
 
 }  // namespace
