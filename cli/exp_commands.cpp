@@ -61,13 +61,7 @@ int run_sweep(Context& ctx, const RunArgs& a, const ParamGrid& grid) {
   RunStore runs(repo.db());
   Run parent;
   parent.id = new_run_id();
-  parent.name = a.name;
-  if (parent.name.empty()) {
-    do parent.name = new_run_name();
-    while (runs.name_taken(parent.name));
-  } else if (runs.name_taken(parent.name)) {
-    fail(ExitCode::Usage, "a run named '{}' exists already", parent.name);
-  }
+  parent.name = unique_run_name(runs, a.name);
   for (std::size_t i = 1; i <= grid.size(); ++i)
     if (runs.name_taken(fmt::format("{}-{}", parent.name, i)))
       fail(ExitCode::Usage, "a run named '{}-{}' exists already; name the sweep with -n", parent.name, i);

@@ -166,13 +166,7 @@ RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks)
   RunResult result;
   Run& run = result.run;
   run.id = new_run_id();
-  run.name = spec.name;
-  if (run.name.empty()) {
-    do run.name = new_run_name();
-    while (runs.name_taken(run.name));
-  } else if (runs.name_taken(run.name)) {
-    fail(ExitCode::Usage, "a run named '{}' exists already", run.name);
-  }
+  run.name = unique_run_name(runs, spec.name);
   run.experiment = spec.experiment.empty() ? "default" : spec.experiment;
   std::vector<std::string> command = with_params(spec.command, spec.params);
   run.command = quote_command(command);

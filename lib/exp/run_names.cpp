@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "core/error.hpp"
+
 namespace mlops {
 
 namespace {
@@ -28,6 +30,17 @@ std::string new_run_id() { return fmt::format("{:016x}{:016x}", rng()(), rng()()
 std::string new_run_name() {
   auto& r = rng();
   return fmt::format("{}-{}-{:03}", kAdjectives[r() % kAdjectives.size()], kNouns[r() % kNouns.size()], r() % 1000);
+}
+
+std::string unique_run_name(RunStore& runs, const std::string& wanted) {
+  if (!wanted.empty()) {
+    if (runs.name_taken(wanted)) fail(ExitCode::Usage, "a run named '{}' exists already", wanted);
+    return wanted;
+  }
+  std::string name;
+  do name = new_run_name();
+  while (runs.name_taken(name));
+  return name;
 }
 
 }  // namespace mlops

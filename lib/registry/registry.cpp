@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <functional>
 
 #include "core/error.hpp"
 #include "core/link.hpp"
@@ -80,6 +81,17 @@ git_oid tag_target(GitRepo& git, const ModelVersion& v) {
   auto head = git.resolve("HEAD");
   if (!head) throw Error(ExitCode::Usage, "the git repository has no commit to tag yet", "use --no-git-tag");
   return head->oid;
+}
+
+// The tag of a stage or alias change (none without git), removed again by the
+// guard unless the change commits.
+std::string tag_change(std::optional<GitRepo>& git, TagGuard& guard, const ModelVersion& v,
+                       const std::function<std::string()>& name, const std::string& headline) {
+  if (!git) return "";
+  std::string tag = name();
+  git->create_tag(tag, tag_target(*git, v), tag_message(headline, {{"version", v.version}}));
+  guard.arm(&*git, tag);
+  return tag;
 }
 
 json record_of(const ModelVersion& v) {
@@ -252,14 +264,8 @@ RegistryChange Registry::promote(const std::string& model, const std::string& ve
     fail(ExitCode::Conflict, "{}@{} is in stage {} already", model, v.version, stage);
   std::string author = who(git);
   TagGuard guard;
-  if (git) {
-    git_oid target = tag_target(*git, v);
-    change.git_tag = stage_tag_name(model, stage, next_tag_number(model), false);
-    git->create_tag(change.git_tag, target,
-                    tag_message(fmt::format("Promoting model {} version v{} to stage {}", model, v.version, stage),
-                                {{"version", v.version}}));
-    guard.arm(&*git, change.git_tag);
-  }
+  change.git_tag = tag_change(git, guard, v, [&] { return stage_tag_name(model, stage, next_tag_number(model), false); },
+                              fmt::format("Promoting model {} version v{} to stage {}", model, v.version, stage));
   std::int64_t at = now_ms();
   bool one_per_stage = repo_.config().get_or_default("model.versions-per-stage") != "many";
   for (const auto& [s, in_stage] : stages) {
@@ -290,14 +296,8 @@ RegistryChange Registry::demote(const std::string& model, const std::string& ver
   const ModelVersion& v = change.version;
   if (!contains(store_.stages(model)[stage], v.version)) fail(ExitCode::Input, "{}@{} is not in stage {}", model, v.version, stage);
   TagGuard guard;
-  if (git) {
-    git_oid target = tag_target(*git, v);
-    change.git_tag = stage_tag_name(model, stage, next_tag_number(model), true);
-    git->create_tag(change.git_tag, target,
-                    tag_message(fmt::format("Taking model {} version v{} out of stage {}", model, v.version, stage),
-                                {{"version", v.version}}));
-    guard.arm(&*git, change.git_tag);
-  }
+  change.git_tag = tag_change(git, guard, v, [&] { return stage_tag_name(model, stage, next_tag_number(model), true); },
+                              fmt::format("Taking model {} version v{} out of stage {}", model, v.version, stage));
   store_.unassign(model, stage, v.version);
   store_.log({0, model, v.version, "demote", stage, who(git), change.git_tag, now_ms()});
   tx.commit();
@@ -317,14 +317,8 @@ RegistryChange Registry::set_alias(const std::string& model, const std::string& 
   auto aliases = store_.aliases(model);
   if (aliases.count(alias) && aliases[alias] == v.version) fail(ExitCode::Conflict, "{}:{} is {} already", model, alias, v.version);
   TagGuard guard;
-  if (git) {
-    git_oid target = tag_target(*git, v);
-    change.git_tag = alias_tag_name(model, alias, next_tag_number(model), false);
-    git->create_tag(change.git_tag, target,
-                    tag_message(fmt::format("Alias {} of model {} now names version v{}", alias, model, v.version),
-                                {{"version", v.version}}));
-    guard.arm(&*git, change.git_tag);
-  }
+  change.git_tag = tag_change(git, guard, v, [&] { return alias_tag_name(model, alias, next_tag_number(model), false); },
+                              fmt::format("Alias {} of model {} now names version v{}", alias, model, v.version));
   if (aliases.count(alias)) change.replaced.push_back(aliases[alias]);
   store_.set_alias(model, alias, v.version);
   store_.log({0, model, v.version, "alias", alias, who(git), change.git_tag, now_ms()});
@@ -344,13 +338,8 @@ RegistryChange Registry::unalias(const std::string& model, const std::string& al
   RegistryChange change;
   change.version = existing(model, aliases[alias]);
   TagGuard guard;
-  if (git) {
-    git_oid target = tag_target(*git, change.version);
-    change.git_tag = alias_tag_name(model, alias, next_tag_number(model), true);
-    git->create_tag(change.git_tag, target,
-                    tag_message(fmt::format("Removing alias {} of model {}", alias, model), {{"version", change.version.version}}));
-    guard.arm(&*git, change.git_tag);
-  }
+  change.git_tag = tag_change(git, guard, change.version, [&] { return alias_tag_name(model, alias, next_tag_number(model), true); },
+                              fmt::format("Removing alias {} of model {}", alias, model));
   store_.remove_alias(model, alias);
   store_.log({0, model, change.version.version, "unalias", alias, who(git), change.git_tag, now_ms()});
   tx.commit();
