@@ -50,5 +50,6 @@ void register_history_commands(CLI::App& app, Context& ctx);
 void register_remote_commands(CLI::App& app, Context& ctx);
 void register_exp_commands(CLI::App& app, Context& ctx);
 void register_model_commands(CLI::App& app, Context& ctx);
+void register_pipeline_commands(CLI::App& app, Context& ctx);
 
 }  // namespace mlops::cli

@@ -1,8 +1,9 @@
 #pragma once
 // Shared libraries loaded on first use instead of at start-up. libgit2 and
-// libcurl pull in some 35 libraries (TLS, Kerberos, LDAP, SSH, ...) whose
-// mapping costs every command milliseconds, although most commands — and
-// `mlops exp log`, called once per metric — never touch git or the network.
+// libcurl pull in some 35 libraries (TLS, Kerberos, LDAP, SSH, ...) and
+// libcrypto is large: mapping them costs every command milliseconds, although
+// most commands — and `mlops exp log`, called once per metric — never touch
+// git, the network or SHA-256.
 //
 // MLOPS_LAZY(lib, ret, name, (params), (args)) defines the C function `name`
 // with the signature its header declares (a mismatch does not compile); the

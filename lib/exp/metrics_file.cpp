@@ -1,11 +1,14 @@
 #include "exp/metrics_file.hpp"
 
 #include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
 
 #include <cmath>
+#include <functional>
 
 #include <fmt/format.h>
 
+#include "core/error.hpp"
 #include "core/fs.hpp"
 
 namespace mlops {
@@ -47,5 +50,33 @@ ParsedMetrics parse_metrics_lines(std::string_view text, std::string_view source
   }
   return out;
 }
+
+std::vector<MetricPoint> read_metrics_file(const fs::path& file, const std::string& shown) {
+  YAML::Node root;  // YAML is a superset of JSON
+  try {
+    root = YAML::LoadFile(file.string());
+  } catch (const YAML::BadFile&) {
+    fail(ExitCode::Input, "{}: the metrics file does not exist", shown);
+  } catch (const YAML::ParserException& e) {
+    fail(ExitCode::Input, "{}:{}: malformed metrics file: {}", shown, e.mark.line + 1, e.msg);
+  }
+  std::vector<MetricPoint> out;
+  std::function<void(const YAML::Node&, const std::string&)> walk = [&](const YAML::Node& n, const std::string& prefix) {
+    if (!n.IsMap()) return;
+    for (const auto& kv : n) {
+      std::string key = prefix + kv.first.as<std::string>("");
+      if (kv.second.IsMap()) walk(kv.second, key + ".");
+      else if (kv.second.IsScalar()) {
+        try {
+          out.push_back({key, 0, kv.second.as<double>(), now_ms()});
+        } catch (const YAML::BadConversion&) {
+        }
+      }
+    }
+  };
+  walk(root, "");
+  return out;
+}
+
 
 }  // namespace mlops

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/fs.hpp"
 #include "exp/run_store.hpp"
 
 namespace mlops {
@@ -20,5 +21,10 @@ struct ParsedMetrics {
 // `text` in messages.
 ParsedMetrics parse_metrics_lines(std::string_view text, std::string_view source, std::int64_t& next_step,
                                   std::size_t first_line = 1);
+
+// A metrics file (exp run --metrics, pipeline stages' metrics): a JSON or
+// YAML mapping of names to numbers; nested keys become dotted names. Throws
+// Error(Input) naming the file (and line) when it is missing or malformed.
+std::vector<MetricPoint> read_metrics_file(const fs::path& file, const std::string& shown);
 
 }  // namespace mlops

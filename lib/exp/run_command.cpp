@@ -121,34 +121,6 @@ void ingest(RunStore& runs, const std::string& id, const fs::path& file, Metrics
   offset += end;
 }
 
-// A final metrics file (--metrics): a JSON or YAML mapping of names to numbers.
-std::vector<MetricPoint> read_final_metrics(const fs::path& file, const std::string& shown) {
-  YAML::Node root;  // YAML is a superset of JSON
-  try {
-    root = YAML::LoadFile(file.string());
-  } catch (const YAML::BadFile&) {
-    fail(ExitCode::Input, "{}: the metrics file does not exist", shown);
-  } catch (const YAML::ParserException& e) {
-    fail(ExitCode::Input, "{}:{}: malformed metrics file: {}", shown, e.mark.line + 1, e.msg);
-  }
-  std::vector<MetricPoint> out;
-  std::function<void(const YAML::Node&, const std::string&)> walk = [&](const YAML::Node& n, const std::string& prefix) {
-    if (!n.IsMap()) return;
-    for (const auto& kv : n) {
-      std::string key = prefix + kv.first.as<std::string>("");
-      if (kv.second.IsMap()) walk(kv.second, key + ".");
-      else if (kv.second.IsScalar()) {
-        try {
-          out.push_back({key, 0, kv.second.as<double>(), now_ms()});
-        } catch (const YAML::BadConversion&) {
-        }
-      }
-    }
-  };
-  walk(root, "");
-  return out;
-}
-
 }  // namespace
 
 bool log_artifact(Repo& repo, const std::string& run_id, const std::string& rel) {
@@ -274,7 +246,7 @@ RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks)
   if (g_signal == SIGINT) run.status = "interrupted";
   run.peak_rss_kib = ru.ru_maxrss;
 
-  if (!spec.metrics_file.empty()) runs.log_metrics(run.id, read_final_metrics(repo.abs(spec.metrics_file), spec.metrics_file));
+  if (!spec.metrics_file.empty()) runs.log_metrics(run.id, read_metrics_file(repo.abs(spec.metrics_file), spec.metrics_file));
   // Artifacts, and the output as the log artifact, into the store.
   for (const auto& rel : spec.artifacts)
     if (!log_artifact(repo, run.id, rel))

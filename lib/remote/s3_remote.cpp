@@ -122,8 +122,9 @@ HttpResponse S3Remote::send(Call call) {
     host = s_.bucket + "." + host;
     scheme_host = scheme_host.substr(0, scheme_host.find("://") + 3) + host;
   }
-  std::string path = (s_.path_style ? "/" + uri_encode(s_.bucket, true) : std::string());
-  if (!call.key.empty() || path.empty()) path += "/" + uri_encode(call.key, false);
+  std::string path;
+  if (s_.path_style) path.append(1, '/').append(uri_encode(s_.bucket, true));
+  if (!call.key.empty() || path.empty()) path.append(1, '/').append(uri_encode(call.key, false));
   std::vector<std::pair<std::string, std::string>> q;
   for (const auto& [k, v] : call.query) q.emplace_back(uri_encode(k, true), uri_encode(v, true));
   std::sort(q.begin(), q.end());

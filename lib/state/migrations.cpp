@@ -97,6 +97,11 @@ CREATE TABLE model_events (
 );
 CREATE INDEX model_events_by_model ON model_events(model, seq);
 )sql",
+    // 6: the pipeline run cache: what a stage's outputs were for a given
+    // command, dependencies and params, in any branch.
+    R"sql(
+CREATE TABLE run_cache (key TEXT PRIMARY KEY, stage TEXT NOT NULL, outs TEXT NOT NULL, created_at INTEGER NOT NULL) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

@@ -1,0 +1,159 @@
+// mlops run (bring the pipeline up to date) and mlops dag (show its graph).
+#include <fmt/format.h>
+
+#include "context.hpp"
+#include "core/error.hpp"
+#include "output.hpp"
+#include "pipeline/dag.hpp"
+#include "pipeline/runner.hpp"
+
+namespace mlops::cli {
+
+namespace {
+
+using nlohmann::json;
+
+struct RunArgs {
+  std::vector<std::string> stages;
+  unsigned jobs = 1;
+  bool force = false, dry_run = false, downstream = false, keep_going = false, json = false;
+};
+
+json report_json(const StageReport& r) {
+  return {{"stage", r.name}, {"outcome", outcome_name(r.outcome)}, {"reasons", r.reasons}, {"seconds", r.seconds}};
+}
+
+int run_run(Context& ctx, const RunArgs& a) {
+  Repo& repo = ctx.repo();
+  PipelineOptions opts;
+  opts.targets = a.stages;
+  opts.jobs = a.jobs;
+  opts.force = a.force;
+  opts.dry_run = a.dry_run;
+  opts.downstream = a.downstream;
+  opts.keep_going = a.keep_going;
+  bool quiet = ctx.quiet || a.json;
+  PipelineCallbacks cb;
+  cb.on_start = [&](const std::string& stage, const std::vector<std::string>& reasons) {
+    if (!quiet) fmt::print("Running stage {} ({})\n", stage, fmt::join(reasons, "; "));
+    std::fflush(stdout);
+  };
+  cb.on_done = [&](const StageReport& r) {
+    if (!r.output.empty() && !a.json) {
+      fmt::print("--- output of stage {} ---\n{}", r.name, r.output);
+      if (r.output.back() != '\n') fmt::print("\n");
+    }
+    if (quiet && r.outcome != StageOutcome::Failed) return;
+    switch (r.outcome) {
+      case StageOutcome::UpToDate: fmt::print("Stage {} is up to date\n", r.name); break;
+      case StageOutcome::Frozen: fmt::print("Stage {} is frozen\n", r.name); break;
+      case StageOutcome::Restored:
+        fmt::print("Restored the outputs of stage {} from the run cache ({})\n", r.name, fmt::join(r.reasons, "; "));
+        break;
+      case StageOutcome::Ran: fmt::print("Stage {} ran in {:.2f}s\n", r.name, r.seconds); break;
+      case StageOutcome::Failed:
+        fmt::print(stderr, "mlops: error: stage {} failed: {}\n", r.name, fmt::join(r.reasons, "; "));
+        break;
+      case StageOutcome::Skipped: fmt::print("Stage {} skipped: {}\n", r.name, fmt::join(r.reasons, "; ")); break;
+      case StageOutcome::Interrupted: fmt::print(stderr, "mlops: stage {} interrupted\n", r.name); break;
+      case StageOutcome::WouldRun: break;
+    }
+    std::fflush(stdout);
+  };
+  PipelineResult res = run_pipeline(repo, opts, cb);
+  if (a.dry_run) {
+    if (a.json) {
+      json arr = json::array();
+      for (const auto& r : res.stages) arr.push_back(report_json(r));
+      print_json(arr);
+    } else {
+      for (const auto& r : res.stages) {
+        if (r.outcome == StageOutcome::WouldRun) fmt::print("Would run stage {}: {}\n", r.name, fmt::join(r.reasons, "; "));
+        else fmt::print("Stage {} is {}\n", r.name, outcome_name(r.outcome));
+      }
+    }
+    return 0;
+  }
+  if (a.json) {
+    json arr = json::array();
+    for (const auto& r : res.stages) arr.push_back(report_json(r));
+    print_json({{"ok", res.ok}, {"stages", arr}, {"run", res.run_id.empty() ? json() : json(res.run_id)}});
+  } else if (!ctx.quiet && !res.run_id.empty()) {
+    fmt::print("Recorded as run {} ({}); see 'mlops exp show {}'\n", res.run_name, res.run_id.substr(0, 8), res.run_name);
+    bool changed = std::any_of(res.stages.begin(), res.stages.end(), [](const StageReport& r) {
+      return r.outcome == StageOutcome::Ran || r.outcome == StageOutcome::Restored;
+    });
+    if (changed) print_git_hint({"mlops.lock", ".gitignore"}, false);
+  }
+  if (res.interrupted) return 130;
+  return res.ok ? 0 : 1;
+}
+
+struct DagArgs {
+  bool dot = false, mermaid = false, json = false;
+};
+
+int run_dag(Context& ctx, const DagArgs& a) {
+  Pipeline p = load_pipeline(ctx.repo());
+  Dag d = build_dag(p);
+  auto name = [&](std::size_t i) { return p.stages[i].name; };
+  if (a.json) {
+    json stages = json::array();
+    for (auto i : d.order) {
+      json needs = json::array();
+      for (auto u : d.upstream[i]) needs.push_back(name(u));
+      stages.push_back({{"stage", name(i)}, {"cmd", p.stages[i].cmd}, {"needs", needs}, {"deps", p.stages[i].deps},
+                        {"outs", p.stages[i].outs}});
+    }
+    print_json(stages);
+  } else if (a.dot) {
+    fmt::print("digraph pipeline {{\n  rankdir=LR;\n");
+    for (auto i : d.order) fmt::print("  \"{}\";\n", name(i));
+    for (auto i : d.order)
+      for (auto u : d.upstream[i]) fmt::print("  \"{}\" -> \"{}\";\n", name(u), name(i));
+    fmt::print("}}\n");
+  } else if (a.mermaid) {
+    fmt::print("flowchart LR\n");
+    for (auto i : d.order) fmt::print("  s{}[\"{}\"]\n", i, name(i));
+    for (auto i : d.order)
+      for (auto u : d.upstream[i]) fmt::print("  s{} --> s{}\n", u, i);
+  } else {
+    Table t({"STAGE", "NEEDS", "OUTS"});
+    for (auto i : d.order) {
+      std::vector<std::string> needs;
+      for (auto u : d.upstream[i]) needs.push_back(name(u));
+      t.add({name(i), needs.empty() ? "-" : fmt::format("{}", fmt::join(needs, ", ")),
+             fmt::format("{}", fmt::join(p.stages[i].outs, ", "))});
+    }
+    t.print();
+  }
+  return 0;
+}
+
+}  // namespace
+
+void register_pipeline_commands(CLI::App& app, Context& ctx) {
+  {
+    auto a = std::make_shared<RunArgs>();
+    auto* sub = app.add_subcommand("run", "Bring the pipeline in mlops.yaml up to date (stages in dependency order)");
+    sub->add_option("stages", a->stages, "Stages to bring up to date, with what they depend on (default: all)")
+        ->type_name("STAGE");
+    sub->add_option("-j,--jobs", a->jobs, "Stages to run at once")->check(CLI::Range(1u, 256u));
+    sub->add_flag("-f,--force", a->force, "Run the stages even when they are up to date");
+    sub->add_flag("-n,--dry-run", a->dry_run, "Only say what would run, and why");
+    sub->add_flag("--downstream", a->downstream, "The stages named and everything that depends on them");
+    sub->add_flag("-k,--keep-going", a->keep_going, "After a failure, run the stages that do not depend on it");
+    sub->add_flag("--json", a->json, "Print JSON");
+    bind(sub, ctx, a, run_run);
+  }
+  {
+    auto a = std::make_shared<DagArgs>();
+    auto* sub = app.add_subcommand("dag", "Show the pipeline's stages and what each needs");
+    auto* dot = sub->add_flag("--dot", a->dot, "Graphviz dot");
+    auto* mer = sub->add_flag("--mermaid", a->mermaid, "Mermaid flowchart")->excludes(dot);
+    sub->add_flag("--json", a->json, "Print JSON")->excludes(dot)->excludes(mer);
+    bind(sub, ctx, a, run_dag);
+  }
+}
+
+}  // namespace mlops::cli

@@ -1,0 +1,324 @@
+#include "pipeline/pipeline_file.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <functional>
+#include <set>
+
+#include "core/error.hpp"
+#include "core/text.hpp"
+#include "repo/repo.hpp"
+
+namespace mlops {
+
+namespace {
+
+// A field of a mapping, or a null node when it is absent (reading a missing
+// key of a const node would throw).
+YAML::Node get(const YAML::Node& map, const std::string& key) {
+  if (!map.IsMap()) return YAML::Node();
+  for (const auto& kv : map)
+    if (kv.first.IsScalar() && kv.first.Scalar() == key) return kv.second;
+  return YAML::Node();
+}
+
+int line_of(const YAML::Node& n) { return n.Mark().line + 1; }
+
+// Where an error is: "mlops.yaml:12: stage train: deps: ...".
+struct Where {
+  std::string file;
+  std::string stage;
+  [[noreturn]] void fail_at(const YAML::Node& n, const std::string& field, const std::string& what) const {
+    std::string at = file + ":" + std::to_string(n.IsDefined() ? line_of(n) : 0);
+    if (!stage.empty()) at += ": stage " + stage;
+    if (!field.empty()) at += ": " + field;
+    throw Error(ExitCode::Input, at + ": " + what);
+  }
+};
+
+// Flattens a YAML mapping into "a.b.c" -> scalar text.
+void flatten(const YAML::Node& n, const std::string& prefix, std::map<std::string, std::string>& out) {
+  if (n.IsMap()) {
+    for (const auto& kv : n) flatten(kv.second, prefix.empty() ? kv.first.Scalar() : prefix + "." + kv.first.Scalar(), out);
+  } else if (n.IsScalar()) {
+    out[prefix] = n.Scalar();
+  } else if (n.IsSequence()) {
+    YAML::Emitter e;
+    e << YAML::Flow << n;
+    out[prefix] = e.c_str();
+  }
+}
+
+// Values ${...} may name while a stage is expanded.
+struct Vars {
+  std::function<std::optional<std::string>(const std::string&)> params;  // "lr" -> value
+  std::map<std::string, std::string> local;                              // item, item.k, key, matrix keys
+};
+
+std::string interpolate(const std::string& text, const Vars& vars, const Where& w, const YAML::Node& node,
+                        const std::string& field) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    auto open = text.find("${", i);
+    if (open == std::string::npos) {
+      out += text.substr(i);
+      break;
+    }
+    out += text.substr(i, open - i);
+    auto close = text.find('}', open);
+    if (close == std::string::npos) w.fail_at(node, field, "'${' without a closing '}'");
+    std::string name = text.substr(open + 2, close - open - 2);
+    std::optional<std::string> value;
+    if (name.starts_with("params.")) value = vars.params(name.substr(7));
+    else if (auto it = vars.local.find(name); it != vars.local.end()) value = it->second;
+    if (!value) w.fail_at(node, field, fmt::format("${{{}}} names nothing (use ${{params.KEY}}, or ${{item}} inside foreach)", name));
+    out += *value;
+    i = close + 1;
+  }
+  return out;
+}
+
+// "a/./b/../c" style paths are refused; "wdir/path" joined and checked.
+std::string repo_path(const std::string& wdir, const std::string& p, const Where& w, const YAML::Node& n,
+                      const std::string& field) {
+  if (p.empty()) w.fail_at(n, field, "an empty path");
+  std::string joined = wdir.empty() || wdir == "." ? p : wdir + "/" + p;
+  while (joined.size() > 1 && joined.back() == '/') joined.pop_back();
+  if (joined.starts_with("./")) joined = joined.substr(2);
+  if (!is_safe_relative_path(joined))
+    w.fail_at(n, field, fmt::format("'{}' is not a path inside the repository (absolute, or with '..')", p));
+  return joined;
+}
+
+std::vector<std::string> string_list(const YAML::Node& n, const std::string& field, const Where& w) {
+  std::vector<std::string> out;
+  if (!n.IsDefined() || n.IsNull()) return out;
+  if (n.IsScalar()) return {n.Scalar()};
+  if (!n.IsSequence()) w.fail_at(n, field, "must be a list of paths");
+  for (const auto& item : n) {
+    if (!item.IsScalar()) w.fail_at(item, field, "must be a list of paths");
+    out.push_back(item.Scalar());
+  }
+  return out;
+}
+
+bool boolean(const YAML::Node& n, const std::string& field, const Where& w) {
+  if (!n.IsDefined() || n.IsNull()) return false;
+  try {
+    return n.as<bool>();
+  } catch (const YAML::Exception&) {
+    w.fail_at(n, field, "must be true or false");
+  }
+}
+
+const std::set<std::string> kStageFields = {"cmd", "deps", "outs", "params", "metrics", "plots", "wdir",
+                                            "env", "always_changed", "frozen", "desc"};
+
+Stage parse_stage(const std::string& name, const YAML::Node& body, const Vars& vars, const Where& w) {
+  if (!body.IsMap()) w.fail_at(body, "", "a stage must be a mapping with at least cmd");
+  for (const auto& kv : body)
+    if (!kStageFields.count(kv.first.Scalar()))
+      w.fail_at(kv.first, kv.first.Scalar(),
+                "unknown field (fields: cmd, deps, outs, params, metrics, plots, wdir, env, always_changed, frozen, desc)");
+  Stage s;
+  s.name = name;
+  s.line = line_of(body);
+  auto str = [&](const std::string& field, const std::string& text) {
+    return interpolate(text, vars, w, get(body, field), field);
+  };
+  const YAML::Node cmd = get(body, "cmd");
+  if (!cmd.IsDefined() || cmd.IsNull()) w.fail_at(body, "cmd", "missing: the command the stage runs");
+  if (cmd.IsScalar()) {
+    s.cmd = str("cmd", cmd.Scalar());
+  } else if (cmd.IsSequence()) {
+    for (const auto& c : cmd) {  // several commands run one after another, stopping at the first failure
+      if (!c.IsScalar()) w.fail_at(c, "cmd", "must be a command or a list of commands");
+      s.cmd += (s.cmd.empty() ? "" : " && ") + str("cmd", c.Scalar());
+    }
+  } else {
+    w.fail_at(cmd, "cmd", "must be a command or a list of commands");
+  }
+  if (s.cmd.empty()) w.fail_at(cmd, "cmd", "is empty");
+  if (!get(body, "wdir").IsNull()) {
+    if (!get(body, "wdir").IsScalar()) w.fail_at(get(body, "wdir"), "wdir", "must be a folder");
+    std::string wd = str("wdir", get(body, "wdir").Scalar());
+    s.wdir = wd == "." ? "" : repo_path("", wd, w, get(body, "wdir"), "wdir");
+  }
+  auto paths = [&](const char* field, std::vector<std::string>& into) {
+    for (const auto& p : string_list(get(body, field), field, w)) into.push_back(repo_path(s.wdir, str(field, p), w, get(body, field), field));
+  };
+  paths("deps", s.deps);
+  paths("outs", s.outs);
+  paths("metrics", s.metrics);
+  paths("plots", s.plots);
+  const YAML::Node params = get(body, "params");
+  if (params.IsDefined() && !params.IsNull()) {
+    if (!params.IsSequence()) w.fail_at(params, "params", "must be a list of keys, or of {FILE: [keys]}");
+    for (const auto& p : params) {
+      if (p.IsScalar()) {
+        s.params[kDefaultParamsFile].push_back(str("params", p.Scalar()));
+      } else if (p.IsMap()) {
+        for (const auto& kv : p) {
+          std::string file = repo_path(s.wdir, str("params", kv.first.Scalar()), w, p, "params");
+          for (const auto& k : string_list(kv.second, "params", w)) s.params[file].push_back(str("params", k));
+          if (kv.second.IsNull()) s.params[file];  // every key of the file
+        }
+      } else {
+        w.fail_at(p, "params", "must be a key, or {FILE: [keys]}");
+      }
+    }
+  }
+  const YAML::Node env = get(body, "env");
+  if (env.IsDefined() && !env.IsNull()) {
+    if (!env.IsMap()) w.fail_at(env, "env", "must be a mapping of NAME: value");
+    for (const auto& kv : env) {
+      if (!kv.second.IsScalar()) w.fail_at(kv.second, "env", "values must be strings or numbers");
+      s.env[kv.first.Scalar()] = str("env", kv.second.Scalar());
+    }
+  }
+  s.always_changed = boolean(get(body, "always_changed"), "always_changed", w);
+  s.frozen = boolean(get(body, "frozen"), "frozen", w);
+  return s;
+}
+
+bool valid_stage_name(const std::string& n) {
+  return !n.empty() && std::all_of(n.begin(), n.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '_' || c == '-' || c == '.';
+  });
+}
+
+// A foreach or matrix value as it appears in a stage name.
+std::string name_part(const std::string& v) {
+  std::string out;
+  for (unsigned char c : v) out += std::isalnum(c) || c == '_' || c == '-' || c == '.' ? static_cast<char>(c) : '_';
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> Stage::outputs() const {
+  std::vector<std::string> all = outs;
+  all.insert(all.end(), metrics.begin(), metrics.end());
+  all.insert(all.end(), plots.begin(), plots.end());
+  return all;
+}
+
+const Stage* Pipeline::find(const std::string& name) const {
+  for (const auto& s : stages)
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+bool has_pipeline(const Repo& repo) { return lstat_path(repo.root() / kPipelineFile).has_value(); }
+
+std::map<std::string, std::string> load_params(Repo& repo, const std::string& rel) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(repo.abs(rel).string());
+  } catch (const YAML::BadFile&) {
+    fail(ExitCode::Input, "{}: the params file does not exist", rel);
+  } catch (const YAML::ParserException& e) {
+    fail(ExitCode::Input, "{}:{}: malformed params file: {}", rel, e.mark.line + 1, e.msg);
+  }
+  std::map<std::string, std::string> out;
+  if (root.IsNull()) return out;
+  if (!root.IsMap()) fail(ExitCode::Input, "{}: a params file must be a mapping of names to values", rel);
+  flatten(root, "", out);
+  return out;
+}
+
+Pipeline load_pipeline(Repo& repo) {
+  Pipeline p;
+  p.file = kPipelineFile;
+  Where w{p.file, ""};
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(repo.abs(p.file).string());
+  } catch (const YAML::BadFile&) {
+    throw Error(ExitCode::Input, fmt::format("no {} in {}", p.file, repo.root().string()),
+                "describe the stages in mlops.yaml (see mlops-yaml(5))");
+  } catch (const YAML::ParserException& e) {
+    fail(ExitCode::Input, "{}:{}: malformed YAML: {}", p.file, e.mark.line + 1, e.msg);
+  }
+  if (!root.IsMap() || !get(root, "stages").IsMap()) w.fail_at(root, "", "expected a mapping with 'stages:'");
+  for (const auto& kv : root)
+    if (kv.first.Scalar() != "stages") w.fail_at(kv.first, kv.first.Scalar(), "unknown top-level field (only 'stages')");
+
+  std::optional<std::map<std::string, std::string>> default_params;
+  Vars base;
+  base.params = [&](const std::string& key) -> std::optional<std::string> {
+    if (!default_params) default_params = load_params(repo, kDefaultParamsFile);
+    auto it = default_params->find(key);
+    return it == default_params->end() ? std::nullopt : std::optional<std::string>(it->second);
+  };
+  std::set<std::string> names;
+  auto add = [&](Stage s, const YAML::Node& at) {
+    if (!names.insert(s.name).second) w.fail_at(at, "", fmt::format("two stages are named '{}'", s.name));
+    p.stages.push_back(std::move(s));
+  };
+  for (const auto& kv : get(root, "stages")) {
+    std::string name = kv.first.Scalar();
+    w.stage = name;
+    if (!valid_stage_name(name)) w.fail_at(kv.first, "", "stage names use letters, digits, '_', '-' and '.'");
+    const YAML::Node& body = kv.second;
+    if (body.IsMap() && !get(body, "foreach").IsNull()) {
+      const YAML::Node items = get(body, "foreach"), tmpl = get(body, "do");
+      if (!tmpl.IsMap()) w.fail_at(body, "do", "foreach needs a 'do:' stage template");
+      for (const auto& f : body)
+        if (f.first.Scalar() != "foreach" && f.first.Scalar() != "do") w.fail_at(f.first, f.first.Scalar(), "beside foreach only 'do:' is allowed");
+      auto expand = [&](const std::string& suffix, const YAML::Node& item, const std::string& key) {
+        Vars v = base;
+        if (!key.empty()) v.local["key"] = key;
+        if (item.IsScalar()) v.local["item"] = item.Scalar();
+        else if (item.IsMap()) flatten(item, "item", v.local);
+        else w.fail_at(item, "foreach", "items must be values or mappings");
+        Where ws{w.file, name + "@" + suffix};
+        add(parse_stage(name + "@" + suffix, tmpl, v, ws), item);
+      };
+      if (items.IsSequence()) {
+        for (const auto& item : items) expand(name_part(item.IsScalar() ? item.Scalar() : std::to_string(line_of(item))), item, "");
+      } else if (items.IsMap()) {
+        for (const auto& it : items) expand(name_part(it.first.Scalar()), it.second, it.first.Scalar());
+      } else {
+        w.fail_at(items, "foreach", "must be a list or a mapping");
+      }
+      continue;
+    }
+    if (body.IsMap() && !get(body, "matrix").IsNull()) {
+      const YAML::Node matrix = get(body, "matrix");
+      if (!matrix.IsMap()) w.fail_at(matrix, "matrix", "must map names to lists of values");
+      std::vector<std::pair<std::string, std::vector<std::string>>> axes;
+      for (const auto& a : matrix) axes.emplace_back(a.first.Scalar(), string_list(a.second, "matrix", w));
+      YAML::Node tmpl = YAML::Clone(body);
+      tmpl.remove("matrix");
+      std::vector<std::map<std::string, std::string>> combos(1);
+      for (const auto& [k, values] : axes) {
+        std::vector<std::map<std::string, std::string>> next;
+        for (const auto& c : combos)
+          for (const auto& v : values) {
+            next.push_back(c);
+            next.back()[k] = v;
+          }
+        combos = std::move(next);
+      }
+      for (const auto& c : combos) {
+        Vars v = base;
+        std::string suffix;
+        for (const auto& [k, _] : axes) {
+          v.local[k] = c.at(k);
+          suffix += (suffix.empty() ? "" : "-") + name_part(c.at(k));
+        }
+        Where ws{w.file, name + "@" + suffix};
+        add(parse_stage(name + "@" + suffix, tmpl, v, ws), matrix);
+      }
+      continue;
+    }
+    add(parse_stage(name, body, base, w), kv.first);
+  }
+  if (p.stages.empty()) w.fail_at(get(root, "stages"), "stages", "no stages");
+  return p;
+}
+
+}  // namespace mlops

@@ -1,0 +1,66 @@
+#pragma once
+// mlops.yaml: the stages of a pipeline.
+//
+//   stages:
+//     train:
+//       cmd: python train.py --lr ${params.lr}
+//       deps: [train.py, data/prepared]
+//       params: [lr, model.depth]          # keys of params.yaml, or {other.yaml: [keys]}
+//       outs: [models/model.bin]
+//       metrics: [metrics.json]
+//       plots: [plots/loss.csv]
+//       wdir: .                            # where cmd runs, relative to the file
+//       env: {SEED: "1"}
+//       always_changed: false
+//       frozen: false
+//     eval:
+//       foreach: [small, large]            # or a mapping; or matrix: {lr: [..], bs: [..]}
+//       do:
+//         cmd: python eval.py ${item}
+//
+// ${params.KEY} is a value of the params file (params.yaml), ${item} and
+// ${item.KEY} the foreach item, ${KEY} a matrix value, ${key} a foreach key.
+// foreach stages are named NAME@ITEM (NAME@KEY for a mapping), matrix stages
+// NAME@V1-V2. Paths are relative to the repository root after wdir is applied.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/fs.hpp"
+
+namespace mlops {
+
+class Repo;
+
+struct Stage {
+  std::string name;
+  std::string cmd;
+  std::string wdir;                                   // repo-relative, "" for the root
+  std::vector<std::string> deps, outs, metrics, plots;  // repo-relative
+  std::map<std::string, std::vector<std::string>> params;  // params file (repo-relative) -> keys
+  std::map<std::string, std::string> env;
+  bool always_changed = false, frozen = false;
+  int line = 0;  // in mlops.yaml
+  // Everything the stage writes: outs, and its metrics and plots files (which
+  // are kept in the store and the run cache too, but left to git).
+  std::vector<std::string> outputs() const;
+};
+
+struct Pipeline {
+  std::string file;  // repo-relative, "mlops.yaml"
+  std::vector<Stage> stages;  // in file order (foreach/matrix expanded)
+  const Stage* find(const std::string& name) const;
+};
+
+constexpr const char* kPipelineFile = "mlops.yaml";
+constexpr const char* kDefaultParamsFile = "params.yaml";
+
+// Throws Error(Input) naming the file, the line, the stage and the field.
+Pipeline load_pipeline(Repo& repo);
+bool has_pipeline(const Repo& repo);
+
+// The flattened values of a params file (YAML or JSON): "model.depth" -> "6".
+// Throws Error(Input) naming the file when it is missing or malformed.
+std::map<std::string, std::string> load_params(Repo& repo, const std::string& rel);
+
+}  // namespace mlops

@@ -1,0 +1,551 @@
+#include "pipeline/runner.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "core/error.hpp"
+#include "core/link.hpp"
+#include "data/gitignore.hpp"
+#include "data/workspace.hpp"
+#include "exp/machine_info.hpp"
+#include "exp/metrics_file.hpp"
+#include "exp/run_names.hpp"
+#include "exp/run_store.hpp"
+#include "pipeline/dag.hpp"
+#include "pipeline/lock_file.hpp"
+#include "repo/git_history.hpp"
+#include "repo/repo.hpp"
+#include "state/db.hpp"
+#include "store/manifest.hpp"
+#include "store/object_store.hpp"
+
+namespace mlops {
+
+const char* outcome_name(StageOutcome o) {
+  switch (o) {
+    case StageOutcome::UpToDate: return "up to date";
+    case StageOutcome::Frozen: return "frozen";
+    case StageOutcome::Restored: return "restored";
+    case StageOutcome::Ran: return "ran";
+    case StageOutcome::WouldRun: return "would run";
+    case StageOutcome::Failed: return "failed";
+    case StageOutcome::Skipped: return "skipped";
+    case StageOutcome::Interrupted: return "interrupted";
+  }
+  return "?";
+}
+
+namespace {
+
+std::atomic<int> g_stop{0};
+void on_stop(int sig) { g_stop = sig; }
+
+// The content of a path now: its id as a file or folder (a folder's id is its
+// manifest's), or nothing. With `store`, the content is also kept in the store.
+std::optional<LockedPath> version_of(Repo& repo, const std::string& rel, bool store) {
+  WorkTree tree = list_workspace(repo, rel);
+  if (tree.shape == Shape::Absent) return std::nullopt;
+  if (store) {
+    IdentifyStats stats;
+    Pointer p = store_tree(repo, rel, tree, stats, nullptr);
+    return LockedPath{rel, p.id.str(), std::string(kind_name(p.kind)), p.size};
+  }
+  identify(repo, rel, tree, Identify::HashOnly, nullptr);
+  if (tree.shape == Shape::File) return LockedPath{rel, tree.files[0].id.str(), "file", tree.files[0].st.size};
+  Manifest m = tree.manifest();
+  return LockedPath{rel, hash_bytes(repo.algo(), m.serialize()).str(), "dir", m.total_size()};
+}
+
+const LockedPath* find_path(const std::vector<LockedPath>& v, const std::string& path) {
+  for (const auto& p : v)
+    if (p.path == path) return &p;
+  return nullptr;
+}
+
+struct Evaluation {
+  LockEntry now;                     // cmd, deps and params as they are (outs not yet)
+  std::vector<std::string> reasons;  // empty: up to date
+  std::vector<std::string> missing;  // deps that do not exist
+};
+
+class Params {
+public:
+  explicit Params(Repo& repo) : repo_(repo) {}
+  std::map<std::string, std::string> values(const Stage& s, const std::string& file, const std::vector<std::string>& keys) {
+    auto it = files_.find(file);
+    if (it == files_.end()) it = files_.emplace(file, load_params(repo_, file)).first;
+    if (keys.empty()) return it->second;
+    std::map<std::string, std::string> out;
+    for (const auto& k : keys) {
+      auto v = it->second.find(k);
+      if (v == it->second.end()) {
+        // A key may name a section: take every value under it.
+        bool any = false;
+        for (const auto& [kk, vv] : it->second)
+          if (kk.starts_with(k + ".")) out[kk] = vv, any = true;
+        if (!any) fail(ExitCode::Input, "stage {}: {} has no param '{}'", s.name, file, k);
+        continue;
+      }
+      out[k] = v->second;
+    }
+    return out;
+  }
+
+private:
+  Repo& repo_;
+  std::map<std::string, std::map<std::string, std::string>> files_;
+};
+
+Evaluation evaluate(Repo& repo, const Stage& s, const LockEntry* locked, Params& params) {
+  Evaluation e;
+  e.now.cmd = s.cmd;
+  for (const auto& dep : s.deps) {
+    auto v = version_of(repo, dep, false);
+    if (!v) {
+      e.missing.push_back(dep);
+      continue;
+    }
+    if (locked && locked->cmd == s.cmd) {
+      const LockedPath* was = find_path(locked->deps, dep);
+      if (!was) e.reasons.push_back(fmt::format("new dependency {}", dep));
+      else if (was->id != v->id) e.reasons.push_back(fmt::format("{} changed", dep));
+    }
+    e.now.deps.push_back(*v);
+  }
+  for (const auto& [file, keys] : s.params) {
+    e.now.params[file] = params.values(s, file, keys);
+    if (!locked || locked->cmd != s.cmd) continue;
+    auto was = locked->params.find(file);
+    for (const auto& [k, v] : e.now.params[file]) {
+      std::string old;
+      if (was != locked->params.end())
+        if (auto it = was->second.find(k); it != was->second.end()) old = it->second;
+      if (old != v)
+        e.reasons.push_back(old.empty() ? fmt::format("new param {}", k) : fmt::format("param {} changed ({} -> {})", k, old, v));
+    }
+  }
+  if (!locked) {
+    e.reasons = {"never run"};
+    return e;
+  }
+  if (locked->cmd != s.cmd) e.reasons.insert(e.reasons.begin(), "command changed");
+  for (const auto& out : s.outputs()) {
+    const LockedPath* was = find_path(locked->outs, out);
+    auto v = version_of(repo, out, false);
+    if (!v) e.reasons.push_back(fmt::format("output {} is missing", out));
+    else if (!was || was->id != v->id) e.reasons.push_back(fmt::format("output {} changed", out));
+  }
+  if (s.always_changed) e.reasons.push_back("always changed");
+  return e;
+}
+
+// The run cache's key: the command, the dependencies' ids, the params and the outputs' names.
+std::string cache_key(Repo& repo, const Stage& s, const LockEntry& now) {
+  std::string text = "cmd\0" + now.cmd + '\0';
+  auto deps = now.deps;
+  std::sort(deps.begin(), deps.end(), [](const LockedPath& a, const LockedPath& b) { return a.path < b.path; });
+  for (const auto& d : deps) text += "dep\0" + d.path + '\0' + d.id + '\0';
+  for (const auto& [file, kv] : now.params)
+    for (const auto& [k, v] : kv) text += "param\0" + file + '\0' + k + '\0' + v + '\0';
+  auto outs = s.outputs();
+  std::sort(outs.begin(), outs.end());
+  for (const auto& o : outs) text += "out\0" + o + '\0';
+  return hash_bytes(repo.algo(), text).str();
+}
+
+std::optional<std::vector<LockedPath>> cached_outputs(Repo& repo, const std::string& key) {
+  Stmt q(repo.db(), "SELECT outs FROM run_cache WHERE key = ?");
+  q.bind(1, key);
+  if (!q.step()) return std::nullopt;
+  std::vector<LockedPath> outs;
+  for (const auto& j : nlohmann::json::parse(q.col_text(0)))
+    outs.push_back({j.at("path"), j.at("id"), j.at("kind"), j.at("size")});
+  // Usable only when the store still has every object.
+  ObjectStore& store = repo.store();
+  for (const auto& o : outs) {
+    ObjectId id = ObjectId::parse(o.id);
+    if (!store.has(id)) return std::nullopt;
+    if (o.kind == "dir")
+      for (const auto& e : Manifest::parse(store.read_verified(id), o.path).entries)
+        if (!store.has(e.id)) return std::nullopt;
+  }
+  return outs;
+}
+
+void remember_outputs(Repo& repo, const Stage& s, const std::string& key, const std::vector<LockedPath>& outs) {
+  nlohmann::json arr = nlohmann::json::array();
+  for (const auto& o : outs) arr.push_back({{"path", o.path}, {"id", o.id}, {"kind", o.kind}, {"size", o.size}});
+  Stmt ins(repo.db(), "INSERT OR REPLACE INTO run_cache (key, stage, outs, created_at) VALUES (?, ?, ?, ?)");
+  ins.bind(1, key).bind(2, s.name).bind(3, arr.dump()).bind(4, now_ms());
+  ins.run();
+}
+
+void restore_outputs(Repo& repo, const std::vector<LockedPath>& outs) {
+  ObjectStore& store = repo.store();
+  Linker linker(repo.link_modes());
+  for (const auto& o : outs) {
+    fs::path dest = repo.abs(o.path);
+    fs::remove_all(dest);
+    make_dirs(dest.parent_path());
+    ObjectId id = ObjectId::parse(o.id);
+    if (o.kind != "dir") {
+      linker.place(store.path_of(id), o.size, dest, false);
+      continue;
+    }
+    make_dirs(dest);
+    for (const auto& e : Manifest::parse(store.read_verified(id), o.path).entries) {
+      fs::path to = dest / e.path;
+      make_dirs(to.parent_path());
+      linker.place(store.path_of(e.id), e.size, to, e.executable);
+    }
+  }
+}
+
+// Runs the stage's command with sh in its folder; its output goes to the
+// terminal, or to `log` when given. Returns the exit status (128 + signal).
+int execute(Repo& repo, const Stage& s, const fs::path* log) {
+  fs::path dir = repo.abs(s.wdir);
+  std::vector<std::pair<std::string, std::string>> env(s.env.begin(), s.env.end());
+  env.emplace_back("MLOPS_STAGE", s.name);
+  int log_fd = -1;
+  if (log) {
+    log_fd = ::open(log->c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (log_fd < 0) fail_errno("create", log->string(), errno);
+  }
+  pid_t pid = ::fork();
+  if (pid < 0) fail_errno("start stage", s.name, errno);
+  if (pid == 0) {
+    if (::chdir(dir.c_str()) != 0) ::_exit(127);
+    for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
+    if (log_fd >= 0) {
+      ::dup2(log_fd, STDOUT_FILENO);
+      ::dup2(log_fd, STDERR_FILENO);
+    }
+    ::execl("/bin/sh", "sh", "-c", s.cmd.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  if (log_fd >= 0) ::close(log_fd);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) fail_errno("wait for stage", s.name, errno);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+class Runner {
+public:
+  Runner(Repo& repo, const PipelineOptions& opts, const PipelineCallbacks& cb)
+      : repo_(repo), opts_(opts), cb_(cb), pipeline_(load_pipeline(repo)), dag_(build_dag(pipeline_)),
+        selected_(select_stages(pipeline_, dag_, opts.targets, opts.downstream)), lock_(read_lock(repo)),
+        params_(repo) {}
+
+  std::vector<StageReport> status() {
+    std::vector<StageReport> out;
+    std::set<std::size_t> stale;
+    for (auto i : selected_) {
+      const Stage& s = pipeline_.stages[i];
+      StageReport r{s.name, StageOutcome::UpToDate, {}, 0, {}};
+      if (s.frozen) {
+        r.outcome = StageOutcome::Frozen;
+      } else {
+        auto it = lock_.find(s.name);
+        Evaluation e = evaluate(repo_, s, it == lock_.end() ? nullptr : &it->second, params_);
+        r.reasons = e.reasons;
+        for (auto u : dag_.upstream[i])
+          if (stale.count(u)) r.reasons.push_back(fmt::format("stage {} is stale", pipeline_.stages[u].name));
+        for (const auto& m : e.missing)
+          if (!produced(m)) r.reasons.push_back(fmt::format("dependency {} does not exist", m));
+        if (opts_.force) r.reasons.insert(r.reasons.begin(), "forced");
+        if (!r.reasons.empty()) {
+          r.outcome = StageOutcome::WouldRun;
+          stale.insert(i);
+        }
+      }
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+
+  PipelineResult run() {
+    PipelineResult result;
+    if (opts_.dry_run) {
+      result.stages = status();
+      return result;
+    }
+    struct sigaction sa {}, old_int{}, old_term{};
+    sa.sa_handler = on_stop;
+    sigemptyset(&sa.sa_mask);
+    g_stop = 0;
+    ::sigaction(SIGINT, &sa, &old_int);
+    ::sigaction(SIGTERM, &sa, &old_term);
+    started_ = now_ms();
+    std::vector<std::size_t> waiting(pipeline_.stages.size(), 0);
+    std::set<std::size_t> chosen(selected_.begin(), selected_.end());
+    for (auto i : selected_)
+      for (auto u : dag_.upstream[i]) waiting[i] += chosen.count(u);
+    for (auto i : selected_)
+      if (!waiting[i]) ready_.push_back(i);
+    remaining_ = selected_.size();
+    unsigned workers = std::max(1u, std::min<unsigned>(opts_.jobs, static_cast<unsigned>(selected_.size())));
+    std::vector<std::thread> threads;
+    std::exception_ptr error;
+    for (unsigned w = 0; w < workers; ++w)
+      threads.emplace_back([&] {
+        try {
+          work(waiting, chosen);
+        } catch (...) {
+          std::lock_guard lk(mu_);
+          if (!error) error = std::current_exception();
+          stop_ = true;
+          cv_.notify_all();
+        }
+      });
+    for (auto& t : threads) t.join();
+    ::sigaction(SIGINT, &old_int, nullptr);
+    ::sigaction(SIGTERM, &old_term, nullptr);
+    if (error) std::rethrow_exception(error);
+    result.stages = reports_;
+    result.interrupted = g_stop != 0;
+    for (const auto& r : reports_)
+      if (r.outcome == StageOutcome::Failed || r.outcome == StageOutcome::Interrupted ||
+          r.outcome == StageOutcome::Skipped)
+        result.ok = false;
+    record(result);
+    return result;
+  }
+
+private:
+  bool produced(const std::string& path) const {
+    for (const auto& s : pipeline_.stages)
+      for (const auto& o : s.outputs())
+        if (path == o || path.starts_with(o + "/")) return true;
+    return false;
+  }
+
+  void work(std::vector<std::size_t>& waiting, const std::set<std::size_t>& chosen) {
+    for (;;) {
+      std::size_t i;
+      {
+        std::unique_lock lk(mu_);
+        // stop_ is set by a failure without --keep-going, g_stop by Ctrl-C.
+        cv_.wait(lk, [&] { return !ready_.empty() || remaining_ == 0 || stop_ || g_stop; });
+        if (stop_ || g_stop) {
+          skip_unstarted();  // reported as skipped, once; running stages finish
+          cv_.notify_all();
+          return;
+        }
+        if (remaining_ == 0) return;
+        i = ready_.front();
+        ready_.erase(ready_.begin());
+      }
+      StageReport r = process(pipeline_.stages[i]);
+      std::lock_guard lk(mu_);
+      bool good = r.outcome != StageOutcome::Failed && r.outcome != StageOutcome::Interrupted;
+      finish(std::move(r), i);
+      if (!good) {
+        skip_downstream(i, chosen);
+        if (!opts_.keep_going) stop_ = true;
+      } else {
+        for (auto d : dag_.downstream[i])
+          if (chosen.count(d) && --waiting[d] == 0 && !done_.count(d)) ready_.push_back(d);
+      }
+      cv_.notify_all();
+    }
+  }
+
+  void finish(StageReport r, std::size_t i) {
+    done_.insert(i);
+    --remaining_;
+    if (cb_.on_done) cb_.on_done(r);
+    reports_.push_back(std::move(r));
+  }
+
+  void skip_downstream(std::size_t i, const std::set<std::size_t>& chosen) {
+    for (auto d : dag_.downstream[i]) {
+      if (!chosen.count(d) || done_.count(d)) continue;
+      finish({pipeline_.stages[d].name, StageOutcome::Skipped, {fmt::format("stage {} did not succeed", pipeline_.stages[i].name)}, 0, {}}, d);
+      skip_downstream(d, chosen);
+    }
+  }
+
+  void skip_unstarted() {
+    for (auto i : selected_)
+      if (!done_.count(i) && !running_.count(i))
+        finish({pipeline_.stages[i].name, StageOutcome::Skipped, {g_stop ? "interrupted" : "the run stopped"}, 0, {}}, i);
+    ready_.clear();
+  }
+
+  StageReport process(const Stage& s) {
+    std::size_t index = static_cast<std::size_t>(&s - pipeline_.stages.data());
+    {
+      std::lock_guard lk(mu_);
+      running_.insert(index);
+    }
+    StageReport r{s.name, StageOutcome::UpToDate, {}, 0, {}};
+    auto t0 = std::chrono::steady_clock::now();
+    auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
+    if (s.frozen) {
+      r.outcome = StageOutcome::Frozen;
+      return r;
+    }
+    Evaluation e;
+    std::string key;
+    {
+      std::lock_guard repo_lk(repo_mu_);
+      auto it = lock_.find(s.name);
+      e = evaluate(repo_, s, it == lock_.end() ? nullptr : &it->second, params_);
+      if (!e.missing.empty()) {
+        r.outcome = StageOutcome::Failed;
+        for (const auto& m : e.missing) r.reasons.push_back(fmt::format("dependency {} does not exist", m));
+        return r;
+      }
+      if (opts_.force) e.reasons.insert(e.reasons.begin(), "forced");
+      if (e.reasons.empty()) return r;
+      r.reasons = e.reasons;
+      key = cache_key(repo_, s, e.now);
+      if (!opts_.force && !s.always_changed)
+        if (auto outs = cached_outputs(repo_, key)) {
+          restore_outputs(repo_, *outs);
+          e.now.outs = *outs;
+          commit(s, e.now);
+          r.outcome = StageOutcome::Restored;
+          r.seconds = elapsed();
+          return r;
+        }
+    }
+    if (cb_.on_start) cb_.on_start(s.name, r.reasons);
+    // Outputs are made afresh: no stale file of an earlier run survives.
+    for (const auto& o : s.outputs()) fs::remove_all(repo_.abs(o));
+    for (const auto& o : s.outputs()) make_dirs(repo_.abs(o).parent_path());
+    fs::path log = repo_.dot_dir() / "tmp" / ("stage-" + std::to_string(index) + ".log");
+    bool capture = opts_.jobs > 1;
+    int code = execute(repo_, s, capture ? &log : nullptr);
+    r.seconds = elapsed();
+    if (capture) {
+      r.output = read_file(log, 64u << 20);
+      fs::remove(log);
+    }
+    if (code != 0) {
+      r.outcome = code > 128 || g_stop ? StageOutcome::Interrupted : StageOutcome::Failed;
+      r.reasons = {code > 128 ? fmt::format("ended by signal {}", code - 128) : fmt::format("exit code {}", code)};
+      return r;
+    }
+    std::lock_guard repo_lk(repo_mu_);
+    for (const auto& o : s.outputs()) {
+      auto v = version_of(repo_, o, true);
+      if (!v) {
+        r.outcome = StageOutcome::Failed;
+        r.reasons = {fmt::format("the command did not write its output {}", o)};
+        return r;
+      }
+      e.now.outs.push_back(*v);
+    }
+    for (const auto& o : s.outs) gitignore_add(repo_.root(), o);  // metrics and plots stay in git
+    if (!s.always_changed) remember_outputs(repo_, s, key, e.now.outs);
+    commit(s, e.now);
+    r.outcome = StageOutcome::Ran;
+    return r;
+  }
+
+  // The stage's lock entry, written at once: a later failure keeps it.
+  void commit(const Stage& s, const LockEntry& entry) {
+    lock_[s.name] = entry;
+    write_lock(repo_, lock_);
+  }
+
+  // The pipeline run as an experiment run: params, metrics files, data versions, stage outcomes.
+  void record(PipelineResult& result) {
+    bool worked = std::any_of(reports_.begin(), reports_.end(), [](const StageReport& r) {
+      return r.outcome == StageOutcome::Ran || r.outcome == StageOutcome::Restored || r.outcome == StageOutcome::Failed ||
+             r.outcome == StageOutcome::Interrupted;
+    });
+    if (!worked) return;
+    RunStore runs(repo_.db());
+    Run run;
+    run.id = new_run_id();
+    run.name = unique_run_name(runs, "");
+    run.experiment = "pipeline";
+    run.command = "mlops run";
+    for (const auto& t : opts_.targets) run.command += " " + t;
+    run.started_at = started_;
+    MachineInfo m = machine_info();
+    run.user = m.user, run.host = m.host, run.os = m.os, run.cpu = m.cpu, run.cpus = m.cpus, run.memory_bytes = m.memory_bytes;
+    if (auto git = GitRepo::open(repo_.root())) {
+      if (auto head = git->resolve("HEAD")) {
+        char buf[GIT_OID_HEXSZ + 1];
+        git_oid_tostr(buf, sizeof buf, &head->oid);
+        run.git_commit = buf;
+      }
+    }
+    run.status = "running";
+    runs.create(run);
+    std::map<std::string, std::string> params, tags;
+    std::vector<MetricPoint> metrics;
+    for (auto i : selected_) {
+      const Stage& s = pipeline_.stages[i];
+      auto it = lock_.find(s.name);
+      if (it == lock_.end()) continue;
+      for (const auto& [file, kv] : it->second.params)
+        for (const auto& [k, v] : kv) params[file == kDefaultParamsFile ? k : file + ":" + k] = v;
+      for (const auto& d : it->second.deps) tags["data." + d.path] = d.id;
+      for (const auto& mf : s.metrics)
+        if (lstat_path(repo_.abs(mf))) {
+          auto pts = read_metrics_file(repo_.abs(mf), mf);
+          metrics.insert(metrics.end(), pts.begin(), pts.end());
+        }
+    }
+    for (const auto& r : reports_)
+      tags["stage." + r.name] = r.seconds > 0 ? fmt::format("{} in {:.2f}s", outcome_name(r.outcome), r.seconds) : outcome_name(r.outcome);
+    runs.set_params(run.id, params);
+    runs.set_tags(run.id, tags);
+    runs.log_metrics(run.id, metrics);
+    std::string status = result.interrupted ? "interrupted" : result.ok ? "finished" : "failed";
+    runs.finish(run.id, status, result.ok ? 0 : 1, std::nullopt, "");
+    result.run_id = run.id;
+    result.run_name = run.name;
+  }
+
+  Repo& repo_;
+  const PipelineOptions& opts_;
+  const PipelineCallbacks& cb_;
+  Pipeline pipeline_;
+  Dag dag_;
+  std::vector<std::size_t> selected_;
+  std::map<std::string, LockEntry> lock_;
+  Params params_;
+  std::int64_t started_ = 0;
+
+  std::mutex mu_;       // the schedule below
+  std::mutex repo_mu_;  // the repository, store, database and lock file: one thread at a time
+  std::condition_variable cv_;
+  std::vector<std::size_t> ready_;
+  std::set<std::size_t> done_, running_;
+  std::size_t remaining_ = 0;
+  bool stop_ = false;
+  std::vector<StageReport> reports_;
+};
+
+}  // namespace
+
+std::vector<StageReport> pipeline_status(Repo& repo, const PipelineOptions& opts) {
+  PipelineCallbacks none;
+  return Runner(repo, opts, none).status();
+}
+
+PipelineResult run_pipeline(Repo& repo, const PipelineOptions& opts, const PipelineCallbacks& cb) {
+  return Runner(repo, opts, cb).run();
+}
+
+}  // namespace mlops

@@ -1,0 +1,49 @@
+#pragma once
+// mlops run: bring the pipeline's stages up to date, in dependency order,
+// independent stages in parallel; skip what is unchanged, restore what ran
+// before from the run cache; record the run as an experiment run.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "pipeline/pipeline_file.hpp"
+
+namespace mlops {
+
+class Repo;
+
+struct PipelineOptions {
+  std::vector<std::string> targets;  // stages (NAME also picks NAME@...); empty: all
+  unsigned jobs = 1;
+  bool force = false, dry_run = false, downstream = false, keep_going = false;
+};
+
+enum class StageOutcome { UpToDate, Frozen, Restored, Ran, WouldRun, Failed, Skipped, Interrupted };
+const char* outcome_name(StageOutcome o);
+
+struct StageReport {
+  std::string name;
+  StageOutcome outcome = StageOutcome::UpToDate;
+  std::vector<std::string> reasons;  // why it was stale ("dep data/x.csv changed"), or why it failed
+  double seconds = 0;
+  std::string output;  // the command's output, when it was captured (jobs > 1)
+};
+
+struct PipelineCallbacks {
+  std::function<void(const std::string& stage, const std::vector<std::string>& reasons)> on_start;
+  std::function<void(const StageReport&)> on_done;
+};
+
+struct PipelineResult {
+  std::vector<StageReport> stages;  // in the order they finished
+  std::string run_id, run_name;     // the experiment run, when anything ran
+  bool ok = true;
+  bool interrupted = false;
+};
+
+// Why each selected stage is stale (empty reasons: up to date), without running anything.
+std::vector<StageReport> pipeline_status(Repo& repo, const PipelineOptions& opts);
+
+PipelineResult run_pipeline(Repo& repo, const PipelineOptions& opts, const PipelineCallbacks& cb);
+
+}  // namespace mlops
