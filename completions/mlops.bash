@@ -28,6 +28,11 @@ _mlops_runs() {
   mlops exp list --columns name --csv 2>/dev/null | tail -n +2
 }
 
+# Stage names of mlops.yaml.
+_mlops_stages() {
+  mlops dag --json 2>/dev/null | sed -n 's/^ *"stage": "\(.*\)",*$/\1/p'
+}
+
 # Registered model names.
 _mlops_models() {
   mlops model list --json 2>/dev/null | sed -n 's/^ *"model": "\(.*\)",*$/\1/p'
@@ -37,7 +42,7 @@ _mlops() {
   local cur prev words cword
   _init_completion -n = || return
 
-  local commands="init add status checkout ls rm config diff gc fsck remote push fetch pull exp model install-hooks help"
+  local commands="init add status checkout ls rm config diff gc fsck remote push fetch pull exp model run dag install-hooks help"
   local global_opts="-C -q --quiet -v --verbose --version -h --help"
 
   # Find the command word, skipping global options (and -C's argument).
@@ -104,6 +109,16 @@ _mlops() {
           elif [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$o" -- "$cur"))
           else COMPREPLY=($(compgen -W "$(_mlops_runs)" -- "$cur")); fi ;;
       esac
+      return
+      ;;
+    run)
+      if [[ $prev == -j || $prev == --jobs ]]; then return; fi
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "-j --jobs -f --force -n --dry-run --downstream -k --keep-going --json" -- "$cur"))
+      else COMPREPLY=($(compgen -W "$(_mlops_stages)" -- "$cur")); fi
+      return
+      ;;
+    dag)
+      COMPREPLY=($(compgen -W "--dot --mermaid --json" -- "$cur"))
       return
       ;;
     model)

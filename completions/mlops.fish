@@ -1,6 +1,6 @@
 # fish completion for mlops. Install as ~/.config/fish/completions/mlops.fish.
 
-set -l commands init add status checkout ls rm config diff gc fsck remote push fetch pull exp model install-hooks help
+set -l commands init add status checkout ls rm config diff gc fsck remote push fetch pull exp model run dag install-hooks help
 
 function __mlops_tracked
     mlops ls --json 2>/dev/null | string match -r '"path": "(.*)"' | string match -v -r '^\s*"path"'
@@ -120,3 +120,16 @@ complete -c mlops -n "__fish_seen_subcommand_from model; and __fish_seen_subcomm
 complete -c mlops -n "__fish_seen_subcommand_from model; and __fish_seen_subcommand_from get" -s f -l force -d 'Replace it'
 complete -c mlops -n "__fish_seen_subcommand_from model; and __fish_seen_subcommand_from get" -s r -l remote -x -d 'Remote'
 complete -c mlops -n "__fish_seen_subcommand_from model" -l json -d 'Print JSON'
+
+# run, dag
+complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a run -d 'Bring the pipeline up to date'
+complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a dag -d 'Show the pipeline graph'
+complete -c mlops -n "__fish_seen_subcommand_from run" -a '(mlops dag --json 2>/dev/null | string match -r -g \'"stage": "(.*)"\')'
+complete -c mlops -n "__fish_seen_subcommand_from run" -s j -l jobs -x -d 'Stages at once'
+complete -c mlops -n "__fish_seen_subcommand_from run" -s f -l force -d 'Run even when up to date'
+complete -c mlops -n "__fish_seen_subcommand_from run" -s n -l dry-run -d 'Say what would run'
+complete -c mlops -n "__fish_seen_subcommand_from run" -l downstream -d 'And what depends on them'
+complete -c mlops -n "__fish_seen_subcommand_from run" -s k -l keep-going -d 'Go on after a failure'
+complete -c mlops -n "__fish_seen_subcommand_from run dag" -l json -d 'Print JSON'
+complete -c mlops -n "__fish_seen_subcommand_from dag" -l dot -d 'Graphviz dot'
+complete -c mlops -n "__fish_seen_subcommand_from dag" -l mermaid -d 'Mermaid flowchart'

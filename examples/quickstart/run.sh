@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The quickstart, end to end: version a data set and a model beside git, change
-# them, look at what changed, and go back to an earlier version.
+# them, look at what changed, and go back to an earlier version; then run the
+# pipeline example (examples/pipeline/run.sh).
 # Usage: examples/quickstart/run.sh [path/to/mlops]   (default: build/mlops)
 set -euo pipefail
 
@@ -40,3 +41,6 @@ git checkout -q -
 mlops checkout
 mlops status --exit-code
 echo "quickstart: ok"
+
+# Then a pipeline: examples/pipeline, run by mlops run.
+"$here/../pipeline/run.sh" "$mlops_bin"

@@ -1,0 +1,285 @@
+#!/usr/bin/env bats
+# Pipelines: mlops.yaml, mlops run (DAG order, skipping, run cache, parallel
+# stages, failures, Ctrl-C), mlops.lock, mlops dag.
+load helpers
+
+# A diamond: prepare -> left, right -> join; join reads a param.
+diamond() {
+  mlops init -q
+  printf 'scale: 2\nmodel:\n  depth: 3\n' > params.yaml
+  seq 1 10 > raw.txt
+  cat > mlops.yaml <<'YAML'
+stages:
+  prepare:
+    cmd: mkdir -p data && awk '{print $1 * ${params.scale}}' raw.txt > data/prepared.txt && echo ran >> ../log.txt
+    deps: [raw.txt]
+    outs: [data/prepared.txt]
+  left:
+    cmd: head -5 data/prepared.txt > left.txt && echo ran >> ../log.txt
+    deps: [data/prepared.txt]
+    outs: [left.txt]
+  right:
+    cmd: tail -5 data/prepared.txt > right.txt && echo ran >> ../log.txt
+    deps: [data/prepared.txt]
+    outs: [right.txt]
+  join:
+    cmd: >-
+      cat left.txt right.txt > joined.txt &&
+      echo "{\"rows\": $(wc -l < joined.txt), \"depth\": $(sed -n 's/ *depth: //p' params.yaml)}" > metrics.json &&
+      echo ran >> ../log.txt
+    deps: [left.txt, right.txt]
+    params: [model.depth]
+    outs: [joined.txt]
+    metrics: [metrics.json]
+YAML
+  git add -A && git commit -qm pipeline
+  rm -f ../log.txt
+}
+
+runs() { [ -f ../log.txt ] && wc -l < ../log.txt || echo 0; }
+
+@test "a diamond runs in dependency order, then nothing runs until something changes" {
+  diamond
+  run mlops run
+  [ "$status" -eq 0 ]
+  [ "$(grep -n 'ran in' <<<"$output" | cut -d' ' -f2 | tr '\n' ' ')" = "prepare left right join " ]
+  [ "$(cat joined.txt | tr '\n' ' ')" = "2 4 6 8 10 12 14 16 18 20 " ]
+  [ "$(runs)" -eq 4 ]
+  [[ "$output" == *"Recorded as run "* ]]
+  # Outputs are in the store, ignored by git, and in the lock file.
+  [ -f "$(object_path "$(xxh_id joined.txt)")" ]
+  grep -qx '/joined.txt' .gitignore
+  grep -qx '/prepared.txt' data/.gitignore
+  ! grep -q metrics.json .gitignore  # metrics stay for git
+  grep -q "id: $(xxh_id raw.txt)" mlops.lock
+  lock=$(cat mlops.lock)
+  run mlops run
+  [ "$output" = $'Stage prepare is up to date\nStage left is up to date\nStage right is up to date\nStage join is up to date' ]
+  [ "$(runs)" -eq 4 ]
+  [ "$(cat mlops.lock)" = "$lock" ]
+  # A change at the top that does not change an output stops there.
+  echo 11 >> raw.txt
+  run mlops run
+  [[ "$output" == *"Running stage prepare (raw.txt changed)"* ]]
+  [[ "$output" == *"Running stage right (data/prepared.txt changed)"* ]]
+  [[ "$output" == *"Running stage left (data/prepared.txt changed)"* ]]
+  [[ "$output" == *"Running stage join (right.txt changed)"* ]]
+  [ "$(runs)" -eq 8 ]
+}
+
+@test "params: a change reruns the stages that use them; -n says why without running" {
+  diamond
+  mlops run -q
+  sed -i 's/depth: 3/depth: 4/' params.yaml
+  run mlops run -n
+  [ "$output" = $'Stage prepare is up to date\nStage left is up to date\nStage right is up to date\nWould run stage join: param model.depth changed (3 -> 4)' ]
+  [ "$(runs)" -eq 4 ]
+  mlops run -q
+  [ "$(runs)" -eq 5 ]
+  [ "$(jq .depth metrics.json)" -eq 4 ]
+  # ${params.scale} is in prepare's command: the command changed.
+  sed -i 's/scale: 2/scale: 3/' params.yaml
+  run mlops run -n prepare
+  [ "$output" = "Would run stage prepare: command changed" ]
+  # The run is an experiment run with params and metrics.
+  run mlops exp list --json --filter 'experiment = pipeline'
+  [ "$(jq length <<<"$output")" -eq 2 ]
+  [ "$(jq -r '.[0].params["model.depth"]' <<<"$output")" = 4 ]
+  [ "$(jq -r '.[0].metrics.rows.last' <<<"$output")" = 10 ]
+  [[ "$(jq -r '.[0].tags["stage.join"]' <<<"$output")" == "ran in "* ]]
+  [ "$(jq -r '.[0].tags["data.raw.txt"]' <<<"$output")" = "$(xxh_id raw.txt)" ]
+}
+
+@test "deleted or changed outputs come back from the run cache, even from another branch" {
+  diamond
+  mlops run -q
+  rm joined.txt metrics.json
+  run mlops run
+  [[ "$output" == *"Restored the outputs of stage join from the run cache (output joined.txt is missing; output metrics.json is missing)"* ]]
+  [ "$(runs)" -eq 4 ]
+  [ "$(wc -l < joined.txt)" -eq 10 ]
+  git add -A && git commit -qm first
+  git checkout -qb other
+  sed -i 's/depth: 3/depth: 9/' params.yaml
+  mlops run -q
+  [ "$(runs)" -eq 5 ]
+  git add -A && git commit -qm nine
+  git checkout -q -
+  [ "$(jq .depth metrics.json)" -eq 3 ]
+  # The same change on this branch: what the other branch ran comes back.
+  sed -i 's/depth: 3/depth: 9/' params.yaml
+  run mlops run
+  [[ "$output" == *"Restored the outputs of stage join from the run cache (param model.depth changed (3 -> 9))"* ]]
+  [ "$(runs)" -eq 5 ]
+  [ "$(jq .depth metrics.json)" -eq 9 ]
+  # --force runs anyway.
+  mlops run -q --force join
+  [ "$(runs)" -eq 9 ]  # join and what it depends on, as dvc repro -f does
+}
+
+@test "independent stages run in parallel with -j, their output kept apart" {
+  mlops init -q
+  cat > mlops.yaml <<'YAML'
+stages:
+  a:
+    cmd: echo start-a; sleep 1; echo end-a; echo a > a.txt
+    outs: [a.txt]
+  b:
+    cmd: echo start-b; sleep 1; echo end-b; echo b > b.txt
+    outs: [b.txt]
+  c:
+    cmd: cat a.txt b.txt > c.txt
+    deps: [a.txt, b.txt]
+    outs: [c.txt]
+YAML
+  start=$(date +%s%N)
+  run mlops run -j 2
+  elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
+  [ "$status" -eq 0 ]
+  [ "$elapsed" -lt 1900 ]
+  [[ "$output" == *$'--- output of stage a ---\nstart-a\nend-a'* ]]
+  [[ "$output" == *$'--- output of stage b ---\nstart-b\nend-b'* ]]
+  [ "$(cat c.txt | tr '\n' ' ')" = "a b " ]
+}
+
+@test "a failing stage stops its dependents; the others keep outputs and lock entries" {
+  mlops init -q
+  cat > mlops.yaml <<'YAML'
+stages:
+  good:
+    cmd: echo good > good.txt
+    outs: [good.txt]
+  bad:
+    cmd: echo partial > bad.txt; exit 3
+    outs: [bad.txt]
+  after:
+    cmd: cat bad.txt > after.txt
+    deps: [bad.txt]
+    outs: [after.txt]
+  also:
+    cmd: cat good.txt > also.txt
+    deps: [good.txt]
+    outs: [also.txt]
+YAML
+  run mlops run -k
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"mlops: error: stage bad failed: exit code 3"* ]]
+  [[ "$output" == *"Stage after skipped: stage bad did not succeed"* ]]
+  [ -f also.txt ] && [ ! -f after.txt ]
+  grep -q '^  good:' mlops.lock && grep -q '^  also:' mlops.lock
+  ! grep -q '^  bad:' mlops.lock
+  [ "$(mlops exp list --json | jq -r '.[0].status')" = failed ]
+  # Without -k the run stops at the failure: nothing new starts.
+  rm -f mlops.lock good.txt also.txt
+  run mlops run
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"skipped"* ]]
+  # A stage that does not write its output fails.
+  cat > mlops.yaml <<'YAML'
+stages:
+  lazy:
+    cmd: "true"
+    outs: [never.txt]
+YAML
+  run mlops run
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"stage lazy failed: the command did not write its output never.txt"* ]]
+}
+
+@test "bad pipelines are refused with the file, line, stage and field, and nothing runs" {
+  mlops init -q
+  refuses() {
+    printf '%s\n' "$1" > mlops.yaml
+    run mlops run
+    [ "$status" -eq 4 ] || { echo "exit $status: $output"; return 1; }
+    [[ "$output" == *"$2"* ]] || { echo "$output"; return 1; }
+    [ ! -e mlops.lock ] && [ ! -e ran ]
+  }
+  refuses $'stages:\n  a:\n    cmd: touch ran; cat b > a\n    deps: [b]\n    outs: [a]\n  b:\n    cmd: touch ran; cat a > b\n    deps: [a]\n    outs: [b]' \
+    "mlops.yaml: the stages form a cycle: "
+  refuses $'stages:\n  a:\n    cmd: touch ran > x\n    outs: [x]\n  b:\n    cmd: touch ran\n    outs: [x]' \
+    "stages a and b both write 'x'"
+  refuses $'stages:\n  a:\n    cmd: touch ran\n    outs: [d]\n  b:\n    cmd: touch ran\n    outs: [d/inner]' \
+    "outputs overlap: 'd' (a) and 'd/inner' (b)"
+  refuses $'stages:\n  a:\n    cmd: touch ran\n    deps: [x]\n    outs: [x]' "stage a depends on its own output 'x'"
+  refuses $'stages:\n  a:\n    cmd: touch ran\n    colour: red' "mlops.yaml:4: stage a: colour: unknown field"
+  refuses $'stages:\n  a:\n    deps: [x]' "mlops.yaml:3: stage a: cmd: missing"
+  refuses $'stages:\n  a:\n    cmd: touch ran\n    outs: [../outside]' "stage a: outs: '../outside' is not a path inside the repository"
+  refuses $'stages:\n  a:\n    cmd: echo ${nothing}' "mlops.yaml:3: stage a: cmd: \${nothing} names nothing"
+  refuses $'stages:\n  a:\n    cmd: echo ${params.lr}' "params.yaml: the params file does not exist"
+  refuses $'stages:\n  a:\n  cmd: [' "mlops.yaml:"
+  # A dependency nothing makes fails that stage.
+  printf 'stages:\n  a:\n    cmd: touch ran\n    deps: [missing.csv]\n' > mlops.yaml
+  run mlops run
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"stage a failed: dependency missing.csv does not exist"* ]]
+  run mlops run nosuchstage
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"no stage 'nosuchstage' in mlops.yaml"* ]]
+}
+
+@test "foreach and matrix stages, targets and --downstream" {
+  mlops init -q
+  printf 'sizes: 3\n' > params.yaml
+  cat > mlops.yaml <<'YAML'
+stages:
+  make:
+    foreach: [small, large]
+    do:
+      cmd: echo ${item} ${params.sizes} > ${item}.txt
+      outs: ["${item}.txt"]
+  grid:
+    matrix:
+      lr: [1, 2]
+      depth: [a, b]
+    cmd: echo ${lr}${depth} > grid-${lr}-${depth}.txt
+    deps: [small.txt]
+    outs: ["grid-${lr}-${depth}.txt"]
+YAML
+  run mlops dag --json
+  [ "$(jq -r '[.[].stage] | join(" ")' <<<"$output")" = "make@small make@large grid@1-a grid@1-b grid@2-a grid@2-b" ]
+  [ "$(jq -r '.[2].needs[0]' <<<"$output")" = make@small ]
+  run mlops run make@large
+  [ "$status" -eq 0 ]
+  [ "$(cat large.txt)" = "large 3" ] && [ ! -e small.txt ]
+  mlops run -q grid@2-b
+  [ "$(cat grid-2-b.txt)" = 2b ] && [ ! -e grid-1-a.txt ]
+  run mlops run -n make@small --downstream --force
+  [ "$(grep -c 'Would run' <<<"$output")" -eq 5 ]
+  run mlops dag --mermaid
+  [[ "$output" == *'s0 --> s2'* ]]
+  run mlops dag --dot
+  [[ "$output" == *'"make@small" -> "grid@1-a";'* ]]
+}
+
+@test "Ctrl-C ends the running stage and stops the run" {
+  mlops init -q
+  cat > mlops.yaml <<'YAML'
+stages:
+  slow:
+    cmd: sleep 30 && touch slow.txt
+    outs: [slow.txt]
+  next:
+    cmd: cp slow.txt next.txt
+    deps: [slow.txt]
+    outs: [next.txt]
+YAML
+  setsid "$MLOPS" run > out.txt 2>&1 &
+  pid=$!
+  sleep 1
+  kill -INT -- -"$pid"
+  wait "$pid" || status=$?
+  [ "$status" -eq 130 ]
+  grep -q "stage slow interrupted" out.txt
+  [ ! -e next.txt ]
+  ! grep -q '^  slow:' mlops.lock 2>/dev/null
+  [ "$(mlops exp list --json | jq -r '.[0].status')" = interrupted ]
+}
+
+@test "the example project runs end to end" {
+  run "$MLOPS_SOURCE_DIR/examples/pipeline/run.sh" "$MLOPS"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Would run stage train: param train.lr changed (0.5 -> 0.1)"* ]]
+  [[ "$output" == *"Restored the outputs of stage train from the run cache"* ]]
+  [ "${lines[-1]}" = "pipeline: ok" ]
+}
