@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "context.hpp"
+#include "pipeline/runner.hpp"
 #include "core/error.hpp"
 #include "data/add.hpp"
 #include "data/checkout.hpp"
@@ -118,6 +119,10 @@ int run_status(Context& ctx, const StatusArgs& a) {
     all = data_status(repo, ctx.rel_paths(a.paths), bar.get());
   }
   bool dirty = std::any_of(all.begin(), all.end(), [](const PathStatus& s) { return s.changed(); });
+  // The pipeline's stages too, when there is one and no path was named.
+  std::vector<StageReport> stages;
+  if (a.paths.empty() && has_pipeline(repo)) stages = pipeline_status(repo, {});
+  std::size_t stale = std::count_if(stages.begin(), stages.end(), [](const StageReport& r) { return r.outcome == StageOutcome::WouldRun; });
   if (a.json) {
     json paths = json::array();
     for (const auto& s : all) {
@@ -136,7 +141,10 @@ int run_status(Context& ctx, const StatusArgs& a) {
       }
       paths.push_back(o);
     }
-    print_json({{"clean", !dirty}, {"paths", paths}});
+    json st = json::array();
+    for (const auto& r : stages)
+      st.push_back({{"stage", r.name}, {"stale", r.outcome == StageOutcome::WouldRun}, {"frozen", r.outcome == StageOutcome::Frozen}, {"reasons", r.reasons}});
+    print_json({{"clean", !dirty && !stale}, {"paths", paths}, {"stages", st}});
   } else if (!ctx.quiet) {
     for (const auto& s : all) {
       if (!s.changed()) {
@@ -162,10 +170,15 @@ int run_status(Context& ctx, const StatusArgs& a) {
         fmt::print("{}: {} ({} missing)\n", s.tracked.rel, paint("not in the store", "33"),
                    plural(s.objects_missing, "object", "objects"));
     }
-    if (all.empty()) fmt::print("No tracked data (track some with 'mlops add PATH').\n");
-    else if (!dirty) fmt::print("Data is up to date ({} tracked).\n", plural(all.size(), "path", "paths"));
+    if (all.empty() && stages.empty()) fmt::print("No tracked data (track some with 'mlops add PATH').\n");
+    else if (!all.empty() && !dirty) fmt::print("Data is up to date ({} tracked).\n", plural(all.size(), "path", "paths"));
+    for (const auto& r : stages)
+      if (r.outcome == StageOutcome::WouldRun)
+        fmt::print("stage {}: {} ({})\n", r.name, paint("stale", "33"), fmt::join(r.reasons, "; "));
+    if (!stages.empty() && !stale) fmt::print("Pipeline is up to date ({}).\n", plural(stages.size(), "stage", "stages"));
+    if (stale) fmt::print("Run 'mlops run' to bring {} up to date.\n", plural(stale, "stage", "stages"));
   }
-  return a.exit_code && dirty ? static_cast<int>(ExitCode::CheckFailed) : 0;
+  return a.exit_code && (dirty || stale) ? static_cast<int>(ExitCode::CheckFailed) : 0;
 }
 
 // ---- checkout ---------------------------------------------------------------

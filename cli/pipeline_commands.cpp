@@ -1,4 +1,5 @@
-// mlops run (bring the pipeline up to date) and mlops dag (show its graph).
+// mlops run (bring the pipeline up to date), mlops dag (show its graph),
+// mlops params diff and mlops metrics show|diff.
 #include <fmt/format.h>
 
 #include "context.hpp"
@@ -6,6 +7,7 @@
 #include "output.hpp"
 #include "pipeline/dag.hpp"
 #include "pipeline/runner.hpp"
+#include "pipeline/values_diff.hpp"
 
 namespace mlops::cli {
 
@@ -130,6 +132,85 @@ int run_dag(Context& ctx, const DagArgs& a) {
   return 0;
 }
 
+// ---- params diff / metrics show / metrics diff -------------------------------
+struct ValuesArgs {
+  std::vector<std::string> revs;
+  bool all = false, json = false;
+};
+
+std::optional<double> as_number(const std::optional<std::string>& s) {
+  if (!s || s->empty()) return std::nullopt;
+  char* end = nullptr;
+  double v = std::strtod(s->c_str(), &end);
+  return *end == '\0' ? std::optional<double>(v) : std::nullopt;
+}
+
+// REV..workspace by default HEAD..workspace; two revisions compare each other.
+int print_diff(Context& ctx, const ValuesArgs& a, const std::vector<std::string>& files, bool numbers) {
+  if (a.revs.size() > 2) fail(ExitCode::Usage, "give at most two revisions");
+  Repo& repo = ctx.repo();
+  std::string from = a.revs.empty() ? "HEAD" : a.revs[0], to = a.revs.size() > 1 ? a.revs[1] : "";
+  auto changes = diff_values(values_at(repo, files, from), values_at(repo, files, to), a.all);
+  std::string to_label = to.empty() ? "workspace" : to;
+  if (a.json) {
+    json arr = json::array();
+    for (const auto& c : changes) {
+      json o = {{"file", c.file}, {"key", c.key}, {"old", c.old_value ? json(*c.old_value) : json()},
+                {"new", c.new_value ? json(*c.new_value) : json()}};
+      if (numbers)
+        if (auto x = as_number(c.old_value), y = as_number(c.new_value); x && y) o["change"] = *y - *x;
+      arr.push_back(o);
+    }
+    print_json({{"old", from}, {"new", to_label}, {"changes", arr}});
+    return 0;
+  }
+  if (changes.empty()) {
+    if (!ctx.quiet) fmt::print("No changes between {} and {}.\n", from, to_label);
+    return 0;
+  }
+  std::vector<std::string> header = {"FILE", "KEY", from, to_label};
+  if (numbers) header.push_back("CHANGE");
+  Table t(header);
+  for (const auto& c : changes) {
+    std::vector<std::string> row = {c.file, c.key, c.old_value.value_or("-"), c.new_value.value_or("-")};
+    if (numbers) {
+      auto x = as_number(c.old_value), y = as_number(c.new_value);
+      row.push_back(x && y ? fmt::format("{:+.6g}", *y - *x) : "");
+    }
+    t.add(row);
+  }
+  t.print();
+  return 0;
+}
+
+int run_params_diff(Context& ctx, const ValuesArgs& a) {
+  Pipeline p = load_pipeline(ctx.repo());
+  return print_diff(ctx, a, params_files(ctx.repo(), p), false);
+}
+
+int run_metrics_diff(Context& ctx, const ValuesArgs& a) {
+  Pipeline p = load_pipeline(ctx.repo());
+  return print_diff(ctx, a, metrics_files(p), true);
+}
+
+int run_metrics_show(Context& ctx, const ValuesArgs& a) {
+  Pipeline p = load_pipeline(ctx.repo());
+  FileValues v = values_at(ctx.repo(), metrics_files(p), "");
+  if (a.json) {
+    print_json(v);
+    return 0;
+  }
+  if (v.empty()) {
+    if (!ctx.quiet) fmt::print("No metrics files yet (run 'mlops run').\n");
+    return 0;
+  }
+  Table t({"FILE", "KEY", "VALUE"});
+  for (const auto& [file, kv] : v)
+    for (const auto& [k, val] : kv) t.add({file, k, val});
+  t.print();
+  return 0;
+}
+
 }  // namespace
 
 void register_pipeline_commands(CLI::App& app, Context& ctx) {
@@ -153,6 +234,30 @@ void register_pipeline_commands(CLI::App& app, Context& ctx) {
     auto* mer = sub->add_flag("--mermaid", a->mermaid, "Mermaid flowchart")->excludes(dot);
     sub->add_flag("--json", a->json, "Print JSON")->excludes(dot)->excludes(mer);
     bind(sub, ctx, a, run_dag);
+  }
+  {
+    auto* params = app.add_subcommand("params", "The pipeline's params: what changed since a revision");
+    params->require_subcommand(1);
+    auto a = std::make_shared<ValuesArgs>();
+    auto* sub = params->add_subcommand("diff", "Params changed from REV (default HEAD) to the work tree, or between two revisions");
+    sub->add_option("revs", a->revs, "REV [REV]")->type_name("REV");
+    sub->add_flag("-a,--all", a->all, "Show unchanged values too");
+    sub->add_flag("--json", a->json, "Print JSON");
+    bind(sub, ctx, a, run_params_diff);
+  }
+  {
+    auto* metrics = app.add_subcommand("metrics", "The pipeline's metrics files: show them, or what changed");
+    metrics->require_subcommand(1);
+    auto s = std::make_shared<ValuesArgs>();
+    auto* show = metrics->add_subcommand("show", "The values in the stages' metrics files");
+    show->add_flag("--json", s->json, "Print JSON");
+    bind(show, ctx, s, run_metrics_show);
+    auto a = std::make_shared<ValuesArgs>();
+    auto* sub = metrics->add_subcommand("diff", "Metrics changed from REV (default HEAD) to the work tree, or between two revisions");
+    sub->add_option("revs", a->revs, "REV [REV]")->type_name("REV");
+    sub->add_flag("-a,--all", a->all, "Show unchanged values too");
+    sub->add_flag("--json", a->json, "Print JSON");
+    bind(sub, ctx, a, run_metrics_diff);
   }
 }
 

@@ -42,7 +42,7 @@ _mlops() {
   local cur prev words cword
   _init_completion -n = || return
 
-  local commands="init add status checkout ls rm config diff gc fsck remote push fetch pull exp model run dag install-hooks help"
+  local commands="init add status checkout ls rm config diff gc fsck remote push fetch pull exp model run dag params metrics install-hooks help"
   local global_opts="-C -q --quiet -v --verbose --version -h --help"
 
   # Find the command word, skipping global options (and -C's argument).
@@ -119,6 +119,20 @@ _mlops() {
       ;;
     dag)
       COMPREPLY=($(compgen -W "--dot --mermaid --json" -- "$cur"))
+      return
+      ;;
+    params | metrics)
+      local sub="" j
+      for ((j = i + 1; j < cword; j++)); do [[ ${words[j]} != -* ]] && { sub=${words[j]}; break; }; done
+      if [[ -z $sub ]]; then
+        if [[ ${words[i]} == params ]]; then COMPREPLY=($(compgen -W "diff" -- "$cur"))
+        else COMPREPLY=($(compgen -W "show diff" -- "$cur")); fi
+      elif [[ $cur == -* ]]; then
+        if [[ $sub == show ]]; then COMPREPLY=($(compgen -W "--json" -- "$cur"))
+        else COMPREPLY=($(compgen -W "-a --all --json" -- "$cur")); fi
+      elif [[ $sub == diff ]]; then
+        COMPREPLY=($(compgen -W "$(git for-each-ref --format='%(refname:short)' refs/heads refs/tags 2>/dev/null) HEAD" -- "$cur"))
+      fi
       return
       ;;
     model)

@@ -1,6 +1,6 @@
 # fish completion for mlops. Install as ~/.config/fish/completions/mlops.fish.
 
-set -l commands init add status checkout ls rm config diff gc fsck remote push fetch pull exp model run dag install-hooks help
+set -l commands init add status checkout ls rm config diff gc fsck remote push fetch pull exp model run dag params metrics install-hooks help
 
 function __mlops_tracked
     mlops ls --json 2>/dev/null | string match -r '"path": "(.*)"' | string match -v -r '^\s*"path"'
@@ -133,3 +133,11 @@ complete -c mlops -n "__fish_seen_subcommand_from run" -s k -l keep-going -d 'Go
 complete -c mlops -n "__fish_seen_subcommand_from run dag" -l json -d 'Print JSON'
 complete -c mlops -n "__fish_seen_subcommand_from dag" -l dot -d 'Graphviz dot'
 complete -c mlops -n "__fish_seen_subcommand_from dag" -l mermaid -d 'Mermaid flowchart'
+
+# params, metrics
+complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a params -d 'Pipeline params'
+complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a metrics -d 'Pipeline metrics'
+complete -c mlops -n "__fish_seen_subcommand_from params; and not __fish_seen_subcommand_from diff" -a diff
+complete -c mlops -n "__fish_seen_subcommand_from metrics; and not __fish_seen_subcommand_from show diff" -a 'show diff'
+complete -c mlops -n "__fish_seen_subcommand_from params metrics; and __fish_seen_subcommand_from diff" -s a -l all -d 'Unchanged values too'
+complete -c mlops -n "__fish_seen_subcommand_from params metrics" -l json -d 'Print JSON'

@@ -213,6 +213,20 @@ const Stage* Pipeline::find(const std::string& name) const {
 
 bool has_pipeline(const Repo& repo) { return lstat_path(repo.root() / kPipelineFile).has_value(); }
 
+std::map<std::string, std::string> flatten_yaml(const std::string& text, const std::string& shown) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    fail(ExitCode::Input, "{}:{}: malformed YAML: {}", shown, e.mark.line + 1, e.msg);
+  }
+  std::map<std::string, std::string> out;
+  if (root.IsNull()) return out;
+  if (!root.IsMap()) fail(ExitCode::Input, "{}: expected a mapping of names to values", shown);
+  flatten(root, "", out);
+  return out;
+}
+
 std::map<std::string, std::string> load_params(Repo& repo, const std::string& rel) {
   YAML::Node root;
   try {

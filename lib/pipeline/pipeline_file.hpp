@@ -62,5 +62,7 @@ bool has_pipeline(const Repo& repo);
 // The flattened values of a params file (YAML or JSON): "model.depth" -> "6".
 // Throws Error(Input) naming the file when it is missing or malformed.
 std::map<std::string, std::string> load_params(Repo& repo, const std::string& rel);
+// The same for a file's text (from git, say); `shown` names it in errors.
+std::map<std::string, std::string> flatten_yaml(const std::string& text, const std::string& shown);
 
 }  // namespace mlops

@@ -32,6 +32,8 @@
 #include "store/manifest.hpp"
 #include "store/object_store.hpp"
 
+extern char** environ;
+
 namespace mlops {
 
 const char* outcome_name(StageOutcome o) {
@@ -218,8 +220,23 @@ void restore_outputs(Repo& repo, const std::vector<LockedPath>& outs) {
 // terminal, or to `log` when given. Returns the exit status (128 + signal).
 int execute(Repo& repo, const Stage& s, const fs::path* log) {
   fs::path dir = repo.abs(s.wdir);
-  std::vector<std::pair<std::string, std::string>> env(s.env.begin(), s.env.end());
-  env.emplace_back("MLOPS_STAGE", s.name);
+  // Everything the child needs is built before fork: other threads may hold
+  // malloc's lock at that moment, so the child must not allocate.
+  std::map<std::string, std::string> env;
+  for (char** e = environ; *e; ++e) {
+    std::string kv = *e;
+    auto eq = kv.find('=');
+    if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  for (const auto& [k, v] : s.env) env[k] = v;
+  env["MLOPS_STAGE"] = s.name;
+  std::vector<std::string> env_text;
+  for (const auto& [k, v] : env) env_text.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (auto& e : env_text) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  std::string sh = "sh", dash_c = "-c", cmd = s.cmd;
+  char* argv[] = {sh.data(), dash_c.data(), cmd.data(), nullptr};
   int log_fd = -1;
   if (log) {
     log_fd = ::open(log->c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -229,12 +246,11 @@ int execute(Repo& repo, const Stage& s, const fs::path* log) {
   if (pid < 0) fail_errno("start stage", s.name, errno);
   if (pid == 0) {
     if (::chdir(dir.c_str()) != 0) ::_exit(127);
-    for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
     if (log_fd >= 0) {
       ::dup2(log_fd, STDOUT_FILENO);
       ::dup2(log_fd, STDERR_FILENO);
     }
-    ::execl("/bin/sh", "sh", "-c", s.cmd.c_str(), static_cast<char*>(nullptr));
+    ::execve("/bin/sh", argv, envp.data());
     ::_exit(127);
   }
   if (log_fd >= 0) ::close(log_fd);

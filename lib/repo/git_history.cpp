@@ -160,6 +160,24 @@ fs::path GitRepo::hooks_dir() {
 
 namespace mlops {
 
+std::optional<std::string> GitRepo::read_file(const git_oid& commit, const std::string& path) {
+  git_commit* c = nullptr;
+  if (git_commit_lookup(&c, repo_.get(), &commit) != 0) fail(ExitCode::Repo, "cannot read commit: {}", git_last_error());
+  GitCommitPtr cp(c);
+  git_tree* t = nullptr;
+  if (git_commit_tree(&t, cp.get()) != 0) fail(ExitCode::Repo, "cannot read a commit's tree: {}", git_last_error());
+  GitTreePtr tree(t);
+  git_tree_entry* e = nullptr;
+  if (git_tree_entry_bypath(&e, tree.get(), path.c_str()) != 0) return std::nullopt;
+  std::unique_ptr<git_tree_entry, GitDeleter<git_tree_entry, git_tree_entry_free>> entry(e);
+  if (git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB) return std::nullopt;
+  git_blob* b = nullptr;
+  if (git_blob_lookup(&b, repo_.get(), git_tree_entry_id(entry.get())) != 0)
+    fail(ExitCode::Repo, "cannot read {} from git: {}", path, git_last_error());
+  GitBlobPtr blob(b);
+  return std::string(static_cast<const char*>(git_blob_rawcontent(blob.get())), static_cast<std::size_t>(git_blob_rawsize(blob.get())));
+}
+
 bool GitRepo::has_tracked_changes() {
   git_status_options opts = GIT_STATUS_OPTIONS_INIT;
   opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;

@@ -45,6 +45,8 @@ public:
   // commit reachable from any ref.
   std::vector<GitCommitRef> commits(bool branches, bool tags, bool all_commits);
 
+  // The content of a file in a commit; nullopt when the commit has no such file.
+  std::optional<std::string> read_file(const git_oid& commit, const std::string& path);
   fs::path hooks_dir();
   // True when tracked files differ from HEAD, staged or not (untracked and
   // ignored files do not count).

@@ -283,3 +283,38 @@ YAML
   [[ "$output" == *"Restored the outputs of stage train from the run cache"* ]]
   [ "${lines[-1]}" = "pipeline: ok" ]
 }
+
+@test "status lists stale stages and why; params diff and metrics show/diff compare with git" {
+  diamond
+  run mlops status
+  [[ "$output" == *"stage prepare: stale (never run)"* ]]
+  run mlops status --exit-code
+  [ "$status" -eq 1 ]
+  mlops run -q
+  git add -A && git commit -qm ran
+  run mlops status --exit-code
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Pipeline is up to date (4 stages)."* ]]
+  sed -i 's/depth: 3/depth: 7/' params.yaml
+  run mlops status --json
+  [ "$(jq -r '.stages[] | select(.stale) | .stage' <<<"$output")" = join ]
+  [ "$(jq -r '.stages[3].reasons[0]' <<<"$output")" = "param model.depth changed (3 -> 7)" ]
+  [ "$(jq -r .clean <<<"$output")" = false ]
+  run mlops params diff
+  [[ "${lines[0]}" =~ ^FILE\ +KEY\ +HEAD\ +workspace$ ]]
+  [[ "${lines[1]}" =~ ^params\.yaml\ +model\.depth\ +3\ +7$ ]]
+  [ "${#lines[@]}" -eq 2 ]
+  run mlops params diff --all --json
+  [ "$(jq -r '[.changes[].key] | join(" ")' <<<"$output")" = "model.depth scale" ]
+  mlops run -q
+  run mlops metrics show
+  [[ "$output" == *"metrics.json  depth  7"* ]]
+  run mlops metrics diff --json
+  [ "$(jq -r '.changes[0].key' <<<"$output")" = depth ]
+  [ "$(jq -r '.changes[0].change' <<<"$output")" = 4 ]
+  git add -A && git commit -qm seven
+  run mlops metrics diff HEAD~1 HEAD
+  [[ "$output" == *"metrics.json  depth  3 "*"7 "*"+4"* ]]
+  run mlops params diff nosuchrev
+  [ "$status" -eq 2 ]
+}

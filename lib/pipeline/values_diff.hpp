@@ -1,0 +1,30 @@
+#pragma once
+// params diff and metrics show/diff: the values of the pipeline's params and
+// metrics files, now or at a git revision, and what changed between two.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pipeline/pipeline_file.hpp"
+
+namespace mlops {
+
+using FileValues = std::map<std::string, std::map<std::string, std::string>>;  // file -> key -> value
+
+struct ValueChange {
+  std::string file, key;
+  std::optional<std::string> old_value, new_value;  // nullopt: absent on that side
+};
+
+// The params files the stages read (params.yaml alone when no stage names any).
+std::vector<std::string> params_files(Repo& repo, const Pipeline& p);
+// The metrics files the stages write.
+std::vector<std::string> metrics_files(const Pipeline& p);
+// The files' flattened values in the work tree (rev empty) or at a git revision;
+// files absent there are left out.
+FileValues values_at(Repo& repo, const std::vector<std::string>& files, const std::string& rev);
+// Changes from `a` to `b`, by file and key; with `all`, unchanged values too.
+std::vector<ValueChange> diff_values(const FileValues& a, const FileValues& b, bool all);
+
+}  // namespace mlops
