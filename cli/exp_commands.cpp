@@ -8,7 +8,6 @@
 
 #include "context.hpp"
 #include "core/error.hpp"
-#include "exp/machine_info.hpp"
 #include "exp/run_command.hpp"
 #include "exp/run_names.hpp"
 #include "exp/run_store.hpp"
@@ -71,13 +70,7 @@ int run_sweep(Context& ctx, const RunArgs& a, const ParamGrid& grid) {
   std::string cmd;
   for (const auto& w : ctx.command) cmd += (cmd.empty() ? "" : " ") + w;
   parent.command = fmt::format("sweep of {} runs: {}", grid.size(), cmd);
-  MachineInfo machine = machine_info();
-  parent.user = machine.user;
-  parent.host = machine.host;
-  parent.os = machine.os;
-  parent.cpu = machine.cpu;
-  parent.cpus = machine.cpus;
-  parent.memory_bytes = machine.memory_bytes;
+  stamp_run(repo, parent, false);  // each run of the sweep records its own diff
   runs.create(parent);
   // The parent's params are the swept lists as given.
   std::map<std::string, std::string> lists = key_values(a.params, "param");

@@ -132,6 +132,27 @@ bool log_artifact(Repo& repo, const std::string& run_id, const std::string& rel)
   return true;
 }
 
+void stamp_run(Repo& repo, Run& run, bool with_diff) {
+  MachineInfo machine = machine_info();
+  run.user = machine.user;
+  run.host = machine.host;
+  run.os = machine.os;
+  run.cpu = machine.cpu;
+  run.cpus = machine.cpus;
+  run.memory_bytes = machine.memory_bytes;
+  auto git = GitRepo::open(repo.root());
+  if (!git) return;
+  if (auto head = git->resolve("HEAD")) {
+    char buf[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(buf, sizeof buf, &head->oid);
+    run.git_commit = buf;
+  }
+  if (!with_diff) return;
+  std::string diff = git->uncommitted_diff();
+  run.git_dirty = !diff.empty();
+  if (run.git_dirty) run.git_diff_id = repo.store().put_bytes(diff).str();
+}
+
 RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks) {
   if (spec.command.empty()) fail(ExitCode::Usage, "name the command to run after --");
   RunStore runs(repo.db());
@@ -144,23 +165,7 @@ RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks)
   run.command = quote_command(command);
   run.status = "running";
   run.started_at = now_ms();
-  if (auto git = GitRepo::open(repo.root())) {
-    if (auto head = git->resolve("HEAD")) {
-      char buf[GIT_OID_HEXSZ + 1];
-      git_oid_tostr(buf, sizeof buf, &head->oid);
-      run.git_commit = buf;
-    }
-    std::string diff = git->uncommitted_diff();
-    run.git_dirty = !diff.empty();
-    if (run.git_dirty) run.git_diff_id = repo.store().put_bytes(diff).str();
-  }
-  MachineInfo machine = machine_info();
-  run.user = machine.user;
-  run.host = machine.host;
-  run.os = machine.os;
-  run.cpu = machine.cpu;
-  run.cpus = machine.cpus;
-  run.memory_bytes = machine.memory_bytes;
+  stamp_run(repo, run, true);
   run.parent_id = spec.parent_id;
   run.params = spec.params;
   run.tags = spec.tags;

@@ -34,6 +34,10 @@ struct RunResult {
   int exit_status = 0;                // the command's exit code, or 128 + signal
 };
 
+// Where and from what a run starts: user, host, OS, CPU, memory, the git
+// commit, and with `with_diff` the uncommitted changes (kept in the store).
+void stamp_run(Repo& repo, Run& run, bool with_diff);
+
 // Keeps a file or folder (repo-relative) in the store as an artifact of the
 // run; false when it does not exist.
 bool log_artifact(Repo& repo, const std::string& run_id, const std::string& rel);

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/error.hpp"
+#include "pipeline/yaml_field.hpp"
 #include "core/fs.hpp"
 #include "repo/repo.hpp"
 
@@ -12,24 +13,15 @@ namespace mlops {
 
 namespace {
 
-// A field of a mapping, or a null node when it is absent (reading a missing
-// key of a const node would throw).
-YAML::Node get(const YAML::Node& map, const std::string& key) {
-  if (!map.IsMap()) return YAML::Node();
-  for (const auto& kv : map)
-    if (kv.first.IsScalar() && kv.first.Scalar() == key) return kv.second;
-  return YAML::Node();
-}
-
 std::vector<LockedPath> read_paths(const YAML::Node& n, const std::string& where) {
   std::vector<LockedPath> out;
   if (!n.IsDefined() || n.IsNull()) return out;
   if (!n.IsSequence()) fail(ExitCode::Input, "{}:{}: expected a list of paths", where, n.Mark().line + 1);
   for (const auto& e : n) {
-    if (!e.IsMap() || !get(e, "path").IsScalar() || !get(e, "id").IsScalar())
+    if (!e.IsMap() || !yaml_field(e, "path").IsScalar() || !yaml_field(e, "id").IsScalar())
       fail(ExitCode::Input, "{}:{}: each entry needs path and id", where, e.Mark().line + 1);
-    out.push_back({get(e, "path").Scalar(), get(e, "id").Scalar(), get(e, "kind").IsScalar() ? get(e, "kind").Scalar() : "file",
-                   get(e, "size").IsScalar() ? get(e, "size").as<std::uint64_t>(0) : 0});
+    out.push_back({yaml_field(e, "path").Scalar(), yaml_field(e, "id").Scalar(), yaml_field(e, "kind").IsScalar() ? yaml_field(e, "kind").Scalar() : "file",
+                   yaml_field(e, "size").IsScalar() ? yaml_field(e, "size").as<std::uint64_t>(0) : 0});
   }
   return out;
 }
@@ -58,17 +50,17 @@ std::map<std::string, LockEntry> read_lock(Repo& repo) {
   } catch (const YAML::Exception& e) {
     fail(ExitCode::Input, "{}:{}: malformed lock file: {}", kLockFile, e.mark.line + 1, e.msg);
   }
-  const YAML::Node stages = get(root, "stages");
+  const YAML::Node stages = yaml_field(root, "stages");
   if (!stages.IsDefined() || stages.IsNull()) return out;
   if (!stages.IsMap()) fail(ExitCode::Input, "{}: expected 'stages:' mapping", kLockFile);
   for (const auto& kv : stages) {
     LockEntry e;
     const YAML::Node& s = kv.second;
-    e.cmd = get(s, "cmd").IsScalar() ? get(s, "cmd").Scalar() : "";
-    e.deps = read_paths(get(s, "deps"), kLockFile);
-    e.outs = read_paths(get(s, "outs"), kLockFile);
-    if (get(s, "params").IsMap())
-      for (const auto& f : get(s, "params"))
+    e.cmd = yaml_field(s, "cmd").IsScalar() ? yaml_field(s, "cmd").Scalar() : "";
+    e.deps = read_paths(yaml_field(s, "deps"), kLockFile);
+    e.outs = read_paths(yaml_field(s, "outs"), kLockFile);
+    if (yaml_field(s, "params").IsMap())
+      for (const auto& f : yaml_field(s, "params"))
         for (const auto& p : f.second) e.params[f.first.Scalar()][p.first.Scalar()] = p.second.Scalar();
     out[kv.first.Scalar()] = std::move(e);
   }

@@ -7,21 +7,13 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "pipeline/yaml_field.hpp"
 #include "core/text.hpp"
 #include "repo/repo.hpp"
 
 namespace mlops {
 
 namespace {
-
-// A field of a mapping, or a null node when it is absent (reading a missing
-// key of a const node would throw).
-YAML::Node get(const YAML::Node& map, const std::string& key) {
-  if (!map.IsMap()) return YAML::Node();
-  for (const auto& kv : map)
-    if (kv.first.IsScalar() && kv.first.Scalar() == key) return kv.second;
-  return YAML::Node();
-}
 
 int line_of(const YAML::Node& n) { return n.Mark().line + 1; }
 
@@ -126,9 +118,9 @@ Stage parse_stage(const std::string& name, const YAML::Node& body, const Vars& v
   s.name = name;
   s.line = line_of(body);
   auto str = [&](const std::string& field, const std::string& text) {
-    return interpolate(text, vars, w, get(body, field), field);
+    return interpolate(text, vars, w, yaml_field(body, field), field);
   };
-  const YAML::Node cmd = get(body, "cmd");
+  const YAML::Node cmd = yaml_field(body, "cmd");
   if (!cmd.IsDefined() || cmd.IsNull()) w.fail_at(body, "cmd", "missing: the command the stage runs");
   if (cmd.IsScalar()) {
     s.cmd = str("cmd", cmd.Scalar());
@@ -141,19 +133,19 @@ Stage parse_stage(const std::string& name, const YAML::Node& body, const Vars& v
     w.fail_at(cmd, "cmd", "must be a command or a list of commands");
   }
   if (s.cmd.empty()) w.fail_at(cmd, "cmd", "is empty");
-  if (!get(body, "wdir").IsNull()) {
-    if (!get(body, "wdir").IsScalar()) w.fail_at(get(body, "wdir"), "wdir", "must be a folder");
-    std::string wd = str("wdir", get(body, "wdir").Scalar());
-    s.wdir = wd == "." ? "" : repo_path("", wd, w, get(body, "wdir"), "wdir");
+  if (!yaml_field(body, "wdir").IsNull()) {
+    if (!yaml_field(body, "wdir").IsScalar()) w.fail_at(yaml_field(body, "wdir"), "wdir", "must be a folder");
+    std::string wd = str("wdir", yaml_field(body, "wdir").Scalar());
+    s.wdir = wd == "." ? "" : repo_path("", wd, w, yaml_field(body, "wdir"), "wdir");
   }
   auto paths = [&](const char* field, std::vector<std::string>& into) {
-    for (const auto& p : string_list(get(body, field), field, w)) into.push_back(repo_path(s.wdir, str(field, p), w, get(body, field), field));
+    for (const auto& p : string_list(yaml_field(body, field), field, w)) into.push_back(repo_path(s.wdir, str(field, p), w, yaml_field(body, field), field));
   };
   paths("deps", s.deps);
   paths("outs", s.outs);
   paths("metrics", s.metrics);
   paths("plots", s.plots);
-  const YAML::Node params = get(body, "params");
+  const YAML::Node params = yaml_field(body, "params");
   if (params.IsDefined() && !params.IsNull()) {
     if (!params.IsSequence()) w.fail_at(params, "params", "must be a list of keys, or of {FILE: [keys]}");
     for (const auto& p : params) {
@@ -170,7 +162,7 @@ Stage parse_stage(const std::string& name, const YAML::Node& body, const Vars& v
       }
     }
   }
-  const YAML::Node env = get(body, "env");
+  const YAML::Node env = yaml_field(body, "env");
   if (env.IsDefined() && !env.IsNull()) {
     if (!env.IsMap()) w.fail_at(env, "env", "must be a mapping of NAME: value");
     for (const auto& kv : env) {
@@ -178,8 +170,8 @@ Stage parse_stage(const std::string& name, const YAML::Node& body, const Vars& v
       s.env[kv.first.Scalar()] = str("env", kv.second.Scalar());
     }
   }
-  s.always_changed = boolean(get(body, "always_changed"), "always_changed", w);
-  s.frozen = boolean(get(body, "frozen"), "frozen", w);
+  s.always_changed = boolean(yaml_field(body, "always_changed"), "always_changed", w);
+  s.frozen = boolean(yaml_field(body, "frozen"), "frozen", w);
   return s;
 }
 
@@ -256,7 +248,7 @@ Pipeline load_pipeline(Repo& repo) {
   } catch (const YAML::ParserException& e) {
     fail(ExitCode::Input, "{}:{}: malformed YAML: {}", p.file, e.mark.line + 1, e.msg);
   }
-  if (!root.IsMap() || !get(root, "stages").IsMap()) w.fail_at(root, "", "expected a mapping with 'stages:'");
+  if (!root.IsMap() || !yaml_field(root, "stages").IsMap()) w.fail_at(root, "", "expected a mapping with 'stages:'");
   for (const auto& kv : root)
     if (kv.first.Scalar() != "stages") w.fail_at(kv.first, kv.first.Scalar(), "unknown top-level field (only 'stages')");
 
@@ -272,13 +264,13 @@ Pipeline load_pipeline(Repo& repo) {
     if (!names.insert(s.name).second) w.fail_at(at, "", fmt::format("two stages are named '{}'", s.name));
     p.stages.push_back(std::move(s));
   };
-  for (const auto& kv : get(root, "stages")) {
+  for (const auto& kv : yaml_field(root, "stages")) {
     std::string name = kv.first.Scalar();
     w.stage = name;
     if (!valid_stage_name(name)) w.fail_at(kv.first, "", "stage names use letters, digits, '_', '-' and '.'");
     const YAML::Node& body = kv.second;
-    if (body.IsMap() && !get(body, "foreach").IsNull()) {
-      const YAML::Node items = get(body, "foreach"), tmpl = get(body, "do");
+    if (body.IsMap() && !yaml_field(body, "foreach").IsNull()) {
+      const YAML::Node items = yaml_field(body, "foreach"), tmpl = yaml_field(body, "do");
       if (!tmpl.IsMap()) w.fail_at(body, "do", "foreach needs a 'do:' stage template");
       for (const auto& f : body)
         if (f.first.Scalar() != "foreach" && f.first.Scalar() != "do") w.fail_at(f.first, f.first.Scalar(), "beside foreach only 'do:' is allowed");
@@ -300,8 +292,8 @@ Pipeline load_pipeline(Repo& repo) {
       }
       continue;
     }
-    if (body.IsMap() && !get(body, "matrix").IsNull()) {
-      const YAML::Node matrix = get(body, "matrix");
+    if (body.IsMap() && !yaml_field(body, "matrix").IsNull()) {
+      const YAML::Node matrix = yaml_field(body, "matrix");
       if (!matrix.IsMap()) w.fail_at(matrix, "matrix", "must map names to lists of values");
       std::vector<std::pair<std::string, std::vector<std::string>>> axes;
       for (const auto& a : matrix) axes.emplace_back(a.first.Scalar(), string_list(a.second, "matrix", w));
@@ -331,7 +323,7 @@ Pipeline load_pipeline(Repo& repo) {
     }
     add(parse_stage(name, body, base, w), kv.first);
   }
-  if (p.stages.empty()) w.fail_at(get(root, "stages"), "stages", "no stages");
+  if (p.stages.empty()) w.fail_at(yaml_field(root, "stages"), "stages", "no stages");
   return p;
 }
 

@@ -20,13 +20,12 @@
 #include "core/link.hpp"
 #include "data/gitignore.hpp"
 #include "data/workspace.hpp"
-#include "exp/machine_info.hpp"
+#include "exp/run_command.hpp"
 #include "exp/metrics_file.hpp"
 #include "exp/run_names.hpp"
 #include "exp/run_store.hpp"
 #include "pipeline/dag.hpp"
 #include "pipeline/lock_file.hpp"
-#include "repo/git_history.hpp"
 #include "repo/repo.hpp"
 #include "state/db.hpp"
 #include "store/manifest.hpp"
@@ -496,15 +495,7 @@ private:
     run.command = "mlops run";
     for (const auto& t : opts_.targets) run.command += " " + t;
     run.started_at = started_;
-    MachineInfo m = machine_info();
-    run.user = m.user, run.host = m.host, run.os = m.os, run.cpu = m.cpu, run.cpus = m.cpus, run.memory_bytes = m.memory_bytes;
-    if (auto git = GitRepo::open(repo_.root())) {
-      if (auto head = git->resolve("HEAD")) {
-        char buf[GIT_OID_HEXSZ + 1];
-        git_oid_tostr(buf, sizeof buf, &head->oid);
-        run.git_commit = buf;
-      }
-    }
+    stamp_run(repo_, run, true);
     run.status = "running";
     runs.create(run);
     std::map<std::string, std::string> params, tags;
