@@ -2,6 +2,11 @@
 #include <fmt/format.h>
 
 #include "context.hpp"
+#include "data/tracked.hpp"
+#include "exp/run_store.hpp"
+#include "pipeline/pipeline_file.hpp"
+#include "registry/registry.hpp"
+#include "remote/remote.hpp"
 #include "core/error.hpp"
 #include "output.hpp"
 
@@ -45,6 +50,48 @@ int run_config(Context& ctx, const ConfigArgs& a) {
   return 0;
 }
 
+// Hidden: every command path with its options, one per line ("exp run\t--name -n ..."),
+// from CLI11's own definitions, so that tests can hold completions and man pages to it.
+void print_cli(const CLI::App* app, const std::string& path) {
+  for (const CLI::App* sub : app->get_subcommands([](const CLI::App* s) { return !s->get_group().empty(); })) {
+    std::string here = path.empty() ? sub->get_name() : path + " " + sub->get_name();
+    std::string opts;
+    for (const CLI::Option* o : sub->get_options()) {
+      for (const auto& l : o->get_lnames())
+        if (l != "help") opts += " --" + l;
+      for (const auto& sn : o->get_snames())
+        if (sn != "h") opts += " -" + sn;
+    }
+    fmt::print("{}\t{}\n", here, opts.empty() ? "" : opts.substr(1));
+    print_cli(sub, here);
+  }
+}
+
+// Hidden: values for shell completion, one per line; silent on any error, as
+// a completion must be.
+int print_completions(Context& ctx, const std::string& kind) {
+  try {
+    Repo& repo = ctx.repo();
+    std::vector<std::string> out;
+    if (kind == "paths") {
+      for (const auto& t : find_tracked(repo, {})) out.push_back(t.rel);
+    } else if (kind == "remotes") {
+      out = remote_names(repo.config());
+    } else if (kind == "models") {
+      out = RegistryStore(repo.db()).models();
+    } else if (kind == "runs") {
+      for (const auto& r : RunStore(repo.db()).list(RunStore::Details::ParamsAndMetrics)) out.push_back(r.name);
+    } else if (kind == "stages") {
+      for (const auto& st : load_pipeline(repo).stages) out.push_back(st.name);
+    } else if (kind == "stages-of-models") {
+      out = Registry(repo).allowed_stages();
+    }
+    for (const auto& v : out) fmt::print("{}\n", v);
+  } catch (const std::exception&) {
+  }
+  return 0;
+}
+
 }  // namespace
 
 void register_misc_commands(CLI::App& app, Context& ctx) {
@@ -58,6 +105,19 @@ void register_misc_commands(CLI::App& app, Context& ctx) {
   config->footer(
       "Keys: core.hash (fixed at init), core.jobs, cache.dir, cache.link (reflink,hardlink,symlink,copy)");
   config->callback([&ctx, args] { ctx.action = [&ctx, args] { return run_config(ctx, *args); }; });
+
+  {
+    auto* sub = app.add_subcommand("__cli", "");
+    sub->group("");
+    sub->callback([&app, &ctx] { ctx.action = [&app] { print_cli(&app, ""); return 0; }; });
+  }
+  {
+    auto kind = std::make_shared<std::string>();
+    auto* sub = app.add_subcommand("__complete", "");
+    sub->group("");
+    sub->add_option("kind", *kind, "paths, remotes, models, runs, stages or stages-of-models")->required();
+    sub->callback([&ctx, kind] { ctx.action = [&ctx, kind] { return print_completions(ctx, *kind); }; });
+  }
 
   auto topic = std::make_shared<std::string>();
   auto* help = app.add_subcommand("help", "Show help for mlops or one of its commands");

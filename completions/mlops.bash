@@ -11,31 +11,17 @@ _mlops_tracked() {
   done
 }
 
-# Configured remotes.
-_mlops_remotes() {
-  git config -f "$(git rev-parse --show-toplevel 2>/dev/null)/.mlops/config" --get-regexp '^remote\..*\.url$' 2>/dev/null |
-    sed 's/^remote\.\(.*\)\.url .*/\1/'
-}
+# Names mlops knows (remotes, runs, stages, models), from its hidden helper.
+_mlops_names() { mlops __complete "$1" 2>/dev/null; }
+_mlops_remotes() { _mlops_names remotes; }
+_mlops_runs() { _mlops_names runs; }
+_mlops_stages() { _mlops_names stages; }
+_mlops_models() { _mlops_names models; }
 
 # Git revisions: HEAD, branches and tags.
 _mlops_revs() {
   printf '%s\n' HEAD
   git for-each-ref --format='%(refname:short)' refs/heads refs/tags refs/remotes 2>/dev/null
-}
-
-# Run names, for the exp commands that take runs.
-_mlops_runs() {
-  mlops exp list --columns name --csv 2>/dev/null | tail -n +2
-}
-
-# Stage names of mlops.yaml.
-_mlops_stages() {
-  mlops dag --json 2>/dev/null | sed -n 's/^ *"stage": "\(.*\)",*$/\1/p'
-}
-
-# Registered model names.
-_mlops_models() {
-  mlops model list --json 2>/dev/null | sed -n 's/^ *"model": "\(.*\)",*$/\1/p'
 }
 
 _mlops() {
@@ -88,7 +74,9 @@ _mlops() {
         "") COMPREPLY=($(compgen -W "run log list show compare diff best export plot tag rename rm" -- "$cur")) ;;
         run) COMPREPLY=($(compgen -W "-n --name -e --experiment -p --param -j --jobs --tag --artifact --metrics --parent --json --" -- "$cur")) ;;
         log)
-          if [[ $prev == log ]]; then COMPREPLY=($(compgen -W "metric param tag artifact" -- "$cur"))
+          if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--step --run" -- "$cur"))
+          elif [[ $prev == --run ]]; then COMPREPLY=($(compgen -W "$(_mlops_runs)" -- "$cur"))
+          elif [[ $prev == log ]]; then COMPREPLY=($(compgen -W "metric param tag artifact" -- "$cur"))
           elif [[ $prev == artifact ]]; then _filedir
           else COMPREPLY=($(compgen -W "--step --run" -- "$cur")); fi ;;
         list) COMPREPLY=($(compgen -W "--filter --sort --desc --limit --columns --json --csv" -- "$cur")) ;;

@@ -2,8 +2,13 @@
 
 set -l commands init add status checkout ls rm config diff gc fsck remote push fetch pull exp model run dag params metrics install-hooks help
 
+# Names mlops knows, from its hidden helper: paths, remotes, runs, stages, models.
+function __mlops_names
+    mlops __complete $argv[1] 2>/dev/null
+end
+
 function __mlops_tracked
-    mlops ls --json 2>/dev/null | string match -r '"path": "(.*)"' | string match -v -r '^\s*"path"'
+    __mlops_names paths
 end
 
 complete -c mlops -f
@@ -50,7 +55,7 @@ complete -c mlops -n "__fish_seen_subcommand_from gc" -s f -l force -d 'Allow a 
 complete -c mlops -n "__fish_seen_subcommand_from install-hooks" -l uninstall -d 'Remove the hooks'
 
 function __mlops_remotes
-    mlops remote list 2>/dev/null | string split -f1 \t
+    __mlops_names remotes
 end
 complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a remote -d 'Manage remotes'
 complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a push -d 'Send tracked data to a remote'
@@ -74,7 +79,7 @@ complete -c mlops -n "__fish_seen_subcommand_from remote; and __fish_seen_subcom
 complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a exp -d 'Experiment runs'
 set -l exp_commands run log list show compare diff best export plot tag rename rm
 complete -c mlops -n "__fish_seen_subcommand_from exp; and not __fish_seen_subcommand_from $exp_commands" -a "$exp_commands"
-complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from show compare diff export plot tag rename rm" -f -a '(mlops exp list --columns name --csv 2>/dev/null | tail -n +2)'
+complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from show compare diff export plot tag rename rm" -f -a '(__mlops_names runs)'
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from run" -s j -l jobs -x -d 'Sweep runs at once'
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from run" -l parent -x -d 'Sweep the run belongs to'
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from list" -l columns -x -d 'Columns'
@@ -109,7 +114,7 @@ complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcomman
 set -l model_commands register list show versions history promote demote alias unalias get lineage sync
 complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a model -d 'Model registry'
 complete -c mlops -n "__fish_seen_subcommand_from model; and not __fish_seen_subcommand_from $model_commands" -a "$model_commands"
-complete -c mlops -n "__fish_seen_subcommand_from model; and __fish_seen_subcommand_from show versions history promote demote alias unalias get lineage" -a '(mlops model list --json 2>/dev/null | string match -r -g \'"model": "(.*)"\')'
+complete -c mlops -n "__fish_seen_subcommand_from model; and __fish_seen_subcommand_from show versions history promote demote alias unalias get lineage" -a '(__mlops_names models)'
 complete -c mlops -n "__fish_seen_subcommand_from model; and __fish_seen_subcommand_from register" -l version -x -d 'Version X.Y.Z'
 complete -c mlops -n "__fish_seen_subcommand_from model; and __fish_seen_subcommand_from register" -l bump -x -a 'major minor patch' -d 'Next version'
 complete -c mlops -n "__fish_seen_subcommand_from model; and __fish_seen_subcommand_from register" -l run -x -d 'Run that made it'
@@ -124,7 +129,7 @@ complete -c mlops -n "__fish_seen_subcommand_from model" -l json -d 'Print JSON'
 # run, dag
 complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a run -d 'Bring the pipeline up to date'
 complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a dag -d 'Show the pipeline graph'
-complete -c mlops -n "__fish_seen_subcommand_from run" -a '(mlops dag --json 2>/dev/null | string match -r -g \'"stage": "(.*)"\')'
+complete -c mlops -n "__fish_seen_subcommand_from run" -a '(__mlops_names stages)'
 complete -c mlops -n "__fish_seen_subcommand_from run" -s j -l jobs -x -d 'Stages at once'
 complete -c mlops -n "__fish_seen_subcommand_from run" -s f -l force -d 'Run even when up to date'
 complete -c mlops -n "__fish_seen_subcommand_from run" -s n -l dry-run -d 'Say what would run'

@@ -13,6 +13,9 @@ options_of() {
     tr ',' '\n' | sed 's/^ *//' | grep -v -- '^-h$' | grep -v -- '^--help$'
 }
 
+# Every command path and its options, from CLI11's definitions ("exp run<TAB>--name -n ...").
+cli_tree() { "$MLOPS" __cli; }
+
 @test "the command list is read from the binary" {
   run commands
   [ "${#lines[@]}" -ge 7 ]
@@ -58,7 +61,7 @@ options_of() {
 
 # Runs the bash completion function for a command line, prints the candidates.
 complete_bash() {
-  bash -c '
+  PATH="$(dirname "$MLOPS"):$PATH" bash -c '
     source /usr/share/bash-completion/bash_completion
     source "$1"
     shift
@@ -95,6 +98,60 @@ complete_bash() {
   [ "$output" = HEAD ]
   run complete_bash mlops gc --all-t
   [ "$output" = --all-tags ]
+}
+
+@test "every subcommand and option the binary defines is documented and completed" {
+  [ -f /usr/share/bash-completion/bash_completion ] || skip "bash-completion is not installed"
+  run cli_tree
+  [ "${#lines[@]}" -ge 50 ]
+  [[ "$output" == *$'exp run\t--name -n'* ]]
+  mlops init -q
+  while IFS=$'\t' read -r path opts; do
+    top=${path%% *}
+    [ "$top" = help ] && continue
+    page="$MLOPS_SOURCE_DIR/man/mlops-$top.1.scd"
+    read -ra words <<<"$path"
+    # Subcommands: named on the parent's man page and offered by bash after the parent.
+    if [ "${#words[@]}" -gt 1 ]; then
+      grep -qw -- "${words[-1]}" "$page" || { echo "mlops-$top(1) does not name '$path'" >&2; return 1; }
+      offered=$(complete_bash mlops "${words[@]:0:${#words[@]}-1}" "")
+      grep -qx -- "${words[-1]}" <<<"$offered" || { echo "bash does not offer '$path'" >&2; return 1; }
+    fi
+    offered=$(complete_bash mlops "${words[@]}" --)
+    for opt in $opts; do
+      [[ $opt == --* ]] || continue
+      grep -qF -- "*${opt}*" "$page" || { echo "mlops-$top(1) does not document $path $opt" >&2; return 1; }
+      grep -qx -- "$opt" <<<"$offered" || { echo "bash does not offer $opt after 'mlops $path'" >&2; return 1; }
+      for file in _mlops mlops.fish; do
+        grep -q -- "${opt#--}" "$MLOPS_SOURCE_DIR/completions/$file" || { echo "$file lacks $path $opt" >&2; return 1; }
+      done
+    done
+  done <<<"$output"
+}
+
+@test "completion values come from the hidden helper" {
+  mlops init -q
+  mkdir data && echo x > data/a.csv && mlops add -q data/a.csv
+  mlops remote add -q store "$BATS_TEST_TMPDIR/r"
+  mlops exp run -q -n first-run -- true
+  printf 'stages:\n  train:\n    cmd: "true"\n' > mlops.yaml
+  git add -A && git commit -qm x
+  echo m > m.bin && mlops model register -q churn m.bin --no-git-tag
+  [ "$("$MLOPS" __complete paths)" = data/a.csv ]
+  [ "$("$MLOPS" __complete remotes)" = store ]
+  [ "$("$MLOPS" __complete runs)" = first-run ]
+  [ "$("$MLOPS" __complete stages)" = train ]
+  [ "$("$MLOPS" __complete models)" = churn ]
+  run complete_bash mlops exp show fi
+  [ "$output" = first-run ]
+  run complete_bash mlops run tr
+  [ "$output" = train ]
+  run complete_bash mlops model show ch
+  [ "$output" = churn ]
+  # Outside a repository it prints nothing and succeeds.
+  cd "$BATS_TEST_TMPDIR"
+  run "$MLOPS" __complete runs
+  [ "$status" -eq 0 ] && [ -z "$output" ]
 }
 
 @test "cmake --install puts the binary, man pages and completions in place" {
