@@ -6,6 +6,7 @@
 #include "exp/run_store.hpp"
 #include "pipeline/pipeline_file.hpp"
 #include "registry/registry.hpp"
+#include "remote/doctor.hpp"
 #include "remote/remote.hpp"
 #include "core/error.hpp"
 #include "output.hpp"
@@ -92,6 +93,50 @@ int print_completions(Context& ctx, const std::string& kind) {
   return 0;
 }
 
+struct DoctorArgs {
+  bool json = false, offline = false;
+};
+
+int run_doctor_command(Context& ctx, const DoctorArgs& a) {
+  DoctorReport r = run_doctor(ctx.cwd(), !a.offline);
+  if (a.json) {
+    nlohmann::json libs = nlohmann::json::object();
+    for (const auto& [k, v] : r.libraries) libs[k] = v;
+    nlohmann::json remotes = nlohmann::json::array();
+    for (const auto& x : r.remotes)
+      remotes.push_back({{"name", x.name}, {"url", x.url}, {"reachable", x.reachable}, {"error", x.error}, {"seconds", x.seconds}});
+    nlohmann::json repo = nullptr;
+    if (r.root)
+      repo = {{"root", r.root->string()}, {"git", r.in_git}, {"head", r.git_head}, {"hash", r.hash}, {"store", r.store},
+              {"schema", r.schema}, {"link_modes", r.link_modes}, {"link_mode_used", r.link_mode_used},
+              {"tracked", r.tracked}, {"runs", r.runs}, {"models", r.models},
+              {"stages", r.stages < 0 ? nlohmann::json() : nlohmann::json(r.stages)}, {"remotes", remotes}};
+    print_json({{"version", r.version}, {"libraries", libs},
+                {"system", {{"os", r.os}, {"cpu", r.cpu}, {"cpus", r.cpus}, {"memory_bytes", r.memory_bytes}}},
+                {"repository", repo}, {"problems", r.problems}});
+    return r.problems.empty() ? 0 : static_cast<int>(ExitCode::CheckFailed);
+  }
+  fmt::print("mlops       {}\n", r.version);
+  for (const auto& [k, v] : r.libraries) fmt::print("{:<11} {}\n", k, v);
+  fmt::print("system      {}; {} x {}; {} memory\n", r.os, r.cpus, r.cpu, human_size(static_cast<std::uint64_t>(r.memory_bytes)));
+  if (!r.root) {
+    fmt::print("repository  none ({})\n", r.repo_error);
+    return 0;
+  }
+  fmt::print("repository  {}\n", r.root->string());
+  fmt::print("git         {}\n", r.in_git ? "HEAD " + r.git_head : "not a git repository");
+  fmt::print("store       {} ({} ids)\n", r.store, r.hash);
+  fmt::print("state       schema {}; {} tracked, {} runs, {} models{}\n", r.schema, r.tracked, r.runs, r.models,
+             r.stages < 0 ? "" : fmt::format(", {} pipeline stages", r.stages));
+  fmt::print("link mode   {} (configured: {})\n", r.link_mode_used, r.link_modes);
+  for (const auto& x : r.remotes) {
+    std::string state = a.offline ? "not checked" : x.reachable ? fmt::format("reachable ({:.2f}s)", x.seconds) : "unreachable: " + x.error;
+    fmt::print("remote      {} {} {}\n", x.name, x.url, state);
+  }
+  for (const auto& p : r.problems) fmt::print("problem     {}\n", p);
+  return r.problems.empty() ? 0 : static_cast<int>(ExitCode::CheckFailed);
+}
+
 }  // namespace
 
 void register_misc_commands(CLI::App& app, Context& ctx) {
@@ -106,6 +151,13 @@ void register_misc_commands(CLI::App& app, Context& ctx) {
       "Keys: core.hash (fixed at init), core.jobs, cache.dir, cache.link (reflink,hardlink,symlink,copy)");
   config->callback([&ctx, args] { ctx.action = [&ctx, args] { return run_config(ctx, *args); }; });
 
+  {
+    auto a = std::make_shared<DoctorArgs>();
+    auto* sub = app.add_subcommand("doctor", "Versions, machine, repository state, link mode, remotes: for bug reports");
+    sub->add_flag("--offline", a->offline, "Do not contact the remotes");
+    sub->add_flag("--json", a->json, "Print JSON");
+    bind(sub, ctx, a, run_doctor_command);
+  }
   {
     auto* sub = app.add_subcommand("__cli", "");
     sub->group("");

@@ -28,7 +28,7 @@ _mlops() {
   local cur prev words cword
   _init_completion -n = || return
 
-  local commands="init add status checkout ls rm config diff gc fsck remote push fetch pull exp model run dag params metrics install-hooks help"
+  local commands="init add status checkout ls rm config diff gc fsck remote push fetch pull exp model run dag params metrics doctor install-hooks help"
   local global_opts="-C -q --quiet -v --verbose --version -h --help"
 
   # Find the command word, skipping global options (and -C's argument).
@@ -107,6 +107,10 @@ _mlops() {
       ;;
     dag)
       COMPREPLY=($(compgen -W "--dot --mermaid --json" -- "$cur"))
+      return
+      ;;
+    doctor)
+      COMPREPLY=($(compgen -W "--offline --json" -- "$cur"))
       return
       ;;
     params | metrics)

@@ -1,6 +1,6 @@
 # fish completion for mlops. Install as ~/.config/fish/completions/mlops.fish.
 
-set -l commands init add status checkout ls rm config diff gc fsck remote push fetch pull exp model run dag params metrics install-hooks help
+set -l commands init add status checkout ls rm config diff gc fsck remote push fetch pull exp model run dag params metrics doctor install-hooks help
 
 # Names mlops knows, from its hidden helper: paths, remotes, runs, stages, models.
 function __mlops_names
@@ -146,3 +146,8 @@ complete -c mlops -n "__fish_seen_subcommand_from params; and not __fish_seen_su
 complete -c mlops -n "__fish_seen_subcommand_from metrics; and not __fish_seen_subcommand_from show diff" -a 'show diff'
 complete -c mlops -n "__fish_seen_subcommand_from params metrics; and __fish_seen_subcommand_from diff" -s a -l all -d 'Unchanged values too'
 complete -c mlops -n "__fish_seen_subcommand_from params metrics" -l json -d 'Print JSON'
+
+# doctor
+complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a doctor -d 'Versions and state for bug reports'
+complete -c mlops -n "__fish_seen_subcommand_from doctor" -l offline -d 'Do not contact the remotes'
+complete -c mlops -n "__fish_seen_subcommand_from doctor" -l json -d 'Print JSON'

@@ -1,6 +1,7 @@
 // OpenSSL's libcrypto, opened on first use (see core/lazy_library.hpp): only
 // SHA-256 object ids and S3 request signing need it, and loading it costs
 // every start-up most of a millisecond.
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -16,6 +17,7 @@ static LazyLibrary& libcrypto_library() {
 #define CRYPTO(ret, name, params, args) MLOPS_LAZY(mlops::libcrypto_library(), ret, name, params, args)
 
 CRYPTO(const EVP_MD*, EVP_sha256, (), ())
+CRYPTO(const char*, OpenSSL_version, (int type), (type))
 CRYPTO(EVP_MD_CTX*, EVP_MD_CTX_new, (), ())
 CRYPTO(void, EVP_MD_CTX_free, (EVP_MD_CTX * ctx), (ctx))
 CRYPTO(int, EVP_DigestInit_ex, (EVP_MD_CTX * ctx, const EVP_MD* type, ENGINE* impl), (ctx, type, impl))

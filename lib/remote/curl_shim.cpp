@@ -25,6 +25,7 @@ CURL(CURLcode, curl_easy_perform, (CURL * h), (h))
 CURL(const char*, curl_easy_strerror, (CURLcode code), (code))
 CURL(struct curl_slist*, curl_slist_append, (struct curl_slist * list, const char* s), (list, s))
 CURL(void, curl_slist_free_all, (struct curl_slist * list), (list))
+CURL(char*, curl_version, (), ())
 
 namespace {
 

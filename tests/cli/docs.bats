@@ -168,3 +168,32 @@ complete_bash() {
   [ -f "$prefix/share/fish/vendor_completions.d/mlops.fish" ]
   MANPATH="$prefix/share/man" man -w mlops-add
 }
+
+@test "mlops doctor: versions, repository state, link mode, remotes" {
+  run mlops doctor
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"mlops       $("$MLOPS" --version | cut -d' ' -f2)"* ]]
+  [[ "$output" == *"libgit2     1."* ]]
+  [[ "$output" == *"repository  none ("* ]]
+  mlops init -q
+  echo x > a.csv && mlops add -q a.csv
+  mkdir "$BATS_TEST_TMPDIR/store"
+  mlops remote add -q good "$BATS_TEST_TMPDIR/store"
+  run mlops doctor
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"state       schema "*"; 1 tracked, 0 runs, 0 models"* ]]
+  [[ "$output" == *"link mode   "* ]]
+  [[ "$output" == *"remote      good $BATS_TEST_TMPDIR/store reachable"* ]]
+  mlops remote add -q gone "$BATS_TEST_TMPDIR/nothing-here"
+  run mlops doctor --json
+  [ "$status" -eq 1 ]
+  [ "$(jq -r .repository.tracked <<<"$output")" -eq 1 ]
+  [ "$(jq -r '.repository.remotes[] | select(.name == "gone") | .reachable' <<<"$output")" = false ]
+  [[ "$(jq -r '.problems[0]' <<<"$output")" == "remote gone: the folder "*"does not exist" ]]
+  [ "$(jq -r .repository.link_mode_used <<<"$output")" != "" ]
+  run mlops doctor --offline
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"remote      gone "*"not checked"* ]]
+  # It leaves nothing behind.
+  [ -z "$(ls .mlops/tmp)" ]
+}
