@@ -19,6 +19,7 @@
 #include "core/error.hpp"
 #include "core/link.hpp"
 #include "data/gitignore.hpp"
+#include "data/tracked.hpp"
 #include "data/workspace.hpp"
 #include "exp/run_command.hpp"
 #include "exp/metrics_file.hpp"
@@ -167,22 +168,42 @@ std::string cache_key(Repo& repo, const Stage& s, const LockEntry& now) {
   return hash_bytes(repo.algo(), text).str();
 }
 
-std::optional<std::vector<LockedPath>> cached_outputs(Repo& repo, const std::string& key) {
-  Stmt q(repo.db(), "SELECT outs FROM run_cache WHERE key = ?");
-  q.bind(1, key);
-  if (!q.step()) return std::nullopt;
-  std::vector<LockedPath> outs;
-  for (const auto& j : nlohmann::json::parse(q.col_text(0)))
-    outs.push_back({j.at("path"), j.at("id"), j.at("kind"), j.at("size")});
-  // Usable only when the store still has every object.
+// True when the store holds every object of the outputs (a folder's files too).
+bool in_store(Repo& repo, const std::vector<LockedPath>& outs) {
   ObjectStore& store = repo.store();
   for (const auto& o : outs) {
-    ObjectId id = ObjectId::parse(o.id);
-    if (!store.has(id)) return std::nullopt;
+    ObjectId id;
+    if (!ObjectId::try_parse(o.id, id) || !store.has(id)) return false;
     if (o.kind == "dir")
       for (const auto& e : Manifest::parse(store.read_verified(id), o.path).entries)
-        if (!store.has(e.id)) return std::nullopt;
+        if (!store.has(e.id)) return false;
   }
+  return true;
+}
+
+// What the stage's outputs were for these inputs: from the run cache, or from
+// the lock entry when its command, dependencies and params are the ones now
+// (a fresh clone that fetched them) — as long as the store has the objects.
+std::optional<std::vector<LockedPath>> cached_outputs(Repo& repo, const std::string& key, const Stage& s,
+                                                      const LockEntry* locked, const LockEntry& now) {
+  std::optional<std::vector<LockedPath>> outs;
+  Stmt q(repo.db(), "SELECT outs FROM run_cache WHERE key = ?");
+  q.bind(1, key);
+  if (q.step()) {
+    outs.emplace();
+    for (const auto& j : nlohmann::json::parse(q.col_text(0)))
+      outs->push_back({j.at("path"), j.at("id"), j.at("kind"), j.at("size")});
+  } else if (locked && locked->cmd == now.cmd && locked->params == now.params) {
+    auto sorted = [](std::vector<LockedPath> v) {
+      std::sort(v.begin(), v.end(), [](const LockedPath& a, const LockedPath& b) { return a.path < b.path; });
+      return v;
+    };
+    std::vector<std::string> want = s.outputs(), have;
+    for (const auto& o : locked->outs) have.push_back(o.path);
+    std::sort(want.begin(), want.end());
+    if (sorted(locked->deps) == sorted(now.deps) && want == have) outs = locked->outs;
+  }
+  if (!outs || !in_store(repo, *outs)) return std::nullopt;
   return outs;
 }
 
@@ -431,7 +452,7 @@ private:
       r.reasons = e.reasons;
       key = cache_key(repo_, s, e.now);
       if (!opts_.force && !s.always_changed)
-        if (auto outs = cached_outputs(repo_, key)) {
+        if (auto outs = cached_outputs(repo_, key, s, it == lock_.end() ? nullptr : &it->second, e.now)) {
           restore_outputs(repo_, *outs);
           e.now.outs = *outs;
           commit(s, e.now);
@@ -545,6 +566,34 @@ private:
 };
 
 }  // namespace
+
+std::vector<Tracked> locked_outputs(Repo& repo) {
+  std::vector<Tracked> out;
+  if (!has_pipeline(repo)) return out;
+  for (const auto& [stage, entry] : read_lock(repo))
+    for (const auto& o : entry.outs) {
+      Tracked t;
+      t.rel = o.path;
+      t.ptr.path = o.path.substr(o.path.rfind('/') + 1);
+      if (!ObjectId::try_parse(o.id, t.ptr.id)) continue;
+      t.ptr.size = o.size;
+      t.ptr.kind = o.kind == "dir" ? Kind::Dir : Kind::File;
+      out.push_back(std::move(t));
+    }
+  return out;
+}
+
+std::vector<std::string> checkout_locked_outputs(Repo& repo) {
+  std::vector<std::string> placed;
+  if (!has_pipeline(repo)) return placed;
+  for (const auto& [stage, entry] : read_lock(repo))
+    for (const auto& o : entry.outs)
+      if (!lstat_path(repo.abs(o.path)) && in_store(repo, {o})) {
+        restore_outputs(repo, {o});
+        placed.push_back(o.path);
+      }
+  return placed;
+}
 
 std::vector<StageReport> pipeline_status(Repo& repo, const PipelineOptions& opts) {
   PipelineCallbacks none;

@@ -11,6 +11,7 @@
 namespace mlops {
 
 class Repo;
+struct Tracked;
 
 struct PipelineOptions {
   std::vector<std::string> targets;  // stages (NAME also picks NAME@...); empty: all
@@ -45,5 +46,11 @@ struct PipelineResult {
 std::vector<StageReport> pipeline_status(Repo& repo, const PipelineOptions& opts);
 
 PipelineResult run_pipeline(Repo& repo, const PipelineOptions& opts, const PipelineCallbacks& cb);
+
+// The outputs mlops.lock records, as transfers take them (push, fetch, pull).
+std::vector<Tracked> locked_outputs(Repo& repo);
+// Puts back the outputs mlops.lock records that are missing from the work tree
+// and whose objects the store has (after a pull); returns their paths.
+std::vector<std::string> checkout_locked_outputs(Repo& repo);
 
 }  // namespace mlops
