@@ -26,6 +26,7 @@ json pointer_json(const std::string& rel, const Pointer& p) {
 // ---- init -------------------------------------------------------------------
 struct InitArgs {
   std::string hash = "xxh128";
+  bool json = false;
 };
 
 int run_init(Context& ctx, const InitArgs& a) {
@@ -34,6 +35,10 @@ int run_init(Context& ctx, const InitArgs& a) {
     fmt::print(stderr,
                "mlops: warning: {} is not inside a git repository; pointer files will not be versioned\n",
                r.root.string());
+  if (a.json) {
+    print_json({{"root", r.root.string()}, {"git", r.in_git}, {"hash", algo_name(r.algo)}});
+    return 0;
+  }
   if (!ctx.quiet)
     fmt::print("Initialised mlops repository in {} (hash: {})\n", (r.root / ".mlops").string(), algo_name(r.algo));
   if (!ctx.quiet && r.in_git) print_git_hint({".mlops/config", ".mlops/.gitignore"}, false);
@@ -254,11 +259,18 @@ struct RmArgs {
   std::vector<std::string> paths;
   bool keep_data = false;
   bool force = false;
+  bool json = false;
 };
 
 int run_rm(Context& ctx, const RmArgs& a) {
   Repo& repo = ctx.repo();
   auto results = remove_tracked(repo, ctx.rel_paths(a.paths), RemoveOptions{a.keep_data, a.force});
+  if (a.json) {
+    json arr = json::array();
+    for (const auto& r : results) arr.push_back({{"path", r.rel}, {"data_removed", r.data_removed}, {"git_files", r.git_files}});
+    print_json(arr);
+    return 0;
+  }
   if (ctx.quiet) return 0;
   std::vector<std::string> git_files;
   for (const auto& r : results) {
@@ -277,6 +289,7 @@ void register_data_commands(CLI::App& app, Context& ctx) {
     auto* sub = app.add_subcommand("init", "Create .mlops/ at the top of the git repository");
     sub->add_option("--hash", a->hash, "Object hash: xxh128 (default, fastest) or sha256")
         ->check(CLI::IsMember({"xxh128", "sha256"}));
+    sub->add_flag("--json", a->json, "Print JSON");
     bind(sub, ctx, a, run_init);
   }
   {
@@ -319,6 +332,7 @@ void register_data_commands(CLI::App& app, Context& ctx) {
     sub->add_option("paths", a->paths, "Tracked paths")->required()->type_name("PATH");
     sub->add_flag("--keep-data", a->keep_data, "Leave the data in the workspace");
     sub->add_flag("-f,--force", a->force, "Delete the data even if the store lacks its content");
+    sub->add_flag("--json", a->json, "Print JSON");
     bind(sub, ctx, a, run_rm);
   }
 }

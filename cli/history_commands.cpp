@@ -135,6 +135,7 @@ int run_fsck(Context& ctx, const FsckArgs& a) {
 // ---- install-hooks ----------------------------------------------------------
 struct HooksArgs {
   bool uninstall = false;
+  bool json = false;
 };
 
 int run_install_hooks(Context& ctx, const HooksArgs& a) {
@@ -142,6 +143,12 @@ int run_install_hooks(Context& ctx, const HooksArgs& a) {
   std::error_code ec;
   fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   auto changes = a.uninstall ? uninstall_hooks(repo) : install_hooks(repo, ec ? fs::path("mlops") : exe);
+  if (a.json) {
+    json arr = json::array();
+    for (const auto& c : changes) arr.push_back({{"hook", c.name}, {"chained", c.chained}});
+    print_json({{a.uninstall ? "removed" : "installed", arr}});
+    return 0;
+  }
   if (ctx.quiet) return 0;
   if (changes.empty()) fmt::print("No mlops hooks were installed.\n");
   for (const auto& c : changes) {
@@ -235,6 +242,7 @@ void register_history_commands(CLI::App& app, Context& ctx) {
     auto a = std::make_shared<HooksArgs>();
     auto* sub = app.add_subcommand("install-hooks", "Install git hooks: pre-commit check, checkout after git checkout");
     sub->add_flag("--uninstall", a->uninstall, "Remove the hooks (restoring hooks that were there before)");
+    sub->add_flag("--json", a->json, "Print JSON");
     bind(sub, ctx, a, run_install_hooks);
   }
   {

@@ -56,7 +56,7 @@ _mlops() {
 
   local opts=""
   case $cmd in
-    init) opts="--hash" ;;
+    init) opts="--hash --json" ;;
     add) opts="--json" ;;
     status) opts="--json --exit-code --remote -r" ;;
     checkout) opts="-f --force --rev --json" ;;
@@ -64,7 +64,7 @@ _mlops() {
     diff) opts="--path --json" ;;
     gc) opts="-w --workspace -a --all-branches -T --all-tags -A --all-commits -n --dry-run -f --force --json" ;;
     fsck) opts="--json" ;;
-    install-hooks) opts="--uninstall" ;;
+    install-hooks) opts="--uninstall --json" ;;
     push | fetch) opts="-r --remote --rev --all-branches --all-tags -j --jobs --json" ;;
     pull) opts="-r --remote --rev --all-branches --all-tags -j --jobs -f --force --json" ;;
     exp)
@@ -163,7 +163,7 @@ _mlops() {
       esac
       return
       ;;
-    rm) opts="--keep-data -f --force" ;;
+    rm) opts="--keep-data -f --force --json" ;;
     config) opts="-l --list --unset --json" ;;
     help) COMPREPLY=($(compgen -W "$commands" -- "$cur")); return ;;
   esac

@@ -151,3 +151,4 @@ complete -c mlops -n "__fish_seen_subcommand_from params metrics" -l json -d 'Pr
 complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a doctor -d 'Versions and state for bug reports'
 complete -c mlops -n "__fish_seen_subcommand_from doctor" -l offline -d 'Do not contact the remotes'
 complete -c mlops -n "__fish_seen_subcommand_from doctor" -l json -d 'Print JSON'
+complete -c mlops -n "__fish_seen_subcommand_from init rm install-hooks" -l json -d 'Print JSON'

@@ -82,3 +82,19 @@ load helpers
   [ "$status" -eq 2 ]
   [[ "$output" == *"-C /nonexistent"* ]]
 }
+
+@test "init, rm and install-hooks report JSON for scripts" {
+  run mlops init --json
+  [ "$status" -eq 0 ]
+  [ "$(jq -r .hash <<<"$output")" = xxh128 ]
+  [ "$(jq -r .git <<<"$output")" = true ]
+  [ "$(jq -r .root <<<"$output")" = "$(pwd -P)" ]
+  echo x > a.bin && mlops add -q a.bin
+  run mlops rm a.bin --json
+  [ "$(jq -r '.[0].path' <<<"$output")" = a.bin ]
+  [ "$(jq -r '.[0].data_removed' <<<"$output")" = true ]
+  run mlops install-hooks --json
+  [ "$(jq -r '[.installed[].hook] | sort | join(" ")' <<<"$output")" = "post-checkout pre-commit pre-push" ]
+  run mlops install-hooks --uninstall --json
+  [ "$(jq -r '.removed | length' <<<"$output")" -eq 3 ]
+}
