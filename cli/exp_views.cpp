@@ -7,6 +7,7 @@
 #include "context.hpp"
 #include "core/error.hpp"
 #include "core/fs.hpp"
+#include "core/heap.hpp"
 #include "exp/metric_goal.hpp"
 #include "exp/plot.hpp"
 #include "exp/run_fields.hpp"
@@ -162,6 +163,7 @@ std::optional<double> best_value(const std::vector<Run>& runs, const RunField& f
 }
 
 int run_list(Context& ctx, const ViewArgs& a) {
+  prefer_huge_pages(64u << 20);  // thousands of runs make tens of MB of small objects
   RunStore store(ctx.repo().db());
   // Tags are read only when something shows or tests them (a scan less over many runs).
   bool tags = a.json || (a.filter + a.columns + a.sort).find("tags.") != std::string::npos;

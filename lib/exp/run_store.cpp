@@ -1,5 +1,6 @@
 #include "exp/run_store.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <unordered_map>
 
@@ -176,9 +177,20 @@ std::vector<Run> RunStore::list(Details details) {
     if (n.step()) out.reserve(static_cast<std::size_t>(n.col_int(0)));  // no moves of big Run structs while growing
   }
   {
-    Stmt s(db_, std::string("SELECT ") + kRunColumns + " FROM runs ORDER BY started_at DESC, id");
+    // A plain scan, sorted here: ordering through the started_at index would
+    // seek into the table once per run.
+    Stmt s(db_, std::string("SELECT ") + kRunColumns + " FROM runs");
     while (s.step()) read_run(s, out.emplace_back());
   }
+  std::vector<std::size_t> order(out.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return out[a].started_at != out[b].started_at ? out[a].started_at > out[b].started_at : out[a].id < out[b].id;
+  });
+  std::vector<Run> sorted;
+  sorted.reserve(out.size());
+  for (auto i : order) sorted.push_back(std::move(out[i]));
+  out = std::move(sorted);
   load_details(out, details);
   return out;
 }

@@ -1,0 +1,26 @@
+#include "core/heap.hpp"
+
+#include <malloc.h>
+#include <sys/mman.h>
+
+#include <cstdint>
+#include <cstdlib>
+
+namespace mlops {
+
+void prefer_huge_pages(std::size_t bytes) {
+  constexpr std::uintptr_t kHuge = 2u << 20;
+  // Take `bytes` from the heap (not a separate mapping) and give them back
+  // without trimming: the heap's top then spans them, untouched, and small
+  // allocations are carved from it.
+  ::mallopt(M_MMAP_THRESHOLD, static_cast<int>(bytes * 2));
+  ::mallopt(M_TRIM_THRESHOLD, static_cast<int>(bytes * 4));
+  void* block = std::malloc(bytes);
+  if (!block) return;
+  auto from = (reinterpret_cast<std::uintptr_t>(block) + kHuge - 1) & ~(kHuge - 1);
+  auto to = (reinterpret_cast<std::uintptr_t>(block) + bytes) & ~(kHuge - 1);
+  if (to > from) ::madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);
+  std::free(block);
+}
+
+}  // namespace mlops
