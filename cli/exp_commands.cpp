@@ -68,7 +68,10 @@ int run_sweep(Context& ctx, const RunArgs& a, const ParamGrid& grid) {
   parent.status = "running";
   parent.started_at = now_ms();
   std::string cmd;
-  for (const auto& w : ctx.command) cmd += (cmd.empty() ? "" : " ") + w;
+  for (const auto& w : ctx.command) {
+    if (!cmd.empty()) cmd += ' ';
+    cmd += w;
+  }
   parent.command = fmt::format("sweep of {} runs: {}", grid.size(), cmd);
   stamp_run(repo, parent, false);  // each run of the sweep records its own diff
   runs.create(parent);

@@ -63,7 +63,9 @@ std::string quote_command(const std::vector<std::string>& argv) {
   std::string out;
   for (const auto& a : argv) {
     bool plain = !a.empty() && a.find_first_of(" \t\n'\"\\$`*?[]{}()<>|&;#~") == std::string::npos;
-    out += (out.empty() ? "" : " ") + (plain ? a : "'" + a + "'");
+    if (!out.empty()) out += ' ';
+    if (plain) out += a;
+    else out.append(1, '\'').append(a).append(1, '\'');
   }
   return out;
 }

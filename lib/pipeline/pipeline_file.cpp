@@ -127,7 +127,8 @@ Stage parse_stage(const std::string& name, const YAML::Node& body, const Vars& v
   } else if (cmd.IsSequence()) {
     for (const auto& c : cmd) {  // several commands run one after another, stopping at the first failure
       if (!c.IsScalar()) w.fail_at(c, "cmd", "must be a command or a list of commands");
-      s.cmd += (s.cmd.empty() ? "" : " && ") + str("cmd", c.Scalar());
+      if (!s.cmd.empty()) s.cmd += " && ";
+      s.cmd += str("cmd", c.Scalar());
     }
   } else {
     w.fail_at(cmd, "cmd", "must be a command or a list of commands");
@@ -314,7 +315,8 @@ Pipeline load_pipeline(Repo& repo) {
         std::string suffix;
         for (const auto& [k, _] : axes) {
           v.local[k] = c.at(k);
-          suffix += (suffix.empty() ? "" : "-") + name_part(c.at(k));
+          if (!suffix.empty()) suffix += '-';
+          suffix += name_part(c.at(k));
         }
         Where ws{w.file, name + "@" + suffix};
         add(parse_stage(name + "@" + suffix, tmpl, v, ws), matrix);

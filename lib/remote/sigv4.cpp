@@ -76,7 +76,10 @@ std::string sha256_hex(std::string_view data) { return hash_bytes(HashAlgo::Sha2
 
 std::string sigv4_signed_headers(const SigV4Request& r) {
   std::string out;
-  for (const auto& [name, value] : canonical_headers(r)) out += (out.empty() ? "" : ";") + name;
+  for (const auto& [name, value] : canonical_headers(r)) {
+    if (!out.empty()) out += ';';
+    out += name;
+  }
   return out;
 }
 
