@@ -149,7 +149,7 @@ int run_log(Context& ctx, const LogArgs& a) {
   if (!artifact && a.value.empty()) fail(ExitCode::Usage, "exp log {} needs a KEY and a VALUE", a.kind);
   Repo& repo = ctx.repo();
   RunStore runs(repo.db());
-  Run run = runs.get(ref);
+  Run run = runs.get(ref, false);  // called once per value: only the id is needed
   if (a.kind == "metric") {
     char* end = nullptr;
     double v = std::strtod(a.value.c_str(), &end);

@@ -149,7 +149,7 @@ void RunStore::remove(const std::vector<std::string>& ids) {
   tx.commit();
 }
 
-Run RunStore::get(const std::string& ref) {
+Run RunStore::get(const std::string& ref, bool details) {
   std::vector<Run> found;
   {
     Stmt s(db_, std::string("SELECT ") + kRunColumns +
@@ -161,12 +161,12 @@ Run RunStore::get(const std::string& ref) {
   for (auto& r : found)
     if (r.id == ref || r.name == ref) {
       std::vector<Run> one{r};
-      load_details(one);
+      if (details) load_details(one);
       return one[0];
     }
   if (found.empty()) fail(ExitCode::Input, "no run '{}' (give a run id, an id prefix or a name)", ref);
   if (found.size() > 1) fail(ExitCode::Input, "'{}' matches {} runs; give more of the id", ref, found.size());
-  load_details(found);
+  if (details) load_details(found);
   return found[0];
 }
 

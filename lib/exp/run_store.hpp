@@ -58,7 +58,8 @@ public:
   void remove(const std::vector<std::string>& ids);
   // By full id, id prefix (at least 4 characters) or name; throws Error(Input)
   // when nothing or more than one run matches.
-  Run get(const std::string& ref);
+  // Without `details`, params, tags, metrics and artifacts are not read (exp log).
+  Run get(const std::string& ref, bool details = true);
   enum class Details { All, ParamsAndMetrics };
   // Newest first; ParamsAndMetrics leaves tags and artifacts out (faster).
   std::vector<Run> list(Details details = Details::All);
