@@ -59,6 +59,8 @@ std::map<std::string, LockEntry> read_lock(Repo& repo) {
     e.cmd = yaml_field(s, "cmd").IsScalar() ? yaml_field(s, "cmd").Scalar() : "";
     e.deps = read_paths(yaml_field(s, "deps"), kLockFile);
     e.outs = read_paths(yaml_field(s, "outs"), kLockFile);
+    if (yaml_field(s, "env").IsMap())
+      for (const auto& kv : yaml_field(s, "env")) e.env[kv.first.Scalar()] = kv.second.Scalar();
     if (yaml_field(s, "params").IsMap())
       for (const auto& f : yaml_field(s, "params"))
         for (const auto& p : f.second) e.params[f.first.Scalar()][p.first.Scalar()] = p.second.Scalar();
@@ -75,6 +77,11 @@ void write_lock(Repo& repo, const std::map<std::string, LockEntry>& entries) {
   for (const auto& [name, e] : entries) {  // std::map: by name
     y << YAML::Key << name << YAML::Value << YAML::BeginMap;
     y << YAML::Key << "cmd" << YAML::Value << e.cmd;
+    if (!e.env.empty()) {
+      y << YAML::Key << "env" << YAML::Value << YAML::BeginMap;
+      for (const auto& [k, v] : e.env) y << YAML::Key << k << YAML::Value << YAML::DoubleQuoted << v;
+      y << YAML::EndMap;
+    }
     emit_paths(y, "deps", e.deps);
     if (!e.params.empty()) {
       y << YAML::Key << "params" << YAML::Value << YAML::BeginMap;

@@ -21,6 +21,7 @@ struct LockEntry {
   std::string cmd;
   std::vector<LockedPath> deps, outs;  // by path
   std::map<std::string, std::map<std::string, std::string>> params;  // file -> key -> value
+  std::map<std::string, std::string> env;                           // the stage's env
 };
 
 constexpr const char* kLockFile = "mlops.lock";

@@ -114,6 +114,7 @@ private:
 Evaluation evaluate(Repo& repo, const Stage& s, const LockEntry* locked, Params& params) {
   Evaluation e;
   e.now.cmd = s.cmd;
+  e.now.env = s.env;
   for (const auto& dep : s.deps) {
     auto v = version_of(repo, dep, false);
     if (!v) {
@@ -144,6 +145,7 @@ Evaluation evaluate(Repo& repo, const Stage& s, const LockEntry* locked, Params&
     return e;
   }
   if (locked->cmd != s.cmd) e.reasons.insert(e.reasons.begin(), "command changed");
+  else if (locked->env != s.env) e.reasons.insert(e.reasons.begin(), "env changed");
   for (const auto& out : s.outputs()) {
     const LockedPath* was = find_path(locked->outs, out);
     auto v = version_of(repo, out, false);
@@ -156,15 +158,22 @@ Evaluation evaluate(Repo& repo, const Stage& s, const LockEntry* locked, Params&
 
 // The run cache's key: the command, the dependencies' ids, the params and the outputs' names.
 std::string cache_key(Repo& repo, const Stage& s, const LockEntry& now) {
-  std::string text = "cmd\0" + now.cmd + '\0';
+  std::string text;
+  auto field = [&](std::string_view tag, std::initializer_list<std::string_view> values) {
+    text.append(tag).push_back('\0');
+    for (auto v : values) text.append(v).push_back('\0');
+  };
+  field("cmd", {now.cmd});
   auto deps = now.deps;
   std::sort(deps.begin(), deps.end(), [](const LockedPath& a, const LockedPath& b) { return a.path < b.path; });
-  for (const auto& d : deps) text += "dep\0" + d.path + '\0' + d.id + '\0';
+  for (const auto& d : deps) field("dep", {d.path, d.id});
   for (const auto& [file, kv] : now.params)
-    for (const auto& [k, v] : kv) text += "param\0" + file + '\0' + k + '\0' + v + '\0';
+    for (const auto& [k, v] : kv) field("param", {file, k, v});
   auto outs = s.outputs();
   std::sort(outs.begin(), outs.end());
-  for (const auto& o : outs) text += "out\0" + o + '\0';
+  for (const auto& o : outs) field("out", {o});
+  field("wdir", {s.wdir});
+  for (const auto& [k, v] : now.env) field("env", {k, v});
   return hash_bytes(repo.algo(), text).str();
 }
 
@@ -193,7 +202,7 @@ std::optional<std::vector<LockedPath>> cached_outputs(Repo& repo, const std::str
     outs.emplace();
     for (const auto& j : nlohmann::json::parse(q.col_text(0)))
       outs->push_back({j.at("path"), j.at("id"), j.at("kind"), j.at("size")});
-  } else if (locked && locked->cmd == now.cmd && locked->params == now.params) {
+  } else if (locked && locked->cmd == now.cmd && locked->env == now.env && locked->params == now.params) {
     auto sorted = [](std::vector<LockedPath> v) {
       std::sort(v.begin(), v.end(), [](const LockedPath& a, const LockedPath& b) { return a.path < b.path; });
       return v;
@@ -385,8 +394,15 @@ private:
         if (remaining_ == 0) return;
         i = ready_.front();
         ready_.erase(ready_.begin());
+        running_.insert(i);  // in the same critical section: skip_unstarted must not report it
       }
-      StageReport r = process(pipeline_.stages[i]);
+      // 2. A stage that throws (a missing param, a full disk) fails alone.
+      StageReport r;
+      try {
+        r = process(pipeline_.stages[i]);
+      } catch (const std::exception& e) {
+        r = StageReport{pipeline_.stages[i].name, StageOutcome::Failed, {e.what()}, 0, {}};
+      }
       std::lock_guard lk(mu_);
       bool good = r.outcome != StageOutcome::Failed && r.outcome != StageOutcome::Interrupted;
       finish(std::move(r), i);
@@ -425,10 +441,6 @@ private:
 
   StageReport process(const Stage& s) {
     std::size_t index = static_cast<std::size_t>(&s - pipeline_.stages.data());
-    {
-      std::lock_guard lk(mu_);
-      running_.insert(index);
-    }
     StageReport r{s.name, StageOutcome::UpToDate, {}, 0, {}};
     auto t0 = std::chrono::steady_clock::now();
     auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
@@ -451,7 +463,7 @@ private:
       if (e.reasons.empty()) return r;
       r.reasons = e.reasons;
       key = cache_key(repo_, s, e.now);
-      if (!opts_.force && !s.always_changed)
+      if (!opts_.force && !s.always_changed && !s.outputs().empty())
         if (auto outs = cached_outputs(repo_, key, s, it == lock_.end() ? nullptr : &it->second, e.now)) {
           restore_outputs(repo_, *outs);
           e.now.outs = *outs;
@@ -460,6 +472,11 @@ private:
           r.seconds = elapsed();
           return r;
         }
+    }
+    if (g_stop) {
+      r.outcome = StageOutcome::Interrupted;
+      r.reasons = {"interrupted before it started"};
+      return r;
     }
     if (cb_.on_start) cb_.on_start(s.name, r.reasons);
     // Outputs are made afresh: no stale file of an earlier run survives.
@@ -521,10 +538,14 @@ private:
     runs.create(run);
     std::map<std::string, std::string> params, tags;
     std::vector<MetricPoint> metrics;
+    std::set<std::string> current;  // stages whose lock entry and metrics describe this run
+    for (const auto& r : reports_)
+      if (r.outcome == StageOutcome::Ran || r.outcome == StageOutcome::Restored || r.outcome == StageOutcome::UpToDate)
+        current.insert(r.name);
     for (auto i : selected_) {
       const Stage& s = pipeline_.stages[i];
       auto it = lock_.find(s.name);
-      if (it == lock_.end()) continue;
+      if (it == lock_.end() || !current.count(s.name)) continue;
       for (const auto& [file, kv] : it->second.params)
         for (const auto& [k, v] : kv) params[file == kDefaultParamsFile ? k : file + ":" + k] = v;
       for (const auto& d : it->second.deps) tags["data." + d.path] = d.id;

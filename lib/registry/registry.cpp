@@ -269,7 +269,8 @@ RegistryChange Registry::promote(const std::string& model, const std::string& ve
   std::int64_t at = now_ms();
   bool one_per_stage = repo_.config().get_or_default("model.versions-per-stage") != "many";
   for (const auto& [s, in_stage] : stages) {
-    bool leaves = (s == stage && one_per_stage) || (stage == "archived" && s != "archived");
+    // archived holds any number of versions; archiving takes a version out of its other stages.
+    bool leaves = (s == stage && one_per_stage && stage != "archived") || (stage == "archived" && s != "archived");
     if (!leaves) continue;
     for (const auto& other : in_stage) {
       if (s != stage && other != v.version) continue;  // archiving takes only this version out of other stages
@@ -424,7 +425,8 @@ SyncResult Registry::sync() {
       if (tag.kind == K::Assign) {
         for (const auto& [s, in_stage] : stages)
           for (const auto& other : in_stage)
-            if ((s == tag.value && one_per_stage) || (tag.value == "archived" && s != "archived" && other == version))
+            if ((s == tag.value && one_per_stage && s != "archived") ||
+                (tag.value == "archived" && s != "archived" && other == version))
               store_.unassign(model, s, other);
         store_.assign(model, tag.value, version, at);
       } else if (tag.kind == K::Unassign) {

@@ -89,8 +89,9 @@ std::strong_ordering SemVer::operator<=>(const SemVer& o) const {
 
 SemVer SemVer::bumped(std::string_view part) const {
   SemVer v{major, minor, patch, "", ""};
-  if (part == "major") return {major + 1, 0, 0, "", ""};
-  if (part == "minor") return {major, minor + 1, 0, "", ""};
+  // A pre-release of X.0.0 (or X.Y.0) bumps to its release, as npm's semver does.
+  if (part == "major") return !pre.empty() && minor == 0 && patch == 0 ? v : SemVer{major + 1, 0, 0, "", ""};
+  if (part == "minor") return !pre.empty() && patch == 0 ? v : SemVer{major, minor + 1, 0, "", ""};
   if (part == "patch") {
     if (pre.empty()) ++v.patch;  // 1.2.3-rc.1 -> 1.2.3
     return v;

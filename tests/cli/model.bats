@@ -34,20 +34,20 @@ registry_state() {
   mlops model register -q churn models/churn.bin --version 2.0.0-rc.1
   mlops model register -q churn models/churn.bin --bump major
   run mlops model versions churn --json
-  [ "$(jq -r '[.[].version] | join(" ")' <<<"$output")" = "0.1.0 0.1.1 0.2.0 2.0.0-rc.1 3.0.0" ]
+  [ "$(jq -r '[.[].version] | join(" ")' <<<"$output")" = "0.1.0 0.1.1 0.2.0 2.0.0-rc.1 2.0.0" ]  # --bump major after 2.0.0-rc.1 releases it
   [ "$(jq -r '.[0].description' <<<"$output")" = "first try" ]
   [ "$(jq -r '.[0].tags.owner' <<<"$output")" = ml ]
   [ "$(jq -r '.[0].git_commit' <<<"$output")" = "$(git rev-parse HEAD)" ]
   [ "$(git tag -l 'churn@*' | wc -l)" -eq 5 ]
   run mlops model show churn
-  [[ "$output" == *"version     3.0.0"* ]]
+  [[ "$output" == *"version     2.0.0"* ]]
   # A folder is a version too.
   mkdir -p models/tok && echo a > models/tok/vocab.txt && echo b > models/tok/merges.txt
   mlops model register -q tokenizer models/tok --version 1.0.0
   [ "$(mlops model show tokenizer@1.0.0 --json | jq -r .kind)" = dir ]
   run mlops model list
   [[ "${lines[0]}" =~ ^MODEL\ +LATEST\ +VERSIONS\ +STAGES\ +ALIASES\ +UPDATED ]]
-  [[ "$output" == *"churn "*"3.0.0 "*" 5 "* ]]
+  [[ "$output" == *"churn "*"2.0.0 "*" 5 "* ]]
 }
 
 @test "bad registrations change nothing" {
@@ -118,6 +118,10 @@ registry_state() {
   run mlops model promote churn 1.1.0 production
   [ "$status" -eq 5 ]
   [[ "$output" == *"churn@1.1.0 is archived and cannot be promoted"* ]]
+  # archived holds any number of versions.
+  mlops model promote -q churn 1.2.0 archived --no-git-tag
+  [ "$(mlops model list --json | jq -c '.[0].stages.archived')" = '["1.1.0","1.2.0"]' ]
+  mlops model demote -q churn 1.2.0 archived --no-git-tag
   run mlops model promote churn 1.0.0 qa
   [ "$status" -eq 2 ]
   [[ "$output" == *"unknown stage 'qa' (stages: dev, staging, production, archived)"* ]]
@@ -133,7 +137,7 @@ registry_state() {
   run mlops config model.stages 'Prod,,x'
   [ "$status" -eq 2 ]
   run mlops model history churn --json
-  [ "$(jq -r '[.[].action] | join(",")' <<<"$output")" = "register,register,register,promote,demote,promote,promote,alias,alias,demote,unalias,demote,promote,promote,promote" ]
+  [ "$(jq -r '[.[].action] | join(",")' <<<"$output")" = "register,register,register,promote,demote,promote,promote,alias,alias,demote,unalias,demote,promote,promote,demote,promote,promote" ]
   [ "$(jq -r '.[4].detail' <<<"$output")" = "production (replaced by 1.1.0 in production)" ]
 }
 

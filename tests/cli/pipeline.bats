@@ -112,6 +112,11 @@ runs() { [ -f ../log.txt ] && wc -l < ../log.txt || echo 0; }
   [[ "$output" == *"Restored the outputs of stage join from the run cache (param model.depth changed (3 -> 9))"* ]]
   [ "$(runs)" -eq 5 ]
   [ "$(jq .depth metrics.json)" -eq 9 ]
+  # env is part of what a stage ran with.
+  sed -i 's|^    params: \[model.depth\]|    params: [model.depth]\n    env: {SEED: "1"}|' mlops.yaml
+  run mlops run -n join
+  [[ "$output" == *"Would run stage join: env changed"* ]]
+  git checkout -q mlops.yaml
   # --force runs anyway.
   mlops run -q --force join
   [ "$(runs)" -eq 9 ]  # join and what it depends on, as dvc repro -f does

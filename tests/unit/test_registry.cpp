@@ -30,6 +30,9 @@ TEST_CASE("semver: bumps") {
   CHECK(v.bumped("minor").str() == "1.5.0");
   CHECK(v.bumped("major").str() == "2.0.0");
   CHECK(SemVer::parse("2.0.0-rc.1")->bumped("patch").str() == "2.0.0");
+  CHECK(SemVer::parse("2.0.0-rc.1")->bumped("major").str() == "2.0.0");
+  CHECK(SemVer::parse("1.2.0-rc.1")->bumped("minor").str() == "1.2.0");
+  CHECK(SemVer::parse("1.2.3-rc.1")->bumped("minor").str() == "1.3.0");
   CHECK_THROWS_AS(v.bumped("huge"), Error);
 }
 
