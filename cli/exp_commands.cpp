@@ -8,6 +8,7 @@
 
 #include "context.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "exp/run_command.hpp"
 #include "exp/run_names.hpp"
 #include "exp/run_store.hpp"
@@ -151,10 +152,9 @@ int run_log(Context& ctx, const LogArgs& a) {
   RunStore runs(repo.db());
   Run run = runs.get(ref, false);  // called once per value: only the id is needed
   if (a.kind == "metric") {
-    char* end = nullptr;
-    double v = std::strtod(a.value.c_str(), &end);
-    if (*end != '\0') fail(ExitCode::Usage, "metric {}: '{}' is not a number", a.key, a.value);
-    runs.log_metrics(run.id, {{a.key, a.step, v, now_ms()}});
+    auto v = parse_number(a.value);
+    if (!v) fail(ExitCode::Usage, "metric {}: '{}' is not a number", a.key, a.value);
+    runs.log_metrics(run.id, {{a.key, a.step, *v, now_ms()}});
   } else if (a.kind == "param") {
     runs.set_params(run.id, {{a.key, a.value}});
   } else if (a.kind == "tag") {

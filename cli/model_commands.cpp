@@ -1,6 +1,5 @@
 // mlops model: the model registry (register, list, show, versions, history,
 // promote, demote, alias, unalias, get, lineage, sync).
-#include <ctime>
 
 #include <fmt/format.h>
 
@@ -24,14 +23,6 @@ struct ModelArgs {
   bool no_git_tag = false, json = false, force = false;
 };
 
-std::string when(std::int64_t ms) {
-  std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-  return buf;
-}
 
 json version_json(Registry& reg, const ModelVersion& v) {
   json stages = json::array(), aliases = json::array();
@@ -115,7 +106,7 @@ int run_list(Context& ctx, const ModelArgs& a) {
     std::int64_t updated = events.empty() ? versions.back().created_at : events.back().at;
     arr.push_back({{"model", m}, {"latest", versions.back().version}, {"versions", versions.size()}, {"stages", jst},
                    {"aliases", aliases}, {"updated_at", updated}});
-    t.add({m, versions.back().version, std::to_string(versions.size()), st, al, when(updated)});
+    t.add({m, versions.back().version, std::to_string(versions.size()), st, al, local_time(updated)});
   }
   if (a.json) print_json(arr);
   else if (arr.empty()) {
@@ -140,7 +131,7 @@ int run_show(Context& ctx, const ModelArgs& a) {
   fmt::print("path        {} ({}, {})\nid          {}\n", v.path, v.kind, human_size(v.size),
              v.object_id.empty() ? "(unknown: registered without mlops)" : v.object_id);
   if (!v.description.empty()) fmt::print("description {}\n", v.description);
-  fmt::print("registered  {} by {}\n", when(v.created_at), v.author);
+  fmt::print("registered  {} by {}\n", local_time(v.created_at), v.author);
   if (!v.git_commit.empty()) fmt::print("git commit  {}\n", v.git_commit.substr(0, 12));
   if (!v.run_id.empty()) fmt::print("run         {}\n", v.run_id.substr(0, 8));
   for (const auto& [k, val] : v.tags) fmt::print("tag         {} = {}\n", k, val);
@@ -163,7 +154,7 @@ int run_versions(Context& ctx, const ModelArgs& a) {
     json j = version_json(reg, *it);
     t.add({it->version, fmt::format("{}", fmt::join(j["stages"].get<std::vector<std::string>>(), ",")),
            fmt::format("{}", fmt::join(j["aliases"].get<std::vector<std::string>>(), ",")), human_size(it->size),
-           it->object_id.substr(0, 19), it->run_id.substr(0, 8), it->git_commit.substr(0, 7), when(it->created_at),
+           it->object_id.substr(0, 19), it->run_id.substr(0, 8), it->git_commit.substr(0, 7), local_time(it->created_at),
            it->author});
   }
   t.print();
@@ -184,7 +175,7 @@ int run_history(Context& ctx, const ModelArgs& a) {
     return 0;
   }
   Table t({"WHEN", "WHO", "ACTION", "VERSION", "DETAIL", "GIT TAG"});
-  for (const auto& e : events) t.add({when(e.at), e.author, e.action, e.version, e.detail, e.git_tag});
+  for (const auto& e : events) t.add({local_time(e.at), e.author, e.action, e.version, e.detail, e.git_tag});
   t.print();
   return 0;
 }
@@ -248,7 +239,7 @@ int run_lineage(Context& ctx, const ModelArgs& a) {
     return 0;
   }
   fmt::print("{}@{}  {} ({}, {})\n", v.model, v.version, v.path, human_size(v.size), v.object_id);
-  fmt::print("  registered {} by {}\n", when(v.created_at), v.author);
+  fmt::print("  registered {} by {}\n", local_time(v.created_at), v.author);
   fmt::print("  code       {}\n", v.git_commit.empty() ? "(not in git)" : "git commit " + v.git_commit);
   if (run) {
     fmt::print("  run        {} ({}) {}, {}\n", run->name, run->short_id(), run->status, run->command);

@@ -4,6 +4,7 @@
 
 #include "context.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "output.hpp"
 #include "pipeline/dag.hpp"
 #include "pipeline/runner.hpp"
@@ -138,12 +139,7 @@ struct ValuesArgs {
   bool all = false, json = false;
 };
 
-std::optional<double> as_number(const std::optional<std::string>& s) {
-  if (!s || s->empty()) return std::nullopt;
-  char* end = nullptr;
-  double v = std::strtod(s->c_str(), &end);
-  return *end == '\0' ? std::optional<double>(v) : std::nullopt;
-}
+std::optional<double> as_number(const std::optional<std::string>& s) { return s ? parse_number(*s) : std::nullopt; }
 
 // REV..workspace by default HEAD..workspace; two revisions compare each other.
 int print_diff(Context& ctx, const ValuesArgs& a, const std::vector<std::string>& files, bool numbers) {

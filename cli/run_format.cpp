@@ -17,8 +17,10 @@ std::string duration(const Run& r) {
   return fmt::format("{:.1f}s", static_cast<double>(r.ended_at - r.started_at) / 1000.0);
 }
 
-std::string started(const Run& r) {
-  std::time_t t = static_cast<std::time_t>(r.started_at / 1000);
+std::string started(const Run& r) { return local_time(r.started_at); }
+
+std::string local_time(std::int64_t ms) {
+  std::time_t t = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
   localtime_r(&t, &tm);
   char buf[32];

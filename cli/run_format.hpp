@@ -12,7 +12,8 @@ namespace mlops::cli {
 
 // "12.3s"; empty while the run is running.
 std::string duration(const Run& r);
-// Local time "2026-11-25 14:02:11".
+// Local time "2026-11-25 14:02:11" of milliseconds since the epoch; of a run's start.
+std::string local_time(std::int64_t ms);
 std::string started(const Run& r);
 // Six significant digits: what tables show.
 std::string number(double v);

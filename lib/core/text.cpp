@@ -1,5 +1,7 @@
 #include "core/text.hpp"
 
+#include <cstdlib>
+
 #include <fmt/format.h>
 
 namespace mlops {
@@ -69,6 +71,13 @@ std::string list_some(const std::vector<std::string>& items, std::size_t max) {
 
 bool starts_with(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
+}
+
+std::optional<double> parse_number(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  char* end = nullptr;
+  double v = std::strtod(s.c_str(), &end);
+  return *end == '\0' ? std::optional<double>(v) : std::nullopt;
 }
 
 }  // namespace mlops

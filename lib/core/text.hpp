@@ -1,5 +1,6 @@
 #pragma once
 // Small text checks shared by every parser and by the path checks.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,9 @@ std::string printable_path(std::string_view s);
 // True when s has a byte below 0x20 or 0x7f (newlines would break manifests).
 bool has_control_chars(std::string_view s);
 bool starts_with(std::string_view s, std::string_view prefix);
+// The whole of s as a number (strtod's syntax); nullopt when empty or when
+// anything else follows the number.
+std::optional<double> parse_number(const std::string& s);
 
 // "\n  a\n  b … and N more": the first `max` items of a list, for error messages.
 std::string list_some(const std::vector<std::string>& items, std::size_t max = 10);

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "core/text.hpp"
 #include "exp/metric_goal.hpp"
 
 namespace mlops {
@@ -35,13 +36,6 @@ constexpr std::array<std::pair<std::string_view, Kind>, 6> kPrefixed = {{{"param
 
 std::optional<std::string> nonempty(const std::string& s) {
   return s.empty() ? std::nullopt : std::optional<std::string>(s);
-}
-
-std::optional<double> to_number(const std::string& s) {
-  if (s.empty()) return std::nullopt;
-  char* end = nullptr;
-  double d = std::strtod(s.c_str(), &end);
-  return *end == '\0' ? std::optional<double>(d) : std::nullopt;
 }
 
 }  // namespace
@@ -81,7 +75,7 @@ std::optional<double> RunField::number(const Run& r) const {
   if (kind == Kind::Duration)
     return r.ended_at ? std::optional<double>(static_cast<double>(r.ended_at - r.started_at)) : std::nullopt;
   auto t = text(r);
-  return t ? to_number(*t) : std::nullopt;
+  return t ? parse_number(*t) : std::nullopt;
 }
 
 std::optional<std::string> RunField::text(const Run& r) const {

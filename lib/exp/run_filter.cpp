@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "exp/run_fields.hpp"
 
 namespace mlops {
@@ -19,13 +20,6 @@ struct RunFilter::Node {
 };
 
 namespace {
-
-std::optional<double> as_number(const std::string& s) {
-  if (s.empty()) return std::nullopt;
-  char* end = nullptr;
-  double v = std::strtod(s.c_str(), &end);
-  return *end == '\0' ? std::optional<double>(v) : std::nullopt;
-}
 
 struct Token {
   enum class Type { Word, String, Number, Op, LParen, RParen, End } type;
@@ -155,7 +149,7 @@ private:
     n->field = std::move(field);
     n->op = op.text;
     n->value = v.text;
-    n->number = as_number(v.text);
+    n->number = parse_number(v.text);
     return n;
   }
 
