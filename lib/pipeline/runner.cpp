@@ -30,6 +30,7 @@
 #include "repo/repo.hpp"
 #include "state/db.hpp"
 #include "store/manifest.hpp"
+#include "store/object_tree.hpp"
 #include "store/object_store.hpp"
 
 extern char** environ;
@@ -179,13 +180,9 @@ std::string cache_key(Repo& repo, const Stage& s, const LockEntry& now) {
 
 // True when the store holds every object of the outputs (a folder's files too).
 bool in_store(Repo& repo, const std::vector<LockedPath>& outs) {
-  ObjectStore& store = repo.store();
   for (const auto& o : outs) {
     ObjectId id;
-    if (!ObjectId::try_parse(o.id, id) || !store.has(id)) return false;
-    if (o.kind == "dir")
-      for (const auto& e : Manifest::parse(store.read_verified(id), o.path).entries)
-        if (!store.has(e.id)) return false;
+    if (!ObjectId::try_parse(o.id, id) || !has_tree(repo.store(), id, o.kind == "dir", o.path)) return false;
   }
   return true;
 }
@@ -225,23 +222,11 @@ void remember_outputs(Repo& repo, const Stage& s, const std::string& key, const 
 }
 
 void restore_outputs(Repo& repo, const std::vector<LockedPath>& outs) {
-  ObjectStore& store = repo.store();
   Linker linker(repo.link_modes());
   for (const auto& o : outs) {
     fs::path dest = repo.abs(o.path);
     fs::remove_all(dest);
-    make_dirs(dest.parent_path());
-    ObjectId id = ObjectId::parse(o.id);
-    if (o.kind != "dir") {
-      linker.place(store.path_of(id), o.size, dest, false);
-      continue;
-    }
-    make_dirs(dest);
-    for (const auto& e : Manifest::parse(store.read_verified(id), o.path).entries) {
-      fs::path to = dest / e.path;
-      make_dirs(to.parent_path());
-      linker.place(store.path_of(e.id), e.size, to, e.executable);
-    }
+    place_tree(repo.store(), linker, ObjectId::parse(o.id), o.kind == "dir", o.size, dest, o.path);
   }
 }
 

@@ -18,7 +18,7 @@
 #include "repo/git_history.hpp"
 #include "repo/repo.hpp"
 #include "state/db.hpp"
-#include "store/manifest.hpp"
+#include "store/object_tree.hpp"
 #include "store/object_store.hpp"
 
 namespace mlops {
@@ -469,12 +469,9 @@ void Registry::materialize(const ModelVersion& v, const fs::path& dest, bool for
                 "register the model again with mlops");
   ObjectStore& store = repo_.store();
   ObjectId id = ObjectId::parse(v.object_id);
-  auto complete = [&] {
-    if (!store.has(id)) return false;
-    if (v.kind != "dir") return true;
-    Manifest m = Manifest::parse(store.read_verified(id), v.model + "@" + v.version);
-    return std::all_of(m.entries.begin(), m.entries.end(), [&](const ManifestEntry& e) { return store.has(e.id); });
-  };
+  const bool dir = v.kind == "dir";
+  const std::string label = v.model + "@" + v.version;
+  auto complete = [&] { return has_tree(store, id, dir, label); };
   if (!complete()) {
     if (remote.empty() && remote_names(repo_.config()).empty())
       throw Error(ExitCode::Missing, fmt::format("{}@{} ({}) is not in the store", v.model, v.version, v.object_id),
@@ -491,18 +488,7 @@ void Registry::materialize(const ModelVersion& v, const fs::path& dest, bool for
   }
   // A copy (or reflink), never a link into the read-only store: the model leaves the repository.
   Linker linker({LinkMode::Reflink, LinkMode::Copy});
-  if (!dest.parent_path().empty()) make_dirs(dest.parent_path());
-  if (v.kind != "dir") {
-    linker.place(store.path_of(id), v.size, dest, false);
-    return;
-  }
-  Manifest m = Manifest::parse(store.read_verified(id), v.model + "@" + v.version);
-  make_dirs(dest);
-  for (const auto& e : m.entries) {
-    fs::path to = dest / e.path;
-    make_dirs(to.parent_path());
-    linker.place(store.path_of(e.id), e.size, to, e.executable);
-  }
+  place_tree(store, linker, id, dir, v.size, dest, label);
 }
 
 }  // namespace mlops

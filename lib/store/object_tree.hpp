@@ -1,0 +1,24 @@
+#pragma once
+// A stored file or folder as one thing: a folder is its manifest object and
+// the file objects the manifest lists. Shared by everything that keeps content
+// outside pointer files (pipeline outputs, registered models).
+#include <cstdint>
+#include <string_view>
+
+#include "core/fs.hpp"
+#include "core/hash.hpp"
+
+namespace mlops {
+
+class ObjectStore;
+class Linker;
+
+// True when the store holds the object and, for a folder, every file it lists.
+// `label` names the content in errors about a malformed manifest.
+bool has_tree(const ObjectStore& store, const ObjectId& id, bool dir, std::string_view label);
+// Puts the content at dest (whose parent folders are made): a file of `size`
+// bytes, or a folder's files. dest must not exist.
+void place_tree(const ObjectStore& store, Linker& linker, const ObjectId& id, bool dir, std::uint64_t size,
+                const fs::path& dest, std::string_view label);
+
+}  // namespace mlops
