@@ -55,6 +55,8 @@ public:
   const fs::path& path() const { return path_; }
 
 private:
+  void trim_wal() noexcept;
+
   sqlite3* db_ = nullptr;
   fs::path path_;
 };
