@@ -43,6 +43,13 @@ void bind(CLI::App* sub, Context& ctx, std::shared_ptr<Args> args, Run run) {
   sub->callback([&ctx, args, run] { ctx.action = [&ctx, args, run] { return run(ctx, *args); }; });
 }
 
+// A subcommand whose options (and subcommands) `define` adds only when CLI11
+// meets its name on the command line: building every option of every command
+// was most of the work of a short command such as `mlops exp log`. Help for
+// the whole tree (help, __cli) calls define_all first.
+CLI::App* command(CLI::App* parent, std::string name, std::string description, std::function<void(CLI::App*)> define);
+void define_all(CLI::App* app);
+
 // One registration function per command group.
 void register_data_commands(CLI::App& app, Context& ctx);
 void register_misc_commands(CLI::App& app, Context& ctx);

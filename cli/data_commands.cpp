@@ -284,57 +284,51 @@ int run_rm(Context& ctx, const RmArgs& a) {
 }  // namespace
 
 void register_data_commands(CLI::App& app, Context& ctx) {
-  {
+  command(&app, "init", "Create .mlops/ at the top of the git repository", [&ctx](CLI::App* sub) {
     auto a = std::make_shared<InitArgs>();
-    auto* sub = app.add_subcommand("init", "Create .mlops/ at the top of the git repository");
     sub->add_option("--hash", a->hash, "Object hash: xxh128 (default, fastest) or sha256")
         ->check(CLI::IsMember({"xxh128", "sha256"}));
     sub->add_flag("--json", a->json, "Print JSON");
     bind(sub, ctx, a, run_init);
-  }
-  {
+  });
+  command(&app, "add", "Track files and folders: store them and write PATH.mlops pointers", [&ctx](CLI::App* sub) {
     auto a = std::make_shared<AddArgs>();
-    auto* sub = app.add_subcommand("add", "Track files and folders: store them and write PATH.mlops pointers");
     sub->add_option("paths", a->paths, "Files or folders to track")->required()->type_name("PATH");
     sub->add_flag("--json", a->json, "Print JSON");
     bind(sub, ctx, a, run_add);
-  }
-  {
+  });
+  command(&app, "status", "Show tracked data that changed in the workspace or is missing", [&ctx](CLI::App* sub) {
     auto a = std::make_shared<StatusArgs>();
-    auto* sub = app.add_subcommand("status", "Show tracked data that changed in the workspace or is missing");
     sub->add_option("paths", a->paths, "Tracked paths or folders holding them (default: all)")->type_name("PATH");
     sub->add_flag("--json", a->json, "Print JSON");
     sub->add_flag("--exit-code", a->exit_code, "Exit with 1 when anything changed");
     sub->add_flag("--remote", a->remote, "Compare with the default remote: what is not pushed or not fetched");
     sub->add_option("-r", a->remote_name, "Compare with this remote (implies --remote)")->type_name("NAME");
     bind(sub, ctx, a, run_status);
-  }
-  {
+  });
+  command(&app, "checkout", "Make the workspace match the pointer files", [&ctx](CLI::App* sub) {
     auto a = std::make_shared<CheckoutArgs>();
-    auto* sub = app.add_subcommand("checkout", "Make the workspace match the pointer files");
     sub->add_option("paths", a->paths, "Tracked paths or folders holding them (default: all)")->type_name("PATH");
     sub->add_flag("-f,--force", a->force, "Overwrite or delete files whose content is not in the store");
     sub->add_option("--rev", a->rev, "Materialise the data as committed at a git revision")->type_name("REV");
     sub->add_flag("--json", a->json, "Print JSON");
     bind(sub, ctx, a, run_checkout);
-  }
-  {
+  });
+  command(&app, "ls", "List tracked paths with kind, size, file count and id", [&ctx](CLI::App* sub) {
     auto a = std::make_shared<LsArgs>();
-    auto* sub = app.add_subcommand("ls", "List tracked paths with kind, size, file count and id");
     sub->add_option("paths", a->paths, "Tracked paths or folders holding them (default: all)")->type_name("PATH");
     sub->add_option("--rev", a->rev, "List what was tracked at a git revision")->type_name("REV");
     sub->add_flag("--json", a->json, "Print JSON");
     bind(sub, ctx, a, run_ls);
-  }
-  {
+  });
+  command(&app, "rm", "Stop tracking paths (pointer and .gitignore entry removed)", [&ctx](CLI::App* sub) {
     auto a = std::make_shared<RmArgs>();
-    auto* sub = app.add_subcommand("rm", "Stop tracking paths (pointer and .gitignore entry removed)");
     sub->add_option("paths", a->paths, "Tracked paths")->required()->type_name("PATH");
     sub->add_flag("--keep-data", a->keep_data, "Leave the data in the workspace");
     sub->add_flag("-f,--force", a->force, "Delete the data even if the store lacks its content");
     sub->add_flag("--json", a->json, "Print JSON");
     bind(sub, ctx, a, run_rm);
-  }
+  });
 }
 
 }  // namespace mlops::cli

@@ -202,60 +202,65 @@ int run_rm(Context& ctx, const EditArgs& a) {
 }  // namespace
 
 void register_exp_commands(CLI::App& app, Context& ctx) {
-  auto* exp = app.add_subcommand("exp", "Experiment runs: run commands as runs, log to them, list, compare and plot them");
-  exp->require_subcommand(1);
-  {
-    auto a = std::make_shared<RunArgs>();
-    auto* sub = exp->add_subcommand("run", "Run a command as an experiment run: mlops exp run [OPTIONS] -- CMD ARGS...");
-    sub->add_option("-n,--name", a->name, "Run name (default: generated)");
-    sub->add_option("-e,--experiment", a->experiment, "Experiment the run belongs to")->capture_default_str();
-    sub->add_option("-p,--param", a->params, "Parameter KEY=VALUE; KEY=V1,V2,... sweeps (repeatable)")
-        ->type_name("KEY=VALUE");
-    sub->add_option("-j,--jobs", a->jobs, "Runs of a sweep at once")->check(CLI::Range(1, 256));
-    sub->add_option("--tag", a->tags, "Tag KEY=VALUE (repeatable)")->type_name("KEY=VALUE");
-    sub->add_option("--artifact", a->artifacts, "File or folder to keep with the run (repeatable)")->type_name("PATH");
-    sub->add_option("--metrics", a->metrics, "JSON or YAML file of final metrics, read at the end")->type_name("FILE");
-    sub->add_option("--parent", a->parent, "Record the run as part of the sweep RUN (param values taken whole)")
-        ->type_name("RUN");
-    sub->add_flag("--json", a->json, "Print the run as JSON at the end");
-    sub->footer(
-        "The command and its arguments follow '--': mlops exp run -p lr=0.1 -- python train.py\n"
-        "Sweep: mlops exp run -p lr=0.1,0.01 -p batch=32,64 -j 2 -- python train.py ('\\,' keeps a comma)");
-    bind(sub, ctx, a, run_run);
-  }
-  {
-    auto a = std::make_shared<LogArgs>();
-    auto* sub = exp->add_subcommand("log", "Log a metric, param, tag or artifact to a run (default: $MLOPS_RUN_ID)");
-    sub->add_option("kind", a->kind, "metric, param, tag or artifact")
-        ->required()
-        ->check(CLI::IsMember({"metric", "param", "tag", "artifact"}));
-    sub->add_option("key", a->key, "Name (artifact: the PATH to keep)")->required();
-    sub->add_option("value", a->value, "Value");
-    sub->add_option("--step", a->step, "Step of a metric (default: the next one)")->check(CLI::NonNegativeNumber);
-    sub->add_option("--run", a->run, "Run id, id prefix or name")->type_name("RUN");
-    bind(sub, ctx, a, run_log);
-  }
-  register_exp_view_commands(exp, ctx);
-  {
-    auto a = std::make_shared<EditArgs>();
-    auto* sub = exp->add_subcommand("tag", "Set tags on a run");
-    sub->add_option("run", a->run, "Run id, id prefix or name")->required();
-    sub->add_option("tags", a->tags, "KEY=VALUE")->required()->type_name("KEY=VALUE");
-    bind(sub, ctx, a, run_tag);
-  }
-  {
-    auto a = std::make_shared<EditArgs>();
-    auto* sub = exp->add_subcommand("rename", "Give a run a new name");
-    sub->add_option("run", a->run, "Run id, id prefix or name")->required();
-    sub->add_option("name", a->name, "New name (unique)")->required();
-    bind(sub, ctx, a, run_rename);
-  }
-  {
-    auto a = std::make_shared<EditArgs>();
-    auto* sub = exp->add_subcommand("rm", "Delete runs (their artifacts stay in the store until gc)");
-    sub->add_option("runs", a->runs, "Run ids, id prefixes or names")->required()->type_name("RUN");
-    bind(sub, ctx, a, run_rm);
-  }
+  command(
+      &app, "exp", "Experiment runs: run commands as runs, log to them, list, compare and plot them",
+      [&ctx](CLI::App* exp) {
+        exp->require_subcommand(1);
+        command(
+            exp, "run", "Run a command as an experiment run: mlops exp run [OPTIONS] -- CMD ARGS...",
+            [&ctx](CLI::App* sub) {
+              auto a = std::make_shared<RunArgs>();
+              sub->add_option("-n,--name", a->name, "Run name (default: generated)");
+              sub->add_option("-e,--experiment", a->experiment, "Experiment the run belongs to")->capture_default_str();
+              sub->add_option("-p,--param", a->params, "Parameter KEY=VALUE; KEY=V1,V2,... sweeps (repeatable)")
+                  ->type_name("KEY=VALUE");
+              sub->add_option("-j,--jobs", a->jobs, "Runs of a sweep at once")->check(CLI::Range(1, 256));
+              sub->add_option("--tag", a->tags, "Tag KEY=VALUE (repeatable)")->type_name("KEY=VALUE");
+              sub->add_option("--artifact", a->artifacts, "File or folder to keep with the run (repeatable)")
+                  ->type_name("PATH");
+              sub->add_option("--metrics", a->metrics, "JSON or YAML file of final metrics, read at the end")
+                  ->type_name("FILE");
+              sub->add_option("--parent", a->parent,
+                              "Record the run as part of the sweep RUN (param values taken whole)")
+                  ->type_name("RUN");
+              sub->add_flag("--json", a->json, "Print the run as JSON at the end");
+              sub->footer(
+                  "The command and its arguments follow '--': mlops exp run -p lr=0.1 -- python train.py\n"
+                  "Sweep: mlops exp run -p lr=0.1,0.01 -p batch=32,64 -j 2 -- python train.py ('\\,' keeps a comma)");
+              bind(sub, ctx, a, run_run);
+            });
+        command(exp, "log", "Log a metric, param, tag or artifact to a run (default: $MLOPS_RUN_ID)",
+                [&ctx](CLI::App* sub) {
+                  auto a = std::make_shared<LogArgs>();
+                  sub->add_option("kind", a->kind, "metric, param, tag or artifact")
+                      ->required()
+                      ->check(CLI::IsMember({"metric", "param", "tag", "artifact"}));
+                  sub->add_option("key", a->key, "Name (artifact: the PATH to keep)")->required();
+                  sub->add_option("value", a->value, "Value");
+                  sub->add_option("--step", a->step, "Step of a metric (default: the next one)")
+                      ->check(CLI::NonNegativeNumber);
+                  sub->add_option("--run", a->run, "Run id, id prefix or name")->type_name("RUN");
+                  bind(sub, ctx, a, run_log);
+                });
+        register_exp_view_commands(exp, ctx);
+        command(exp, "tag", "Set tags on a run", [&ctx](CLI::App* sub) {
+          auto a = std::make_shared<EditArgs>();
+          sub->add_option("run", a->run, "Run id, id prefix or name")->required();
+          sub->add_option("tags", a->tags, "KEY=VALUE")->required()->type_name("KEY=VALUE");
+          bind(sub, ctx, a, run_tag);
+        });
+        command(exp, "rename", "Give a run a new name", [&ctx](CLI::App* sub) {
+          auto a = std::make_shared<EditArgs>();
+          sub->add_option("run", a->run, "Run id, id prefix or name")->required();
+          sub->add_option("name", a->name, "New name (unique)")->required();
+          bind(sub, ctx, a, run_rename);
+        });
+        command(exp, "rm", "Delete runs (their artifacts stay in the store until gc)", [&ctx](CLI::App* sub) {
+          auto a = std::make_shared<EditArgs>();
+          sub->add_option("runs", a->runs, "Run ids, id prefixes or names")->required()->type_name("RUN");
+          bind(sub, ctx, a, run_rm);
+        });
+      });
 }
 
 }  // namespace mlops::cli

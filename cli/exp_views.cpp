@@ -570,9 +570,8 @@ CLI::App* with_runs(CLI::App* sub, ViewArgs& a, bool required, const char* help 
 }  // namespace
 
 void register_exp_view_commands(CLI::App* exp, Context& ctx) {
-  {
+  command(exp, "list", "List runs with params and last/best metric values", [&ctx](CLI::App* sub) {
     auto a = std::make_shared<ViewArgs>();
-    auto* sub = exp->add_subcommand("list", "List runs with params and last/best metric values");
     sub->add_option("--filter", a->filter, "Only runs matching EXPR, e.g. 'metrics.acc > 0.9 and params.lr = 0.01'")
         ->type_name("EXPR");
     sub->add_option("--sort", a->sort, "Sort by a field: name, started, params.KEY, metrics.KEY, best.KEY, ...")
@@ -584,33 +583,31 @@ void register_exp_view_commands(CLI::App* exp, Context& ctx) {
     auto* j = sub->add_flag("--json", a->json, "Print JSON");
     sub->add_flag("--csv", a->csv, "Print CSV")->excludes(j);
     bind(sub, ctx, a, run_list);
-  }
-  {
+  });
+  command(exp, "show", "Show one run: params, metrics, tags, code and data versions, machine", [&ctx](CLI::App* sub) {
     auto a = std::make_shared<ViewArgs>();
-    auto* sub = exp->add_subcommand("show", "Show one run: params, metrics, tags, code and data versions, machine");
     sub->add_option("run", a->runs, "Run id, id prefix or name")->required()->expected(1)->type_name("RUN");
     sub->add_flag("--diff", a->diff, "Print the uncommitted changes the run ran with, as a patch");
     sub->add_flag("--json", a->json, "Print JSON");
     bind(sub, ctx, a, run_show);
-  }
-  {
+  });
+  command(exp, "compare", "Params and metrics of runs side by side, differences and best marked",
+          [&ctx](CLI::App* sub) {
+            auto a = std::make_shared<ViewArgs>();
+            with_runs(sub, *a, true)->get_option("runs")->expected(2, 1 << 20);
+            sub->add_flag("--json", a->json, "Print JSON");
+            bind(sub, ctx, a, run_compare);
+          });
+  command(exp, "diff", "What changed from one run to another: params, metrics, tags, data, commit",
+          [&ctx](CLI::App* sub) {
+            auto a = std::make_shared<ViewArgs>();
+            with_runs(sub, *a, true, "Two runs: old and new")->get_option("runs")->expected(2);
+            sub->add_flag("-a,--all", a->all, "Show unchanged values too");
+            sub->add_flag("--json", a->json, "Print JSON");
+            bind(sub, ctx, a, run_diff);
+          });
+  command(exp, "best", "The run with the best value of a metric", [&ctx](CLI::App* sub) {
     auto a = std::make_shared<ViewArgs>();
-    auto* sub = exp->add_subcommand("compare", "Params and metrics of runs side by side, differences and best marked");
-    with_runs(sub, *a, true)->get_option("runs")->expected(2, 1 << 20);
-    sub->add_flag("--json", a->json, "Print JSON");
-    bind(sub, ctx, a, run_compare);
-  }
-  {
-    auto a = std::make_shared<ViewArgs>();
-    auto* sub = exp->add_subcommand("diff", "What changed from one run to another: params, metrics, tags, data, commit");
-    with_runs(sub, *a, true, "Two runs: old and new")->get_option("runs")->expected(2);
-    sub->add_flag("-a,--all", a->all, "Show unchanged values too");
-    sub->add_flag("--json", a->json, "Print JSON");
-    bind(sub, ctx, a, run_diff);
-  }
-  {
-    auto a = std::make_shared<ViewArgs>();
-    auto* sub = exp->add_subcommand("best", "The run with the best value of a metric");
     sub->add_option("-m,--metric", a->metric, "Metric name")->required()->type_name("NAME");
     auto* mn = sub->add_flag("--min", a->min, "Lower is better (default for losses and errors)");
     sub->add_flag("--max", a->max, "Higher is better (default for other metrics)")->excludes(mn);
@@ -619,20 +616,18 @@ void register_exp_view_commands(CLI::App* exp, Context& ctx) {
     sub->add_flag("--json", a->json, "Print the run as JSON");
     sub->footer("With -q only the run's id is printed: mlops exp show $(mlops -q exp best -m acc)");
     bind(sub, ctx, a, run_best);
-  }
-  {
+  });
+  command(exp, "export", "Runs with every metric point, as JSON or CSV", [&ctx](CLI::App* sub) {
     auto a = std::make_shared<ViewArgs>();
-    auto* sub = exp->add_subcommand("export", "Runs with every metric point, as JSON or CSV");
     with_runs(sub, *a, false, "Runs to export (default: all)");
     sub->add_option("--filter", a->filter, "Only runs matching EXPR")->type_name("EXPR");
     auto* j = sub->add_flag("--json", a->json, "JSON: runs with their full metric history (the default)");
     sub->add_flag("--csv", a->csv, "CSV: one row per metric point")->excludes(j);
     sub->add_option("-o,--output", a->output, "Write to FILE instead of stdout")->type_name("FILE");
     bind(sub, ctx, a, run_export);
-  }
-  {
+  });
+  command(exp, "plot", "Chart a metric over steps, in the terminal or as an SVG/HTML file", [&ctx](CLI::App* sub) {
     auto a = std::make_shared<ViewArgs>();
-    auto* sub = exp->add_subcommand("plot", "Chart a metric over steps, in the terminal or as an SVG/HTML file");
     with_runs(sub, *a, true, "Runs to overlay");
     sub->add_option("-m,--metric", a->metric, "Metric name")->required()->type_name("NAME");
     sub->add_option("-o,--output", a->output, "Write FILE.svg or FILE.html instead of drawing in the terminal")
@@ -640,7 +635,7 @@ void register_exp_view_commands(CLI::App* exp, Context& ctx) {
     sub->add_option("--width", a->width, "Columns (default: the terminal's width)")->check(CLI::Range(20, 1000));
     sub->add_option("--height", a->height, "Rows of the chart (default: 16)")->check(CLI::Range(4, 200));
     bind(sub, ctx, a, run_plot);
-  }
+  });
 }
 
 }  // namespace mlops::cli

@@ -212,17 +212,17 @@ int run_hook(Context& ctx, const HookArgs& a) {
 }  // namespace
 
 void register_history_commands(CLI::App& app, Context& ctx) {
-  {
-    auto a = std::make_shared<DiffArgs>();
-    auto* sub = app.add_subcommand("diff", "Show tracked data that changed between commits, or a commit and the workspace");
-    sub->add_option("revs", a->revs, "Up to two git revisions (default: HEAD and the workspace)")->type_name("REV");
-    sub->add_option("--path", a->paths, "Only these tracked paths (repeatable)")->type_name("PATH");
-    sub->add_flag("--json", a->json, "Print JSON");
-    bind(sub, ctx, a, run_diff);
-  }
-  {
+  command(
+      &app, "diff", "Show tracked data that changed between commits, or a commit and the workspace",
+      [&ctx](CLI::App* sub) {
+        auto a = std::make_shared<DiffArgs>();
+        sub->add_option("revs", a->revs, "Up to two git revisions (default: HEAD and the workspace)")->type_name("REV");
+        sub->add_option("--path", a->paths, "Only these tracked paths (repeatable)")->type_name("PATH");
+        sub->add_flag("--json", a->json, "Print JSON");
+        bind(sub, ctx, a, run_diff);
+      });
+  command(&app, "gc", "Remove store objects that no kept revision or workspace pointer names", [&ctx](CLI::App* sub) {
     auto a = std::make_shared<GcArgs>();
-    auto* sub = app.add_subcommand("gc", "Remove store objects that no kept revision or workspace pointer names");
     sub->add_flag("-w,--workspace", a->opts.workspace, "Keep only what the workspace and HEAD need");
     sub->add_flag("-a,--all-branches", a->opts.all_branches, "Also keep what every branch needs");
     sub->add_flag("-T,--all-tags", a->opts.all_tags, "Also keep what every tag needs");
@@ -231,29 +231,27 @@ void register_history_commands(CLI::App& app, Context& ctx) {
     sub->add_flag("-f,--force", a->opts.force, "Allow gc on a shared store (cache.dir)");
     sub->add_flag("--json", a->json, "Print JSON");
     bind(sub, ctx, a, run_gc);
-  }
-  {
+  });
+  command(&app, "fsck", "Re-hash the store; report corrupt and missing objects", [&ctx](CLI::App* sub) {
     auto a = std::make_shared<FsckArgs>();
-    auto* sub = app.add_subcommand("fsck", "Re-hash the store; report corrupt and missing objects");
     sub->add_flag("--json", a->json, "Print JSON");
     bind(sub, ctx, a, run_fsck);
-  }
-  {
-    auto a = std::make_shared<HooksArgs>();
-    auto* sub = app.add_subcommand("install-hooks", "Install git hooks: pre-commit check, checkout after git checkout");
-    sub->add_flag("--uninstall", a->uninstall, "Remove the hooks (restoring hooks that were there before)");
-    sub->add_flag("--json", a->json, "Print JSON");
-    bind(sub, ctx, a, run_install_hooks);
-  }
-  {
+  });
+  command(&app, "install-hooks", "Install git hooks: pre-commit check, checkout after git checkout",
+          [&ctx](CLI::App* sub) {
+            auto a = std::make_shared<HooksArgs>();
+            sub->add_flag("--uninstall", a->uninstall, "Remove the hooks (restoring hooks that were there before)");
+            sub->add_flag("--json", a->json, "Print JSON");
+            bind(sub, ctx, a, run_install_hooks);
+          });
+  // Hidden: run by the installed git hooks.
+  command(&app, "hook", "", [&ctx](CLI::App* sub) {
     auto a = std::make_shared<HookArgs>();
-    auto* sub = app.add_subcommand("hook", "");  // hidden: run by the installed git hooks
-    sub->group("");
     sub->add_option("name", a->name)->required();
     sub->add_option("args", a->args);
     sub->allow_extras();
     bind(sub, ctx, a, run_hook);
-  }
+  })->group("");
 }
 
 }  // namespace mlops::cli

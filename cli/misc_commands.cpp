@@ -140,36 +140,38 @@ int run_doctor_command(Context& ctx, const DoctorArgs& a) {
 }  // namespace
 
 void register_misc_commands(CLI::App& app, Context& ctx) {
-  auto args = std::make_shared<ConfigArgs>();
-  auto* config = app.add_subcommand("config", "Get, set, unset or list repository settings (.mlops/config)");
-  config->add_option("key", args->key, "Setting name, e.g. cache.link");
-  config->add_option("value", args->value, "New value");
-  config->add_flag("-l,--list", args->list, "List the settings in .mlops/config");
-  config->add_option("--unset", args->unset, "Remove a setting")->type_name("KEY");
-  config->add_flag("--json", args->json, "Print JSON");
-  config->footer(
-      "Keys: core.hash (fixed at init), core.jobs, cache.dir, cache.link (reflink,hardlink,symlink,copy)");
-  config->callback([&ctx, args] { ctx.action = [&ctx, args] { return run_config(ctx, *args); }; });
+  command(&app, "config", "Get, set, unset or list repository settings (.mlops/config)", [&ctx](CLI::App* config) {
+    auto args = std::make_shared<ConfigArgs>();
+    config->add_option("key", args->key, "Setting name, e.g. cache.link");
+    config->add_option("value", args->value, "New value");
+    config->add_flag("-l,--list", args->list, "List the settings in .mlops/config");
+    config->add_option("--unset", args->unset, "Remove a setting")->type_name("KEY");
+    config->add_flag("--json", args->json, "Print JSON");
+    config->footer("Keys: core.hash (fixed at init), core.jobs, cache.dir, cache.link (reflink,hardlink,symlink,copy)");
+    config->callback([&ctx, args] { ctx.action = [&ctx, args] { return run_config(ctx, *args); }; });
+  });
 
-  {
-    auto a = std::make_shared<DoctorArgs>();
-    auto* sub = app.add_subcommand("doctor", "Versions, machine, repository state, link mode, remotes: for bug reports");
-    sub->add_flag("--offline", a->offline, "Do not contact the remotes");
-    sub->add_flag("--json", a->json, "Print JSON");
-    bind(sub, ctx, a, run_doctor_command);
-  }
-  {
-    auto* sub = app.add_subcommand("__cli", "");
-    sub->group("");
-    sub->callback([&app, &ctx] { ctx.action = [&app] { print_cli(&app, ""); return 0; }; });
-  }
-  {
+  command(&app, "doctor", "Versions, machine, repository state, link mode, remotes: for bug reports",
+          [&ctx](CLI::App* sub) {
+            auto a = std::make_shared<DoctorArgs>();
+            sub->add_flag("--offline", a->offline, "Do not contact the remotes");
+            sub->add_flag("--json", a->json, "Print JSON");
+            bind(sub, ctx, a, run_doctor_command);
+          });
+  command(&app, "__cli", "", [&app, &ctx](CLI::App* sub) {
+    sub->callback([&app, &ctx] {
+      ctx.action = [&app] {
+        define_all(&app);
+        print_cli(&app, "");
+        return 0;
+      };
+    });
+  })->group("");
+  command(&app, "__complete", "", [&ctx](CLI::App* sub) {
     auto kind = std::make_shared<std::string>();
-    auto* sub = app.add_subcommand("__complete", "");
-    sub->group("");
     sub->add_option("kind", *kind, "paths, remotes, models, runs, stages or stages-of-models")->required();
     sub->callback([&ctx, kind] { ctx.action = [&ctx, kind] { return print_completions(ctx, *kind); }; });
-  }
+  })->group("");
 
   auto topic = std::make_shared<std::string>();
   auto* help = app.add_subcommand("help", "Show help for mlops or one of its commands");
@@ -187,6 +189,7 @@ void register_misc_commands(CLI::App& app, Context& ctx) {
       } catch (const CLI::OptionNotFound&) {
         fail(ExitCode::Usage, "no such command '{}'", *topic);
       }
+      define_all(sub);
       fmt::print("{}", sub->get_formatter()->make_help(sub, "mlops " + *topic, CLI::AppFormatMode::Normal));
       return 0;
     };

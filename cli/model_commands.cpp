@@ -268,115 +268,110 @@ int run_sync(Context& ctx, const ModelArgs& a) {
   return 0;
 }
 
+void no_tag(CLI::App* sub, ModelArgs& a) {
+  sub->add_flag("--no-git-tag", a.no_git_tag, "Do not create a git tag");
+  sub->add_flag("--json", a.json, "Print JSON");
+}
+
 }  // namespace
 
 void register_model_commands(CLI::App& app, Context& ctx) {
-  auto* model = app.add_subcommand("model", "Model registry: versions, stages, aliases, lineage, GTO-style git tags");
-  model->require_subcommand(1);
-  auto no_tag = [](CLI::App* sub, ModelArgs& a) {
-    sub->add_flag("--no-git-tag", a.no_git_tag, "Do not create a git tag");
-    sub->add_flag("--json", a.json, "Print JSON");
-  };
-  {
-    auto a = std::make_shared<ModelArgs>();
-    auto* sub = model->add_subcommand("register", "Store a model file or folder as a new version of NAME");
-    sub->add_option("name", a->model, "Model name (lowercase letters, digits, '-', '/')")->required();
-    sub->add_option("path", a->path, "The model file or folder")->required();
-    auto* v = sub->add_option("--version", a->version, "The version (semver, such as 1.2.0)")->type_name("X.Y.Z");
-    sub->add_option("--bump", a->bump, "Next version after the latest: major, minor or patch (default)")
-        ->check(CLI::IsMember({"major", "minor", "patch"}))
-        ->excludes(v);
-    sub->add_option("--run", a->run, "The run that made it (default: $MLOPS_RUN_ID)")->type_name("RUN");
-    sub->add_option("-d,--description", a->description, "What this version is")->type_name("TEXT");
-    sub->add_option("--tag", a->tags, "Tag KEY=VALUE (repeatable)")->type_name("KEY=VALUE");
-    no_tag(sub, *a);
-    bind(sub, ctx, a, run_register);
-  }
-  {
-    auto a = std::make_shared<ModelArgs>();
-    auto* sub = model->add_subcommand("list", "Models with their latest version, stages and aliases");
-    sub->add_flag("--json", a->json, "Print JSON");
-    bind(sub, ctx, a, run_list);
-  }
-  {
-    auto a = std::make_shared<ModelArgs>();
-    auto* sub = model->add_subcommand("show", "One version: NAME, NAME@VERSION, NAME#STAGE or NAME:ALIAS");
-    sub->add_option("ref", a->ref, "NAME[@VERSION|#STAGE|:ALIAS]")->required();
-    sub->add_flag("--json", a->json, "Print JSON");
-    bind(sub, ctx, a, run_show);
-  }
-  {
-    auto a = std::make_shared<ModelArgs>();
-    auto* sub = model->add_subcommand("versions", "Every version of a model, newest first");
-    sub->add_option("name", a->model, "Model name")->required();
-    sub->add_flag("--json", a->json, "Print JSON");
-    bind(sub, ctx, a, run_versions);
-  }
-  {
-    auto a = std::make_shared<ModelArgs>();
-    auto* sub = model->add_subcommand("history", "What was done to a model, by whom and when (append-only)");
-    sub->add_option("name", a->model, "Model name")->required();
-    sub->add_flag("--json", a->json, "Print JSON");
-    bind(sub, ctx, a, run_history);
-  }
-  {
-    auto a = std::make_shared<ModelArgs>();
-    auto* sub = model->add_subcommand("promote", "Put a version in a stage (dev, staging, production, archived)");
-    sub->add_option("name", a->model, "Model name")->required();
-    sub->add_option("version", a->version, "Version")->required();
-    sub->add_option("stage", a->stage, "Stage")->required();
-    no_tag(sub, *a);
-    bind(sub, ctx, a, run_promote);
-  }
-  {
-    auto a = std::make_shared<ModelArgs>();
-    auto* sub = model->add_subcommand("demote", "Take a version out of a stage");
-    sub->add_option("name", a->model, "Model name")->required();
-    sub->add_option("version", a->version, "Version")->required();
-    sub->add_option("stage", a->stage, "Stage")->required();
-    no_tag(sub, *a);
-    bind(sub, ctx, a, run_demote);
-  }
-  {
-    auto a = std::make_shared<ModelArgs>();
-    auto* sub = model->add_subcommand("alias", "Point an alias (such as champion) at a version");
-    sub->add_option("name", a->model, "Model name")->required();
-    sub->add_option("alias", a->alias, "Alias")->required();
-    sub->add_option("version", a->version, "Version")->required();
-    no_tag(sub, *a);
-    bind(sub, ctx, a, run_alias);
-  }
-  {
-    auto a = std::make_shared<ModelArgs>();
-    auto* sub = model->add_subcommand("unalias", "Remove an alias");
-    sub->add_option("name", a->model, "Model name")->required();
-    sub->add_option("alias", a->alias, "Alias")->required();
-    no_tag(sub, *a);
-    bind(sub, ctx, a, run_unalias);
-  }
-  {
-    auto a = std::make_shared<ModelArgs>();
-    auto* sub = model->add_subcommand("get", "Write a model version's files to PATH (fetched from a remote if needed)");
-    sub->add_option("ref", a->ref, "NAME[@VERSION|#STAGE|:ALIAS]")->required();
-    sub->add_option("-o,--output", a->output, "Where to put it")->required()->type_name("PATH");
-    sub->add_flag("-f,--force", a->force, "Replace PATH if it exists");
-    sub->add_option("-r,--remote", a->remote, "Remote to fetch from (default: the default remote)")->type_name("NAME");
-    sub->add_flag("--json", a->json, "Print JSON");
-    bind(sub, ctx, a, run_get);
-  }
-  {
-    auto a = std::make_shared<ModelArgs>();
-    auto* sub = model->add_subcommand("lineage", "From data to model: the run, params, metrics, data versions, commit");
-    sub->add_option("ref", a->ref, "NAME[@VERSION|#STAGE|:ALIAS]")->required();
-    sub->add_flag("--json", a->json, "Print JSON");
-    bind(sub, ctx, a, run_lineage);
-  }
-  {
-    auto a = std::make_shared<ModelArgs>();
-    auto* sub = model->add_subcommand("sync", "Rebuild the registry from git tags (after a clone or a fetch)");
-    sub->add_flag("--json", a->json, "Print JSON");
-    bind(sub, ctx, a, run_sync);
-  }
+  command(
+      &app, "model", "Model registry: versions, stages, aliases, lineage, GTO-style git tags", [&ctx](CLI::App* model) {
+        model->require_subcommand(1);
+        command(model, "register", "Store a model file or folder as a new version of NAME", [&ctx](CLI::App* sub) {
+          auto a = std::make_shared<ModelArgs>();
+          sub->add_option("name", a->model, "Model name (lowercase letters, digits, '-', '/')")->required();
+          sub->add_option("path", a->path, "The model file or folder")->required();
+          auto* v = sub->add_option("--version", a->version, "The version (semver, such as 1.2.0)")->type_name("X.Y.Z");
+          sub->add_option("--bump", a->bump, "Next version after the latest: major, minor or patch (default)")
+              ->check(CLI::IsMember({"major", "minor", "patch"}))
+              ->excludes(v);
+          sub->add_option("--run", a->run, "The run that made it (default: $MLOPS_RUN_ID)")->type_name("RUN");
+          sub->add_option("-d,--description", a->description, "What this version is")->type_name("TEXT");
+          sub->add_option("--tag", a->tags, "Tag KEY=VALUE (repeatable)")->type_name("KEY=VALUE");
+          no_tag(sub, *a);
+          bind(sub, ctx, a, run_register);
+        });
+        command(model, "list", "Models with their latest version, stages and aliases", [&ctx](CLI::App* sub) {
+          auto a = std::make_shared<ModelArgs>();
+          sub->add_flag("--json", a->json, "Print JSON");
+          bind(sub, ctx, a, run_list);
+        });
+        command(model, "show", "One version: NAME, NAME@VERSION, NAME#STAGE or NAME:ALIAS", [&ctx](CLI::App* sub) {
+          auto a = std::make_shared<ModelArgs>();
+          sub->add_option("ref", a->ref, "NAME[@VERSION|#STAGE|:ALIAS]")->required();
+          sub->add_flag("--json", a->json, "Print JSON");
+          bind(sub, ctx, a, run_show);
+        });
+        command(model, "versions", "Every version of a model, newest first", [&ctx](CLI::App* sub) {
+          auto a = std::make_shared<ModelArgs>();
+          sub->add_option("name", a->model, "Model name")->required();
+          sub->add_flag("--json", a->json, "Print JSON");
+          bind(sub, ctx, a, run_versions);
+        });
+        command(model, "history", "What was done to a model, by whom and when (append-only)", [&ctx](CLI::App* sub) {
+          auto a = std::make_shared<ModelArgs>();
+          sub->add_option("name", a->model, "Model name")->required();
+          sub->add_flag("--json", a->json, "Print JSON");
+          bind(sub, ctx, a, run_history);
+        });
+        command(model, "promote", "Put a version in a stage (dev, staging, production, archived)",
+                [&ctx](CLI::App* sub) {
+                  auto a = std::make_shared<ModelArgs>();
+                  sub->add_option("name", a->model, "Model name")->required();
+                  sub->add_option("version", a->version, "Version")->required();
+                  sub->add_option("stage", a->stage, "Stage")->required();
+                  no_tag(sub, *a);
+                  bind(sub, ctx, a, run_promote);
+                });
+        command(model, "demote", "Take a version out of a stage", [&ctx](CLI::App* sub) {
+          auto a = std::make_shared<ModelArgs>();
+          sub->add_option("name", a->model, "Model name")->required();
+          sub->add_option("version", a->version, "Version")->required();
+          sub->add_option("stage", a->stage, "Stage")->required();
+          no_tag(sub, *a);
+          bind(sub, ctx, a, run_demote);
+        });
+        command(model, "alias", "Point an alias (such as champion) at a version", [&ctx](CLI::App* sub) {
+          auto a = std::make_shared<ModelArgs>();
+          sub->add_option("name", a->model, "Model name")->required();
+          sub->add_option("alias", a->alias, "Alias")->required();
+          sub->add_option("version", a->version, "Version")->required();
+          no_tag(sub, *a);
+          bind(sub, ctx, a, run_alias);
+        });
+        command(model, "unalias", "Remove an alias", [&ctx](CLI::App* sub) {
+          auto a = std::make_shared<ModelArgs>();
+          sub->add_option("name", a->model, "Model name")->required();
+          sub->add_option("alias", a->alias, "Alias")->required();
+          no_tag(sub, *a);
+          bind(sub, ctx, a, run_unalias);
+        });
+        command(model, "get", "Write a model version's files to PATH (fetched from a remote if needed)",
+                [&ctx](CLI::App* sub) {
+                  auto a = std::make_shared<ModelArgs>();
+                  sub->add_option("ref", a->ref, "NAME[@VERSION|#STAGE|:ALIAS]")->required();
+                  sub->add_option("-o,--output", a->output, "Where to put it")->required()->type_name("PATH");
+                  sub->add_flag("-f,--force", a->force, "Replace PATH if it exists");
+                  sub->add_option("-r,--remote", a->remote, "Remote to fetch from (default: the default remote)")
+                      ->type_name("NAME");
+                  sub->add_flag("--json", a->json, "Print JSON");
+                  bind(sub, ctx, a, run_get);
+                });
+        command(model, "lineage", "From data to model: the run, params, metrics, data versions, commit",
+                [&ctx](CLI::App* sub) {
+                  auto a = std::make_shared<ModelArgs>();
+                  sub->add_option("ref", a->ref, "NAME[@VERSION|#STAGE|:ALIAS]")->required();
+                  sub->add_flag("--json", a->json, "Print JSON");
+                  bind(sub, ctx, a, run_lineage);
+                });
+        command(model, "sync", "Rebuild the registry from git tags (after a clone or a fetch)", [&ctx](CLI::App* sub) {
+          auto a = std::make_shared<ModelArgs>();
+          sub->add_flag("--json", a->json, "Print JSON");
+          bind(sub, ctx, a, run_sync);
+        });
+      });
 }
 
 }  // namespace mlops::cli

@@ -210,51 +210,53 @@ int run_metrics_show(Context& ctx, const ValuesArgs& a) {
 }  // namespace
 
 void register_pipeline_commands(CLI::App& app, Context& ctx) {
-  {
-    auto a = std::make_shared<RunArgs>();
-    auto* sub = app.add_subcommand("run", "Bring the pipeline in mlops.yaml up to date (stages in dependency order)");
-    sub->add_option("stages", a->stages, "Stages to bring up to date, with what they depend on (default: all)")
-        ->type_name("STAGE");
-    sub->add_option("-j,--jobs", a->jobs, "Stages to run at once")->check(CLI::Range(1u, 256u));
-    sub->add_flag("-f,--force", a->force, "Run the stages even when they are up to date");
-    sub->add_flag("-n,--dry-run", a->dry_run, "Only say what would run, and why");
-    sub->add_flag("--downstream", a->downstream, "The stages named and everything that depends on them");
-    sub->add_flag("-k,--keep-going", a->keep_going, "After a failure, run the stages that do not depend on it");
-    sub->add_flag("--json", a->json, "Print JSON");
-    bind(sub, ctx, a, run_run);
-  }
-  {
+  command(&app, "run", "Bring the pipeline in mlops.yaml up to date (stages in dependency order)",
+          [&ctx](CLI::App* sub) {
+            auto a = std::make_shared<RunArgs>();
+            sub->add_option("stages", a->stages, "Stages to bring up to date, with what they depend on (default: all)")
+                ->type_name("STAGE");
+            sub->add_option("-j,--jobs", a->jobs, "Stages to run at once")->check(CLI::Range(1u, 256u));
+            sub->add_flag("-f,--force", a->force, "Run the stages even when they are up to date");
+            sub->add_flag("-n,--dry-run", a->dry_run, "Only say what would run, and why");
+            sub->add_flag("--downstream", a->downstream, "The stages named and everything that depends on them");
+            sub->add_flag("-k,--keep-going", a->keep_going, "After a failure, run the stages that do not depend on it");
+            sub->add_flag("--json", a->json, "Print JSON");
+            bind(sub, ctx, a, run_run);
+          });
+  command(&app, "dag", "Show the pipeline's stages and what each needs", [&ctx](CLI::App* sub) {
     auto a = std::make_shared<DagArgs>();
-    auto* sub = app.add_subcommand("dag", "Show the pipeline's stages and what each needs");
     auto* dot = sub->add_flag("--dot", a->dot, "Graphviz dot");
     auto* mer = sub->add_flag("--mermaid", a->mermaid, "Mermaid flowchart")->excludes(dot);
     sub->add_flag("--json", a->json, "Print JSON")->excludes(dot)->excludes(mer);
     bind(sub, ctx, a, run_dag);
-  }
-  {
-    auto* params = app.add_subcommand("params", "The pipeline's params: what changed since a revision");
+  });
+  command(&app, "params", "The pipeline's params: what changed since a revision", [&ctx](CLI::App* params) {
     params->require_subcommand(1);
-    auto a = std::make_shared<ValuesArgs>();
-    auto* sub = params->add_subcommand("diff", "Params changed from REV (default HEAD) to the work tree, or between two revisions");
-    sub->add_option("revs", a->revs, "REV [REV]")->type_name("REV");
-    sub->add_flag("-a,--all", a->all, "Show unchanged values too");
-    sub->add_flag("--json", a->json, "Print JSON");
-    bind(sub, ctx, a, run_params_diff);
-  }
-  {
-    auto* metrics = app.add_subcommand("metrics", "The pipeline's metrics files: show them, or what changed");
+    command(params, "diff", "Params changed from REV (default HEAD) to the work tree, or between two revisions",
+            [&ctx](CLI::App* sub) {
+              auto a = std::make_shared<ValuesArgs>();
+              sub->add_option("revs", a->revs, "REV [REV]")->type_name("REV");
+              sub->add_flag("-a,--all", a->all, "Show unchanged values too");
+              sub->add_flag("--json", a->json, "Print JSON");
+              bind(sub, ctx, a, run_params_diff);
+            });
+  });
+  command(&app, "metrics", "The pipeline's metrics files: show them, or what changed", [&ctx](CLI::App* metrics) {
     metrics->require_subcommand(1);
-    auto s = std::make_shared<ValuesArgs>();
-    auto* show = metrics->add_subcommand("show", "The values in the stages' metrics files");
-    show->add_flag("--json", s->json, "Print JSON");
-    bind(show, ctx, s, run_metrics_show);
-    auto a = std::make_shared<ValuesArgs>();
-    auto* sub = metrics->add_subcommand("diff", "Metrics changed from REV (default HEAD) to the work tree, or between two revisions");
-    sub->add_option("revs", a->revs, "REV [REV]")->type_name("REV");
-    sub->add_flag("-a,--all", a->all, "Show unchanged values too");
-    sub->add_flag("--json", a->json, "Print JSON");
-    bind(sub, ctx, a, run_metrics_diff);
-  }
+    command(metrics, "show", "The values in the stages' metrics files", [&ctx](CLI::App* show) {
+      auto s = std::make_shared<ValuesArgs>();
+      show->add_flag("--json", s->json, "Print JSON");
+      bind(show, ctx, s, run_metrics_show);
+    });
+    command(metrics, "diff", "Metrics changed from REV (default HEAD) to the work tree, or between two revisions",
+            [&ctx](CLI::App* sub) {
+              auto a = std::make_shared<ValuesArgs>();
+              sub->add_option("revs", a->revs, "REV [REV]")->type_name("REV");
+              sub->add_flag("-a,--all", a->all, "Show unchanged values too");
+              sub->add_flag("--json", a->json, "Print JSON");
+              bind(sub, ctx, a, run_metrics_diff);
+            });
+  });
 }
 
 }  // namespace mlops::cli

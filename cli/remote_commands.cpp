@@ -177,60 +177,54 @@ void transfer_options(CLI::App* sub, TransferArgs& a, bool pull) {
 }  // namespace
 
 void register_remote_commands(CLI::App& app, Context& ctx) {
-  auto* remote = app.add_subcommand("remote", "Manage remotes: where push and pull send and fetch data");
-  remote->require_subcommand(1);
-  {
-    auto a = std::make_shared<RemoteArgs>();
-    auto* sub = remote->add_subcommand("add", "Add a remote: a folder path or s3://bucket/prefix");
-    sub->add_option("name", a->name, "Remote name")->required();
-    sub->add_option("url", a->url, "Folder path or s3://bucket/prefix")->required();
-    sub->add_flag("-d,--default", a->make_default, "Make it the default remote");
-    bind(sub, ctx, a, run_remote_add);
-  }
-  {
-    auto a = std::make_shared<RemoteArgs>();
-    auto* sub = remote->add_subcommand("list", "List remotes");
-    sub->add_flag("--json", a->json, "Print JSON");
-    bind(sub, ctx, a, run_remote_list);
-  }
-  {
-    auto a = std::make_shared<RemoteArgs>();
-    auto* sub = remote->add_subcommand("remove", "Remove a remote (its data stays where it is)");
-    sub->add_option("name", a->name, "Remote name")->required();
-    bind(sub, ctx, a, run_remote_remove);
-  }
-  {
-    auto a = std::make_shared<RemoteArgs>();
-    auto* sub = remote->add_subcommand("default", "Show or set the default remote");
-    sub->add_option("name", a->name, "Remote name");
-    bind(sub, ctx, a, run_remote_default);
-  }
-  {
-    auto a = std::make_shared<RemoteArgs>();
-    auto* sub = remote->add_subcommand("modify", "Change a remote's setting (see mlops-remote(1))");
-    sub->add_option("name", a->name, "Remote name")->required();
-    sub->add_option("key", a->key, "url, jobs, endpoint, region, profile, path-style, part-size or timeout")->required();
-    sub->add_option("value", a->value, "New value")->required();
-    bind(sub, ctx, a, run_remote_modify);
-  }
-  {
+  command(&app, "remote", "Manage remotes: where push and pull send and fetch data", [&ctx](CLI::App* remote) {
+    remote->require_subcommand(1);
+    command(remote, "add", "Add a remote: a folder path or s3://bucket/prefix", [&ctx](CLI::App* sub) {
+      auto a = std::make_shared<RemoteArgs>();
+      sub->add_option("name", a->name, "Remote name")->required();
+      sub->add_option("url", a->url, "Folder path or s3://bucket/prefix")->required();
+      sub->add_flag("-d,--default", a->make_default, "Make it the default remote");
+      bind(sub, ctx, a, run_remote_add);
+    });
+    command(remote, "list", "List remotes", [&ctx](CLI::App* sub) {
+      auto a = std::make_shared<RemoteArgs>();
+      sub->add_flag("--json", a->json, "Print JSON");
+      bind(sub, ctx, a, run_remote_list);
+    });
+    command(remote, "remove", "Remove a remote (its data stays where it is)", [&ctx](CLI::App* sub) {
+      auto a = std::make_shared<RemoteArgs>();
+      sub->add_option("name", a->name, "Remote name")->required();
+      bind(sub, ctx, a, run_remote_remove);
+    });
+    command(remote, "default", "Show or set the default remote", [&ctx](CLI::App* sub) {
+      auto a = std::make_shared<RemoteArgs>();
+      sub->add_option("name", a->name, "Remote name");
+      bind(sub, ctx, a, run_remote_default);
+    });
+    command(remote, "modify", "Change a remote's setting (see mlops-remote(1))", [&ctx](CLI::App* sub) {
+      auto a = std::make_shared<RemoteArgs>();
+      sub->add_option("name", a->name, "Remote name")->required();
+      sub->add_option("key", a->key, "url, jobs, endpoint, region, profile, path-style, part-size or timeout")
+          ->required();
+      sub->add_option("value", a->value, "New value")->required();
+      bind(sub, ctx, a, run_remote_modify);
+    });
+  });
+  command(&app, "push", "Send tracked data to a remote (only what it lacks)", [&ctx](CLI::App* sub) {
     auto a = std::make_shared<TransferArgs>();
-    auto* sub = app.add_subcommand("push", "Send tracked data to a remote (only what it lacks)");
     transfer_options(sub, *a, false);
     bind(sub, ctx, a, run_push);
-  }
-  {
+  });
+  command(&app, "fetch", "Get tracked data from a remote into the store", [&ctx](CLI::App* sub) {
     auto a = std::make_shared<TransferArgs>();
-    auto* sub = app.add_subcommand("fetch", "Get tracked data from a remote into the store");
     transfer_options(sub, *a, false);
     bind(sub, ctx, a, run_fetch);
-  }
-  {
+  });
+  command(&app, "pull", "Fetch tracked data from a remote, then check it out", [&ctx](CLI::App* sub) {
     auto a = std::make_shared<TransferArgs>();
-    auto* sub = app.add_subcommand("pull", "Fetch tracked data from a remote, then check it out");
     transfer_options(sub, *a, true);
     bind(sub, ctx, a, run_pull);
-  }
+  });
 }
 
 }  // namespace mlops::cli
