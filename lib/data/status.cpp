@@ -1,5 +1,6 @@
 #include "data/status.hpp"
 
+#include <future>
 #include <optional>
 
 #include "core/error.hpp"
@@ -34,24 +35,32 @@ PathStatus compare_path(Repo& repo, const Tracked& t, Progress* progress) {
   s.tracked = t;
   ObjectStore& store = repo.store();
   std::optional<Manifest> manifest;
-  if (t.ptr.kind == Kind::Dir) {
-    manifest = load_manifest(repo, t);
-    if (!manifest) {
+  // What the store holds (reading the manifest, listing the store) and what
+  // the work tree holds (a walk with one lstat per file) are independent: the
+  // first runs on a thread of its own while this one walks.
+  auto check_store = [&] {
+    if (t.ptr.kind == Kind::Dir) {
+      manifest = load_manifest(repo, t);
+      if (!manifest) {
+        s.in_store = false;
+        s.objects_missing = 1;
+      } else {
+        std::vector<ObjectId> ids;
+        ids.reserve(manifest->entries.size());
+        for (const auto& e : manifest->entries) ids.push_back(e.id);
+        s.objects_missing = store.missing(ids).size();
+        s.in_store = s.objects_missing == 0;
+      }
+    } else if (!store.has(t.ptr.id)) {
       s.in_store = false;
       s.objects_missing = 1;
-    } else {
-      std::vector<ObjectId> ids;
-      ids.reserve(manifest->entries.size());
-      for (const auto& e : manifest->entries) ids.push_back(e.id);
-      s.objects_missing = store.missing(ids).size();
-      s.in_store = s.objects_missing == 0;
     }
-  } else if (!store.has(t.ptr.id)) {
-    s.in_store = false;
-    s.objects_missing = 1;
-  }
-
+  };
+  std::future<void> store_checked;
+  if (t.ptr.kind == Kind::Dir) store_checked = std::async(std::launch::async, check_store);
+  else check_store();
   WorkTree tree = list_workspace(repo, t.rel);
+  if (store_checked.valid()) store_checked.get();
   if (tree.shape == Shape::Absent) {
     s.state = WorkState::Deleted;
     return s;

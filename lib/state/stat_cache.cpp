@@ -10,30 +10,28 @@ namespace {
 constexpr std::int64_t kRacyWindowNs = 50'000'000;
 }  // namespace
 
-std::unordered_map<std::string, StatRecord> StatCache::load_under(const std::string& path) {
-  std::unordered_map<std::string, StatRecord> out;
-  // path/ .. path0 ('0' follows '/') covers everything below path.
+void StatCache::for_each_under(const std::string& path,
+                               const std::function<void(std::string_view, const StatRecord&)>& fn) {
+  // One range of the primary key, path .. path0 ('0' follows '/'), read in
+  // its order (BINARY collation orders like memcmp, as std::string does);
+  // it also holds siblings such as path.txt, skipped here. (An OR of the
+  // two ranges made SQLite sort the rows again.)
   Stmt s(db_,
          "SELECT path, dev, ino, size, mtime_ns, ctime_ns, id FROM stat_cache "
-         "WHERE path = ?1 OR (path >= ?1 || '/' AND path < ?1 || '0')");
+         "WHERE path >= ?1 AND path < ?1 || '0' ORDER BY path");
   s.bind(1, path);
+  StatRecord r;
   while (s.step()) {
-    StatRecord r;
+    std::string_view key = s.col_view(0);
+    if (key.size() != path.size() && key[path.size()] != '/') continue;
     r.st.dev = static_cast<std::uint64_t>(s.col_int(1));
     r.st.ino = static_cast<std::uint64_t>(s.col_int(2));
     r.st.size = static_cast<std::uint64_t>(s.col_int(3));
     r.st.mtime_ns = s.col_int(4);
     r.st.ctime_ns = s.col_int(5);
-    if (!ObjectId::try_parse(s.col_text(6), r.id)) continue;  // ignore damaged rows
-    out.emplace(s.col_text(0), std::move(r));
+    if (!ObjectId::try_parse(s.col_view(6), r.id)) continue;  // ignore damaged rows
+    fn(key, r);
   }
-  return out;
-}
-
-const ObjectId* StatCache::lookup(const std::unordered_map<std::string, StatRecord>& cache,
-                                  const std::string& path, const FileStat& st) {
-  auto it = cache.find(path);
-  return it != cache.end() && it->second.st.same_as(st) ? &it->second.id : nullptr;
 }
 
 void StatCache::store(const std::vector<std::pair<std::string, StatRecord>>& records) {

@@ -1,8 +1,9 @@
 #pragma once
 // (path, dev, inode, size, mtime, ctime) -> object id: lets status and add skip
 // reading files the kernel says are unchanged.
+#include <functional>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 #include <vector>
 
 #include "core/fs.hpp"
@@ -20,11 +21,10 @@ struct StatRecord {
 class StatCache {
 public:
   explicit StatCache(Db& db) : db_(db) {}
-  // Loads every record at `path` or below it ("data" loads data and data/…), in one query.
-  std::unordered_map<std::string, StatRecord> load_under(const std::string& path);
-  // The id when the file's stat matches the cached one exactly.
-  static const ObjectId* lookup(const std::unordered_map<std::string, StatRecord>& cache,
-                                const std::string& path, const FileStat& st);
+  // Calls fn for every record at `path` or below it ("data": data and data/…),
+  // in byte order of the paths (std::string's order), from one query. The
+  // path's view is valid during the call only.
+  void for_each_under(const std::string& path, const std::function<void(std::string_view, const StatRecord&)>& fn);
   // Stores records in one transaction. Files modified moments before they were
   // read are skipped: a later write within the same timestamp tick would be
   // invisible to the stat check ("racy" entries, as git calls them).

@@ -4,6 +4,9 @@
 #include "state/stat_cache.hpp"
 #include "temp_dir.hpp"
 
+#include <string>
+#include <vector>
+
 using namespace mlops;
 
 namespace {
@@ -19,26 +22,29 @@ StatRecord record(std::uint64_t ino, const char* content) {
 }
 }  // namespace
 
-TEST_CASE("the stat cache stores, matches exactly, and loads by prefix") {
+std::vector<std::string> paths_under(StatCache& cache, const std::string& path) {
+  std::vector<std::string> out;
+  cache.for_each_under(path, [&](std::string_view p, const StatRecord&) { out.emplace_back(p); });
+  return out;
+}
+
+TEST_CASE("the stat cache stores and reads back what is at or below a path, in path order") {
   test::TempDir dir;
   Db db(dir / "state.db");
   StatCache cache(db);
-  cache.store({{"data/a", record(1, "a")}, {"data/sub/b", record(2, "b")}, {"data0", record(3, "x")},
-               {"datum", record(4, "y")}, {"data", record(5, "z")}});
-  auto under = cache.load_under("data");
-  CHECK(under.size() == 3);  // data, data/a, data/sub/b; not data0 or datum
-  CHECK(under.count("data0") == 0);
-  FileStat st = record(1, "a").st;
-  REQUIRE(StatCache::lookup(under, "data/a", st) != nullptr);
-  CHECK(*StatCache::lookup(under, "data/a", st) == hash_bytes(HashAlgo::Xxh128, "a"));
-  st.mtime_ns += 1;
-  CHECK(StatCache::lookup(under, "data/a", st) == nullptr);
-  st = record(1, "a").st;
-  st.ino = 99;
-  CHECK(StatCache::lookup(under, "data/a", st) == nullptr);
+  // data.txt and data-x sort between data and data/…, data0 and datum after.
+  cache.store({{"data/sub/b", record(2, "b")}, {"data/a", record(1, "a")}, {"data0", record(3, "x")},
+               {"datum", record(4, "y")}, {"data", record(5, "z")}, {"data.txt", record(6, "t")},
+               {"data-x", record(7, "u")}, {"data/a-b", record(8, "v")}});
+  CHECK(paths_under(cache, "data") == std::vector<std::string>{"data", "data/a", "data/a-b", "data/sub/b"});
+  StatRecord got;
+  cache.for_each_under("data/a", [&](std::string_view, const StatRecord& r) { got = r; });
+  CHECK(got.id == hash_bytes(HashAlgo::Xxh128, "a"));
+  CHECK(got.st.same_as(record(1, "a").st));
   cache.forget_under("data");
-  CHECK(cache.load_under("data").empty());
-  CHECK(cache.load_under("data0").size() == 1);
+  CHECK(paths_under(cache, "data").empty());
+  CHECK(paths_under(cache, "data0") == std::vector<std::string>{"data0"});
+  CHECK(paths_under(cache, "data.txt") == std::vector<std::string>{"data.txt"});
 }
 
 TEST_CASE("racy entries (modified just now) are not cached") {
@@ -48,7 +54,7 @@ TEST_CASE("racy entries (modified just now) are not cached") {
   StatRecord r = record(1, "a");
   r.st.mtime_ns = now_ns();
   cache.store({{"fresh", r}});
-  CHECK(cache.load_under("fresh").empty());
+  CHECK(paths_under(cache, "fresh").empty());
 }
 
 TEST_CASE("the schema is versioned and reopening is idempotent") {
