@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "core/error.hpp"
+#include "exp/run_recorder.hpp"
 #include "state/db.hpp"
 
 namespace mlops {
@@ -43,7 +44,8 @@ void read_run(Stmt& s, Run& r) {
 void RunStore::create(const Run& r) {
   Stmt s(db_,
          "INSERT INTO runs (id, name, experiment, status, command, git_commit, git_dirty, started_at, user, host, "
-         "parent_id, os, cpu, cpus, memory_bytes, git_diff_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+         "parent_id, os, cpu, cpus, memory_bytes, git_diff_id, recorder) "
+         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   s.bind(1, r.id).bind(2, r.name).bind(3, r.experiment).bind(4, r.status).bind(5, r.command).bind(6, r.git_commit);
   s.bind(7, static_cast<std::int64_t>(r.git_dirty)).bind(8, r.started_at).bind(9, r.user).bind(10, r.host);
   if (r.parent_id.empty()) s.bind_null(11);
@@ -51,7 +53,26 @@ void RunStore::create(const Run& r) {
   s.bind(12, r.os).bind(13, r.cpu).bind(14, r.cpus).bind(15, r.memory_bytes);
   if (r.git_diff_id.empty()) s.bind_null(16);
   else s.bind(16, r.git_diff_id);
+  s.bind(17, current_recorder());
   s.run();
+}
+
+void RunStore::mark_lost() {
+  std::vector<std::string> lost;
+  {
+    Stmt s(db_, "SELECT id, recorder FROM runs WHERE status = 'running' AND recorder IS NOT NULL");
+    while (s.step())
+      if (!recorder_alive(s.col_text(1))) lost.push_back(s.col_text(0));
+  }
+  if (lost.empty()) return;
+  // It ended, at the latest, with the last point it logged.
+  Stmt s(db_,
+         "UPDATE runs SET status = 'lost', ended_at = coalesce((SELECT max(ts) FROM metrics WHERE run_id = ?1), "
+         "started_at) WHERE id = ?1 AND status = 'running'");
+  for (const auto& id : lost) {
+    s.bind(1, id);
+    s.run();
+  }
 }
 
 void RunStore::finish(const std::string& id, const std::string& status, std::optional<int> exit_code,
@@ -150,6 +171,7 @@ void RunStore::remove(const std::vector<std::string>& ids) {
 }
 
 Run RunStore::get(const std::string& ref, bool details) {
+  if (details) mark_lost();
   std::vector<Run> found;
   {
     Stmt s(db_, std::string("SELECT ") + kRunColumns +
@@ -171,6 +193,7 @@ Run RunStore::get(const std::string& ref, bool details) {
 }
 
 std::vector<Run> RunStore::list(Details details) {
+  mark_lost();
   std::vector<Run> out;
   {
     Stmt n(db_, "SELECT count(*) FROM runs");

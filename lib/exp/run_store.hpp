@@ -41,7 +41,11 @@ struct Run {
 class RunStore {
 public:
   explicit RunStore(Db& db) : db_(db) {}
+  // Records this process as the run's recorder (see run_recorder.hpp).
   void create(const Run& run);
+  // Runs still 'running' whose recorder died become 'lost'. list() and get()
+  // (with details) call it first.
+  void mark_lost();
   void finish(const std::string& id, const std::string& status, std::optional<int> exit_code,
               std::optional<std::int64_t> peak_rss_kib, const std::string& log_id);
   void set_params(const std::string& id, const std::map<std::string, std::string>& params);

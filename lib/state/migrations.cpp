@@ -102,6 +102,12 @@ CREATE INDEX model_events_by_model ON model_events(model, seq);
     R"sql(
 CREATE TABLE run_cache (key TEXT PRIMARY KEY, stage TEXT NOT NULL, outs TEXT NOT NULL, created_at INTEGER NOT NULL) WITHOUT ROWID;
 )sql",
+    // 7: the process recording a run, so that a run whose recorder was
+    // killed shows as lost; the partial index finds running runs at once.
+    R"sql(
+ALTER TABLE runs ADD COLUMN recorder TEXT;
+CREATE INDEX runs_running ON runs(status) WHERE status = 'running';
+)sql",
 };
 
 }  // namespace
