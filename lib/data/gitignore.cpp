@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "core/file_lock.hpp"
+
 namespace mlops {
 
 namespace {
@@ -48,9 +50,15 @@ std::vector<std::string> lines_of(const std::string& text) {
   return out;
 }
 
+// .gitignore files are read, changed and written whole: processes (and
+// pipeline threads) adding or removing paths at once take turns, or one's
+// entry would be lost.
+FileLock edit_lock(const fs::path& root) { return FileLock(root / ".mlops" / "gitignore.lock", FileLock::Mode::Exclusive); }
+
 }  // namespace
 
 std::string gitignore_add(const fs::path& root, const std::string& rel) {
+  FileLock lock = edit_lock(root);
   Place p = place_of(root, rel);
   std::string text = lstat_path(p.file) ? read_file(p.file) : std::string();
   for (const auto& l : lines_of(text))
@@ -62,6 +70,7 @@ std::string gitignore_add(const fs::path& root, const std::string& rel) {
 }
 
 std::string gitignore_remove(const fs::path& root, const std::string& rel) {
+  FileLock lock = edit_lock(root);
   Place p = place_of(root, rel);
   if (!lstat_path(p.file)) return {};
   bool found = false;

@@ -1,4 +1,4 @@
-#include "store/store_lock.hpp"
+#include "core/file_lock.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -9,10 +9,9 @@
 
 namespace mlops {
 
-StoreLock::StoreLock(const fs::path& store_dir, Mode mode) {
-  fs::path file = store_dir / "lock";
+FileLock::FileLock(const fs::path& file, Mode mode) {
   int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);  // a read-only shared store
+  if (fd < 0) fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);  // e.g. a read-only shared store
   if (fd < 0) fail_errno("open", file.string(), errno);
   fd_.reset(fd);
   while (::flock(fd, mode == Mode::Exclusive ? LOCK_EX : LOCK_SH) != 0)
