@@ -21,6 +21,8 @@ packages=(
   python3-botocore awscli faketime
   # git hooks through the pre-commit framework
   pre-commit
+  # fuzzing the parsers: clang with libFuzzer and the sanitizer runtimes
+  clang libclang-rt-dev
 )
 
 export DEBIAN_FRONTEND=noninteractive

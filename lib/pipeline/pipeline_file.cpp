@@ -237,15 +237,19 @@ std::map<std::string, std::string> load_params(Repo& repo, const std::string& re
 }
 
 Pipeline load_pipeline(Repo& repo) {
+  if (!has_pipeline(repo))
+    throw Error(ExitCode::Input, fmt::format("no {} in {}", kPipelineFile, repo.root().string()),
+                "describe the stages in mlops.yaml (see mlops-yaml(5))");
+  return parse_pipeline(read_file(repo.abs(kPipelineFile)), [&] { return load_params(repo, kDefaultParamsFile); });
+}
+
+Pipeline parse_pipeline(const std::string& text, const std::function<std::map<std::string, std::string>()>& default_params_of) {
   Pipeline p;
   p.file = kPipelineFile;
   Where w{p.file, ""};
   YAML::Node root;
   try {
-    root = YAML::LoadFile(repo.abs(p.file).string());
-  } catch (const YAML::BadFile&) {
-    throw Error(ExitCode::Input, fmt::format("no {} in {}", p.file, repo.root().string()),
-                "describe the stages in mlops.yaml (see mlops-yaml(5))");
+    root = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
     fail(ExitCode::Input, "{}:{}: malformed YAML: {}", p.file, e.mark.line + 1, e.msg);
   }
@@ -256,12 +260,14 @@ Pipeline load_pipeline(Repo& repo) {
   std::optional<std::map<std::string, std::string>> default_params;
   Vars base;
   base.params = [&](const std::string& key) -> std::optional<std::string> {
-    if (!default_params) default_params = load_params(repo, kDefaultParamsFile);
+    if (!default_params) default_params = default_params_of();
     auto it = default_params->find(key);
     return it == default_params->end() ? std::nullopt : std::optional<std::string>(it->second);
   };
   std::set<std::string> names;
   auto add = [&](Stage s, const YAML::Node& at) {
+    if (p.stages.size() == kMaxStages)
+      w.fail_at(at, "", fmt::format("more than {} stages (foreach and matrix expanded)", kMaxStages));
     if (!names.insert(s.name).second) w.fail_at(at, "", fmt::format("two stages are named '{}'", s.name));
     p.stages.push_back(std::move(s));
   };
@@ -305,6 +311,8 @@ Pipeline load_pipeline(Repo& repo) {
         std::vector<std::map<std::string, std::string>> next;
         for (const auto& c : combos)
           for (const auto& v : values) {
+            if (next.size() == kMaxStages)
+              w.fail_at(matrix, "matrix", fmt::format("expands to more than {} stages", kMaxStages));
             next.push_back(c);
             next.back()[k] = v;
           }

@@ -22,6 +22,7 @@
 // ${item.KEY} the foreach item, ${KEY} a matrix value, ${key} a foreach key.
 // foreach stages are named NAME@ITEM (NAME@KEY for a mapping), matrix stages
 // NAME@V1-V2. Paths are relative to the repository root after wdir is applied.
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -57,6 +58,11 @@ constexpr const char* kDefaultParamsFile = "params.yaml";
 
 // Throws Error(Input) naming the file, the line, the stage and the field.
 Pipeline load_pipeline(Repo& repo);
+// The same for the text of mlops.yaml; `default_params` gives the values of
+// params.yaml when ${params.KEY} is used.
+Pipeline parse_pipeline(const std::string& text, const std::function<std::map<std::string, std::string>()>& default_params);
+// foreach and matrix expand to at most this many stages.
+constexpr std::size_t kMaxStages = 10000;
 bool has_pipeline(const Repo& repo);
 
 // The flattened values of a params file (YAML or JSON): "model.depth" -> "6".

@@ -7,6 +7,7 @@ using namespace mlops;
 
 TEST_CASE("gitignore entries are added once, beside the data, and removed") {
   test::TempDir dir;
+  fs::create_directories(dir / ".mlops");  // a repository's: it holds the edit lock
   dir.write("data/.gitignore", "*.tmp");  // no trailing newline
   CHECK(gitignore_add(dir.path(), "data/train.csv") == "data/.gitignore");
   CHECK(gitignore_add(dir.path(), "data/train.csv").empty());

@@ -1,0 +1,14 @@
+// mlops.yaml: parsing, foreach/matrix expansion and ${...} substitution, then
+// the stage graph built from what was accepted.
+#include "fuzz_target.hpp"
+#include "pipeline/dag.hpp"
+#include "pipeline/pipeline_file.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  return fuzz_text(data, size, [](const std::string& text) {
+    auto params = [] { return std::map<std::string, std::string>{{"lr", "0.1"}, {"model.depth", "3"}}; };
+    mlops::Pipeline p = mlops::parse_pipeline(text, params);
+    FUZZ_CHECK(!p.stages.empty() && p.stages.size() <= mlops::kMaxStages);
+    mlops::build_dag(p);
+  });
+}
