@@ -213,6 +213,9 @@ YAML
   refuses $'stages:\n  a:\n    cmd: echo ${nothing}' "mlops.yaml:3: stage a: cmd: \${nothing} names nothing"
   refuses $'stages:\n  a:\n    cmd: echo ${params.lr}' "params.yaml: the params file does not exist"
   refuses $'stages:\n  a:\n  cmd: [' "mlops.yaml:"
+  # A few matrix axes could ask for billions of stages.
+  refuses $'stages:\n  a:\n    matrix:\n      p: [0,1,2,3,4,5,6,7,8,9]\n      q: [0,1,2,3,4,5,6,7,8,9]\n      r: [0,1,2,3,4,5,6,7,8,9]\n      s: [0,1,2,3,4,5,6,7,8,9]\n      t: [0,1,2,3,4,5,6,7,8,9]\n      u: [0,1,2,3,4,5,6,7,8,9]\n      v: [0,1,2,3,4,5,6,7,8,9]\n      w: [0,1,2,3,4,5,6,7,8,9]\n      x: [0,1,2,3,4,5,6,7,8,9]\n    cmd: touch ran' \
+    "mlops.yaml:4: stage a: matrix: expands to more than 10000 stages"
   # A dependency nothing makes fails that stage.
   printf 'stages:\n  a:\n    cmd: touch ran\n    deps: [missing.csv]\n' > mlops.yaml
   run mlops run
