@@ -2,6 +2,7 @@
 
 #include <future>
 #include <optional>
+#include <system_error>
 
 #include "core/error.hpp"
 #include "data/workspace.hpp"
@@ -57,8 +58,15 @@ PathStatus compare_path(Repo& repo, const Tracked& t, Progress* progress) {
     }
   };
   std::future<void> store_checked;
-  if (t.ptr.kind == Kind::Dir) store_checked = std::async(std::launch::async, check_store);
-  else check_store();
+  if (t.ptr.kind == Kind::Dir) {
+    try {
+      store_checked = std::async(std::launch::async, check_store);
+    } catch (const std::system_error&) {  // no thread to be had: one after the other
+      check_store();
+    }
+  } else {
+    check_store();
+  }
   WorkTree tree = list_workspace(repo, t.rel);
   if (store_checked.valid()) store_checked.get();
   if (tree.shape == Shape::Absent) {

@@ -6,13 +6,14 @@
 
 namespace mlops {
 
-// This process: host name, pid and the kernel's start time of the process
-// (so that a reused pid is not taken for the recorder).
+// This process: host name, boot id, pid namespace, pid and the kernel's start
+// time of the process (so that a reused pid is not taken for the recorder).
 std::string current_recorder();
 
-// False only when the recorder is surely gone: it ran on this host and its pid
-// is free or belongs to another process. Runs recorded elsewhere, or without
-// a recorder, are taken to be alive.
+// False only when the recorder is surely gone: it ran on this host, in this
+// boot and pid namespace, and its pid is free or belongs to a process started
+// at another time. Anything else (another machine or container, a reboot, no
+// recorder, /proc hidden) is taken to be alive.
 bool recorder_alive(const std::string& recorder);
 
 }  // namespace mlops

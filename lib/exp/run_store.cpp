@@ -65,13 +65,17 @@ void RunStore::mark_lost() {
       if (!recorder_alive(s.col_text(1))) lost.push_back(s.col_text(0));
   }
   if (lost.empty()) return;
-  // It ended, at the latest, with the last point it logged.
-  Stmt s(db_,
-         "UPDATE runs SET status = 'lost', ended_at = coalesce((SELECT max(ts) FROM metrics WHERE run_id = ?1), "
-         "started_at) WHERE id = ?1 AND status = 'running'");
-  for (const auto& id : lost) {
-    s.bind(1, id);
-    s.run();
+  // It ended, at the latest, with the last point it logged. Best effort: a
+  // reader of a read-only database still lists the runs, as 'running'.
+  try {
+    Stmt s(db_,
+           "UPDATE runs SET status = 'lost', ended_at = coalesce((SELECT max(ts) FROM metrics WHERE run_id = ?1), "
+           "started_at) WHERE id = ?1 AND status = 'running'");
+    for (const auto& id : lost) {
+      s.bind(1, id);
+      s.run();
+    }
+  } catch (const Error&) {
   }
 }
 

@@ -30,7 +30,7 @@ void StatCache::for_each_under(const std::string& path,
     r.st.mtime_ns = s.col_int(4);
     r.st.ctime_ns = s.col_int(5);
     if (!ObjectId::try_parse(s.col_view(6), r.id)) continue;  // ignore damaged rows
-    fn(key, r);
+    fn(s.col_view(0), r);  // again: other column calls came between
   }
 }
 

@@ -97,7 +97,7 @@ PY
   done
   for p in "${pids[@]}"; do wait "$p"; done
   wait "$lister"
-  ! grep -i "locked\|busy\|error\|failed" w*.out lister.out
+  ! grep -i "locked\|busy\|error\|failed" w*.out lister.out || false
   for i in 1 2 3 4 5 6 7 8; do
     run mlops exp show "w$i" --json
     [ "$(jq -r .status <<<"$output")" = finished ]

@@ -193,7 +193,7 @@ assert [t.text for t in root.iter(ns + 'title')] == ['lr0.1', 'lr0.2']
   mlops exp plot lr0.1 -m acc -o chart.html
   grep -q '<svg' chart.html
   grep -q '<title>mlops: acc</title>' chart.html
-  ! grep -q 'http[s]*://[^w]' chart.html  # self-contained: nothing loaded from elsewhere
+  ! grep -q 'http[s]*://[^w]' chart.html || false  # self-contained: nothing loaded from elsewhere
   run mlops exp plot lr0.1 -m loss -o chart.png
   [ "$status" -eq 2 ]
   run mlops exp plot lr0.1 -m f1

@@ -11,6 +11,7 @@ on_small_disk() {
   local size=$1 func=$2
   DISK="$BATS_TEST_TMPDIR/disk"
   mkdir -p "$DISK"
+  unshare --map-root-user --mount true 2>/dev/null || skip "no user or mount namespaces here (unshare)"
   run unshare --map-root-user --mount bash -c "
     set -euo pipefail
     mount -t tmpfs -o size=$size tmpfs '$DISK'

@@ -50,7 +50,7 @@ runs() { [ -f ../log.txt ] && wc -l < ../log.txt || echo 0; }
   [ -f "$(object_path "$(xxh_id joined.txt)")" ]
   grep -qx '/joined.txt' .gitignore
   grep -qx '/prepared.txt' data/.gitignore
-  ! grep -q metrics.json .gitignore  # metrics stay for git
+  ! grep -q metrics.json .gitignore || false  # metrics stay for git
   grep -q "id: $(xxh_id raw.txt)" mlops.lock
   lock=$(cat mlops.lock)
   run mlops run
@@ -172,7 +172,7 @@ YAML
   [[ "$output" == *"Stage after skipped: stage bad did not succeed"* ]]
   [ -f also.txt ] && [ ! -f after.txt ]
   grep -q '^  good:' mlops.lock && grep -q '^  also:' mlops.lock
-  ! grep -q '^  bad:' mlops.lock
+  ! grep -q '^  bad:' mlops.lock || false
   [ "$(mlops exp list --json | jq -r '.[0].status')" = failed ]
   # Without -k the run stops at the failure: nothing new starts.
   rm -f mlops.lock good.txt also.txt
@@ -280,7 +280,7 @@ YAML
   [ "$status" -eq 130 ]
   grep -q "stage slow interrupted" out.txt
   [ ! -e next.txt ]
-  ! grep -q '^  slow:' mlops.lock 2>/dev/null
+  ! grep -q '^  slow:' mlops.lock 2>/dev/null || false
   [ "$(mlops exp list --json | jq -r '.[0].status')" = interrupted ]
 }
 

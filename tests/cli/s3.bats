@@ -251,7 +251,7 @@ push_refused() {
   [ "$(jq '.already' <<<"$output")" -eq 1233 ]
   grep -q 'list-type=2' "$S3_DIR/strict.requests"
   grep -q 'continuation-token=' "$S3_DIR/strict.requests"
-  ! grep -q '^HEAD' "$S3_DIR/strict.requests"
+  ! grep -q '^HEAD' "$S3_DIR/strict.requests" || false
   no_rejections
 }
 
