@@ -4,6 +4,7 @@
 #include "context.hpp"
 #include "pipeline/runner.hpp"
 #include "core/error.hpp"
+#include "core/heap.hpp"
 #include "data/add.hpp"
 #include "data/checkout.hpp"
 #include "data/remove.hpp"
@@ -117,6 +118,9 @@ int run_remote_status(Context& ctx, const StatusArgs& a) {
 
 int run_status(Context& ctx, const StatusArgs& a) {
   if (a.remote || !a.remote_name.empty()) return run_remote_status(ctx, a);
+  // 100,000 files make ~80 MB of small objects: with 4 KiB pages, 20,000
+  // page faults (address space only until used).
+  prefer_huge_pages(256u << 20);
   Repo& repo = ctx.repo();
   std::vector<PathStatus> all;
   {
