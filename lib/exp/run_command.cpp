@@ -134,7 +134,7 @@ bool log_artifact(Repo& repo, const std::string& run_id, const std::string& rel)
   return true;
 }
 
-void stamp_run(Repo& repo, Run& run, bool with_diff) {
+std::string stamp_run(Repo& repo, Run& run, bool with_diff) {
   MachineInfo machine = machine_info();
   run.user = machine.user;
   run.host = machine.host;
@@ -143,16 +143,23 @@ void stamp_run(Repo& repo, Run& run, bool with_diff) {
   run.cpus = machine.cpus;
   run.memory_bytes = machine.memory_bytes;
   auto git = GitRepo::open(repo.root());
-  if (!git) return;
+  if (!git) return {};
   if (auto head = git->resolve("HEAD")) {
     char buf[GIT_OID_HEXSZ + 1];
     git_oid_tostr(buf, sizeof buf, &head->oid);
     run.git_commit = buf;
   }
-  if (!with_diff) return;
-  std::string diff = git->uncommitted_diff();
+  if (!with_diff) return {};
+  std::string diff;
+  try {
+    diff = git->uncommitted_diff();
+  } catch (const Error& e) {
+    run.git_dirty = true;
+    return fmt::format("the uncommitted changes were not recorded: {}", e.what());
+  }
   run.git_dirty = !diff.empty();
   if (run.git_dirty) run.git_diff_id = repo.store().put_bytes(diff).str();
+  return {};
 }
 
 RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks) {
@@ -167,7 +174,7 @@ RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks)
   run.command = quote_command(command);
   run.status = "running";
   run.started_at = now_ms();
-  stamp_run(repo, run, true);
+  if (auto w = stamp_run(repo, run, true); !w.empty()) result.warnings.push_back(std::move(w));
   run.parent_id = spec.parent_id;
   run.params = spec.params;
   run.tags = spec.tags;

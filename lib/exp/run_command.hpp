@@ -36,7 +36,9 @@ struct RunResult {
 
 // Where and from what a run starts: user, host, OS, CPU, memory, the git
 // commit, and with `with_diff` the uncommitted changes (kept in the store).
-void stamp_run(Repo& repo, Run& run, bool with_diff);
+// Returns a warning when the changes could not be recorded (files still being
+// written by another process): the run is then marked dirty, without a patch.
+std::string stamp_run(Repo& repo, Run& run, bool with_diff);
 
 // Keeps a file or folder (repo-relative) in the store as an artifact of the
 // run; false when it does not exist.

@@ -518,7 +518,7 @@ private:
     run.command = "mlops run";
     for (const auto& t : opts_.targets) run.command += " " + t;
     run.started_at = started_;
-    stamp_run(repo_, run, true);
+    stamp_run(repo_, run, true);  // a diff that could not be taken leaves the run marked dirty
     run.status = "running";
     runs.create(run);
     std::map<std::string, std::string> params, tags;

@@ -135,16 +135,22 @@ std::string GitRepo::uncommitted_diff() {
   git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
   opts.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS | GIT_DIFF_SHOW_UNTRACKED_CONTENT;
   opts.max_size = 1 << 20;
-  git_diff* d = nullptr;
-  if (git_diff_tree_to_workdir_with_index(&d, repo_.get(), head_tree.get(), &opts) != 0)
-    fail(ExitCode::Repo, "cannot diff the work tree against HEAD: {}", git_last_error());
-  std::unique_ptr<git_diff, GitDeleter<git_diff, git_diff_free>> diff(d);
-  git_buf buf = GIT_BUF_INIT;
-  if (git_diff_to_buf(&buf, diff.get(), GIT_DIFF_FORMAT_PATCH) != 0)
-    fail(ExitCode::Repo, "cannot format the work tree's diff: {}", git_last_error());
-  std::string out(buf.ptr ? buf.ptr : "", buf.size);
-  git_buf_dispose(&buf);
-  return out;
+  // libgit2 gives up when a file changes between its stat and its read (other
+  // processes writing in the work tree, say another mlops add): try again.
+  for (int attempt = 1;; ++attempt) {
+    git_diff* d = nullptr;
+    if (git_diff_tree_to_workdir_with_index(&d, repo_.get(), head_tree.get(), &opts) != 0)
+      fail(ExitCode::Repo, "cannot diff the work tree against HEAD: {}", git_last_error());
+    std::unique_ptr<git_diff, GitDeleter<git_diff, git_diff_free>> diff(d);
+    git_buf buf = GIT_BUF_INIT;
+    if (git_diff_to_buf(&buf, diff.get(), GIT_DIFF_FORMAT_PATCH) != 0) {
+      if (attempt < 5) continue;
+      fail(ExitCode::Repo, "cannot format the work tree's diff: {}", git_last_error());
+    }
+    std::string out(buf.ptr ? buf.ptr : "", buf.size);
+    git_buf_dispose(&buf);
+    return out;
+  }
 }
 
 fs::path GitRepo::hooks_dir() {
