@@ -2,6 +2,7 @@
 // to them, tag, rename and remove them. Reading runs back: exp_views.cpp.
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -10,6 +11,7 @@
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "exp/run_command.hpp"
+#include "exp/run_journal.hpp"
 #include "exp/run_names.hpp"
 #include "exp/run_store.hpp"
 #include "exp/sweep.hpp"
@@ -138,30 +140,46 @@ int run_run(Context& ctx, const RunArgs& a) {
 struct LogArgs {
   std::string kind, key, value, run;
   long long step = -1;
+  bool sync = false;
 };
 
 int run_log(Context& ctx, const LogArgs& a) {
+  bool artifact = a.kind == "artifact";
+  if (artifact && !a.value.empty()) fail(ExitCode::Usage, "exp log artifact takes one PATH, not '{} {}'", a.key, a.value);
+  if (!artifact && a.value.empty()) fail(ExitCode::Usage, "exp log {} needs a KEY and a VALUE", a.kind);
+  JournalEntry entry;
+  entry.key = a.key;
+  entry.ts = now_ms();
+  if (a.kind == "metric") {
+    auto v = parse_number(a.value);
+    if (!v) fail(ExitCode::Usage, "metric {}: '{}' is not a number", a.key, a.value);
+    if (!std::isfinite(*v)) fail(ExitCode::Usage, "metric {}: '{}' is not a finite number", a.key, a.value);
+    entry.value = *v;
+    entry.step = a.step;
+  } else {
+    entry.kind = a.kind == "param" ? JournalEntry::Kind::Param : JournalEntry::Kind::Tag;
+    entry.text = a.value;
+  }
+  // Inside `mlops exp run`, through the run's journal: no database to open.
+  if (!artifact && !a.sync)
+    if (auto journal = current_run_journal(a.run); journal && append_to_journal(*journal, entry)) return 0;
+
   std::string ref = a.run;
   if (ref.empty())
     if (const char* env = std::getenv("MLOPS_RUN_ID")) ref = env;
   if (ref.empty()) fail(ExitCode::Usage, "which run? give --run RUN, or call this from inside 'mlops exp run'");
-  bool artifact = a.kind == "artifact";
-  if (artifact && !a.value.empty()) fail(ExitCode::Usage, "exp log artifact takes one PATH, not '{} {}'", a.key, a.value);
-  if (!artifact && a.value.empty()) fail(ExitCode::Usage, "exp log {} needs a KEY and a VALUE", a.kind);
   Repo& repo = ctx.repo();
   RunStore runs(repo.db());
   Run run = runs.get(ref, false);  // called once per value: only the id is needed
-  if (a.kind == "metric") {
-    auto v = parse_number(a.value);
-    if (!v) fail(ExitCode::Usage, "metric {}: '{}' is not a number", a.key, a.value);
-    runs.log_metrics(run.id, {{a.key, a.step, *v, now_ms()}});
-  } else if (a.kind == "param") {
-    runs.set_params(run.id, {{a.key, a.value}});
-  } else if (a.kind == "tag") {
-    runs.set_tags(run.id, {{a.key, a.value}});
-  } else {
+  if (artifact) {
     std::string rel = repo.relative_path(a.key, ctx.cwd());
     if (!log_artifact(repo, run.id, rel)) fail(ExitCode::Input, "{}: no such file or folder", a.key);
+  } else if (entry.kind == JournalEntry::Kind::Metric) {
+    runs.log_metrics(run.id, {{entry.key, entry.step, entry.value, entry.ts}});
+  } else if (entry.kind == JournalEntry::Kind::Param) {
+    runs.set_params(run.id, {{entry.key, entry.text}});
+  } else {
+    runs.set_tags(run.id, {{entry.key, entry.text}});
   }
   return 0;
 }
@@ -194,6 +212,8 @@ int run_rm(Context& ctx, const EditArgs& a) {
   std::vector<std::string> ids;
   for (const auto& r : found) ids.push_back(r.id);
   runs.remove(ids);
+  for (const auto& r : found)
+    if (r.status != "running") remove_run_scratch(ctx.repo(), r.id);
   if (!ctx.quiet)
     for (const auto& r : found) fmt::print("removed run {} ({})\n", r.name, r.short_id());
   return 0;
@@ -240,6 +260,9 @@ void register_exp_commands(CLI::App& app, Context& ctx) {
                   sub->add_option("--step", a->step, "Step of a metric (default: the next one)")
                       ->check(CLI::NonNegativeNumber);
                   sub->add_option("--run", a->run, "Run id, id prefix or name")->type_name("RUN");
+                  sub->add_flag("--sync", a->sync,
+                                "Write to the state database before returning (inside a run, values otherwise "
+                                "reach it through the run's journal within a second)");
                   bind(sub, ctx, a, run_log);
                 });
         register_exp_view_commands(exp, ctx);

@@ -74,11 +74,11 @@ _mlops() {
         "") COMPREPLY=($(compgen -W "run log list show compare diff best export plot tag rename rm" -- "$cur")) ;;
         run) COMPREPLY=($(compgen -W "-n --name -e --experiment -p --param -j --jobs --tag --artifact --metrics --parent --json --" -- "$cur")) ;;
         log)
-          if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--step --run" -- "$cur"))
+          if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--step --run --sync" -- "$cur"))
           elif [[ $prev == --run ]]; then COMPREPLY=($(compgen -W "$(_mlops_runs)" -- "$cur"))
           elif [[ $prev == log ]]; then COMPREPLY=($(compgen -W "metric param tag artifact" -- "$cur"))
           elif [[ $prev == artifact ]]; then _filedir
-          else COMPREPLY=($(compgen -W "--step --run" -- "$cur")); fi ;;
+          else COMPREPLY=($(compgen -W "--step --run --sync" -- "$cur")); fi ;;
         list) COMPREPLY=($(compgen -W "--filter --sort --desc --limit --columns --json --csv" -- "$cur")) ;;
         best) COMPREPLY=($(compgen -W "-m --metric --min --max --any-step --filter --json" -- "$cur")) ;;
         export)

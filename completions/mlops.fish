@@ -103,6 +103,7 @@ complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcomman
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from log; and not __fish_seen_subcommand_from metric param tag artifact" -a 'metric param tag artifact'
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from log" -l step -x -d 'Step'
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from log" -l run -x -d 'Run'
+complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from log" -l sync -d 'Write to the database before returning'
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from list" -l sort -x -d 'Sort key'
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from list" -l desc -d 'Descending'
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from list" -l limit -x -d 'At most N runs'

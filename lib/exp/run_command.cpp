@@ -15,11 +15,13 @@
 #include <cstring>
 
 #include "core/error.hpp"
+#include "core/file_tail.hpp"
 #include "core/text.hpp"
 #include "data/tracked.hpp"
 #include "data/workspace.hpp"
 #include "exp/machine_info.hpp"
 #include "exp/metrics_file.hpp"
+#include "exp/run_journal.hpp"
 #include "exp/run_names.hpp"
 #include "repo/git_history.hpp"
 #include "repo/repo.hpp"
@@ -95,32 +97,21 @@ std::vector<std::pair<std::string, std::string>> param_env(const std::map<std::s
   return out;
 }
 
-// Reads the complete lines appended to the metrics file since `offset`.
+// Reads the lines appended to the metrics file since the last call.
 struct MetricsCursor {
-  std::uint64_t offset = 0;     // bytes of the file already read
-  std::size_t line = 1;         // number of the next line
-  std::int64_t next_step = 0;   // for lines without "step"
+  explicit MetricsCursor(fs::path file) : tail(std::move(file)) {}
+  FileTail tail;
+  std::int64_t next_step = 0;  // for lines without "step"
 };
 
-void ingest(RunStore& runs, const std::string& id, const fs::path& file, MetricsCursor& cur,
-            std::vector<std::string>& warnings, bool final) {
-  std::uint64_t& offset = cur.offset;
-  std::size_t& line = cur.line;
-  auto st = lstat_path(file);
-  if (!st || st->size <= offset) return;
-  UniqueFd fd = open_read(file);
-  std::string chunk(st->size - offset, '\0');
-  ssize_t n = ::pread(fd.get(), chunk.data(), chunk.size(), static_cast<off_t>(offset));
-  if (n <= 0) return;
-  chunk.resize(static_cast<std::size_t>(n));
-  std::size_t end = final ? chunk.size() : chunk.rfind('\n') + 1;  // only whole lines while it runs
-  if (!final && chunk.rfind('\n') == std::string::npos) return;
-  std::string_view whole(chunk.data(), end);
-  auto parsed = parse_metrics_lines(whole, "$MLOPS_METRICS_FILE", cur.next_step, line);
+void ingest(RunStore& runs, const std::string& id, MetricsCursor& cur, std::vector<std::string>& warnings,
+            bool final) {
+  std::size_t first = cur.tail.next_line();
+  std::string text = cur.tail.read_new(final);  // only whole lines while it runs
+  if (text.empty()) return;
+  auto parsed = parse_metrics_lines(text, "$MLOPS_METRICS_FILE", cur.next_step, first);
   runs.log_metrics(id, parsed.points);
   warnings.insert(warnings.end(), parsed.warnings.begin(), parsed.warnings.end());
-  for (char c : whole) line += c == '\n';
-  offset += end;
 }
 
 }  // namespace
@@ -162,6 +153,13 @@ std::string stamp_run(Repo& repo, Run& run, bool with_diff) {
   return {};
 }
 
+fs::path run_scratch_dir(const Repo& repo, const std::string& run_id) { return repo.dot_dir() / "runs" / run_id; }
+
+void remove_run_scratch(const Repo& repo, const std::string& run_id) {
+  std::error_code ec;  // best effort: what is left is only disk space
+  fs::remove_all(run_scratch_dir(repo, run_id), ec);
+}
+
 RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks) {
   if (spec.command.empty()) fail(ExitCode::Usage, "name the command to run after --");
   RunStore runs(repo.db());
@@ -181,13 +179,15 @@ RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks)
   // The data the run saw: the version of every tracked path.
   for (const auto& t : find_tracked(repo, {})) run.tags["data." + t.rel] = t.ptr.id.str();
 
-  fs::path dir = repo.dot_dir() / "runs" / run.id;
-  make_dirs(dir);
-  fs::path metrics = dir / "metrics.jsonl", log = dir / "output.log";
-  atomic_write(metrics, "");
-  runs.create(run);
+  runs.create(run);  // first, so that every scratch folder belongs to a recorded run
   runs.set_params(run.id, run.params);
   runs.set_tags(run.id, run.tags);
+  fs::path dir = run_scratch_dir(repo, run.id);
+  make_dirs(dir);
+  fs::path metrics = dir / "metrics.jsonl", log = dir / "output.log", journal_file = dir / "journal.jsonl";
+  atomic_write(metrics, "");
+  JournalReader journal(journal_file);
+  journal.create();
 
   int out_pipe[2], err_pipe[2];
   if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) fail_errno("create a pipe for", run.command, errno);
@@ -204,6 +204,7 @@ RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks)
     ::dup2(err_pipe[1], STDERR_FILENO);
     ::setenv("MLOPS_RUN_ID", run.id.c_str(), 1);
     ::setenv("MLOPS_METRICS_FILE", metrics.c_str(), 1);
+    ::setenv("MLOPS_RUN_JOURNAL", journal_file.c_str(), 1);
     ::setenv("MLOPS_RUN_NAME", run.name.c_str(), 1);
     for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
     std::vector<char*> argv;
@@ -219,7 +220,7 @@ RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks)
   ::close(err_pipe[1]);
   UniqueFd out_fd(out_pipe[0]), err_fd(err_pipe[0]);
 
-  MetricsCursor cursor;
+  MetricsCursor cursor(metrics);
   std::vector<char> buf(1 << 16);
   int open_pipes = 2;
   while (open_pipes > 0) {
@@ -238,14 +239,18 @@ RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks)
         --open_pipes;
       }
     }
-    ingest(runs, run.id, metrics, cursor, result.warnings, false);  // live, once a second at most
+    ingest(runs, run.id, cursor, result.warnings, false);  // live, once a second at most
+    journal.apply_new(runs, run.id, result.warnings);
   }
   int status = 0;
   struct rusage ru {};
   while (::wait4(pid, &status, 0, &ru) < 0)
     if (errno != EINTR) fail_errno("wait for", run.command, errno);
   g_child = 0;
-  ingest(runs, run.id, metrics, cursor, result.warnings, true);
+  ingest(runs, run.id, cursor, result.warnings, true);
+  // A logger the command left running in the background writes to the
+  // database once the journal is gone.
+  journal.close(runs, run.id, result.warnings);
 
   if (WIFEXITED(status)) {
     result.exit_status = WEXITSTATUS(status);
@@ -271,6 +276,7 @@ RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks)
   runs.add_artifact(run.id, "mlops.log", stored.id.str(), log_st.size);
   run.log_id = stored.id.str();
   runs.finish(run.id, run.status, run.exit_code, run.peak_rss_kib, run.log_id);
+  remove_run_scratch(repo, run.id);  // all of it is in the database and the store now
   run = runs.get(run.id);
   return result;
 }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/fs.hpp"
 #include "exp/run_store.hpp"
 
 namespace mlops {
@@ -45,5 +46,11 @@ std::string stamp_run(Repo& repo, Run& run, bool with_diff);
 bool log_artifact(Repo& repo, const std::string& run_id, const std::string& rel);
 
 RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks);
+
+// The files a run writes while it runs (.mlops/runs/ID: metrics file, journal,
+// output). Removed when it ends; a run whose `mlops exp run` was killed leaves
+// them until `mlops exp rm` removes the run.
+fs::path run_scratch_dir(const Repo& repo, const std::string& run_id);
+void remove_run_scratch(const Repo& repo, const std::string& run_id);
 
 }  // namespace mlops

@@ -214,10 +214,20 @@ std::vector<Run> RunStore::list(Details details) {
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     return out[a].started_at != out[b].started_at ? out[a].started_at > out[b].started_at : out[a].id < out[b].id;
   });
-  std::vector<Run> sorted;
-  sorted.reserve(out.size());
-  for (auto i : order) sorted.push_back(std::move(out[i]));
-  out = std::move(sorted);
+  // In place, one cycle at a time: a second vector of runs would be as big
+  // again, and touching fresh memory is most of what a large list costs.
+  for (std::size_t start = 0; start < order.size(); ++start) {
+    if (order[start] == start) continue;
+    Run held = std::move(out[start]);
+    std::size_t at = start;
+    for (std::size_t from = order[at]; from != start; from = order[at]) {
+      out[at] = std::move(out[from]);
+      order[at] = at;
+      at = from;
+    }
+    out[at] = std::move(held);
+    order[at] = at;
+  }
   load_details(out, details);
   return out;
 }

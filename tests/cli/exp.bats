@@ -136,6 +136,68 @@ PY
   [ "$status" -eq 4 ]
 }
 
+@test "exp log inside a run goes through the run's journal; --sync and late loggers reach the database" {
+  mlops init -q
+  mlops exp run -q -n other -- true
+  other=$(mlops exp show other --json | jq -r .id)
+  export MLOPS other
+  run mlops exp run -n inside -- sh -c '
+    for v in 0.3 0.2 0.1; do "$MLOPS" exp log metric loss "$v"; done
+    "$MLOPS" exp log metric acc 0.9 --step 7
+    "$MLOPS" exp log param lr 0.01
+    "$MLOPS" exp log tag team nlp
+    echo "journal lines: $(wc -l < "$MLOPS_RUN_JOURNAL")"
+    "$MLOPS" exp log --sync metric seen 1
+    echo "seen inside: $("$MLOPS" exp show "$MLOPS_RUN_ID" --json | jq -r .metrics.seen.last)"
+    MLOPS_RUN_ID=$other "$MLOPS" exp log metric borrowed 2
+    (sleep 1; "$MLOPS" exp log metric late 5) >/dev/null 2>&1 &'
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"journal lines: 6"* ]]
+  [[ "$output" == *"seen inside: 1"* ]]
+  id=$(mlops exp show inside --json | jq -r .id)
+  [ ! -e ".mlops/runs/$id" ]
+  [ "$(sqlite3 .mlops/state.db "SELECT group_concat(step || ':' || value) FROM (SELECT step, value FROM metrics WHERE run_id = '$id' AND key = 'loss' ORDER BY step)")" = "0:0.3,1:0.2,2:0.1" ]
+  run mlops exp show inside --json
+  [ "$(jq -r .metrics.acc.step <<<"$output")" -eq 7 ]
+  [ "$(jq -r .params.lr <<<"$output")" = 0.01 ]
+  [ "$(jq -r .tags.team <<<"$output")" = nlp ]
+  [ "$(jq -r .metrics.borrowed <<<"$output")" = null ]
+  [ "$(mlops exp show other --json | jq -r .metrics.borrowed.last)" = 2 ]
+  # The background logger outlived the run: its value went to the database.
+  for _ in $(seq 50); do
+    [ "$(mlops exp show inside --json | jq -r .metrics.late.last)" = 5 ] && break
+    sleep 0.2
+  done
+  [ "$(mlops exp show inside --json | jq -r .metrics.late.last)" = 5 ]
+}
+
+@test "no value is lost when the run ends while loggers are still writing" {
+  mlops init -q
+  export MLOPS
+  mlops exp run -q -n race -- sh -c '
+    for w in 1 2; do (for i in $(seq 100); do "$MLOPS" exp log metric "w$w" "$i" --step "$i"; done) >/dev/null 2>&1 & done
+    sleep 0.1'
+  id=$(mlops exp show race --json | jq -r .id)
+  for _ in $(seq 150); do
+    [ "$(sqlite3 .mlops/state.db "SELECT count(*) FROM metrics WHERE run_id = '$id'")" -eq 200 ] && break
+    sleep 0.2
+  done
+  [ "$(sqlite3 .mlops/state.db "SELECT count(DISTINCT key || step) FROM metrics WHERE run_id = '$id'")" -eq 200 ]
+  [ "$(sqlite3 .mlops/state.db "SELECT count(*) FROM metrics WHERE run_id = '$id'")" -eq 200 ]
+  [ ! -e ".mlops/runs/$id" ]
+}
+
+@test "exp log refuses values that are not finite numbers" {
+  mlops init -q
+  mlops exp run -q -n target -- true
+  for v in nan inf 1e999; do
+    run mlops exp log metric loss "$v" --run target
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"mlops: error: metric loss: '$v' is not a finite number"* ]]
+  done
+  [ "$(mlops exp show target --json | jq -r .metrics.loss)" = null ]
+}
+
 @test "gc keeps run artifacts and logs" {
   mlops init -q
   mkdir out
