@@ -234,6 +234,8 @@ int run_list(Context& ctx, const ViewArgs& a) {
   }
   t.print();
   if (marked && !ctx.quiet) fmt::print("* best in its column (lowest for losses and errors, else highest)\n");
+  leave_to_exit(std::move(runs));
+  leave_to_exit(std::move(t));
   return 0;
 }
 

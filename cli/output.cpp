@@ -63,21 +63,34 @@ std::size_t display_width(const std::string& s) {
 }
 
 void Table::print() const {
+  // Every cell's width is measured once; the lines go out in large writes
+  // (a table of thousands of runs is most of what `exp list` does).
   std::vector<std::size_t> width;
+  std::vector<std::uint32_t> cell_width;
+  cell_width.reserve(rows_.size() * rows_[0].size());
   for (const auto& r : rows_)
     for (std::size_t c = 0; c < r.size(); ++c) {
       if (width.size() <= c) width.push_back(0);
-      width[c] = std::max(width[c], display_width(r[c]));
+      cell_width.push_back(static_cast<std::uint32_t>(display_width(r[c])));
+      width[c] = std::max<std::size_t>(width[c], cell_width.back());
     }
+  std::string out;
+  auto flush = [&out] {
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    out.clear();
+  };
+  std::size_t k = 0;
   for (std::size_t i = 0; i < rows_.size(); ++i) {
     std::string line;
-    for (std::size_t c = 0; c < rows_[i].size(); ++c) {
-      bool last = c + 1 == rows_[i].size();
-      const std::string& cell = rows_[i][c];
-      line += last ? cell : cell + std::string(width[c] - display_width(cell) + 2, ' ');
+    for (std::size_t c = 0; c < rows_[i].size(); ++c, ++k) {
+      line += rows_[i][c];
+      if (c + 1 < rows_[i].size()) line.append(width[c] - cell_width[k] + 2, ' ');
     }
-    fmt::print("{}\n", i == 0 ? paint(line, "1") : line);
+    out += i == 0 ? paint(line, "1") : line;
+    out += '\n';
+    if (out.size() >= (1u << 16)) flush();
   }
+  flush();
 }
 
 void print_git_hint(const std::vector<std::string>& files, bool stage_removals) {
