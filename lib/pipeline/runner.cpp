@@ -27,6 +27,7 @@
 #include "exp/run_store.hpp"
 #include "pipeline/dag.hpp"
 #include "pipeline/lock_file.hpp"
+#include "pipeline/stage_keeper.hpp"
 #include "repo/repo.hpp"
 #include "state/db.hpp"
 #include "store/manifest.hpp"
@@ -54,7 +55,43 @@ const char* outcome_name(StageOutcome o) {
 namespace {
 
 std::atomic<int> g_stop{0};
-void on_stop(int sig) { g_stop = sig; }
+
+// The stage commands running now, each in a process group of its own led by
+// its keeper (stage_keeper.hpp): the handler passes Ctrl-C, a SIGTERM sent to
+// mlops alone (a CI job cancelled, a supervisor stopping it) or a hangup on to
+// each stage's whole group.
+constexpr std::size_t kStageSlots = 256;
+std::atomic<pid_t> g_stage_pids[kStageSlots];
+
+void on_stop(int sig) {
+  g_stop = sig;
+  for (auto& slot : g_stage_pids)
+    if (pid_t pid = slot.load(); pid > 0) ::kill(-pid, sig);
+}
+
+// Holds a running stage's pid in a free slot while it runs.
+class StagePidSlot {
+public:
+  explicit StagePidSlot(pid_t pid) {
+    for (auto& slot : g_stage_pids) {
+      pid_t free = 0;
+      if (slot.compare_exchange_strong(free, pid)) {
+        slot_ = &slot;
+        break;
+      }
+    }
+    // The signal may have come between fork and here.
+    if (int sig = g_stop.load()) ::kill(-pid, sig);
+  }
+  ~StagePidSlot() {
+    if (slot_) slot_->store(0);
+  }
+  StagePidSlot(const StagePidSlot&) = delete;
+  StagePidSlot& operator=(const StagePidSlot&) = delete;
+
+private:
+  std::atomic<pid_t>* slot_ = nullptr;
+};
 
 // The content of a path now: its id as a file or folder (a folder's id is its
 // manifest's), or nothing. With `store`, the content is also kept in the store.
@@ -256,18 +293,13 @@ int execute(Repo& repo, const Stage& s, const fs::path* log) {
     log_fd = ::open(log->c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (log_fd < 0) fail_errno("create", log->string(), errno);
   }
+  StageExec x{argv, envp.data(), dir.c_str(), log_fd, static_cast<bool>(::isatty(STDIN_FILENO)), ::getpid()};
   pid_t pid = ::fork();
   if (pid < 0) fail_errno("start stage", s.name, errno);
-  if (pid == 0) {
-    if (::chdir(dir.c_str()) != 0) ::_exit(127);
-    if (log_fd >= 0) {
-      ::dup2(log_fd, STDOUT_FILENO);
-      ::dup2(log_fd, STDERR_FILENO);
-    }
-    ::execve("/bin/sh", argv, envp.data());
-    ::_exit(127);
-  }
+  if (pid == 0) run_stage_keeper(x);
   if (log_fd >= 0) ::close(log_fd);
+  ::setpgid(pid, pid);  // also here, so that the group exists before any signal is passed on
+  StagePidSlot running(pid);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0)
     if (errno != EINTR) fail_errno("wait for stage", s.name, errno);
@@ -314,12 +346,13 @@ public:
       result.stages = status();
       return result;
     }
-    struct sigaction sa {}, old_int{}, old_term{};
+    struct sigaction sa {}, old_int{}, old_term{}, old_hup{};
     sa.sa_handler = on_stop;
     sigemptyset(&sa.sa_mask);
     g_stop = 0;
     ::sigaction(SIGINT, &sa, &old_int);
     ::sigaction(SIGTERM, &sa, &old_term);
+    ::sigaction(SIGHUP, &sa, &old_hup);
     started_ = now_ms();
     std::vector<std::size_t> waiting(pipeline_.stages.size(), 0);
     std::set<std::size_t> chosen(selected_.begin(), selected_.end());
@@ -345,6 +378,7 @@ public:
     for (auto& t : threads) t.join();
     ::sigaction(SIGINT, &old_int, nullptr);
     ::sigaction(SIGTERM, &old_term, nullptr);
+    ::sigaction(SIGHUP, &old_hup, nullptr);
     if (error) std::rethrow_exception(error);
     result.stages = reports_;
     result.interrupted = g_stop != 0;

@@ -194,6 +194,9 @@ YAML
   git add -A && git commit -qm pipeline
   for _ in 1 2 3; do
     kill_at_random 50 500 run
+    # No stage command lives on to write into the next run's outputs.
+    for _ in $(seq 50); do pgrep -f 'head -c 3000000' >/dev/null || break; sleep 0.1; done
+    ! pgrep -f 'head -c 3000000' || false
     fsck_clean
   done
   run mlops run

@@ -284,6 +284,55 @@ YAML
   [ "$(mlops exp list --json | jq -r '.[0].status')" = interrupted ]
 }
 
+@test "a SIGTERM sent to mlops run alone ends the running stages and stops the run" {
+  mlops init -q
+  cat > mlops.yaml <<'YAML'
+stages:
+  slow:
+    cmd: sleep 41
+  slower:
+    cmd: sleep 42 && touch slower.txt
+YAML
+  # The shell of `sh -c` does not pass a signal on to what it started: the
+  # stages' whole process groups must get it.
+  "$MLOPS" run -j 2 > out.txt 2>&1 &
+  pid=$!
+  for _ in $(seq 50); do [ "$(pgrep -fc '^sleep 4[12]$')" -eq 2 ] && break; sleep 0.1; done
+  [ "$(pgrep -fc '^sleep 4[12]$')" -eq 2 ]
+  kill -TERM "$pid"  # mlops alone, not its process group
+  SECONDS=0
+  wait "$pid" || status=$?
+  [ "$SECONDS" -lt 10 ]
+  [ "$status" -eq 130 ]
+  grep -q "stage slow interrupted" out.txt
+  grep -q "stage slower interrupted" out.txt
+  ! pgrep -f "^sleep 4[12]$" || false
+  [ "$(mlops exp list --json | jq -r '.[0].status')" = interrupted ]
+}
+
+@test "a stage command does not outlive mlops run killed with SIGKILL" {
+  mlops init -q
+  cat > mlops.yaml <<'YAML'
+stages:
+  slow:
+    cmd: sleep 32 && touch slow.txt
+YAML
+  "$MLOPS" run > out.txt 2>&1 &
+  pid=$!
+  for _ in $(seq 50); do pgrep -f '^sleep 32$' >/dev/null && break; sleep 0.1; done
+  pgrep -f '^sleep 32$'
+  kill -KILL "$pid"
+  wait "$pid" || true
+  for _ in $(seq 50); do pgrep -f '^sleep 32$' >/dev/null || break; sleep 0.1; done
+  ! pgrep -f '^sleep 32$' || false
+  [ ! -e slow.txt ]
+  # The next run starts the stage afresh and finishes it.
+  sed -i 's/sleep 32/sleep 0.1/' mlops.yaml
+  run mlops run
+  [ "$status" -eq 0 ]
+  [ -e slow.txt ]
+}
+
 @test "the example project runs end to end" {
   run "$MLOPS_SOURCE_DIR/examples/pipeline/run.sh" "$MLOPS"
   [ "$status" -eq 0 ]
