@@ -171,6 +171,9 @@ int run_log(Context& ctx, const LogArgs& a) {
   Repo& repo = ctx.repo();
   RunStore runs(repo.db());
   Run run = runs.get(ref, false);  // called once per value: only the id is needed
+  // A live run named by name or id prefix: through its journal too, so that
+  // default steps keep the order of the calls.
+  if (!artifact && !a.sync && append_to_journal(run_journal_path(repo, run.id), entry)) return 0;
   if (artifact) {
     std::string rel = repo.relative_path(a.key, ctx.cwd());
     if (!log_artifact(repo, run.id, rel)) fail(ExitCode::Input, "{}: no such file or folder", a.key);

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <system_error>
 #include <cstdlib>
 #include <cstring>
 
@@ -76,7 +78,8 @@ void Table::print() const {
     }
   std::string out;
   auto flush = [&out] {
-    std::fwrite(out.data(), 1, out.size(), stdout);
+    if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size())
+      throw std::system_error(errno, std::generic_category(), "cannot write to standard output");
     out.clear();
   };
   std::size_t k = 0;

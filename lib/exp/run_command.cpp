@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -155,6 +156,10 @@ std::string stamp_run(Repo& repo, Run& run, bool with_diff) {
 
 fs::path run_scratch_dir(const Repo& repo, const std::string& run_id) { return repo.dot_dir() / "runs" / run_id; }
 
+fs::path run_journal_path(const Repo& repo, const std::string& run_id) {
+  return run_scratch_dir(repo, run_id) / "journal.jsonl";
+}
+
 void remove_run_scratch(const Repo& repo, const std::string& run_id) {
   std::error_code ec;  // best effort: what is left is only disk space
   fs::remove_all(run_scratch_dir(repo, run_id), ec);
@@ -184,7 +189,7 @@ RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks)
   runs.set_tags(run.id, run.tags);
   fs::path dir = run_scratch_dir(repo, run.id);
   make_dirs(dir);
-  fs::path metrics = dir / "metrics.jsonl", log = dir / "output.log", journal_file = dir / "journal.jsonl";
+  fs::path metrics = dir / "metrics.jsonl", log = dir / "output.log", journal_file = run_journal_path(repo, run.id);
   atomic_write(metrics, "");
   JournalReader journal(journal_file);
   journal.create();
@@ -241,6 +246,18 @@ RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks)
     }
     ingest(runs, run.id, cursor, result.warnings, false);  // live, once a second at most
     journal.apply_new(runs, run.id, result.warnings);
+  }
+  // A command that closed its output (exec >file) still logs: keep applying
+  // what it writes until it ends.
+  // (glibc 2.36's <sys/pidfd.h> lacks C linkage for C++: the raw call.)
+  if (UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0))); pidfd) {
+    pollfd ended{pidfd.get(), POLLIN, 0};
+    for (;;) {
+      int rc = ::poll(&ended, 1, 1000);
+      if (rc > 0 || (rc < 0 && errno != EINTR)) break;
+      ingest(runs, run.id, cursor, result.warnings, false);
+      journal.apply_new(runs, run.id, result.warnings);
+    }
   }
   int status = 0;
   struct rusage ru {};

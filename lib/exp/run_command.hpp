@@ -51,6 +51,8 @@ RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks)
 // output). Removed when it ends; a run whose `mlops exp run` was killed leaves
 // them until `mlops exp rm` removes the run.
 fs::path run_scratch_dir(const Repo& repo, const std::string& run_id);
+// The journal `mlops exp log` appends to while the run runs (run_journal.hpp).
+fs::path run_journal_path(const Repo& repo, const std::string& run_id);
 void remove_run_scratch(const Repo& repo, const std::string& run_id);
 
 }  // namespace mlops

@@ -60,7 +60,19 @@ std::optional<fs::path> current_run_journal(const std::string& ref) {
   return p;
 }
 
+namespace {
+fs::path recorder_lock(const fs::path& journal) { return journal.parent_path() / "recorder.lock"; }
+
+// True while the run's `mlops exp run` lives (it holds the lock exclusively).
+bool recorder_alive(const fs::path& journal) {
+  UniqueFd fd(::open(recorder_lock(journal).c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return false;
+  return ::flock(fd.get(), LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+}
+}  // namespace
+
 bool append_to_journal(const fs::path& journal, const JournalEntry& e) {
+  if (!recorder_alive(journal)) return false;
   UniqueFd fd(::open(journal.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC));
   if (!fd) {
     if (errno == ENOENT) return false;
@@ -77,6 +89,7 @@ bool append_to_journal(const fs::path& journal, const JournalEntry& e) {
 }
 
 void JournalReader::create() {
+  recorder_.emplace(recorder_lock(tail_.file()), FileLock::Mode::Exclusive);
   UniqueFd fd(::open(tail_.file().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (!fd) fail_errno("create", tail_.file().string(), errno);
 }
@@ -98,6 +111,7 @@ void JournalReader::close(RunStore& runs, const std::string& run_id, std::vector
   std::string text = tail_.read_new(true, fd.get());
   if (!text.empty()) apply(text, first, runs, run_id, warnings);
   if (::unlink(tail_.file().c_str()) != 0 && errno != ENOENT) fail_errno("remove", tail_.file().string(), errno);
+  recorder_.reset();
 }
 
 void JournalReader::apply(const std::string& text, std::size_t first_line, RunStore& runs, const std::string& run_id,

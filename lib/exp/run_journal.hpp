@@ -6,12 +6,16 @@
 // applies the journal about once a second and at the end, when it takes an
 // exclusive lock on the file, applies the rest and removes it; a logger holds
 // a shared lock while it appends and falls back to the database when it finds
-// the journal gone, so no value is lost to that race.
+// the journal gone, so no value is lost to that race. The recorder also holds
+// an exclusive lock on recorder.lock beside it for as long as it lives: when
+// `mlops exp run` was killed, loggers find that lock free and write to the
+// database rather than into a journal nobody reads.
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/file_lock.hpp"
 #include "core/file_tail.hpp"
 #include "core/fs.hpp"
 #include "exp/run_store.hpp"
@@ -40,7 +44,7 @@ bool append_to_journal(const fs::path& journal, const JournalEntry& e);
 class JournalReader {
 public:
   explicit JournalReader(fs::path journal) : tail_(std::move(journal)) {}
-  // Creates the (empty) journal.
+  // Creates the (empty) journal and takes the recorder's lock.
   void create();
   // Applies the lines appended since the last call.
   void apply_new(RunStore& runs, const std::string& run_id, std::vector<std::string>& warnings);
@@ -51,6 +55,7 @@ private:
   void apply(const std::string& text, std::size_t first_line, RunStore& runs, const std::string& run_id,
              std::vector<std::string>& warnings);
   FileTail tail_;
+  std::optional<FileLock> recorder_;
 };
 
 }  // namespace mlops

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
@@ -63,10 +64,17 @@ std::atomic<int> g_stop{0};
 constexpr std::size_t kStageSlots = 256;
 std::atomic<pid_t> g_stage_pids[kStageSlots];
 
+void pass_on(pid_t group, int sig) {
+  ::kill(-group, sig);
+  ::kill(-group, SIGCONT);  // a command stopped by the terminal must see it
+}
+
 void on_stop(int sig) {
+  int saved = errno;
   g_stop = sig;
   for (auto& slot : g_stage_pids)
-    if (pid_t pid = slot.load(); pid > 0) ::kill(-pid, sig);
+    if (pid_t pid = slot.load(); pid > 0) pass_on(pid, sig);
+  errno = saved;
 }
 
 // Holds a running stage's pid in a free slot while it runs.
@@ -81,7 +89,7 @@ public:
       }
     }
     // The signal may have come between fork and here.
-    if (int sig = g_stop.load()) ::kill(-pid, sig);
+    if (int sig = g_stop.load()) pass_on(pid, sig);
   }
   ~StagePidSlot() {
     if (slot_) slot_->store(0);
@@ -295,7 +303,11 @@ int execute(Repo& repo, const Stage& s, const fs::path* log) {
   }
   StageExec x{argv, envp.data(), dir.c_str(), log_fd, static_cast<bool>(::isatty(STDIN_FILENO)), ::getpid()};
   pid_t pid = ::fork();
-  if (pid < 0) fail_errno("start stage", s.name, errno);
+  if (pid < 0) {
+    int err = errno;
+    if (log_fd >= 0) ::close(log_fd);
+    fail_errno("start stage", s.name, err);
+  }
   if (pid == 0) run_stage_keeper(x);
   if (log_fd >= 0) ::close(log_fd);
   ::setpgid(pid, pid);  // also here, so that the group exists before any signal is passed on
@@ -352,7 +364,9 @@ public:
     g_stop = 0;
     ::sigaction(SIGINT, &sa, &old_int);
     ::sigaction(SIGTERM, &sa, &old_term);
-    ::sigaction(SIGHUP, &sa, &old_hup);
+    // A hangup ends the run, unless mlops was started to ignore it (nohup).
+    ::sigaction(SIGHUP, nullptr, &old_hup);
+    if (old_hup.sa_handler != SIG_IGN) ::sigaction(SIGHUP, &sa, nullptr);
     started_ = now_ms();
     std::vector<std::size_t> waiting(pipeline_.stages.size(), 0);
     std::set<std::size_t> chosen(selected_.begin(), selected_.end());

@@ -27,6 +27,7 @@ kill_at_random() {
   ms=$((min + RANDOM % (max - min + 1)))
   setsid "$MLOPS" "$@" >/dev/null 2>&1 </dev/null &
   pid=$!
+  KILLED_SESSION=$pid
   sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
   kill -9 -- "-$pid" 2>/dev/null || kill -9 "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
@@ -195,8 +196,8 @@ YAML
   for _ in 1 2 3; do
     kill_at_random 50 500 run
     # No stage command lives on to write into the next run's outputs.
-    for _ in $(seq 50); do pgrep -f 'head -c 3000000' >/dev/null || break; sleep 0.1; done
-    ! pgrep -f 'head -c 3000000' || false
+    for _ in $(seq 50); do pgrep -s "$KILLED_SESSION" >/dev/null || break; sleep 0.1; done
+    ! pgrep -s "$KILLED_SESSION" -a || false
     fsck_clean
   done
   run mlops run

@@ -187,6 +187,52 @@ PY
   [ ! -e ".mlops/runs/$id" ]
 }
 
+@test "values are applied while the command runs, also after it closed its output" {
+  mlops init -q
+  export MLOPS
+  "$MLOPS" exp run -q -n quiet -- sh -c 'exec >/dev/null 2>&1; "$MLOPS" exp log metric early 1; sleep 4' &
+  pid=$!
+  for _ in $(seq 30); do
+    [ "$(mlops exp show quiet --json 2>/dev/null | jq -r .metrics.early.last)" = 1 ] && break
+    sleep 0.1
+  done
+  [ "$(mlops exp show quiet --json | jq -r .status)" = running ]
+  [ "$(mlops exp show quiet --json | jq -r .metrics.early.last)" = 1 ]
+  wait "$pid"
+  [ "$(mlops exp show quiet --json | jq -r .status)" = finished ]
+}
+
+@test "a command whose exp run was killed logs straight to the database" {
+  mlops init -q
+  export MLOPS
+  run mlops exp run -n orphaned -- sh -c '
+    (sleep 1; "$MLOPS" exp log metric after 7) >/dev/null 2>&1 &
+    kill -9 $PPID'
+  for _ in $(seq 50); do
+    [ "$(mlops exp show orphaned --json | jq -r .metrics.after.last)" = 7 ] && break
+    sleep 0.1
+  done
+  run mlops exp show orphaned --json
+  [ "$(jq -r .metrics.after.last <<<"$output")" = 7 ]
+  [ "$(jq -r .status <<<"$output")" = lost ]
+  # exp rm takes away what the killed run left in .mlops/runs.
+  id=$(jq -r .id <<<"$output")
+  [ -d ".mlops/runs/$id" ]
+  mlops -q exp rm orphaned
+  [ ! -e ".mlops/runs/$id" ]
+}
+
+@test "exp log --run NAME from inside the run keeps the order of the calls" {
+  mlops init -q
+  export MLOPS
+  mlops exp run -q -n ordered -- sh -c '
+    "$MLOPS" exp log metric loss 0.5
+    "$MLOPS" exp log metric loss 0.4 --run ordered
+    "$MLOPS" exp log metric loss 0.3 --run "${MLOPS_RUN_ID%????????????????????????}"'
+  id=$(mlops exp show ordered --json | jq -r .id)
+  [ "$(sqlite3 .mlops/state.db "SELECT group_concat(step || ':' || value) FROM (SELECT step, value FROM metrics WHERE run_id = '$id' ORDER BY step)")" = "0:0.5,1:0.4,2:0.3" ]
+}
+
 @test "exp log refuses values that are not finite numbers" {
   mlops init -q
   mlops exp run -q -n target -- true

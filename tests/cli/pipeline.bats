@@ -295,10 +295,11 @@ stages:
 YAML
   # The shell of `sh -c` does not pass a signal on to what it started: the
   # stages' whole process groups must get it.
-  "$MLOPS" run -j 2 > out.txt 2>&1 &
+  # In a session of its own: the checks below see only this test's processes.
+  setsid "$MLOPS" run -j 2 > out.txt 2>&1 &
   pid=$!
-  for _ in $(seq 50); do [ "$(pgrep -fc '^sleep 4[12]$')" -eq 2 ] && break; sleep 0.1; done
-  [ "$(pgrep -fc '^sleep 4[12]$')" -eq 2 ]
+  for _ in $(seq 50); do [ "$(pgrep -s "$pid" -fc '^sleep 4[12]$')" -eq 2 ] && break; sleep 0.1; done
+  [ "$(pgrep -s "$pid" -fc '^sleep 4[12]$')" -eq 2 ]
   kill -TERM "$pid"  # mlops alone, not its process group
   SECONDS=0
   wait "$pid" || status=$?
@@ -306,7 +307,7 @@ YAML
   [ "$status" -eq 130 ]
   grep -q "stage slow interrupted" out.txt
   grep -q "stage slower interrupted" out.txt
-  ! pgrep -f "^sleep 4[12]$" || false
+  ! pgrep -s "$pid" -f "^sleep 4[12]$" || false
   [ "$(mlops exp list --json | jq -r '.[0].status')" = interrupted ]
 }
 
@@ -317,20 +318,38 @@ stages:
   slow:
     cmd: sleep 32 && touch slow.txt
 YAML
-  "$MLOPS" run > out.txt 2>&1 &
+  setsid "$MLOPS" run > out.txt 2>&1 &
   pid=$!
-  for _ in $(seq 50); do pgrep -f '^sleep 32$' >/dev/null && break; sleep 0.1; done
-  pgrep -f '^sleep 32$'
+  for _ in $(seq 50); do pgrep -s "$pid" -f '^sleep 32$' >/dev/null && break; sleep 0.1; done
+  pgrep -s "$pid" -f '^sleep 32$'
   kill -KILL "$pid"
   wait "$pid" || true
-  for _ in $(seq 50); do pgrep -f '^sleep 32$' >/dev/null || break; sleep 0.1; done
-  ! pgrep -f '^sleep 32$' || false
+  for _ in $(seq 50); do pgrep -s "$pid" -f '^sleep 32$' >/dev/null || break; sleep 0.1; done
+  ! pgrep -s "$pid" -f '^sleep 32$' || false
   [ ! -e slow.txt ]
   # The next run starts the stage afresh and finishes it.
   sed -i 's/sleep 32/sleep 0.1/' mlops.yaml
   run mlops run
   [ "$status" -eq 0 ]
   [ -e slow.txt ]
+}
+
+@test "under nohup a hangup does not stop the run or its stages" {
+  mlops init -q
+  cat > mlops.yaml <<'YAML'
+stages:
+  slow:
+    cmd: sleep 1.5 && touch slow.txt
+    outs: [slow.txt]
+YAML
+  nohup setsid "$MLOPS" run > out.txt 2>&1 &
+  pid=$!
+  for _ in $(seq 50); do pgrep -s "$pid" -f '^sleep 1.5$' >/dev/null && break; sleep 0.1; done
+  kill -HUP "$pid"
+  pkill -HUP -s "$pid" -f '^sleep 1.5$' || true
+  wait "$pid"
+  [ -e slow.txt ]
+  grep -q "Stage slow ran" out.txt
 }
 
 @test "the example project runs end to end" {

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "core/fd.hpp"
+#include "core/file_lock.hpp"
 #include "core/file_tail.hpp"
 #include "exp/run_journal.hpp"
 #include "temp_dir.hpp"
@@ -48,8 +49,13 @@ TEST_CASE("append_to_journal: only to a journal that still exists") {
   JournalEntry e{JournalEntry::Kind::Tag, "team", "nlp", 0, -1, 1};
   CHECK_FALSE(append_to_journal(j, e));  // the run has ended: the caller writes to the database
   dir.write("runs/abc/journal.jsonl", "");
-  CHECK(append_to_journal(j, e));
-  CHECK(append_to_journal(j, e));
+  CHECK_FALSE(append_to_journal(j, e));  // no recorder holds it: exp run was killed
+  {
+    FileLock recorder(dir / "runs" / "abc" / "recorder.lock", FileLock::Mode::Exclusive);
+    CHECK(append_to_journal(j, e));
+    CHECK(append_to_journal(j, e));
+  }
+  CHECK_FALSE(append_to_journal(j, e));  // the recorder is gone again
   CHECK(read_file(j) == journal_line(e) + journal_line(e));
 }
 
