@@ -14,8 +14,12 @@ FileLock::FileLock(const fs::path& file, Mode mode) {
   if (fd < 0) fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);  // e.g. a read-only shared store
   if (fd < 0) fail_errno("open", file.string(), errno);
   fd_.reset(fd);
-  while (::flock(fd, mode == Mode::Exclusive ? LOCK_EX : LOCK_SH) != 0)
-    if (errno != EINTR) fail_errno("lock", file.string(), errno);
+  lock_fd(fd, mode, file);
+}
+
+void lock_fd(int fd, FileLock::Mode mode, const fs::path& for_errors) {
+  while (::flock(fd, mode == FileLock::Mode::Exclusive ? LOCK_EX : LOCK_SH) != 0)
+    if (errno != EINTR) fail_errno("lock", for_errors.string(), errno);
 }
 
 }  // namespace mlops

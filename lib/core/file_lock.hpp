@@ -17,4 +17,8 @@ private:
   UniqueFd fd_;  // closing it releases the lock
 };
 
+// Blocks until `fd` (a file opened by the caller) is locked; released when
+// the file is closed.
+void lock_fd(int fd, FileLock::Mode mode, const fs::path& for_errors);
+
 }  // namespace mlops

@@ -226,6 +226,10 @@ RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks)
   UniqueFd out_fd(out_pipe[0]), err_fd(err_pipe[0]);
 
   MetricsCursor cursor(metrics);
+  auto apply_live = [&] {  // what the command logged so far
+    ingest(runs, run.id, cursor, result.warnings, false);
+    journal.apply_new(runs, run.id, result.warnings);
+  };
   std::vector<char> buf(1 << 16);
   int open_pipes = 2;
   while (open_pipes > 0) {
@@ -244,8 +248,7 @@ RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks)
         --open_pipes;
       }
     }
-    ingest(runs, run.id, cursor, result.warnings, false);  // live, once a second at most
-    journal.apply_new(runs, run.id, result.warnings);
+    apply_live();  // after output, or once a second
   }
   // A command that closed its output (exec >file) still logs: keep applying
   // what it writes until it ends.
@@ -255,8 +258,7 @@ RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks)
     for (;;) {
       int rc = ::poll(&ended, 1, 1000);
       if (rc > 0 || (rc < 0 && errno != EINTR)) break;
-      ingest(runs, run.id, cursor, result.warnings, false);
-      journal.apply_new(runs, run.id, result.warnings);
+      apply_live();
     }
   }
   int status = 0;

@@ -28,9 +28,13 @@ const char* kind_name(JournalEntry::Kind k) {
   return "metric";
 }
 
-void lock(int fd, int how, const fs::path& file) {
-  while (::flock(fd, how) != 0)
-    if (errno != EINTR) fail_errno("lock", file.string(), errno);
+fs::path recorder_lock(const fs::path& journal) { return journal.parent_path() / "recorder.lock"; }
+
+// True while the run's `mlops exp run` lives (it holds the lock exclusively).
+bool recorder_alive(const fs::path& journal) {
+  UniqueFd fd(::open(recorder_lock(journal).c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return false;
+  return ::flock(fd.get(), LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
 }
 
 }  // namespace
@@ -60,17 +64,6 @@ std::optional<fs::path> current_run_journal(const std::string& ref) {
   return p;
 }
 
-namespace {
-fs::path recorder_lock(const fs::path& journal) { return journal.parent_path() / "recorder.lock"; }
-
-// True while the run's `mlops exp run` lives (it holds the lock exclusively).
-bool recorder_alive(const fs::path& journal) {
-  UniqueFd fd(::open(recorder_lock(journal).c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return false;
-  return ::flock(fd.get(), LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
-}
-}  // namespace
-
 bool append_to_journal(const fs::path& journal, const JournalEntry& e) {
   if (!recorder_alive(journal)) return false;
   UniqueFd fd(::open(journal.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC));
@@ -78,7 +71,7 @@ bool append_to_journal(const fs::path& journal, const JournalEntry& e) {
     if (errno == ENOENT) return false;
     fail_errno("open", journal.string(), errno);
   }
-  lock(fd.get(), LOCK_SH, journal);
+  lock_fd(fd.get(), FileLock::Mode::Shared, journal);
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) fail_errno("stat", journal.string(), errno);
   if (st.st_nlink == 0) return false;  // the run took the rest and removed it meanwhile
@@ -106,7 +99,7 @@ void JournalReader::close(RunStore& runs, const std::string& run_id, std::vector
     if (errno == ENOENT) return;
     fail_errno("open", tail_.file().string(), errno);
   }
-  lock(fd.get(), LOCK_EX, tail_.file());  // no logger is halfway through a line now
+  lock_fd(fd.get(), FileLock::Mode::Exclusive, tail_.file());  // no logger is halfway through a line now
   std::size_t first = tail_.next_line();
   std::string text = tail_.read_new(true, fd.get());
   if (!text.empty()) apply(text, first, runs, run_id, warnings);
@@ -129,7 +122,8 @@ void JournalReader::apply(const std::string& text, std::size_t first_line, RunSt
     // Only mlops writes the journal; a bad line means a damaged file.
     auto bad = [&] { warnings.push_back(fmt::format("{}:{}: not a journal entry; skipped", shown, lineno)); };
     if (j.is_discarded() || !j.is_object() || !j.contains("value")) { bad(); continue; }
-    std::int64_t ts = j.value("ts", std::int64_t{0});
+    auto t = j.find("ts");
+    std::int64_t ts = t != j.end() && t->is_number_integer() ? t->get<std::int64_t>() : 0;
     if (auto m = j.find("metric"); m != j.end() && m->is_string() && j["value"].is_number()) {
       double v = j["value"].get<double>();
       auto s = j.find("step");
@@ -138,8 +132,8 @@ void JournalReader::apply(const std::string& text, std::size_t first_line, RunSt
       points.push_back({m->get<std::string>(), step, v, ts ? ts : now_ms()});
     } else if (auto p = j.find("param"); p != j.end() && p->is_string() && j["value"].is_string()) {
       params[p->get<std::string>()] = j["value"].get<std::string>();
-    } else if (auto t = j.find("tag"); t != j.end() && t->is_string() && j["value"].is_string()) {
-      tags[t->get<std::string>()] = j["value"].get<std::string>();
+    } else if (auto g = j.find("tag"); g != j.end() && g->is_string() && j["value"].is_string()) {
+      tags[g->get<std::string>()] = j["value"].get<std::string>();
     } else {
       bad();
     }

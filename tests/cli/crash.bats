@@ -196,7 +196,7 @@ YAML
   for _ in 1 2 3; do
     kill_at_random 50 500 run
     # No stage command lives on to write into the next run's outputs.
-    for _ in $(seq 50); do pgrep -s "$KILLED_SESSION" >/dev/null || break; sleep 0.1; done
+    wait_for 5 '! pgrep -s "$KILLED_SESSION" >/dev/null'
     ! pgrep -s "$KILLED_SESSION" -a || false
     fsck_clean
   done

@@ -164,10 +164,7 @@ PY
   [ "$(jq -r .metrics.borrowed <<<"$output")" = null ]
   [ "$(mlops exp show other --json | jq -r .metrics.borrowed.last)" = 2 ]
   # The background logger outlived the run: its value went to the database.
-  for _ in $(seq 50); do
-    [ "$(mlops exp show inside --json | jq -r .metrics.late.last)" = 5 ] && break
-    sleep 0.2
-  done
+  wait_for 10 '[ "$(mlops exp show inside --json | jq -r .metrics.late.last)" = 5 ]'
   [ "$(mlops exp show inside --json | jq -r .metrics.late.last)" = 5 ]
 }
 
@@ -178,10 +175,7 @@ PY
     for w in 1 2; do (for i in $(seq 100); do "$MLOPS" exp log metric "w$w" "$i" --step "$i"; done) >/dev/null 2>&1 & done
     sleep 0.1'
   id=$(mlops exp show race --json | jq -r .id)
-  for _ in $(seq 150); do
-    [ "$(sqlite3 .mlops/state.db "SELECT count(*) FROM metrics WHERE run_id = '$id'")" -eq 200 ] && break
-    sleep 0.2
-  done
+  wait_for 30 '[ "$(sqlite3 .mlops/state.db "SELECT count(*) FROM metrics WHERE run_id = '"'$id'"'")" -eq 200 ]'
   [ "$(sqlite3 .mlops/state.db "SELECT count(DISTINCT key || step) FROM metrics WHERE run_id = '$id'")" -eq 200 ]
   [ "$(sqlite3 .mlops/state.db "SELECT count(*) FROM metrics WHERE run_id = '$id'")" -eq 200 ]
   [ ! -e ".mlops/runs/$id" ]
@@ -192,10 +186,7 @@ PY
   export MLOPS
   "$MLOPS" exp run -q -n quiet -- sh -c 'exec >/dev/null 2>&1; "$MLOPS" exp log metric early 1; sleep 4' &
   pid=$!
-  for _ in $(seq 30); do
-    [ "$(mlops exp show quiet --json 2>/dev/null | jq -r .metrics.early.last)" = 1 ] && break
-    sleep 0.1
-  done
+  wait_for 3 '[ "$(mlops exp show quiet --json 2>/dev/null | jq -r .metrics.early.last)" = 1 ]'
   [ "$(mlops exp show quiet --json | jq -r .status)" = running ]
   [ "$(mlops exp show quiet --json | jq -r .metrics.early.last)" = 1 ]
   wait "$pid"
@@ -208,10 +199,7 @@ PY
   run mlops exp run -n orphaned -- sh -c '
     (sleep 1; "$MLOPS" exp log metric after 7) >/dev/null 2>&1 &
     kill -9 $PPID'
-  for _ in $(seq 50); do
-    [ "$(mlops exp show orphaned --json | jq -r .metrics.after.last)" = 7 ] && break
-    sleep 0.1
-  done
+  wait_for 5 '[ "$(mlops exp show orphaned --json | jq -r .metrics.after.last)" = 7 ]'
   run mlops exp show orphaned --json
   [ "$(jq -r .metrics.after.last <<<"$output")" = 7 ]
   [ "$(jq -r .status <<<"$output")" = lost ]

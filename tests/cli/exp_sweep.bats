@@ -45,7 +45,7 @@ load helpers
   mlops init -q
   setsid "$MLOPS" exp run -n stop -p n=1,2,3 -- sleep 30 &
   pid=$!
-  for _ in $(seq 50); do [ "$(mlops exp list --json | jq length)" -ge 2 ] && break; sleep 0.1; done
+  wait_for 5 '[ "$(mlops exp list --json | jq length)" -ge 2 ]' || true
   sleep 0.3
   kill -INT -- -"$pid"  # the terminal signals the whole process group
   wait "$pid" || status=$?

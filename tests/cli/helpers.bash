@@ -23,6 +23,17 @@ teardown() {
 
 mlops() { "$MLOPS" "$@"; }
 
+# Evaluates the shell condition CONDITION (a string, so that it is evaluated
+# afresh each time) every 0.1 s until it holds; fails after SECS seconds.
+#   wait_for SECS CONDITION
+wait_for() {
+  local deadline=$((SECONDS + $1))
+  until eval "$2"; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.1
+  done
+}
+
 # Every file below the current folder with its content hash, except git's own
 # files and SQLite's: "changes nothing on disk" compares two of these.
 snapshot() {

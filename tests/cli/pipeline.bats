@@ -298,7 +298,7 @@ YAML
   # In a session of its own: the checks below see only this test's processes.
   setsid "$MLOPS" run -j 2 > out.txt 2>&1 &
   pid=$!
-  for _ in $(seq 50); do [ "$(pgrep -s "$pid" -fc '^sleep 4[12]$')" -eq 2 ] && break; sleep 0.1; done
+  wait_for 5 '[ "$(pgrep -s "$pid" -fc "^sleep 4[12]$")" -eq 2 ]'
   [ "$(pgrep -s "$pid" -fc '^sleep 4[12]$')" -eq 2 ]
   kill -TERM "$pid"  # mlops alone, not its process group
   SECONDS=0
@@ -320,11 +320,11 @@ stages:
 YAML
   setsid "$MLOPS" run > out.txt 2>&1 &
   pid=$!
-  for _ in $(seq 50); do pgrep -s "$pid" -f '^sleep 32$' >/dev/null && break; sleep 0.1; done
+  wait_for 5 'pgrep -s "$pid" -f "^sleep 32$" >/dev/null'
   pgrep -s "$pid" -f '^sleep 32$'
   kill -KILL "$pid"
   wait "$pid" || true
-  for _ in $(seq 50); do pgrep -s "$pid" -f '^sleep 32$' >/dev/null || break; sleep 0.1; done
+  wait_for 5 '! pgrep -s "$pid" -f "^sleep 32$" >/dev/null'
   ! pgrep -s "$pid" -f '^sleep 32$' || false
   [ ! -e slow.txt ]
   # The next run starts the stage afresh and finishes it.
@@ -344,7 +344,7 @@ stages:
 YAML
   nohup setsid "$MLOPS" run > out.txt 2>&1 &
   pid=$!
-  for _ in $(seq 50); do pgrep -s "$pid" -f '^sleep 1.5$' >/dev/null && break; sleep 0.1; done
+  wait_for 5 'pgrep -s "$pid" -f "^sleep 1.5$" >/dev/null' || true
   kill -HUP "$pid"
   pkill -HUP -s "$pid" -f '^sleep 1.5$' || true
   wait "$pid"
