@@ -7,6 +7,7 @@
 #include "core/heap.hpp"
 #include "data/add.hpp"
 #include "data/checkout.hpp"
+#include "tracking/tracking.hpp"
 #include "data/remove.hpp"
 #include "data/status.hpp"
 #include "data/tracked.hpp"
@@ -58,7 +59,7 @@ int run_add(Context& ctx, const AddArgs& a) {
   std::vector<AddResult> results;
   {
     ProgressBar bar("adding", ctx.quiet || a.json);
-    results = add_paths(repo, rels, bar.get());
+    results = add_paths(repo, rels, tracked_sources(), bar.get());
   }
   if (a.json) {
     json j = json::array();
@@ -101,6 +102,8 @@ struct StatusArgs {
 int run_remote_status(Context& ctx, const StatusArgs& a) {
   TransferScope scope;
   scope.rels = ctx.rel_paths(a.paths);
+  // The same scope as push: pipeline outputs and model versions too.
+  if (scope.rels.empty()) scope.extra = transfer_extras(ctx.repo(), true);
   RemoteStatus s = remote_status(ctx.repo(), a.remote_name, scope);
   bool dirty = !s.not_pushed.empty() || !s.not_fetched.empty();
   if (a.json) {
@@ -167,8 +170,8 @@ int run_status(Context& ctx, const StatusArgs& a) {
       }
       if (s.state == WorkState::Modified) fmt::print("{}: {}\n", s.tracked.rel, paint("modified", "31"));
       if (s.state == WorkState::Deleted)
-        fmt::print("{}: {} (run 'mlops checkout {}' to restore it)\n", s.tracked.rel,
-                   paint("deleted from the workspace", "31"), s.tracked.rel);
+        fmt::print("{}: {} (run 'mlops {} {}' to restore it)\n", s.tracked.rel,
+                   paint("deleted from the workspace", "31"), s.in_store ? "checkout" : "pull", s.tracked.rel);
       auto list = [&](const char* label, const std::vector<std::string>& items, const char* colour) {
         for (const auto& i : items) fmt::print("        {:<9} {}\n", label, paint(s.tracked.rel + "/" + i, colour));
       };
@@ -203,7 +206,7 @@ int run_checkout(Context& ctx, const CheckoutArgs& a) {
   std::vector<CheckoutResult> results;
   {
     ProgressBar bar("checking out", ctx.quiet || a.json);
-    results = checkout(repo, ctx.rel_paths(a.paths), CheckoutOptions{a.force, a.rev}, bar.get());
+    results = checkout(repo, ctx.rel_paths(a.paths), CheckoutOptions{a.force, a.rev}, tracked_sources(), bar.get());
   }
   if (a.json) {
     json j = json::array();
@@ -268,7 +271,7 @@ struct RmArgs {
 
 int run_rm(Context& ctx, const RmArgs& a) {
   Repo& repo = ctx.repo();
-  auto results = remove_tracked(repo, ctx.rel_paths(a.paths), RemoveOptions{a.keep_data, a.force});
+  auto results = remove_tracked(repo, ctx.rel_paths(a.paths), RemoveOptions{a.keep_data, a.force}, tracked_sources());
   if (a.json) {
     json arr = json::array();
     for (const auto& r : results) arr.push_back({{"path", r.rel}, {"data_removed", r.data_removed}, {"git_files", r.git_files}});

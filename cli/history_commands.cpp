@@ -16,6 +16,7 @@
 #include "remote/remote.hpp"
 #include "remote/transfer.hpp"
 #include "store/object_store.hpp"
+#include "tracking/tracking.hpp"
 
 namespace mlops::cli {
 
@@ -39,7 +40,7 @@ int run_diff(Context& ctx, const DiffArgs& a) {
   DataDiff d;
   {
     ProgressBar bar("comparing", ctx.quiet || a.json);
-    d = diff_data(repo, from, to, ctx.rel_paths(a.paths), bar.get());
+    d = diff_data(repo, from, to, ctx.rel_paths(a.paths), tracked_sources(), bar.get());
   }
   if (a.json) {
     auto version = [](const std::optional<FileVersion>& v) { return v ? json{{"id", v->id.str()}, {"size", v->size}} : json(); };
@@ -85,7 +86,7 @@ struct GcArgs {
 };
 
 int run_gc(Context& ctx, const GcArgs& a) {
-  GcResult r = collect_garbage(ctx.repo(), a.opts);
+  GcResult r = collect_all_garbage(ctx.repo(), a.opts);
   if (a.json) {
     json removed = json::array();
     for (const auto& [id, size] : r.removed) removed.push_back({{"id", id.str()}, {"size", size}});
@@ -93,7 +94,8 @@ int run_gc(Context& ctx, const GcArgs& a) {
                 {"removed", removed},
                 {"bytes_removed", r.bytes_removed},
                 {"objects_kept", r.objects_kept},
-                {"revisions_kept", r.revisions_kept}});
+                {"revisions_kept", r.revisions_kept},
+                {"run_cache_dropped", r.run_cache_dropped}});
     return 0;
   }
   if (ctx.quiet) return 0;
@@ -103,6 +105,7 @@ int run_gc(Context& ctx, const GcArgs& a) {
   fmt::print("{} {} ({}); kept {} for the workspace and {}.\n", a.opts.dry_run ? "Would remove" : "Removed",
              plural(r.removed.size(), "object", "objects"), human_size(r.bytes_removed),
              plural(r.objects_kept, "object", "objects"), plural(r.revisions_kept, "revision", "revisions"));
+  if (r.run_cache_dropped) fmt::print("Forgot {}.\n", plural(r.run_cache_dropped, "run cache entry", "run cache entries"));
   return 0;
 }
 
@@ -115,7 +118,7 @@ int run_fsck(Context& ctx, const FsckArgs& a) {
   FsckResult r;
   {
     ProgressBar bar("checking", ctx.quiet || a.json);
-    r = fsck(ctx.repo(), bar.get());
+    r = fsck(ctx.repo(), tracked_sources(), bar.get());
   }
   if (a.json) {
     json corrupt = json::array();
@@ -184,7 +187,7 @@ int run_hook(Context& ctx, const HookArgs& a) {
     // Arguments: previous HEAD, new HEAD, 1 for a branch checkout (0 for files).
     if (a.args.size() < 3 || a.args[2] != "1") return 0;
     try {
-      auto results = checkout(ctx.repo(), {}, CheckoutOptions{}, nullptr);
+      auto results = checkout(ctx.repo(), {}, CheckoutOptions{}, tracked_sources(), nullptr);
       std::uint64_t placed = 0;
       for (const auto& r : results) placed += r.placed + r.removed;
       if (placed && !ctx.quiet) fmt::print(stderr, "mlops: checked out the data of {}\n", plural(results.size(), "path", "paths"));
@@ -200,7 +203,11 @@ int run_hook(Context& ctx, const HookArgs& a) {
     // first, to the default mlops remote (none configured: nothing to do).
     Repo& repo = ctx.repo();
     if (remote_names(repo.config()).empty()) return 0;
-    auto r = push(repo, "", TransferScope{}, 0, nullptr);
+    // Everything HEAD tracks goes, pipeline outputs and models included; an
+    // object missing from the store stops the git push (Error Missing).
+    TransferScope scope;
+    scope.extra = transfer_extras(repo, true);
+    auto r = push(repo, "", scope, 0, nullptr);
     if (!ctx.quiet && r.transferred)
       fmt::print(stderr, "mlops: pushed {} ({}) to {}\n", plural(r.transferred, "object", "objects"),
                  human_size(r.bytes), r.remote);
@@ -229,6 +236,7 @@ void register_history_commands(CLI::App& app, Context& ctx) {
     sub->add_flag("-A,--all-commits", a->opts.all_commits, "Also keep what every commit needs");
     sub->add_flag("-n,--dry-run", a->opts.dry_run, "List what would be removed; remove nothing");
     sub->add_flag("-f,--force", a->opts.force, "Allow gc on a shared store (cache.dir)");
+    sub->add_flag("--run-cache", a->opts.run_cache, "Also forget the pipeline's run cache, so its outputs are not kept");
     sub->add_flag("--json", a->json, "Print JSON");
     bind(sub, ctx, a, run_gc);
   });

@@ -1,5 +1,7 @@
 // mlops run (bring the pipeline up to date), mlops dag (show its graph),
 // mlops params diff and mlops metrics show|diff.
+#include <charconv>
+#include <cmath>
 #include <fmt/format.h>
 
 #include "context.hpp"
@@ -83,10 +85,7 @@ int run_run(Context& ctx, const RunArgs& a) {
     print_json({{"ok", res.ok}, {"stages", arr}, {"run", res.run_id.empty() ? json() : json(res.run_id)}});
   } else if (!ctx.quiet && !res.run_id.empty()) {
     fmt::print("Recorded as run {} ({}); see 'mlops exp show {}'\n", res.run_name, res.run_id.substr(0, 8), res.run_name);
-    bool changed = std::any_of(res.stages.begin(), res.stages.end(), [](const StageReport& r) {
-      return r.outcome == StageOutcome::Ran || r.outcome == StageOutcome::Restored;
-    });
-    if (changed) print_git_hint({"mlops.lock", ".gitignore"}, false);
+    print_git_hint(res.git_files, false);
   }
   if (res.interrupted) return 130;
   return res.ok ? 0 : 1;
@@ -141,6 +140,19 @@ struct ValuesArgs {
 
 std::optional<double> as_number(const std::optional<std::string>& s) { return s ? parse_number(*s) : std::nullopt; }
 
+// A flattened value as JSON: a finite number stays a number (so that a CI gate
+// like jq '.acc > 0.99' works); anything else is a string.
+json value_json(const std::optional<std::string>& s) {
+  if (!s) return json();
+  if (auto x = parse_number(*s); x && std::isfinite(*x)) {
+    std::int64_t whole = 0;
+    auto [end, ec] = std::from_chars(s->data(), s->data() + s->size(), whole);
+    if (ec == std::errc() && end == s->data() + s->size()) return json(whole);
+    return json(*x);
+  }
+  return json(*s);
+}
+
 // REV..workspace by default HEAD..workspace; two revisions compare each other.
 int print_diff(Context& ctx, const ValuesArgs& a, const std::vector<std::string>& files, bool numbers) {
   if (a.revs.size() > 2) fail(ExitCode::Usage, "give at most two revisions");
@@ -151,8 +163,7 @@ int print_diff(Context& ctx, const ValuesArgs& a, const std::vector<std::string>
   if (a.json) {
     json arr = json::array();
     for (const auto& c : changes) {
-      json o = {{"file", c.file}, {"key", c.key}, {"old", c.old_value ? json(*c.old_value) : json()},
-                {"new", c.new_value ? json(*c.new_value) : json()}};
+      json o = {{"file", c.file}, {"key", c.key}, {"old", value_json(c.old_value)}, {"new", value_json(c.new_value)}};
       if (numbers)
         if (auto x = as_number(c.old_value), y = as_number(c.new_value); x && y) o["change"] = *y - *x;
       arr.push_back(o);
@@ -193,7 +204,10 @@ int run_metrics_show(Context& ctx, const ValuesArgs& a) {
   Pipeline p = load_pipeline(ctx.repo());
   FileValues v = values_at(ctx.repo(), metrics_files(p), "");
   if (a.json) {
-    print_json(v);
+    json out = json::object();
+    for (const auto& [file, kv] : v)
+      for (const auto& [k, value] : kv) out[file][k] = value_json(value);
+    print_json(out);
     return 0;
   }
   if (v.empty()) {

@@ -2,10 +2,9 @@
 #include <fmt/format.h>
 
 #include "context.hpp"
-#include "pipeline/runner.hpp"
-#include "registry/registry.hpp"
 #include "core/error.hpp"
 #include "data/checkout.hpp"
+#include "tracking/tracking.hpp"
 #include "output.hpp"
 #include "progress_bar.hpp"
 #include "remote/remote.hpp"
@@ -102,7 +101,7 @@ TransferScope scope_of(Context& ctx, const TransferArgs& a) {
   scope.all_branches = a.all_branches;
   scope.all_tags = a.all_tags;
   // With no paths named, the pipeline's outputs (mlops.lock) move too, as dvc's do.
-  if (scope.rels.empty()) scope.extra = locked_outputs(ctx.repo());
+  if (scope.rels.empty()) scope.extra = transfer_extras(ctx.repo(), false);
   return scope;
 }
 
@@ -133,8 +132,7 @@ int run_transfer(Context& ctx, const TransferArgs& a, TransferFn transfer, const
 TransferResult push_with_models(Repo& repo, const std::string& remote, const TransferScope& scope, unsigned jobs,
                                 Progress* progress) {
   TransferScope with = scope;
-  if (with.rels.empty())
-    for (auto& t : Registry(repo).all_tracked()) with.extra.push_back(std::move(t));
+  if (with.rels.empty()) with.extra = transfer_extras(repo, true);
   return push(repo, remote, with, jobs, progress);
 }
 
@@ -147,18 +145,14 @@ int run_pull(Context& ctx, const TransferArgs& a) {
   {
     ProgressBar bar("pulling", ctx.quiet || a.json);
     r = fetch(ctx.repo(), a.remote, scope_of(ctx, a), a.jobs, bar.get());
-    placed = checkout(ctx.repo(), ctx.rel_paths(a.paths), CheckoutOptions{a.force, a.rev}, nullptr);
+    placed = checkout(ctx.repo(), ctx.rel_paths(a.paths), CheckoutOptions{a.force, a.rev}, tracked_sources(), nullptr);
   }
-  std::vector<std::string> outputs;
-  if (a.paths.empty() && a.rev.empty()) outputs = checkout_locked_outputs(ctx.repo());
   print_transfer(ctx, a, r, "fetched");
   if (!a.json && !ctx.quiet)
     for (const auto& c : placed)
       if (c.placed || c.removed)
         fmt::print("{}: {} restored{}\n", c.rel, plural(c.placed, "file", "files"),
                    c.removed ? fmt::format(", {} removed", c.removed) : "");
-  if (!a.json && !ctx.quiet)
-    for (const auto& o : outputs) fmt::print("{}: restored (pipeline output)\n", o);
   return 0;
 }
 

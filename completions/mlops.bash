@@ -62,7 +62,7 @@ _mlops() {
     checkout) opts="-f --force --rev --json" ;;
     ls) opts="--rev --json" ;;
     diff) opts="--path --json" ;;
-    gc) opts="-w --workspace -a --all-branches -T --all-tags -A --all-commits -n --dry-run -f --force --json" ;;
+    gc) opts="-w --workspace -a --all-branches -T --all-tags -A --all-commits -n --dry-run -f --force --run-cache --json" ;;
     fsck) opts="--json" ;;
     install-hooks) opts="--uninstall --json" ;;
     push | fetch) opts="-r --remote --rev --all-branches --all-tags -j --jobs --json" ;;

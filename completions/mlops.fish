@@ -51,6 +51,7 @@ complete -c mlops -n "__fish_seen_subcommand_from gc" -s a -l all-branches -d 'K
 complete -c mlops -n "__fish_seen_subcommand_from gc" -s T -l all-tags -d 'Keep every tag'
 complete -c mlops -n "__fish_seen_subcommand_from gc" -s A -l all-commits -d 'Keep every commit'
 complete -c mlops -n "__fish_seen_subcommand_from gc" -s n -l dry-run -d 'List what would be removed'
+complete -c mlops -n "__fish_seen_subcommand_from gc" -l run-cache -d 'Also forget the run cache'
 complete -c mlops -n "__fish_seen_subcommand_from gc" -s f -l force -d 'Allow a shared store'
 complete -c mlops -n "__fish_seen_subcommand_from install-hooks" -l uninstall -d 'Remove the hooks'
 

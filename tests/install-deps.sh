@@ -13,7 +13,7 @@ packages=(
   # man pages
   scdoc groff man-db
   # tests: runners and independent oracles (xxhsum, sha256sum, jq), tracing, timing
-  git bats jq strace time xxhash openssl python3 util-linux bash-completion sqlite3 coreutils
+  git bats jq strace time xxhash openssl python3 python3-yaml util-linux bash-completion sqlite3 coreutils
   # benchmark peers
   git-lfs git-annex restic hyperfine bc
   # S3 remote scenarios: s3rver (npm), behind a signature gate built on botocore;

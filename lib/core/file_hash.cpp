@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <memory>
 
 #include "core/error.hpp"
@@ -57,6 +58,18 @@ void read_chunks(int fd, std::uint64_t size, const fs::path& p,
       fn(buf, static_cast<std::size_t>(r), false);
       pos += r;
     }
+  }
+}
+
+namespace {
+bool all_zero(const char* p, std::size_t n) { return n == 0 || (p[0] == 0 && std::memcmp(p, p + 1, n - 1) == 0); }
+}  // namespace
+
+void write_sparse(int fd, const char* buf, std::size_t n, bool hole, const fs::path& for_errors) {
+  if (hole || all_zero(buf, n)) {
+    if (::lseek(fd, static_cast<off_t>(n), SEEK_CUR) < 0) fail_errno("seek in", for_errors.string(), errno);
+  } else {
+    write_all(fd, buf, n, for_errors);
   }
 }
 

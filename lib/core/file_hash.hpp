@@ -20,6 +20,10 @@ std::size_t read_full(int fd, char* buf, std::size_t n, const fs::path& for_erro
 void read_chunks(int fd, std::uint64_t size, const fs::path& for_errors,
                  const std::function<void(const char*, std::size_t, bool)>& fn);
 
+// Writes a piece of a file being copied; a piece of zeros (or a hole) becomes a
+// hole, so sparse files stay sparse. The caller sets the final length.
+void write_sparse(int fd, const char* buf, std::size_t n, bool hole, const fs::path& for_errors);
+
 // Hashes the file at `p` (following symlinks). `st_out` receives its stat as it
 // was while open; throws Error(Io) when it changes during the read, or when it
 // no longer matches `expected` (the stat it was listed with), if given.

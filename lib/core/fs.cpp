@@ -108,55 +108,82 @@ fs::path unique_temp_name(const fs::path& dir, std::string_view stem) {
   return dir / fmt::format(".{}.{}.{}.{}", stem, ::getpid(), counter.fetch_add(1), now_ns() % 1000000007);
 }
 
-TempFile::TempFile(const fs::path& dir, std::string_view stem, unsigned mode) : dir_(dir), stem_(stem) {
-  int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+TempFile::TempFile(const fs::path& dir, std::string_view stem, unsigned mode)
+    : at_(AT_FDCWD), dir_(dir), stem_(stem) {
+  open_in(dir.c_str(), mode);
+}
+
+TempFile::TempFile(int dirfd, const fs::path& shown, std::string_view stem, unsigned mode)
+    : at_(dirfd), dir_(shown), stem_(stem) {
+  open_in(".", mode);
+}
+
+// A temporary in `dir_name` (relative to at_): anonymous where O_TMPFILE works,
+// else a hidden name created exclusively (never an existing file or link).
+void TempFile::open_in(const char* dir_name, unsigned mode) {
+  int fd = ::openat(at_, dir_name, O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
   if (fd >= 0) {
     fd_.reset(fd);
     return;
   }
   if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
-    fail_errno("create a temporary file in", dir.string(), errno);
-  std::string tmpl = (dir / fmt::format(".{}.XXXXXX", stem)).string();
-  std::vector<char> buf(tmpl.begin(), tmpl.end());
-  buf.push_back('\0');
-  fd = ::mkostemp(buf.data(), O_CLOEXEC);
-  if (fd < 0) fail_errno("create a temporary file in", dir.string(), errno);
-  fd_.reset(fd);
-  named_ = buf.data();
-  if (::fchmod(fd, mode) != 0) fail_errno("chmod", named_.string(), errno);
+    fail_errno("create a temporary file in", dir_.string(), errno);
+  for (;;) {
+    std::string name = unique_temp_name(at_ == AT_FDCWD ? dir_ : fs::path(), stem_).string();
+    fd = ::openat(at_, name.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+      fd_.reset(fd);
+      named_ = name;
+      break;
+    }
+    if (errno != EEXIST) fail_errno("create a temporary file in", dir_.string(), errno);
+  }
+  if (::fchmod(fd, mode) != 0) fail_errno("chmod", named_, errno);
 }
 
 TempFile::~TempFile() {
-  if (!done_ && !named_.empty()) ::unlink(named_.c_str());
+  if (!done_ && !named_.empty()) ::unlinkat(at_, named_.c_str(), 0);
 }
 
 bool TempFile::commit(const fs::path& final_path, bool replace) {
+  return link_named(AT_FDCWD, final_path.string(), final_path, replace);
+}
+
+bool TempFile::commit_at(int dirfd, const std::string& name, bool replace) {
+  return link_named(dirfd, name, dir_ / name, replace);
+}
+
+bool TempFile::link_named(int dirfd, const std::string& name, const fs::path& shown, bool replace) {
   if (named_.empty()) {
     // Give the anonymous inode a name through /proc (linkat with AT_EMPTY_PATH
     // would need CAP_DAC_READ_SEARCH).
     std::string self = fmt::format("/proc/self/fd/{}", fd_.get());
-    if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, final_path.c_str(), AT_SYMLINK_FOLLOW) == 0) {
+    if (::linkat(AT_FDCWD, self.c_str(), dirfd, name.c_str(), AT_SYMLINK_FOLLOW) == 0) {
       done_ = true;
       return true;
     }
-    if (errno != EEXIST) fail_errno("create", final_path.string(), errno);
+    if (errno != EEXIST) fail_errno("create", shown.string(), errno);
     if (!replace) {
       done_ = true;
       return false;
     }
     // Name it beside the target, then rename over it.
-    named_ = unique_temp_name(final_path.parent_path(), stem_);
-    if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, named_.c_str(), AT_SYMLINK_FOLLOW) != 0)
-      fail_errno("create", named_.string(), errno);
+    at_ = dirfd;
+    named_ = (dirfd == AT_FDCWD ? unique_temp_name(shown.parent_path(), stem_) : unique_temp_name("", stem_)).string();
+    if (::linkat(AT_FDCWD, self.c_str(), at_, named_.c_str(), AT_SYMLINK_FOLLOW) != 0) {
+      int err = errno;
+      named_.clear();
+      fail_errno("create", shown.string(), err);
+    }
   }
   if (!replace) {
-    bool created = ::link(named_.c_str(), final_path.c_str()) == 0;
-    if (!created && errno != EEXIST) fail_errno("create", final_path.string(), errno);
-    ::unlink(named_.c_str());
+    bool created = ::linkat(at_, named_.c_str(), dirfd, name.c_str(), 0) == 0;
+    if (!created && errno != EEXIST) fail_errno("create", shown.string(), errno);
+    ::unlinkat(at_, named_.c_str(), 0);
     done_ = true;
     return created;
   }
-  if (::rename(named_.c_str(), final_path.c_str()) != 0) fail_errno("rename into", final_path.string(), errno);
+  if (::renameat(at_, named_.c_str(), dirfd, name.c_str()) != 0) fail_errno("rename into", shown.string(), errno);
   done_ = true;
   return true;
 }

@@ -52,16 +52,20 @@ unsigned process_umask();
 std::int64_t now_ns();
 inline std::int64_t now_ms() { return now_ns() / 1'000'000; }
 
-// A new file in `dir` that appears under a name only when commit() is called.
+// A new file in a folder that appears under a name only when committed.
 // Where the filesystem supports O_TMPFILE it has no name at all until then, so
 // a crash leaves nothing behind; elsewhere it is a hidden temporary that the
 // destructor removes.
 class TempFile {
 public:
+  // In the folder `dir`, named by path (a folder mlops owns, such as tmp/).
   TempFile(const fs::path& dir, std::string_view stem, unsigned mode);
+  // In the open folder `dirfd` (borrowed: it must outlive the TempFile), for
+  // writes that must not follow a path again; `shown` names it in errors.
+  TempFile(int dirfd, const fs::path& shown, std::string_view stem, unsigned mode);
   TempFile(TempFile&& o) noexcept
-      : fd_(std::move(o.fd_)), dir_(std::move(o.dir_)), named_(std::move(o.named_)), stem_(std::move(o.stem_)),
-        done_(std::exchange(o.done_, true)) {}  // the moved-from one removes nothing
+      : fd_(std::move(o.fd_)), at_(o.at_), dir_(std::move(o.dir_)), named_(std::move(o.named_)),
+        stem_(std::move(o.stem_)), done_(std::exchange(o.done_, true)) {}  // the moved-from one removes nothing
   TempFile& operator=(TempFile&&) = delete;
   ~TempFile();
   int fd() const { return fd_.get(); }
@@ -70,11 +74,17 @@ public:
   // returned (content-addressed objects: someone stored the same bytes).
   // The descriptor stays open, for an fstat of the result.
   bool commit(const fs::path& final_path, bool replace = true);
+  // The same, for the name `name` in the open folder `dirfd` (on the same filesystem).
+  bool commit_at(int dirfd, const std::string& name, bool replace = true);
 
 private:
+  void open_in(const char* dir_name, unsigned mode);
+  bool link_named(int dirfd, const std::string& name, const fs::path& shown, bool replace);
+
   UniqueFd fd_;
-  fs::path dir_;
-  fs::path named_;  // the temporary's name when O_TMPFILE was not available
+  int at_;           // the folder named_ is relative to (AT_FDCWD: named_ is a path)
+  fs::path dir_;     // for messages, and the folder when at_ is AT_FDCWD
+  std::string named_;  // the temporary's name when O_TMPFILE was not available
   std::string stem_;
   bool done_ = false;
 };

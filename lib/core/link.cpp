@@ -10,6 +10,7 @@
 #include <cerrno>
 
 #include "core/error.hpp"
+#include "core/file_hash.hpp"
 
 namespace mlops {
 
@@ -109,52 +110,112 @@ bool mode_unsupported(int err) {
 
 }  // namespace
 
-Linker::Placed Linker::place(const fs::path& object, std::uint64_t size, const fs::path& dest, bool executable) {
-  fs::path dir = dest.parent_path();
-  std::string stem = dest.filename().string();
+namespace {
+
+// Copies `size` bytes of `in` to `out` through one buffer, hashing them on the
+// way (the same pass verifies the copy); holes of sparse files stay holes.
+ObjectId copy_hashing(int in, int out, std::uint64_t size, HashAlgo algo, const fs::path& src, const fs::path& dest) {
+  Hasher h(algo);
+  std::uint64_t total = 0;
+  if (size < kReadChunk) {
+    char* buf = thread_read_buffer();
+    total = read_full(in, buf, static_cast<std::size_t>(size), src);
+    h.update(buf, total);
+    write_all(out, buf, total, dest);
+  } else {
+    ::posix_fadvise(in, 0, 0, POSIX_FADV_SEQUENTIAL);
+    read_chunks(in, size, src, [&](const char* data, std::size_t n, bool hole) {
+      h.update(data, n);
+      total += n;
+      write_sparse(out, data, n, hole, dest);
+    });
+    if (::ftruncate(out, static_cast<off_t>(total)) != 0) fail_errno("write", dest.string(), errno);
+  }
+  return h.finish();
+}
+
+// Hashes what is already in place (a reflinked clone shares the object's blocks).
+ObjectId hash_fd(int fd, std::uint64_t size, HashAlgo algo, const fs::path& src) {
+  Hasher h(algo);
+  read_chunks(fd, size, src, [&](const char* data, std::size_t n, bool) { h.update(data, n); });
+  return h.finish();
+}
+
+[[noreturn]] void corrupt(const ObjectId& id, const fs::path& shown) {
+  throw Error(ExitCode::Missing,
+              fmt::format("object {} in the store is corrupt (it does not hash to its id); {} was not written",
+                          id.str(), shown.string()),
+              "run 'mlops fsck' to set it aside, then fetch it again from a remote");
+}
+
+}  // namespace
+
+Linker::Placed Linker::place(const Request& r) {
+  UniqueFd in = open_read(r.object);
+  FileStat ost = fstat_fd(in.get(), r.object);
+  if (!ost.is_regular() || ost.size != r.size)
+    throw Error(ExitCode::Missing,
+                fmt::format("{}: the store's object{}{} holds {} bytes, not the {} its record says",
+                            r.shown.string(), r.id ? " " : "", r.id ? r.id->str() : "", ost.size, r.size),
+                "the record (pointer file, manifest or mlops.lock) or the store is damaged: run 'mlops fsck'");
+  // Objects keep the source's privacy: a copy of a private one is private too.
+  unsigned mode = (r.executable ? 0777 : 0666) & ~process_umask();
+  if (!(ost.mode & (S_IRGRP | S_IROTH))) mode &= 0700;
   for (LinkMode m : order_) {
     unsigned bit = 1u << static_cast<unsigned>(m);
     if (refused_.load(std::memory_order_relaxed) & bit) continue;
+    // A link is the read-only, non-executable store file itself: an executable
+    // would check out unrunnable, so it is copied.
+    if (r.executable && (m == LinkMode::Hardlink || m == LinkMode::Symlink)) continue;
     if (m == LinkMode::Reflink || m == LinkMode::Copy) {
-      TempFile tmp(dir, stem, (executable ? 0777 : 0666) & ~process_umask());
-      UniqueFd in = open_read(object);
+      TempFile tmp(r.dir, r.shown.parent_path(), r.name, mode);
       if (m == LinkMode::Reflink) {
         if (::ioctl(tmp.fd(), FICLONE, in.get()) != 0) {
-          if (!mode_unsupported(errno)) fail_errno("reflink", dest.string(), errno);
+          if (!mode_unsupported(errno)) fail_errno("reflink", r.shown.string(), errno);
           refused_.fetch_or(bit, std::memory_order_relaxed);
           continue;
         }
+        if (r.id && hash_fd(in.get(), r.size, r.id->algo, r.object) != *r.id) corrupt(*r.id, r.shown);
+      } else if (r.id) {
+        if (copy_hashing(in.get(), tmp.fd(), r.size, r.id->algo, r.object, r.shown) != *r.id) corrupt(*r.id, r.shown);
       } else {
-        copy_fd(in.get(), tmp.fd(), size, object, dest);
+        copy_fd(in.get(), tmp.fd(), r.size, r.object, r.shown);
       }
-      tmp.commit(dest);
+      tmp.commit_at(r.dir, r.name);
       // After commit: linking the file into place changed its ctime.
-      return {m, fstat_fd(tmp.fd(), dest)};
+      return {m, fstat_fd(tmp.fd(), r.shown)};
     }
-    // Hardlink and symlink: make the link under a fresh name, then rename it over dest.
-    fs::path tmp = unique_temp_name(dir, stem);
-    int rc = m == LinkMode::Hardlink ? ::link(object.c_str(), tmp.c_str())
-                                     : ::symlink(fs::absolute(object).c_str(), tmp.c_str());
+    // Hardlink and symlink: make the link under a fresh name, then rename it over the name.
+    std::string tmp = unique_temp_name("", r.name).string();
+    int rc = m == LinkMode::Hardlink ? ::linkat(AT_FDCWD, r.object.c_str(), r.dir, tmp.c_str(), 0)
+                                     : ::symlinkat(fs::absolute(r.object).c_str(), r.dir, tmp.c_str());
     if (rc != 0) {
-      if (!mode_unsupported(errno)) fail_errno(std::string(link_mode_name(m)), dest.string(), errno);
+      if (!mode_unsupported(errno)) fail_errno(std::string(link_mode_name(m)), r.shown.string(), errno);
       refused_.fetch_or(bit, std::memory_order_relaxed);
       continue;
     }
-    if (::rename(tmp.c_str(), dest.c_str()) != 0) {
+    if (::renameat(r.dir, tmp.c_str(), r.dir, r.name.c_str()) != 0) {
       int err = errno;
-      ::unlink(tmp.c_str());
-      fail_errno("rename into", dest.string(), err);
+      ::unlinkat(r.dir, tmp.c_str(), 0);
+      fail_errno("rename into", r.shown.string(), err);
     }
     // The stat cache keys a symlink on its target, as the workspace listing does.
     struct stat st;
-    if ((m == LinkMode::Symlink ? ::stat(dest.c_str(), &st) : ::lstat(dest.c_str(), &st)) != 0)
-      fail_errno("stat", dest.string(), errno);
+    if (::fstatat(r.dir, r.name.c_str(), &st, m == LinkMode::Symlink ? 0 : AT_SYMLINK_NOFOLLOW) != 0)
+      fail_errno("stat", r.shown.string(), errno);
     return {m, stat_from(st)};
   }
   throw Error(ExitCode::Io,
-              fmt::format("cannot place {}: no link mode in cache.link worked on this filesystem",
-                          dest.string()),
+              fmt::format("cannot place {}: no link mode in cache.link worked on this filesystem", r.shown.string()),
               "add 'copy' to cache.link");
+}
+
+Linker::Placed Linker::place(const fs::path& object, std::uint64_t size, const fs::path& dest, bool executable) {
+  fs::path dir = dest.parent_path().empty() ? fs::path(".") : dest.parent_path();
+  UniqueFd d(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!d) fail_errno("open folder", dir.string(), errno);
+  std::string name = dest.filename().string();
+  return place(Request{object, size, nullptr, d.get(), name, dest, executable});
 }
 
 }  // namespace mlops

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/fs.hpp"
+#include "core/hash.hpp"
 
 namespace mlops {
 
@@ -26,8 +27,24 @@ public:
     LinkMode mode;
     FileStat st;  // of the placed file (a symlink's target), for the stat cache
   };
-  // Materialises `object` (a read-only store file of `size` bytes) at `dest`,
-  // replacing what is there. `executable` sets the x bits on copies.
+  // What to put where: the store file `object`, which must hold `size` bytes
+  // (and, when `id` is set, hash to it), as `name` in the open folder `dir`
+  // (`shown` names it in messages).
+  struct Request {
+    const fs::path& object;
+    std::uint64_t size;
+    const ObjectId* id;
+    int dir;
+    const std::string& name;
+    const fs::path& shown;
+    bool executable;  // x bits: copies get them; links are never made for such files
+  };
+  // Materialises the object, replacing what is there. A copy is verified
+  // against the id in the same pass that writes it, and is never named when it
+  // does not match (Error Missing); links check the size. A copy of an object
+  // with no read bit for group and others gets none either.
+  Placed place(const Request& r);
+  // The same at a path whose folders are trusted (tests, doctor).
   Placed place(const fs::path& object, std::uint64_t size, const fs::path& dest, bool executable);
 
 private:

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/error.hpp"
+#include "core/safe_tree.hpp"
 #include "data/gitignore.hpp"
 #include "data/tracked.hpp"
 #include "data/workspace.hpp"
@@ -13,7 +14,8 @@
 
 namespace mlops {
 
-std::vector<AddResult> add_paths(Repo& repo, const std::vector<std::string>& rels_in, Progress* progress) {
+std::vector<AddResult> add_paths(Repo& repo, const std::vector<std::string>& rels_in, const TrackedSources& sources,
+                                 Progress* progress) {
   std::vector<std::string> rels = rels_in;
   std::sort(rels.begin(), rels.end());
   rels.erase(std::unique(rels.begin(), rels.end()), rels.end());
@@ -21,6 +23,11 @@ std::vector<AddResult> add_paths(Repo& repo, const std::vector<std::string>& rel
   // 1. Check every path before anything is read or written.
   std::vector<WorkTree> trees;
   for (const auto& rel : rels) {
+    check_writable(rel, "mlops add");
+    for (const auto& s : sources)
+      if (std::string who = s->claims(repo, rel); !who.empty())
+        throw Error(ExitCode::Input, fmt::format("{} is {}: mlops run tracks it already", rel, who),
+                    "run the stage ('mlops run') to store it, or remove it from the stage's outs first");
     if (auto anc = tracked_ancestor(repo, rel); !anc.empty())
       throw Error(ExitCode::Input, fmt::format("{} is inside the tracked folder {}", rel, anc),
                   fmt::format("add the folder instead: mlops add {}", anc));

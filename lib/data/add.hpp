@@ -5,6 +5,7 @@
 
 #include "core/progress.hpp"
 #include "data/pointer.hpp"
+#include "data/tracked_source.hpp"
 
 namespace mlops {
 
@@ -22,6 +23,8 @@ struct AddResult {
 
 // Every path is checked and stored before any pointer file is written, so a
 // failure leaves the work tree as it was.
-std::vector<AddResult> add_paths(Repo& repo, const std::vector<std::string>& rels, Progress* progress);
+// A path another source records (a pipeline output) is refused.
+std::vector<AddResult> add_paths(Repo& repo, const std::vector<std::string>& rels, const TrackedSources& sources,
+                                 Progress* progress);
 
 }  // namespace mlops

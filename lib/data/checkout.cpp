@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "core/error.hpp"
+#include "core/safe_tree.hpp"
 #include "core/text.hpp"
 #include "core/parallel.hpp"
 #include "data/tracked.hpp"
@@ -34,16 +35,25 @@ struct Plan {
 
 Plan make_plan(Repo& repo, const Tracked& t, std::vector<std::string>& unsaved, std::vector<std::string>& missing) {
   ObjectStore& store = repo.store();
+  repo.tree().open_parent(t.rel, false);  // refuses a symlink on the way before anything is read
   Plan p{t, list_workspace(repo, t.rel), {}, {}, false};
   Manifest want;
   if (t.ptr.kind == Kind::File) {
-    want.entries.push_back({"", t.ptr.id, t.ptr.size, false});
+    want.entries.push_back({"", t.ptr.id, t.ptr.size, t.ptr.executable});
+    // The pointer's size is not trusted: it must be the object's (a manifest's
+    // sizes come with its verified content, and each copy is verified anyway).
+    if (auto st = lstat_path(store.path_of(t.ptr.id)); st && st->size != t.ptr.size)
+      throw Error(ExitCode::Input,
+                  fmt::format("{}: size {} does not match the stored object {} ({} bytes)", t.where(),
+                              t.ptr.size, t.ptr.id.str(), st->size),
+                  "the pointer file was edited or damaged: restore it from git; nothing was changed");
   } else {
     if (!store.has(t.ptr.id)) {
       missing.push_back(fmt::format("{} (folder manifest {})", t.rel, t.ptr.id.str()));
       return p;
     }
-    want = Manifest::parse(store.read_verified(t.ptr.id), t.pointer_rel() + " (manifest)");
+    want = Manifest::parse(store.read_verified(t.ptr.id), t.where() + " (manifest)");
+    for (const auto& e : want.entries) check_writable(t.rel + "/" + e.path, t.where() + " (manifest)");
   }
   identify(repo, t.rel, p.tree, Identify::HashOnly, nullptr);
   bool kind_ok = p.tree.shape == Shape::Absent ||
@@ -64,7 +74,7 @@ Plan make_plan(Repo& repo, const Tracked& t, std::vector<std::string>& unsaved, 
         if (!store.has(have[j].id)) unsaved.push_back(shown(have[j].path));
         p.remove.push_back(have[j++].path);
       } else {
-        if (want.entries[i].id != have[j].id) {
+        if (want.entries[i].id != have[j].id || want.entries[i].executable != have[j].st.is_executable()) {
           if (!store.has(have[j].id)) unsaved.push_back(shown(have[j].path));
           p.place.push_back(want.entries[i]);
         }
@@ -84,50 +94,58 @@ Plan make_plan(Repo& repo, const Tracked& t, std::vector<std::string>& unsaved, 
   return p;
 }
 
-// Removes now-empty folders from `dir` up to (not including) `stop`.
-void prune_empty_parents(fs::path dir, const fs::path& stop) {
-  while (dir != stop && dir.string().size() > stop.string().size()) {
-    if (::rmdir(dir.c_str()) != 0) return;
-    dir = dir.parent_path();
+// Files to place, in pieces of one folder each (at most kPieceFiles files), so
+// that a folder is opened once per piece and pieces go to different threads.
+struct Piece {
+  std::string dir;  // repo-relative
+  std::size_t begin, end;
+};
+constexpr std::size_t kPieceFiles = 256;
+
+std::vector<Piece> pieces(const std::string& top, const std::vector<ManifestEntry>& place) {
+  std::vector<Piece> out;
+  for (std::size_t k = 0; k < place.size(); ++k) {
+    std::string full = place[k].path.empty() ? top : top + "/" + place[k].path;
+    auto slash = full.rfind('/');
+    std::string dir = slash == std::string::npos ? std::string() : full.substr(0, slash);
+    if (out.empty() || out.back().dir != dir || out.back().end - out.back().begin >= kPieceFiles)
+      out.push_back({dir, k, k});
+    out.back().end = k + 1;
   }
+  return out;
 }
 
 CheckoutResult execute(Repo& repo, Plan& p, Linker& linker, Progress* progress) {
   CheckoutResult r;
-  r.rel = p.tracked.rel;
-  const fs::path top = repo.abs(p.tracked.rel);
-  std::error_code ec;
-  if (p.clear_whole) {
-    fs::remove_all(top, ec);
-    if (ec) fail(ExitCode::Io, "cannot remove {}: {}", p.tracked.rel, ec.message());
-  }
+  const std::string& top = p.tracked.rel;
+  r.rel = top;
+  const SafeTree& tree = repo.tree();
+  if (p.clear_whole) tree.remove(top);
   for (const auto& path : p.remove) {
-    fs::path f = top / path;
-    remove_file(f);
-    prune_empty_parents(f.parent_path(), top);
+    tree.remove(top + "/" + path);
+    tree.prune_empty_parents(top + "/" + path, top);
     ++r.removed;
   }
-  if (p.tracked.ptr.kind == Kind::Dir) {
-    make_dirs(top);
-    std::set<fs::path> dirs;
-    for (const auto& e : p.place) dirs.insert((top / e.path).parent_path());
-    for (const auto& d : dirs) make_dirs(d);
-  } else {
-    make_dirs(top.parent_path());
-  }
+  if (p.tracked.ptr.kind == Kind::Dir) tree.open_dir(top, true);
+  auto work = pieces(top, p.place);
+  for (const auto& w : work) tree.open_dir(w.dir, true);  // made in order, before the threads
   ObjectStore& store = repo.store();
   std::vector<std::pair<std::string, StatRecord>> records(p.place.size());
   std::mutex mu;
   std::set<LinkMode> used;
-  parallel_for(p.place.size(), repo.jobs(), [&](std::size_t k) {
-    const ManifestEntry& e = p.place[k];
-    fs::path dest = e.path.empty() ? top : top / e.path;
-    auto placed = linker.place(store.path_of(e.id), e.size, dest, e.executable);
-    records[k] = {cache_key(p.tracked.rel, e.path), StatRecord{placed.st, e.id}};
-    LinkMode m = placed.mode;
-    advance(progress, 1, e.size);
-    std::lock_guard lock(mu);
-    used.insert(m);
+  parallel_for(work.size(), repo.jobs(), [&](std::size_t w) {
+    UniqueFd dir = tree.open_dir(work[w].dir, false);
+    if (!dir) fail(ExitCode::Io, "{} vanished during checkout", repo.abs(work[w].dir).string());
+    for (std::size_t k = work[w].begin; k < work[w].end; ++k) {
+      const ManifestEntry& e = p.place[k];
+      std::string full = e.path.empty() ? top : top + "/" + e.path;
+      std::string name = full.substr(full.rfind('/') + 1);
+      auto placed = linker.place({store.path_of(e.id), e.size, &e.id, dir.get(), name, repo.abs(full), e.executable});
+      records[k] = {cache_key(top, e.path), StatRecord{placed.st, e.id}};
+      advance(progress, 1, e.size);
+      std::lock_guard lock(mu);
+      used.insert(placed.mode);
+    }
   });
   StatCache(repo.db()).store(records);
   r.placed = p.place.size();
@@ -138,18 +156,22 @@ CheckoutResult execute(Repo& repo, Plan& p, Linker& linker, Progress* progress) 
 }  // namespace
 
 std::vector<CheckoutResult> checkout(Repo& repo, const std::vector<std::string>& rels, const CheckoutOptions& opts,
-                                     Progress* progress) {
+                                     const TrackedSources& sources, Progress* progress) {
+  return checkout_tracked(repo, resolve_tracked(repo, sources, rels, opts.rev), opts.force, progress);
+}
+
+std::vector<CheckoutResult> checkout_tracked(Repo& repo, const std::vector<Tracked>& tracked, bool force,
+                                             Progress* progress) {
+  StoreLock lock(repo.store().base_dir(), StoreLock::Mode::Shared);  // gc waits
   std::vector<std::string> unsaved, missing;
   std::vector<Plan> plans;
-  StoreLock lock(repo.store().base_dir(), StoreLock::Mode::Shared);  // gc waits
-  auto tracked = opts.rev.empty() ? find_tracked(repo, rels) : find_tracked_at(repo, opts.rev, rels);
   for (const auto& t : tracked) plans.push_back(make_plan(repo, t, unsaved, missing));
   if (!missing.empty())
     throw Error(ExitCode::Missing,
                 fmt::format("{} object(s) needed for checkout are not in the store:{}", missing.size(),
                             list_some(missing)),
                 "fetch them from a remote, or run 'mlops add' where the data still exists; nothing was changed");
-  if (!unsaved.empty() && !opts.force)
+  if (!unsaved.empty() && !force)
     throw Error(ExitCode::Conflict,
                 fmt::format("checkout would overwrite or delete {} file(s) whose content is not in the store:{}",
                             unsaved.size(), list_some(unsaved)),

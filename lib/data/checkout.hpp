@@ -5,10 +5,12 @@
 
 #include "core/link.hpp"
 #include "core/progress.hpp"
+#include "data/tracked_source.hpp"
 
 namespace mlops {
 
 class Repo;
+struct Tracked;
 
 struct CheckoutOptions {
   bool force = false;  // overwrite or delete content the store does not have
@@ -26,6 +28,10 @@ struct CheckoutResult {
 // store (Error Missing) or when, without force, a change would lose content the
 // store does not hold (Error Conflict, naming the files).
 std::vector<CheckoutResult> checkout(Repo& repo, const std::vector<std::string>& rels, const CheckoutOptions& opts,
-                                     Progress* progress);
+                                     const TrackedSources& sources, Progress* progress);
+// The same for paths already found (pointer files, or the outputs mlops.lock
+// records), holding the store lock.
+std::vector<CheckoutResult> checkout_tracked(Repo& repo, const std::vector<Tracked>& tracked, bool force,
+                                             Progress* progress);
 
 }  // namespace mlops

@@ -4,7 +4,7 @@
 #include <set>
 
 #include "core/error.hpp"
-#include "data/tracked.hpp"
+#include "data/tracked_source.hpp"
 #include "data/workspace.hpp"
 #include "repo/repo.hpp"
 #include "store/manifest.hpp"
@@ -37,15 +37,15 @@ void add_tracked(Repo& repo, Side& side, const Tracked& t) {
   for (auto& e : m.entries) files[e.path] = {e.id, e.size};
 }
 
-Side from_revision(Repo& repo, const std::string& rev) {
+Side from_revision(Repo& repo, const TrackedSources& sources, const std::string& rev) {
   Side side;
-  for (const auto& t : find_tracked_at(repo, rev, {})) add_tracked(repo, side, t);
+  for (const auto& t : resolve_tracked(repo, sources, {}, rev)) add_tracked(repo, side, t);
   return side;
 }
 
-Side from_workspace(Repo& repo, Progress* progress) {
+Side from_workspace(Repo& repo, const TrackedSources& sources, Progress* progress) {
   Side side;
-  for (const auto& t : find_tracked(repo, {})) {
+  for (const auto& t : tracked_in_workspace(repo, sources)) {
     WorkTree tree = list_workspace(repo, t.rel);
     if (tree.shape == Shape::Absent) continue;  // deleted from the workspace
     identify(repo, t.rel, tree, Identify::HashOnly, progress);
@@ -77,9 +77,9 @@ std::string join(const std::string& rel, const std::string& path) { return path.
 }  // namespace
 
 DataDiff diff_data(Repo& repo, const std::string& from, const std::optional<std::string>& to,
-                   const std::vector<std::string>& rels, Progress* progress) {
-  Side a = from_revision(repo, from);
-  Side b = to ? from_revision(repo, *to) : from_workspace(repo, progress);
+                   const std::vector<std::string>& rels, const TrackedSources& sources, Progress* progress) {
+  Side a = from_revision(repo, sources, from);
+  Side b = to ? from_revision(repo, sources, *to) : from_workspace(repo, sources, progress);
   std::set<std::string> all;
   for (const auto& [rel, id] : a.ids) all.insert(rel);
   for (const auto& [rel, id] : b.ids) all.insert(rel);

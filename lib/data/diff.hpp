@@ -7,6 +7,7 @@
 
 #include "core/hash.hpp"
 #include "core/progress.hpp"
+#include "data/tracked_source.hpp"
 
 namespace mlops {
 
@@ -31,6 +32,6 @@ struct DataDiff {
 // `from` and `to` are git revisions; nullopt `to` means the workspace (its
 // data as it is now, not just its pointer files). An unborn HEAD is empty.
 DataDiff diff_data(Repo& repo, const std::string& from, const std::optional<std::string>& to,
-                   const std::vector<std::string>& rels, Progress* progress);
+                   const std::vector<std::string>& rels, const TrackedSources& sources, Progress* progress);
 
 }  // namespace mlops

@@ -7,7 +7,7 @@
 #include "core/error.hpp"
 #include "core/file_hash.hpp"
 #include "core/parallel.hpp"
-#include "data/tracked.hpp"
+#include "data/tracked_source.hpp"
 #include "repo/repo.hpp"
 #include "store/manifest.hpp"
 #include "store/object_store.hpp"
@@ -15,7 +15,7 @@
 
 namespace mlops {
 
-FsckResult fsck(Repo& repo, Progress* progress) {
+FsckResult fsck(Repo& repo, const TrackedSources& sources, Progress* progress) {
   ObjectStore& store = repo.store();
   StoreLock lock(store.base_dir(), StoreLock::Mode::Exclusive);  // nothing is written meanwhile
   FsckResult r;
@@ -52,13 +52,13 @@ FsckResult fsck(Repo& repo, Progress* progress) {
         fail_errno("move to quarantine", store.path_of(id).string(), errno);
   }
 
-  for (const auto& t : find_tracked(repo, {})) {
+  for (const auto& t : tracked_in_workspace(repo, sources)) {
     if (!store.has(t.ptr.id)) {
       r.missing.push_back(fmt::format("{} ({})", t.rel, t.ptr.id.str()));
       continue;
     }
     if (t.ptr.kind != Kind::Dir) continue;
-    Manifest m = Manifest::parse(store.read_verified(t.ptr.id), t.pointer_rel() + " (manifest)");
+    Manifest m = Manifest::parse(store.read_verified(t.ptr.id), t.where() + " (manifest)");
     std::vector<ObjectId> ids;
     for (const auto& e : m.entries) ids.push_back(e.id);
     auto absent = store.missing(ids);

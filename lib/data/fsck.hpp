@@ -1,11 +1,12 @@
 #pragma once
 // mlops fsck: re-hash the store, find corrupt objects (and quarantine them) and
-// objects the workspace's pointer files need but the store lacks.
+// objects the work tree tracks (pointer files, pipeline outputs) but the store lacks.
 #include <string>
 #include <vector>
 
 #include "core/hash.hpp"
 #include "core/progress.hpp"
+#include "data/tracked_source.hpp"
 
 namespace mlops {
 
@@ -19,6 +20,7 @@ struct FsckResult {
   bool ok() const { return corrupt.empty() && missing.empty(); }
 };
 
-FsckResult fsck(Repo& repo, Progress* progress);
+// `sources` say what the work tree needs (pointer files, pipeline outputs).
+FsckResult fsck(Repo& repo, const TrackedSources& sources, Progress* progress);
 
 }  // namespace mlops

@@ -4,17 +4,16 @@
 
 #include "core/error.hpp"
 #include "core/text.hpp"
-#include "data/tracked.hpp"
+#include "data/tracked_source.hpp"
 #include "repo/git_history.hpp"
 #include "repo/repo.hpp"
 #include "store/manifest.hpp"
 #include "store/object_store.hpp"
 #include "store/store_lock.hpp"
-#include "state/db.hpp"
 
 namespace mlops {
 
-GcResult collect_garbage(Repo& repo, const GcOptions& o) {
+GcResult collect_garbage(Repo& repo, const GcOptions& o, const TrackedSources& sources) {
   if (!(o.workspace || o.all_branches || o.all_tags || o.all_commits))
     throw Error(ExitCode::Usage, "say what to keep: --workspace, --all-branches, --all-tags or --all-commits",
                 "the workspace and HEAD are always kept; the flags add to them");
@@ -28,47 +27,29 @@ GcResult collect_garbage(Repo& repo, const GcOptions& o) {
   GcResult r;
   std::unordered_set<std::string> keep;
   std::vector<std::string> unknown;
+  // A revision's folder whose manifest is missing stops gc (its files are
+  // unknown); one kept whatever the revision and already incomplete does not.
   auto keep_tracked = [&](const Tracked& t, const std::string& where) {
     keep.insert(t.ptr.id.hex);
     if (t.ptr.kind != Kind::Dir) return;
     if (!store.has(t.ptr.id)) {
-      unknown.push_back(fmt::format("{} {} ({})", where, t.rel, t.ptr.id.str()));
+      if (where != "kept") unknown.push_back(fmt::format("{} {} ({})", where, t.rel, t.ptr.id.str()));
       return;
     }
-    for (const auto& e : Manifest::parse(store.read_verified(t.ptr.id), where + ":" + t.pointer_rel()).entries)
+    for (const auto& e : Manifest::parse(store.read_verified(t.ptr.id), where + ":" + t.where()).entries)
       keep.insert(e.id.hex);
   };
-  for (const auto& t : find_tracked(repo, {})) keep_tracked(t, "workspace");
+  for (const auto& source : sources) {
+    for (const auto& t : source->in_workspace(repo)) keep_tracked(t, "workspace");
+    for (const auto& t : source->kept(repo)) keep_tracked(t, "kept");
+  }
   if (auto git = GitRepo::open(repo.root())) {
     auto commits = git->commits(o.all_branches, o.all_tags, o.all_commits);
     r.revisions_kept = commits.size();
-    for (const auto& c : commits)
-      git->for_each_file(c.oid, kPointerSuffix, [&](const std::string& path, std::string text) {
-        std::string where = fmt::format("{} ({})", c.label, c.short_id());
-        keep_tracked(parse_tracked(path.substr(0, path.size() - kPointerSuffix.size()), text, where + ":" + path),
-                     where);
-      });
-  }
-  // Run artifacts, logs and uncommitted diffs (mlops exp run), and registered
-  // model versions, are kept whatever the revisions.
-  {
-    Stmt s(repo.db(),
-           "SELECT id FROM artifacts UNION SELECT git_diff_id FROM runs WHERE git_diff_id IS NOT NULL "
-           "UNION SELECT object_id FROM model_versions WHERE object_id != ''");
-    while (s.step()) {
-      ObjectId id;
-      if (!ObjectId::try_parse(s.col_text(0), id)) continue;
-      keep.insert(id.hex);
-      // A folder artifact is a manifest: keep its files too.
-      auto st = lstat_path(store.path_of(id));
-      if (!st || st->size > (64u << 20)) continue;
-      std::string text = read_file(store.path_of(id), 64u << 20);
-      if (!starts_with(text, "xxh128:") && !starts_with(text, "sha256:")) continue;
-      try {
-        for (const auto& e : Manifest::parse(text, "artifact").entries) keep.insert(e.id.hex);
-      } catch (const Error&) {
-        // a file that merely starts like a manifest
-      }
+    for (const auto& c : commits) {
+      std::string where = fmt::format("{} ({})", c.label, c.short_id());
+      for (const auto& source : sources)
+        for (const auto& t : source->in_commit(repo, *git, c)) keep_tracked(t, where);
     }
   }
   if (!unknown.empty()) {

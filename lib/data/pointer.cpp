@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "core/error.hpp"
+#include "core/safe_tree.hpp"
 #include "core/text.hpp"
 
 namespace mlops {
@@ -17,6 +18,7 @@ std::string serialize_pointer(const Pointer& p) {
   std::string out = fmt::format("# tracked by mlops; the data lives in the store\npath: {}\nid: {}\nsize: {}\n",
                                 name.c_str(), p.id.str(), p.size);
   if (p.kind == Kind::Dir) out += fmt::format("kind: dir\nfiles: {}\n", p.files);
+  if (p.executable) out += "executable: true\n";
   return out;
 }
 
@@ -65,7 +67,9 @@ Pointer parse_pointer(std::string_view text, std::string_view source) {
     if (key == "path") {
       p.path = v.Scalar();
       have_path = true;
-      if (!is_safe_relative_path(p.path) || p.path.find('/') != std::string::npos)
+      if (std::string why = unwritable_reason(p.path); !why.empty())
+        bad(source, v.Mark(), fmt::format("unsafe path '{}': {}", printable_path(p.path), why));
+      if (p.path.find('/') != std::string::npos)
         bad(source, v.Mark(),
             fmt::format("unsafe path '{}': it must be the plain name of the data beside the pointer file",
                         printable_path(p.path)));
@@ -83,6 +87,9 @@ Pointer parse_pointer(std::string_view text, std::string_view source) {
       if (v.Scalar() == "dir") p.kind = Kind::Dir;
       else if (v.Scalar() == "file") p.kind = Kind::File;
       else bad(source, v.Mark(), fmt::format("unknown kind '{}' (expected file or dir)", v.Scalar()));
+    } else if (key == "executable") {
+      if (v.Scalar() != "true" && v.Scalar() != "false") bad(source, v.Mark(), "'executable' must be true or false");
+      p.executable = v.Scalar() == "true";
     } else if (key == "files") {
       p.files = parse_count(source, v, "files");
       have_files = true;
@@ -94,6 +101,7 @@ Pointer parse_pointer(std::string_view text, std::string_view source) {
   if (!have_id) bad(source, root.Mark(), "missing field 'id'");
   if (!have_size) bad(source, root.Mark(), "missing field 'size'");
   if (p.kind == Kind::File && have_files && p.files != 1) bad(source, root.Mark(), "a file pointer has files: 1");
+  if (p.kind == Kind::Dir && p.executable) bad(source, root.Mark(), "a folder's x bits are in its manifest, not 'executable'");
   return p;
 }
 

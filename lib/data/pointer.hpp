@@ -18,6 +18,7 @@ struct Pointer {
   std::uint64_t size = 0;
   Kind kind = Kind::File;
   std::uint64_t files = 1;
+  bool executable = false;  // a file's x bit ("executable: true"; a folder's are in its manifest)
 };
 
 constexpr std::string_view kPointerSuffix = ".mlops";

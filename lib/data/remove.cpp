@@ -1,5 +1,7 @@
 #include "data/remove.hpp"
 
+#include <algorithm>
+
 #include "core/error.hpp"
 #include "data/gitignore.hpp"
 #include "data/status.hpp"
@@ -8,7 +10,8 @@
 
 namespace mlops {
 
-std::vector<RemoveResult> remove_tracked(Repo& repo, const std::vector<std::string>& rels, const RemoveOptions& opts) {
+std::vector<RemoveResult> remove_tracked(Repo& repo, const std::vector<std::string>& rels, const RemoveOptions& opts,
+                                         const TrackedSources& sources) {
   if (rels.empty()) fail(ExitCode::Usage, "name the paths to stop tracking");
   std::vector<Tracked> tracked;
   for (const auto& rel : rels) {
@@ -34,14 +37,15 @@ std::vector<RemoveResult> remove_tracked(Repo& repo, const std::vector<std::stri
     RemoveResult r;
     r.rel = tracked[i].rel;
     if (remove_data[i]) {
-      std::error_code ec;
-      fs::remove_all(repo.abs(r.rel), ec);
-      if (ec) fail(ExitCode::Io, "cannot remove {}: {}", r.rel, ec.message());
+      repo.tree().remove(r.rel);
       r.data_removed = true;
     }
     remove_file(repo.abs(tracked[i].pointer_rel()));
     r.git_files.push_back(tracked[i].pointer_rel());
-    if (auto gi = gitignore_remove(repo.root(), r.rel); !gi.empty()) r.git_files.push_back(gi);
+    bool still_needed = std::any_of(sources.begin(), sources.end(),
+                                    [&](const auto& s) { return !s->claims(repo, r.rel).empty(); });
+    if (!still_needed)
+      if (auto gi = gitignore_remove(repo.root(), r.rel); !gi.empty()) r.git_files.push_back(gi);
     cache.forget_under(r.rel);
     out.push_back(std::move(r));
   }

@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "data/tracked_source.hpp"
+
 namespace mlops {
 
 class Repo;
@@ -20,6 +22,9 @@ struct RemoveResult {
 
 // Without keep_data the work-tree data is deleted too, but only when the store
 // holds it (it stays there until gc), unless force: nothing is lost by accident.
-std::vector<RemoveResult> remove_tracked(Repo& repo, const std::vector<std::string>& rels, const RemoveOptions& opts);
+// A .gitignore entry that another source still needs (a pipeline output at the
+// same path) stays.
+std::vector<RemoveResult> remove_tracked(Repo& repo, const std::vector<std::string>& rels, const RemoveOptions& opts,
+                                         const TrackedSources& sources);
 
 }  // namespace mlops

@@ -75,7 +75,9 @@ PathStatus compare_path(Repo& repo, const Tracked& t, Progress* progress) {
   }
   identify(repo, t.rel, tree, Identify::HashOnly, progress);
   if (t.ptr.kind == Kind::File) {
-    if (tree.shape != Shape::File || tree.files[0].id != t.ptr.id) s.state = WorkState::Modified;
+    if (tree.shape != Shape::File || tree.files[0].id != t.ptr.id ||
+        tree.files[0].st.is_executable() != t.ptr.executable)
+      s.state = WorkState::Modified;
     return s;
   }
   if (tree.shape != Shape::Dir) {
@@ -98,7 +100,8 @@ PathStatus compare_path(Repo& repo, const Tracked& t, Progress* progress) {
     } else if (i == want.size() || have[j].path < want[i].path) {
       s.added.push_back(have[j++].path);
     } else {
-      if (want[i].id != have[j].id) s.modified.push_back(want[i].path);
+      if (want[i].id != have[j].id || want[i].executable != have[j].st.is_executable())
+        s.modified.push_back(want[i].path);
       ++i, ++j;
     }
   }

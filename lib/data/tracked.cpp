@@ -3,8 +3,10 @@
 #include <algorithm>
 
 #include "core/error.hpp"
+#include "core/safe_tree.hpp"
 #include "core/text.hpp"
 #include "core/walk.hpp"
+#include "data/tracked_source.hpp"
 #include "repo/git_history.hpp"
 #include "repo/repo.hpp"
 
@@ -23,6 +25,7 @@ Tracked load_tracked(const Repo& repo, const std::string& rel) {
 Tracked parse_tracked(const std::string& rel, std::string_view text, const std::string& source) {
   Tracked t;
   t.rel = rel;
+  check_writable(rel, source);
   t.ptr = parse_pointer(text, source);
   std::string name = rel.substr(rel.rfind('/') + 1);
   if (t.ptr.path != name)
@@ -123,6 +126,60 @@ std::string tracked_ancestor(const Repo& repo, const std::string& rel) {
     if (slash == 0) break;
   }
   return {};
+}
+
+}  // namespace mlops
+
+namespace mlops {
+
+namespace {
+
+class PointerSource : public TrackedSource {
+public:
+  std::vector<Tracked> in_workspace(Repo& repo) const override { return find_tracked(repo, {}); }
+  std::vector<Tracked> in_commit(Repo&, GitRepo& git, const GitCommitRef& c) const override {
+    std::vector<Tracked> out;
+    git.for_each_file(c.oid, kPointerSuffix, [&](const std::string& path, std::string text) {
+      std::string where = fmt::format("{} ({}):{}", c.label, c.short_id(), path);
+      out.push_back(parse_tracked(path.substr(0, path.size() - kPointerSuffix.size()), text, where));
+    });
+    return out;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<TrackedSource> pointer_source() { return std::make_unique<PointerSource>(); }
+
+std::vector<Tracked> tracked_in_workspace(Repo& repo, const TrackedSources& sources) {
+  std::vector<Tracked> out;
+  for (const auto& s : sources)
+    for (auto& t : s->in_workspace(repo)) out.push_back(std::move(t));
+  std::sort(out.begin(), out.end(), [](const Tracked& a, const Tracked& b) { return a.rel < b.rel; });
+  return out;
+}
+
+std::vector<Tracked> resolve_tracked(Repo& repo, const TrackedSources& sources, const std::vector<std::string>& rels,
+                                     const std::string& rev) {
+  std::vector<Tracked> all;
+  std::string where = "by mlops";
+  if (rev.empty()) {
+    all = tracked_in_workspace(repo, sources);
+  } else {
+    auto git = GitRepo::open(repo.root());
+    if (!git) fail(ExitCode::Usage, "--rev needs a git repository; {} is not one", repo.root().string());
+    if (auto commit = git->resolve(rev))
+      for (const auto& s : sources)
+        for (auto& t : s->in_commit(repo, *git, *commit)) all.push_back(std::move(t));
+    std::sort(all.begin(), all.end(), [](const Tracked& a, const Tracked& b) { return a.rel < b.rel; });
+    where = fmt::format("at {}", rev);
+  }
+  for (const auto& rel : rels)
+    for (const auto& t : all)
+      if (starts_with(rel, t.rel + "/"))
+        throw Error(ExitCode::Input, fmt::format("{} is inside the tracked folder {}", rel, t.rel),
+                    fmt::format("name the folder itself: {}", t.rel));
+  return filter_tracked(std::move(all), rels, where);
 }
 
 }  // namespace mlops

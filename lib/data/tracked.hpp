@@ -15,7 +15,10 @@ struct Tracked {
   // Set (to the error message) when the pointer file holds an unresolved merge
   // conflict; only find_tracked(..., keep_conflicts) returns such entries.
   std::string conflict;
+  // What records it, for messages, when that is not a pointer file ("mlops.lock").
+  std::string origin;
   std::string pointer_rel() const { return rel + std::string(kPointerSuffix); }
+  std::string where() const { return origin.empty() ? pointer_rel() : origin; }
 };
 
 // Reads and checks rel + ".mlops". Throws Error(Input) when it is not tracked

@@ -207,6 +207,7 @@ Pointer store_tree(Repo& repo, const std::string& rel, WorkTree& tree, IdentifyS
     p.kind = Kind::File;
     p.id = tree.files[0].id;
     p.files = 1;
+    p.executable = tree.files[0].st.is_executable();
   } else {
     Manifest m = tree.manifest();
     p.kind = Kind::Dir;

@@ -110,6 +110,15 @@ void RunStore::set_tags(const std::string& id, const std::map<std::string, std::
   set_pairs(db_, "run_tags", id, tags);
 }
 
+std::optional<std::string> RunStore::newest_with_tag(const std::string& key, const std::string& value) {
+  Stmt q(db_,
+         "SELECT t.run_id FROM run_tags t JOIN runs r ON r.id = t.run_id WHERE t.key = ? AND t.value = ? "
+         "ORDER BY r.started_at DESC LIMIT 1");
+  q.bind(1, key).bind(2, value);
+  if (!q.step()) return std::nullopt;
+  return q.col_text(0);
+}
+
 void RunStore::log_metrics(const std::string& id, const std::vector<MetricPoint>& points) {
   if (points.empty()) return;
   Transaction tx(db_);

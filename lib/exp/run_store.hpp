@@ -50,6 +50,9 @@ public:
               std::optional<std::int64_t> peak_rss_kib, const std::string& log_id);
   void set_params(const std::string& id, const std::map<std::string, std::string>& params);
   void set_tags(const std::string& id, const std::map<std::string, std::string>& tags);
+  // The newest run with tag key = value ("output.models/m.json" = its id: the
+  // pipeline run that produced it); nullopt when none.
+  std::optional<std::string> newest_with_tag(const std::string& key, const std::string& value);
   // In one transaction, keeping latest_metrics in step. A negative step means
   // the one after the metric's latest.
   void log_metrics(const std::string& id, const std::vector<MetricPoint>& points);

@@ -26,8 +26,11 @@ struct LockEntry {
 
 constexpr const char* kLockFile = "mlops.lock";
 
-// Empty when there is no lock file; Error(Input) naming the line when it is malformed.
+// Empty when there is no lock file; Error(Input) naming the line when it is
+// malformed: every path is checked as one mlops may write (core/safe_tree).
 std::map<std::string, LockEntry> read_lock(Repo& repo);
+// The same from the file's text.
+std::map<std::string, LockEntry> parse_lock(const std::string& text);
 // Atomically replaces mlops.lock.
 void write_lock(Repo& repo, const std::map<std::string, LockEntry>& entries);
 

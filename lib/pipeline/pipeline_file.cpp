@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "core/safe_tree.hpp"
 #include "pipeline/yaml_field.hpp"
 #include "core/text.hpp"
 #include "repo/repo.hpp"
@@ -79,8 +80,8 @@ std::string repo_path(const std::string& wdir, const std::string& p, const Where
   std::string joined = wdir.empty() || wdir == "." ? p : wdir + "/" + p;
   while (joined.size() > 1 && joined.back() == '/') joined.pop_back();
   if (joined.starts_with("./")) joined = joined.substr(2);
-  if (!is_safe_relative_path(joined))
-    w.fail_at(n, field, fmt::format("'{}' is not a path inside the repository (absolute, or with '..')", p));
+  if (std::string why = unwritable_reason(joined); !why.empty())
+    w.fail_at(n, field, fmt::format("'{}' is not a path mlops may use: {}", p, why));
   return joined;
 }
 
@@ -288,7 +289,9 @@ Pipeline parse_pipeline(const std::string& text, const std::function<std::map<st
         else if (item.IsMap()) flatten(item, "item", v.local);
         else w.fail_at(item, "foreach", "items must be values or mappings");
         Where ws{w.file, name + "@" + suffix};
-        add(parse_stage(name + "@" + suffix, tmpl, v, ws), item);
+        Stage st = parse_stage(name + "@" + suffix, tmpl, v, ws);
+        st.vars = v.local;
+        add(std::move(st), item);
       };
       if (items.IsSequence()) {
         for (const auto& item : items) expand(name_part(item.IsScalar() ? item.Scalar() : std::to_string(line_of(item))), item, "");
@@ -327,7 +330,9 @@ Pipeline parse_pipeline(const std::string& text, const std::function<std::map<st
           suffix += name_part(c.at(k));
         }
         Where ws{w.file, name + "@" + suffix};
-        add(parse_stage(name + "@" + suffix, tmpl, v, ws), matrix);
+        Stage st = parse_stage(name + "@" + suffix, tmpl, v, ws);
+        st.vars = v.local;
+        add(std::move(st), matrix);
       }
       continue;
     }

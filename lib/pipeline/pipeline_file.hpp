@@ -40,6 +40,7 @@ struct Stage {
   std::vector<std::string> deps, outs, metrics, plots;  // repo-relative
   std::map<std::string, std::vector<std::string>> params;  // params file (repo-relative) -> keys
   std::map<std::string, std::string> env;
+  std::map<std::string, std::string> vars;  // a foreach item's or matrix row's values (generated stages)
   bool always_changed = false, frozen = false;
   int line = 0;  // in mlops.yaml
   // Everything the stage writes: outs, and its metrics and plots files (which

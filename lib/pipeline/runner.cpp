@@ -28,6 +28,7 @@
 #include "exp/run_store.hpp"
 #include "pipeline/dag.hpp"
 #include "pipeline/lock_file.hpp"
+#include "pipeline/output_source.hpp"
 #include "pipeline/stage_keeper.hpp"
 #include "repo/repo.hpp"
 #include "state/db.hpp"
@@ -269,9 +270,8 @@ void remember_outputs(Repo& repo, const Stage& s, const std::string& key, const 
 void restore_outputs(Repo& repo, const std::vector<LockedPath>& outs) {
   Linker linker(repo.link_modes());
   for (const auto& o : outs) {
-    fs::path dest = repo.abs(o.path);
-    fs::remove_all(dest);
-    place_tree(repo.store(), linker, ObjectId::parse(o.id), o.kind == "dir", o.size, dest, o.path);
+    repo.tree().remove(o.path);
+    place_tree(repo.store(), linker, repo.tree(), o.path, ObjectId::parse(o.id), o.kind == "dir", o.size, o.path);
   }
 }
 
@@ -354,6 +354,7 @@ public:
 
   PipelineResult run() {
     PipelineResult result;
+    check_before_running();
     if (opts_.dry_run) {
       result.stages = status();
       return result;
@@ -368,6 +369,7 @@ public:
     ::sigaction(SIGHUP, nullptr, &old_hup);
     if (old_hup.sa_handler != SIG_IGN) ::sigaction(SIGHUP, &sa, nullptr);
     started_ = now_ms();
+    const std::string lock_before = file_text(kLockFile);
     std::vector<std::size_t> waiting(pipeline_.stages.size(), 0);
     std::set<std::size_t> chosen(selected_.begin(), selected_.end());
     for (auto i : selected_)
@@ -401,7 +403,57 @@ public:
           r.outcome == StageOutcome::Skipped)
         result.ok = false;
     record(result);
+    if (file_text(kLockFile) != lock_before) git_files_.insert(kLockFile);
+    result.git_files.assign(git_files_.begin(), git_files_.end());
     return result;
+  }
+
+  // What would make a stage fail for reasons in the user's files is refused
+  // before anything runs (with -n too), naming the stage's line in mlops.yaml,
+  // and no run is recorded: a dependency that neither exists nor is written by
+  // a stage, a param key its file lacks, an output behind a symlink.
+  void check_before_running() {
+    for (auto i : selected_) {
+      const Stage& s = pipeline_.stages[i];
+      auto at = [&](const std::string& what, const Error& e) {
+        return Error(e.code(), fmt::format("{}:{}: stage {}: {}: {}", pipeline_.file, s.line, s.name, what, e.what()),
+                     e.hint());
+      };
+      for (const auto& d : s.deps)
+        if (!produced(d) && !lstat_path(repo_.abs(d)))
+          throw Error(ExitCode::Input,
+                      fmt::format("{}:{}: stage {}: dependency {} does not exist, and no stage writes it",
+                                  pipeline_.file, s.line, s.name, d),
+                      "create it, add a stage that writes it, or remove it from deps");
+      for (const auto& [file, keys] : s.params) try {
+          if (!produced(file)) params_.values(s, file, keys);
+        } catch (const Error& e) {
+          throw at("params", e);
+        }
+      for (const auto& o : s.outputs()) try {
+          repo_.tree().open_parent(o, false);
+        } catch (const Error& e) {
+          throw at("output " + o, e);
+        }
+    }
+  }
+
+  // A small text file's content ("" when absent), to tell what a run changed for git.
+  std::string file_text(const std::string& rel) const {
+    auto st = lstat_path(repo_.abs(rel));
+    return st && st->is_regular() && st->size <= (16u << 20) ? read_file(repo_.abs(rel), 16u << 20) : std::string();
+  }
+
+  // The metrics and plots files a stage may rewrite: git keeps them, so the hint names those that changed.
+  std::map<std::string, std::string> git_kept_texts(const Stage& s) const {
+    std::map<std::string, std::string> out;
+    for (const auto* list : {&s.metrics, &s.plots})
+      for (const auto& f : *list) out[f] = file_text(f);
+    return out;
+  }
+  void note_git_changes(const std::map<std::string, std::string>& before) {
+    for (const auto& [f, text] : before)
+      if (file_text(f) != text && lstat_path(repo_.abs(f))) git_files_.insert(f);
   }
 
 private:
@@ -495,10 +547,15 @@ private:
       if (opts_.force) e.reasons.insert(e.reasons.begin(), "forced");
       if (e.reasons.empty()) return r;
       r.reasons = e.reasons;
+      stamp_before_writing();
       key = cache_key(repo_, s, e.now);
       if (!opts_.force && !s.always_changed && !s.outputs().empty())
         if (auto outs = cached_outputs(repo_, key, s, it == lock_.end() ? nullptr : &it->second, e.now)) {
+          auto kept_before = git_kept_texts(s);
           restore_outputs(repo_, *outs);
+          note_git_changes(kept_before);
+          for (const auto& o : s.outs)
+            if (auto gi = gitignore_add(repo_.root(), o); !gi.empty()) git_files_.insert(gi);
           e.now.outs = *outs;
           commit(s, e.now);
           r.outcome = StageOutcome::Restored;
@@ -513,8 +570,9 @@ private:
     }
     if (cb_.on_start) cb_.on_start(s.name, r.reasons);
     // Outputs are made afresh: no stale file of an earlier run survives.
-    for (const auto& o : s.outputs()) fs::remove_all(repo_.abs(o));
-    for (const auto& o : s.outputs()) make_dirs(repo_.abs(o).parent_path());
+    auto kept_before = git_kept_texts(s);
+    for (const auto& o : s.outputs()) repo_.tree().remove(o);
+    for (const auto& o : s.outputs()) repo_.tree().open_parent(o, true);
     fs::path log = repo_.dot_dir() / "tmp" / ("stage-" + std::to_string(index) + ".log");
     bool capture = opts_.jobs > 1;
     int code = execute(repo_, s, capture ? &log : nullptr);
@@ -538,11 +596,22 @@ private:
       }
       e.now.outs.push_back(*v);
     }
-    for (const auto& o : s.outs) gitignore_add(repo_.root(), o);  // metrics and plots stay in git
+    note_git_changes(kept_before);
+    for (const auto& o : s.outs)  // metrics and plots stay in git
+      if (auto gi = gitignore_add(repo_.root(), o); !gi.empty()) git_files_.insert(gi);
     if (!s.always_changed) remember_outputs(repo_, s, key, e.now.outs);
     commit(s, e.now);
     r.outcome = StageOutcome::Ran;
     return r;
+  }
+
+  // The run's commit and uncommitted changes, taken before the first stage
+  // writes anything (under repo_mu_): the run's own mlops.lock, metrics and
+  // .gitignore writes are not the user's changes.
+  void stamp_before_writing() {
+    if (stamped_) return;
+    stamp_run(repo_, stamp_, true);  // a diff that could not be taken leaves the run marked dirty
+    stamped_ = true;
   }
 
   // The stage's lock entry, written at once: a later failure keeps it.
@@ -559,14 +628,14 @@ private:
     });
     if (!worked) return;
     RunStore runs(repo_.db());
-    Run run;
+    stamp_before_writing();
+    Run run = stamp_;
     run.id = new_run_id();
     run.name = unique_run_name(runs, "");
     run.experiment = "pipeline";
     run.command = "mlops run";
     for (const auto& t : opts_.targets) run.command += " " + t;
     run.started_at = started_;
-    stamp_run(repo_, run, true);  // a diff that could not be taken leaves the run marked dirty
     run.status = "running";
     runs.create(run);
     std::map<std::string, std::string> params, tags;
@@ -582,9 +651,15 @@ private:
       for (const auto& [file, kv] : it->second.params)
         for (const auto& [k, v] : kv) params[file == kDefaultParamsFile ? k : file + ":" + k] = v;
       for (const auto& d : it->second.deps) tags["data." + d.path] = d.id;
+      for (const auto& o : it->second.outs) tags["output." + o.path] = o.id;  // model register finds its run by these
+      // A foreach or matrix stage is one of many alike: its values are params
+      // and its metrics keep apart, both under the stage's name.
+      const std::string prefix = s.vars.empty() ? "" : s.name + "/";
+      for (const auto& [k, v] : s.vars) params[prefix + k] = v;
       for (const auto& mf : s.metrics)
         if (lstat_path(repo_.abs(mf))) {
           auto pts = read_metrics_file(repo_.abs(mf), mf);
+          for (auto& p : pts) p.key = prefix + p.key;
           metrics.insert(metrics.end(), pts.begin(), pts.end());
         }
     }
@@ -608,6 +683,9 @@ private:
   std::map<std::string, LockEntry> lock_;
   Params params_;
   std::int64_t started_ = 0;
+  std::set<std::string> git_files_;  // files the run changed that git keeps (under repo_mu_)
+  Run stamp_;  // machine, commit and uncommitted changes as the run found them
+  bool stamped_ = false;
 
   std::mutex mu_;       // the schedule below
   std::mutex repo_mu_;  // the repository, store, database and lock file: one thread at a time
@@ -622,31 +700,8 @@ private:
 }  // namespace
 
 std::vector<Tracked> locked_outputs(Repo& repo) {
-  std::vector<Tracked> out;
-  if (!has_pipeline(repo)) return out;
-  for (const auto& [stage, entry] : read_lock(repo))
-    for (const auto& o : entry.outs) {
-      Tracked t;
-      t.rel = o.path;
-      t.ptr.path = o.path.substr(o.path.rfind('/') + 1);
-      if (!ObjectId::try_parse(o.id, t.ptr.id)) continue;
-      t.ptr.size = o.size;
-      t.ptr.kind = o.kind == "dir" ? Kind::Dir : Kind::File;
-      out.push_back(std::move(t));
-    }
-  return out;
-}
-
-std::vector<std::string> checkout_locked_outputs(Repo& repo) {
-  std::vector<std::string> placed;
-  if (!has_pipeline(repo)) return placed;
-  for (const auto& [stage, entry] : read_lock(repo))
-    for (const auto& o : entry.outs)
-      if (!lstat_path(repo.abs(o.path)) && in_store(repo, {o})) {
-        restore_outputs(repo, {o});
-        placed.push_back(o.path);
-      }
-  return placed;
+  if (!has_pipeline(repo)) return {};
+  return outputs_as_tracked(read_lock(repo), kLockFile);
 }
 
 std::vector<StageReport> pipeline_status(Repo& repo, const PipelineOptions& opts) {

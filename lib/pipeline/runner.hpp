@@ -40,6 +40,7 @@ struct PipelineResult {
   std::string run_id, run_name;     // the experiment run, when anything ran
   bool ok = true;
   bool interrupted = false;
+  std::vector<std::string> git_files;  // what the run changed that git keeps: mlops.lock, .gitignore, metrics, plots
 };
 
 // Why each selected stage is stale (empty reasons: up to date), without running anything.
@@ -49,8 +50,5 @@ PipelineResult run_pipeline(Repo& repo, const PipelineOptions& opts, const Pipel
 
 // The outputs mlops.lock records, as transfers take them (push, fetch, pull).
 std::vector<Tracked> locked_outputs(Repo& repo);
-// Puts back the outputs mlops.lock records that are missing from the work tree
-// and whose objects the store has (after a pull); returns their paths.
-std::vector<std::string> checkout_locked_outputs(Repo& repo);
 
 }  // namespace mlops

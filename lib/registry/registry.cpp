@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "core/error.hpp"
+#include "core/safe_tree.hpp"
 #include "core/link.hpp"
 #include "data/tracked.hpp"
 #include "data/workspace.hpp"
@@ -172,6 +173,10 @@ RegistryChange Registry::register_version(const RegisterSpec& spec) {
   v.path = spec.path;
   IdentifyStats stats;
   Pointer p = store_tree(repo_, spec.path, tree, stats, nullptr);
+  // A pipeline output links the pipeline run that produced exactly this content.
+  if (!run)
+    if (auto id = RunStore(repo_.db()).newest_with_tag("output." + spec.path, p.id.str()))
+      run = RunStore(repo_.db()).get(*id);
   v.object_id = p.id.str();
   v.size = p.size;
   v.kind = std::string(kind_name(p.kind));
@@ -482,13 +487,17 @@ void Registry::materialize(const ModelVersion& v, const fs::path& dest, bool for
     fetch(repo_, remote, scope, 0, nullptr);
     if (!complete()) fail(ExitCode::Missing, "{}@{} is not on remote {} either", v.model, v.version, remote);
   }
+  // The folder the user named is trusted; below it nothing is followed.
+  fs::path abs_dest = fs::absolute(dest).lexically_normal();
+  SafeTree tree(abs_dest.parent_path());
+  std::string name = abs_dest.filename().string();
   if (lstat_path(dest)) {
     if (!force) throw Error(ExitCode::Conflict, fmt::format("{} exists", dest.string()), "give --force to replace it");
-    fs::remove_all(dest);
+    tree.remove(name);
   }
   // A copy (or reflink), never a link into the read-only store: the model leaves the repository.
   Linker linker({LinkMode::Reflink, LinkMode::Copy});
-  place_tree(store, linker, id, dir, v.size, dest, label);
+  place_tree(store, linker, tree, name, id, dir, v.size, label);
 }
 
 }  // namespace mlops

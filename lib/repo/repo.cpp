@@ -78,10 +78,13 @@ Repo::Repo(fs::path root) : root_(std::move(root)) {
   if (name != "xxh128" && name != "sha256")
     fail(ExitCode::Repo, "{}: core.hash has an unknown value '{}'", (dot_dir() / "config").string(), name);
   algo_ = parse_algo(name);
+  tree_ = std::make_unique<SafeTree>(root_);  // made here: stages use it from several threads
 }
 
 Repo::~Repo() = default;
 Repo::Repo(Repo&&) noexcept = default;
+
+const SafeTree& Repo::tree() { return *tree_; }
 
 ObjectStore& Repo::store() {
   if (!store_) {

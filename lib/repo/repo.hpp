@@ -7,6 +7,7 @@
 #include "core/fs.hpp"
 #include "core/hash.hpp"
 #include "core/link.hpp"
+#include "core/safe_tree.hpp"
 #include "repo/config.hpp"
 
 namespace mlops {
@@ -46,6 +47,8 @@ public:
   // it is outside the repository or inside .mlops/ or .git/.
   std::string relative_path(const fs::path& user_path, const fs::path& cwd) const;
   fs::path abs(const std::string& rel) const { return rel.empty() ? root_ : root_ / rel; }
+  // The work tree as the one way to write or delete in it (core/safe_tree).
+  const SafeTree& tree();
 
 private:
   fs::path root_;
@@ -53,6 +56,7 @@ private:
   HashAlgo algo_;
   std::unique_ptr<ObjectStore> store_;
   std::unique_ptr<Db> db_;
+  std::unique_ptr<SafeTree> tree_;
 };
 
 }  // namespace mlops

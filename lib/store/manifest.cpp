@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "core/error.hpp"
+#include "core/safe_tree.hpp"
 #include "core/text.hpp"
 
 namespace mlops {
@@ -58,10 +59,22 @@ Manifest Manifest::parse(std::string_view text, std::string_view source) {
     if (mode == "755") e.executable = true;
     else if (mode != "644") bad("invalid mode (expected 644 or 755)");
     e.path = std::string(line.substr(s3 + 1));
-    if (!is_safe_relative_path(e.path))
-      fail(ExitCode::Input, "{}:{}: unsafe path '{}' in manifest", source, lineno, printable_path(e.path));
+    if (std::string why = unwritable_reason(e.path); !why.empty())
+      fail(ExitCode::Input, "{}:{}: unsafe path '{}' in manifest: {}", source, lineno, printable_path(e.path), why);
     if (!m.entries.empty() && !(m.entries.back().path < e.path)) bad("entries are not sorted and unique");
     m.entries.push_back(std::move(e));
+  }
+  // A file cannot also be a folder: "a" and "a/b" together would fail half-way
+  // through a checkout. Everything starting with "a" sorts right after "a".
+  auto& es = m.entries;
+  for (std::size_t i = 0; i + 1 < es.size(); ++i) {
+    if (!starts_with(es[i + 1].path, es[i].path)) continue;
+    std::string as_dir = es[i].path + "/";
+    auto it = std::lower_bound(es.begin() + static_cast<std::ptrdiff_t>(i) + 1, es.end(), as_dir,
+                               [](const ManifestEntry& e, const std::string& p) { return e.path < p; });
+    if (it != es.end() && starts_with(it->path, as_dir))
+      fail(ExitCode::Input, "{}:{}: '{}' is listed as a file and also holds '{}'", source, i + 1,
+           printable_path(es[i].path), printable_path(it->path));
   }
   return m;
 }

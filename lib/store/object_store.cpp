@@ -15,21 +15,6 @@
 
 namespace mlops {
 
-namespace {
-
-bool all_zero(const char* p, std::size_t n) { return n == 0 || (p[0] == 0 && std::memcmp(p, p + 1, n - 1) == 0); }
-
-// Writes a chunk of a large object; runs of zeros become holes, so sparse files
-// (disk images, preallocated arrays) stay sparse in the store.
-void write_chunk(TempFile& tmp, const char* buf, std::size_t n, bool hole) {
-  if (hole || all_zero(buf, n)) {
-    if (::lseek(tmp.fd(), static_cast<off_t>(n), SEEK_CUR) < 0) fail_errno("seek in", "a temporary object", errno);
-  } else {
-    write_all(tmp.fd(), buf, n, "a temporary object");
-  }
-}
-
-}  // namespace
 
 ObjectStore::ObjectStore(fs::path objects_dir, fs::path tmp_dir, HashAlgo algo)
     : objects_(std::move(objects_dir)), tmp_(std::move(tmp_dir)), algo_(algo) {}
@@ -77,7 +62,7 @@ void ObjectStore::make_prefix_dir(const std::string& hex) {
   made = true;
 }
 
-TempFile ObjectStore::new_object() const { return TempFile(tmp_, "obj", 0444); }
+TempFile ObjectStore::new_object(unsigned mode) const { return TempFile(tmp_, "obj", mode); }
 
 void ObjectStore::for_each_object(const std::function<void(const ObjectId&, const FileStat&)>& fn,
                                   const std::function<void(const std::string&)>& stray) const {
@@ -110,6 +95,8 @@ ObjectStore::Stored ObjectStore::put_file(const fs::path& src, std::string_view 
   UniqueFd fd(raw);
   Stored out;
   out.st = expected;
+  // The store keeps the source's privacy: no read bit for others it did not have.
+  const unsigned mode = 0400 | (expected.mode & (S_IRGRP | S_IROTH));
   Hasher h(algo_);
   std::uint64_t total = 0;
   std::unique_ptr<TempFile> tmp;
@@ -124,11 +111,11 @@ ObjectStore::Stored ObjectStore::put_file(const fs::path& src, std::string_view 
   } else {
     // Large: hash and write from the same buffer, one read per byte.
     ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
-    tmp = std::make_unique<TempFile>(new_object());
+    tmp = std::make_unique<TempFile>(new_object(mode));
     read_chunks(fd.get(), expected.size, src, [&](const char* data, std::size_t len, bool hole) {
       h.update(data, len);
       total += len;
-      write_chunk(*tmp, data, len, hole);
+      write_sparse(tmp->fd(), data, len, hole, "a temporary object");
     });
     // Chunks of zeros were skipped, not written: set the length they left.
     if (::ftruncate(tmp->fd(), static_cast<off_t>(total)) != 0) fail_errno("write", std::string(display), errno);
@@ -140,7 +127,7 @@ ObjectStore::Stored ObjectStore::put_file(const fs::path& src, std::string_view 
   out.id = h.finish();
   if (!tmp) {
     if (has(out.id)) return out;
-    tmp = std::make_unique<TempFile>(new_object());
+    tmp = std::make_unique<TempFile>(new_object(mode));
     write_all(tmp->fd(), buf, n, display);
   }
   out.written = install(*tmp, out.id);

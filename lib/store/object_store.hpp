@@ -49,7 +49,7 @@ public:
 
   // A temporary for an object being written (read-only, in tmp/); install()
   // names it once its id is known, and returns false when it was already there.
-  TempFile new_object() const;
+  TempFile new_object(unsigned mode = 0444) const;
   bool install(TempFile& tmp, const ObjectId& id);
 
 private:

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/link.hpp"
+#include "core/safe_tree.hpp"
 #include "store/manifest.hpp"
 #include "store/object_store.hpp"
 
@@ -15,18 +16,26 @@ bool has_tree(const ObjectStore& store, const ObjectId& id, bool dir, std::strin
   return std::all_of(m.entries.begin(), m.entries.end(), [&](const ManifestEntry& e) { return store.has(e.id); });
 }
 
-void place_tree(const ObjectStore& store, Linker& linker, const ObjectId& id, bool dir, std::uint64_t size,
-                const fs::path& dest, std::string_view label) {
-  if (!dest.parent_path().empty()) make_dirs(dest.parent_path());
+void place_tree(const ObjectStore& store, Linker& linker, const SafeTree& tree, const std::string& rel,
+                const ObjectId& id, bool dir, std::uint64_t size, std::string_view label) {
   if (!dir) {
-    linker.place(store.path_of(id), size, dest, false);
+    auto p = tree.open_parent(rel, true);
+    linker.place({store.path_of(id), size, &id, p.dir.get(), p.name, tree.abs(rel), false});
     return;
   }
-  make_dirs(dest);
-  for (const auto& e : Manifest::parse(store.read_verified(id), label).entries) {
-    fs::path to = dest / e.path;
-    make_dirs(to.parent_path());
-    linker.place(store.path_of(e.id), e.size, to, e.executable);
+  Manifest m = Manifest::parse(store.read_verified(id), label);
+  for (const auto& e : m.entries) check_writable(rel + "/" + e.path, label);
+  tree.open_dir(rel, true);
+  // Entries are sorted: files of one folder come together, so each folder is opened once.
+  std::string open_name;
+  UniqueFd open_fd;
+  for (const auto& e : m.entries) {
+    std::string full = rel + "/" + e.path;
+    auto slash = full.rfind('/');
+    std::string parent = full.substr(0, slash);
+    if (!open_fd || parent != open_name) open_fd = tree.open_dir(parent, true), open_name = parent;
+    std::string name = full.substr(slash + 1);
+    linker.place({store.path_of(e.id), e.size, &e.id, open_fd.get(), name, tree.abs(full), e.executable});
   }
 }
 

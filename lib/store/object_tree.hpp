@@ -3,6 +3,7 @@
 // the file objects the manifest lists. Shared by everything that keeps content
 // outside pointer files (pipeline outputs, registered models).
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "core/fs.hpp"
@@ -12,13 +13,15 @@ namespace mlops {
 
 class ObjectStore;
 class Linker;
+class SafeTree;
 
 // True when the store holds the object and, for a folder, every file it lists.
 // `label` names the content in errors about a malformed manifest.
 bool has_tree(const ObjectStore& store, const ObjectId& id, bool dir, std::string_view label);
-// Puts the content at dest (whose parent folders are made): a file of `size`
-// bytes, or a folder's files. dest must not exist.
-void place_tree(const ObjectStore& store, Linker& linker, const ObjectId& id, bool dir, std::uint64_t size,
-                const fs::path& dest, std::string_view label);
+// Puts the content at `rel` below `tree` (folders made, no symlink followed),
+// verified while copied: a file of `size` bytes, or a folder's files. rel must
+// not exist.
+void place_tree(const ObjectStore& store, Linker& linker, const SafeTree& tree, const std::string& rel,
+                const ObjectId& id, bool dir, std::uint64_t size, std::string_view label);
 
 }  // namespace mlops

@@ -197,3 +197,31 @@ complete_bash() {
   # It leaves nothing behind.
   [ -z "$(ls .mlops/tmp)" ]
 }
+
+@test "every YAML example in the man pages is valid YAML, and mlops takes the pipeline examples" {
+  mlops init -q
+  python3 - "$MLOPS_SOURCE_DIR/man" <<'PY' > examples.txt
+import glob, os, re, sys, yaml
+n = 0
+for f in sorted(glob.glob(os.path.join(sys.argv[1], "*.scd"))):
+    for i, m in enumerate(re.finditer(r"```\n(.*?)```", open(f).read(), re.S)):
+        block = m.group(1)
+        if not re.search(r"^(stages|path|schema):", block, re.M):
+            continue
+        try:
+            yaml.safe_load(block)
+        except yaml.YAMLError as e:
+            sys.exit(f"{os.path.basename(f)}: example {i + 1} is not valid YAML: {e}")
+        if "foreach:" in block or "matrix:" in block:
+            open(f"example-{n}.yaml", "w").write(block)
+            n += 1
+print(n)
+PY
+  [ "$(cat examples.txt)" -ge 1 ]
+  for f in example-*.yaml; do
+    cp "$f" mlops.yaml
+    run mlops dag --json
+    [ "$status" -eq 0 ]
+    [ "$(jq '.stages | length' <<<"$output")" -ge 2 ] || [ "$(jq 'length' <<<"$output")" -ge 2 ]
+  done
+}

@@ -1,0 +1,31 @@
+#include "tracking/tracking.hpp"
+
+#include "exp/artifact_source.hpp"
+#include "pipeline/output_source.hpp"
+#include "registry/registry_source.hpp"
+
+namespace mlops {
+
+TrackedSources tracked_sources(const SourceOptions& opts) {
+  TrackedSources out;
+  out.push_back(pointer_source());
+  out.push_back(pipeline_output_source(opts.keep_run_cache));
+  out.push_back(registry_source());
+  out.push_back(run_artifact_source());
+  return out;
+}
+
+std::vector<Tracked> transfer_extras(Repo& repo, bool kept) {
+  std::vector<Tracked> out = pipeline_output_source()->in_workspace(repo);
+  if (kept)
+    for (auto& t : registry_source()->kept(repo)) out.push_back(std::move(t));
+  return out;
+}
+
+GcResult collect_all_garbage(Repo& repo, const GcOptions& opts) {
+  GcResult r = collect_garbage(repo, opts, tracked_sources({.keep_run_cache = !opts.run_cache}));
+  if (opts.run_cache && !opts.dry_run) r.run_cache_dropped = clear_run_cache(repo);
+  return r;
+}
+
+}  // namespace mlops

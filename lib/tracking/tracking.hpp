@@ -1,0 +1,27 @@
+#pragma once
+// Every module's answer to "what does this revision track?" in one list
+// (DESIGN.md §5b), for the commands that must ask them all: gc, fsck,
+// checkout, pull and the git hooks. This area sits above data, pipeline,
+// registry and exp, and is the only one that knows them all.
+#include "data/gc.hpp"
+#include "data/tracked_source.hpp"
+
+namespace mlops {
+
+struct SourceOptions {
+  bool keep_run_cache = true;  // the pipeline's run cache counts as kept data
+};
+
+// Pointer files, pipeline outputs (mlops.lock), registered model versions, run artifacts.
+TrackedSources tracked_sources(const SourceOptions& opts = {});
+
+// What push, fetch and pull carry besides pointer files when no path is
+// named: the work tree's pipeline outputs and, with `kept`, what is kept
+// whatever the revision (registered model versions).
+std::vector<Tracked> transfer_extras(Repo& repo, bool kept);
+
+// gc over every source; with opts.run_cache, the run cache is forgotten first
+// (and its outputs are no longer kept).
+GcResult collect_all_garbage(Repo& repo, const GcOptions& opts);
+
+}  // namespace mlops
