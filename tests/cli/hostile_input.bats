@@ -25,3 +25,17 @@ load helpers
   sed -i 's/jobs = 0/jobs = 8/' .mlops/config
   mlops push -q
 }
+
+@test "exp list --filter with 40,000 nested parentheses is refused with the position, not a stack overflow" {
+  mlops init -q
+  mlops exp run -q -n r1 -p lr=0.1 -- true
+  deep="$(printf '(%.0s' {1..40000})params.lr = 0.1$(printf ')%.0s' {1..40000})"
+  refuses 2 "filter: more than 100 nested parentheses and 'not's at position 101" exp list --filter "$deep"
+  nots="$(printf 'not %.0s' {1..40000})params.lr = 0.1"
+  refuses 2 "filter: more than 100 nested parentheses and 'not's at position 401" exp list --filter "$nots"
+  # 100 levels are fine.
+  ok="$(printf '(%.0s' {1..100})params.lr = 0.1$(printf ')%.0s' {1..100})"
+  run mlops exp list -q --filter "$ok"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *r1* ]]
+}
