@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "pipeline/yaml_field.hpp"
 #include "core/fs.hpp"
+#include "core/yaml_load.hpp"
 #include "repo/repo.hpp"
 
 namespace mlops {
@@ -46,7 +47,7 @@ std::map<std::string, LockEntry> read_lock(Repo& repo) {
   if (!lstat_path(repo.abs(kLockFile))) return out;
   YAML::Node root;
   try {
-    root = YAML::LoadFile(repo.abs(kLockFile).string());
+    root = load_yaml_file(repo.abs(kLockFile), kLockFile);
   } catch (const YAML::Exception& e) {
     fail(ExitCode::Input, "{}:{}: malformed lock file: {}", kLockFile, e.mark.line + 1, e.msg);
   }

@@ -4,6 +4,10 @@
 # never a crash, a hang, an exhausted memory or exit 70; nothing changes.
 load helpers
 
+# Where the code had no bound, the old behaviour was a hang or an exhausted
+# memory: a time limit turns that into a failed test instead.
+bounded() { timeout 60 "$MLOPS" "$@"; }
+
 @test "core.jobs and remote.NAME.jobs written by hand get the limits 'mlops config' applies" {
   mlops init -q
   make_files data 3
@@ -38,4 +42,51 @@ load helpers
   run mlops exp list -q --filter "$ok"
   [ "$status" -eq 0 ]
   [[ "$output" == *r1* ]]
+}
+
+# The "billion laughs": ten anchors, each a list of ten aliases of the one
+# before; 10^10 nodes once expanded.
+alias_bomb() {
+  local prev=a name
+  echo 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]'
+  for name in b c d e f g h i j; do
+    printf '%s: &%s [%s]\n' "$name" "$name" "$(printf "*$prev,%.0s" {1..9})*$prev"
+    prev=$name
+  done
+}
+
+@test "a params.yaml of YAML aliases (billion laughs) is refused by status, dag and run, not expanded" {
+  mlops init -q
+  printf 'stages:\n  train:\n    cmd: echo ${params.lr} > out.txt\n    params: [lr]\n    outs: [out.txt]\n' > mlops.yaml
+  { echo 'lr: 0.1'; alias_bomb; } > params.yaml
+  git add -A && git commit -qm bomb
+  mlops() { bounded "$@"; }
+  refuses 4 "params.yaml:7: aliases expand to more than 1000000 nodes" status
+  refuses 4 "params.yaml:7: aliases expand to more than 1000000 nodes" dag
+  refuses 4 "params.yaml:7: aliases expand to more than 1000000 nodes" run
+  refuses 4 "params.yaml:7: aliases expand to more than 1000000 nodes" params diff
+  [ ! -e out.txt ]
+}
+
+@test "YAML aliases are bounded in mlops.yaml, mlops.lock and pointer files too; an alias cycle is refused" {
+  mlops init -q
+  mlops() { bounded "$@"; }
+  { echo 'stages:'; echo '  train: {cmd: "true"}'; alias_bomb; } > mlops.yaml
+  refuses 4 "mlops.yaml:8: aliases expand to more than 1000000 nodes" dag
+  printf 'stages:\n  train:\n    cmd: echo hi > out.txt\n    outs: [out.txt]\n' > mlops.yaml
+  mlops run -q
+  { cat mlops.lock; alias_bomb; } > lock.tmp && mv lock.tmp mlops.lock
+  refuses 4 "mlops.lock:" status
+  rm mlops.lock mlops.yaml
+  echo data > model.bin
+  mlops add -q model.bin
+  { cat model.bin.mlops; alias_bomb; } > p.tmp && mv p.tmp model.bin.mlops
+  refuses 4 "model.bin.mlops:" status
+  printf 'path: model.bin\nid: &a [1, *a]\n' > model.bin.mlops
+  refuses 4 "model.bin.mlops:2: an alias inside the node it names (a cycle)" status
+  # Anchors and aliases within the bound still work.
+  printf 'base: &b {lr: 0.1}\ntrain: *b\n' > params.yaml
+  printf 'stages:\n  train:\n    cmd: echo ${params.train.lr} > out.txt\n    outs: [out.txt]\n' > mlops.yaml
+  mlops run -q
+  [ "$(cat out.txt)" = 0.1 ]
 }
