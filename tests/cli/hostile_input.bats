@@ -90,3 +90,12 @@ alias_bomb() {
   mlops run -q
   [ "$(cat out.txt)" = 0.1 ]
 }
+
+@test "a sweep of more than 10,000 runs is refused before any run starts, naming the -p arguments" {
+  mlops init -q
+  mlops() { bounded "$@"; }
+  refuses 2 "a sweep of more than 10000 runs: -p a (101 values) x -p b (100 values)" \
+    exp run -p "a=$(seq -s, 1 101)" -p opt=adam -p "b=$(seq -s, 1 100)" -- true
+  refuses 2 "a sweep of more than 10000 runs: -p lr (20000 values)" exp run -p "lr=$(seq -s, 1 20000)" -- true
+  [ "$(mlops exp list --json | jq length)" -eq 0 ]
+}
