@@ -11,6 +11,7 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "exp/run_store.hpp"
 
 namespace mlops {
 
@@ -45,6 +46,7 @@ ParamGrid expand_grid(const std::vector<std::string>& items) {
     std::string key = kv.substr(0, eq);
     if (!seen.insert(key).second) fail(ExitCode::Usage, "param {} is given twice", key);
     auto values = split_values(key, kv.substr(eq + 1));
+    for (const auto& v : values) check_run_text("param", key, v);
     runs = std::min(runs * std::min(values.size(), kMaxSweepRuns + 1), kMaxSweepRuns + 1);
     if (values.size() > 1) swept += fmt::format("{}-p {} ({} values)", swept.empty() ? "" : " x ", key, values.size());
     lists.emplace_back(std::move(key), std::move(values));

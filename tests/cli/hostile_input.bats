@@ -99,3 +99,39 @@ alias_bomb() {
   refuses 2 "a sweep of more than 10000 runs: -p lr (20000 values)" exp run -p "lr=$(seq -s, 1 20000)" -- true
   [ "$(mlops exp list --json | jq length)" -eq 0 ]
 }
+
+@test "params, tags and metric names that are not UTF-8 text are refused at the input, and no run is recorded" {
+  mlops init -q
+  refuses 2 "param 'x=a\\xffb' is not valid UTF-8" exp run -p "x=$(printf 'a\xffb')" -- true
+  refuses 2 "param 'x=a\\xffb' is not valid UTF-8" exp run -p "x=1,$(printf 'a\xffb')" -- true
+  refuses 2 "param '\\xff=1' is not valid UTF-8" exp run -p "$(printf '\xff')=1" -- true
+  refuses 2 "tag 'team=a\\x1b[31m' has a control character" exp run --tag "team=$(printf 'a\x1b[31m')" -- true
+  [ "$(mlops exp list --json | jq length)" -eq 0 ]
+  mlops exp run -q -n r1 -- true
+  refuses 2 "metric 'a\\xffb' is not valid UTF-8" exp log metric "$(printf 'a\xffb')" 1 --run r1
+  refuses 2 "param 'k=a\\xffb' is not valid UTF-8" exp log param k "$(printf 'a\xffb')" --run r1
+  refuses 2 "tag 'k=a\\x0ab' has a control character" exp tag r1 "k=$(printf 'a\nb')"
+  run mlops exp list --json
+  [ "$status" -eq 0 ]
+  [ "$(jq -c '.[0] | [.name, .params, .tags, .metrics]' <<<"$output")" = '["r1",{},{},{}]' ]
+}
+
+@test "exp list --json, exp show --json and exp export read a value already in the database that is not UTF-8" {
+  mlops init -q
+  mlops exp run -q -n old -p lr=0.1 --tag team=nlp -- true
+  sqlite3 .mlops/state.db "UPDATE params SET value = CAST(X'61FF62' AS TEXT) WHERE key = 'lr';
+                           UPDATE run_tags SET key = CAST(X'74FF' AS TEXT) WHERE key = 'team'"
+  replaced=$(printf 'a\xef\xbf\xbdb')  # U+FFFD between a and b
+  run mlops exp list --json
+  [ "$status" -eq 0 ]
+  [ "$(jq -r '.[0].params.lr' <<<"$output")" = "$replaced" ]
+  [ "$(jq -r '.[0].tags | keys[0]' <<<"$output")" = "$(printf 't\xef\xbf\xbd')" ]
+  run mlops exp show old --json
+  [ "$status" -eq 0 ]
+  [ "$(jq -r '.params.lr' <<<"$output")" = "$replaced" ]
+  run mlops exp export old
+  [ "$status" -eq 0 ]
+  [ "$(jq -r '.[0].params.lr' <<<"$output")" = "$replaced" ]
+  mlops exp export old -o runs.json
+  [ "$(jq -r '.[0].params.lr' runs.json)" = "$replaced" ]
+}
