@@ -135,3 +135,47 @@ alias_bomb() {
   mlops exp export old -o runs.json
   [ "$(jq -r '.[0].params.lr' runs.json)" = "$replaced" ]
 }
+
+# A repository with a registered model and a folder remote it was pushed to.
+registry_repo() {
+  mlops init -q
+  mkdir -p models
+  echo 'models/' > .gitignore
+  echo 'weights v1' > models/churn.bin
+  mlops remote add -q store "$BATS_TEST_TMPDIR/remote" --default
+  git add -A && git commit -qm start
+  mlops model register -q churn models/churn.bin --version 1.0.0
+  mlops push -q
+}
+
+# Tags as a teammate (or anyone who can push tags) might make them.
+bad_register_tag() {
+  git tag -a "$1" -m "Registering model ${1%@*} version ${1#*@}" -m "mlops-registry: $2"
+}
+
+@test "model sync refuses a tag whose record is bad, naming the tag; the whole sync refuses and nothing is imported" {
+  registry_repo
+  id=$(xxh_id models/churn.bin)
+  expected=$(mlops model list --json; mlops model versions churn --json)
+  bad_register_tag other@v1.0.0 '{"path":"models/churn.bin","object_id":"'"$id"'","size":"huge","kind":"file"}'
+  refuses 4 "tag other@v1.0.0: 'size' in its mlops record must be a whole number of bytes, not \"huge\"" model sync
+  [ "$(mlops model list --json; mlops model versions churn --json)" = "$expected" ]
+  git tag -d other@v1.0.0 >/dev/null
+  bad_register_tag other@v1.0.0 '{"path":"models/churn.bin","object_id":"xxh128:../../../etc","size":11,"kind":"file"}'
+  refuses 4 "tag other@v1.0.0: 'object_id' in its mlops record: object id 'xxh128:../../../etc'" model sync
+  [ "$(mlops model list --json; mlops model versions churn --json)" = "$expected" ]
+  # push still works, since nothing was imported.
+  mlops push -q
+  git tag -d other@v1.0.0 >/dev/null
+  bad_register_tag other@v1.0.0 '{"path":"../../.bashrc","object_id":"'"$id"'","size":11,"kind":"file"}'
+  refuses 4 "tag other@v1.0.0: unsafe path '../../.bashrc' in its mlops record" model sync
+  git tag -d other@v1.0.0 >/dev/null
+  bad_register_tag other@v1.0.0 '{not json'
+  refuses 4 "tag other@v1.0.0: its mlops record is not a JSON object" model sync
+  git tag -d other@v1.0.0 >/dev/null
+  git tag -a 'churn#production#9' -m "Promoting" -m 'mlops-registry: {"version":7}'
+  refuses 4 "tag churn#production#9: 'version' in its mlops record must be text, not 7" model sync
+  git tag -d 'churn#production#9' >/dev/null
+  mlops model sync -q
+  [ "$(mlops model list --json | jq -r '[.[].model] | join(",")')" = churn ]
+}
