@@ -31,8 +31,14 @@ struct Token {
 };
 
 [[noreturn]] void bad(std::string_view text, std::size_t pos, const std::string& why) {
+  // A long filter is shown around the position only: one line, not 80 KB.
+  constexpr std::size_t kAround = 40;
+  std::size_t from = pos > kAround ? pos - kAround : 0;
+  std::string shown = (from ? "..." : "") + std::string(text.substr(from, 2 * kAround)) +
+                      (from + 2 * kAround < text.size() ? "..." : "");
+  std::size_t caret = pos - from + (from ? 3 : 0);
   throw Error(ExitCode::Usage,
-              fmt::format("filter: {} at position {}\n  {}\n  {}^", why, pos + 1, text, std::string(pos, ' ')),
+              fmt::format("filter: {} at position {}\n  {}\n  {}^", why, pos + 1, shown, std::string(caret, ' ')),
               "example: metrics.acc > 0.9 and params.lr = 0.01 and tags.team = \"nlp\"");
 }
 

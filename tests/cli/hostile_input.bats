@@ -35,7 +35,9 @@ bounded() { timeout 60 "$MLOPS" "$@"; }
   mlops exp run -q -n r1 -p lr=0.1 -- true
   deep="$(printf '(%.0s' {1..40000})params.lr = 0.1$(printf ')%.0s' {1..40000})"
   refuses 2 "filter: more than 100 nested parentheses and 'not's at position 101" exp list --filter "$deep"
-  nots="$(printf 'not %.0s' {1..40000})params.lr = 0.1"
+  # The error shows the filter around the position, not all 80,000 characters.
+  [ "${#output}" -lt 400 ]
+  nots="$(printf 'not %.0s' {1..20000})params.lr = 0.1"
   refuses 2 "filter: more than 100 nested parentheses and 'not's at position 401" exp list --filter "$nots"
   # 100 levels are fine.
   ok="$(printf '(%.0s' {1..100})params.lr = 0.1$(printf ')%.0s' {1..100})"

@@ -65,6 +65,9 @@ TEST_CASE("nesting is bounded; long chains of and/or are not nesting") {
   } catch (const Error& e) {
     CHECK(e.code() == ExitCode::Usage);
     CHECK(std::string(e.what()).find("filter: more than 100 nested parentheses and 'not's at position 101") == 0);
+    // Shown around the position: "...((( ... (((..." with the caret under position 101.
+    std::string shown = std::string(e.what()).substr(std::string(e.what()).find('\n'));
+    CHECK(shown == "\n  ..." + std::string(80, '(') + "...\n  " + std::string(43, ' ') + "^");
   }
   CHECK_THROWS_WITH_AS(RunFilter::parse(nested(40000, "not ")), doctest::Contains("more than 100 nested"), Error);
   std::string chain = "metrics.acc > 0.9";
