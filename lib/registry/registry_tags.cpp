@@ -1,6 +1,7 @@
 #include "registry/registry_tags.hpp"
 
 #include <charconv>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -101,8 +102,10 @@ std::string text(const json& record, const char* key, std::string_view tag, cons
   return v->get<std::string>();
 }
 
+// Text to text, or text to numbers (Value double).
 template <typename Value>
-std::map<std::string, Value> mapping(const json& record, const char* key, std::string_view tag, bool numbers) {
+std::map<std::string, Value> mapping(const json& record, const char* key, std::string_view tag) {
+  constexpr bool numbers = std::is_same_v<Value, double>;
   std::map<std::string, Value> out;
   const json* v = field(record, key);
   if (!v) return out;
@@ -154,9 +157,9 @@ void read_version_record(const nlohmann::json& record, std::string_view tag, Mod
       bad_record(tag, fmt::format("'created_at' in its mlops record must be a time in ms, not {}", shown(*at)));
     v.created_at = at->get<std::int64_t>();
   }
-  v.tags = mapping<std::string>(record, "tags", tag, false);
-  v.metrics = mapping<double>(record, "metrics", tag, true);
-  v.data = mapping<std::string>(record, "data", tag, false);
+  v.tags = mapping<std::string>(record, "tags", tag);
+  v.metrics = mapping<double>(record, "metrics", tag);
+  v.data = mapping<std::string>(record, "data", tag);
   for (const auto& [path, id] : v.data) {
     try {
       (void)ObjectId::parse(id);
