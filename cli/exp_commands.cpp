@@ -147,6 +147,7 @@ int run_log(Context& ctx, const LogArgs& a) {
   bool artifact = a.kind == "artifact";
   if (artifact && !a.value.empty()) fail(ExitCode::Usage, "exp log artifact takes one PATH, not '{} {}'", a.key, a.value);
   if (!artifact && a.value.empty()) fail(ExitCode::Usage, "exp log {} needs a KEY and a VALUE", a.kind);
+  if (!artifact) check_run_text(a.kind, a.key, a.kind == "metric" ? "" : a.value);
   JournalEntry entry;
   entry.key = a.key;
   entry.ts = now_ms();

@@ -515,7 +515,7 @@ int run_export(Context& ctx, const ViewArgs& a) {
       j["history"] = history;
       arr.push_back(std::move(j));
     }
-    out = arr.dump(2) + "\n";
+    out = json_text(arr) + "\n";
   }
   if (a.output.empty() || a.output == "-") fmt::print("{}", out);
   else atomic_write(ctx.cwd() / a.output, out);

@@ -46,7 +46,11 @@ int terminal_width() {
   return 80;
 }
 
-void print_json(const nlohmann::json& j) { fmt::print("{}\n", j.dump(2)); }
+std::string json_text(const nlohmann::json& j) {
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void print_json(const nlohmann::json& j) { fmt::print("{}\n", json_text(j)); }
 
 Table::Table(std::vector<std::string> header) { rows_.push_back(std::move(header)); }
 

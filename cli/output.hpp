@@ -18,6 +18,9 @@ std::string plural(std::uint64_t n, const char* one, const char* many);
 bool use_colour();
 std::string paint(const std::string& s, const char* ansi);
 
+// Pretty JSON text. Bytes that are not UTF-8 (in a run recorded before mlops
+// refused them, say) become U+FFFD rather than an error.
+std::string json_text(const nlohmann::json& j);
 void print_json(const nlohmann::json& j);
 // Columns a string takes on a terminal: code points, colour sequences skipped.
 std::size_t display_width(const std::string& s);

@@ -88,6 +88,7 @@ std::map<std::string, std::string> key_values(const std::vector<std::string>& it
   for (const auto& kv : items) {
     auto eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) fail(ExitCode::Usage, "{} '{}' is not KEY=VALUE", what, kv);
+    check_run_text(what, kv.substr(0, eq), kv.substr(eq + 1));
     out[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
   return out;

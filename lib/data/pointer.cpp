@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "core/safe_tree.hpp"
 #include "core/text.hpp"
+#include "core/yaml_load.hpp"
 
 namespace mlops {
 
@@ -53,7 +54,7 @@ Pointer parse_pointer(std::string_view text, std::string_view source) {
   }
   YAML::Node root;
   try {
-    root = YAML::Load(std::string(text));
+    root = load_yaml(std::string(text), source);
   } catch (const YAML::ParserException& e) {
     bad(source, e.mark, fmt::format("malformed YAML: {}", e.msg));
   }

@@ -10,6 +10,7 @@
 
 #include "core/error.hpp"
 #include "core/fs.hpp"
+#include "core/yaml_load.hpp"
 
 namespace mlops {
 
@@ -54,7 +55,7 @@ ParsedMetrics parse_metrics_lines(std::string_view text, std::string_view source
 std::vector<MetricPoint> read_metrics_file(const fs::path& file, const std::string& shown) {
   YAML::Node root;  // YAML is a superset of JSON
   try {
-    root = YAML::LoadFile(file.string());
+    root = load_yaml_file(file, shown);
   } catch (const YAML::BadFile&) {
     fail(ExitCode::Input, "{}: the metrics file does not exist", shown);
   } catch (const YAML::ParserException& e) {

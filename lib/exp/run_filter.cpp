@@ -1,5 +1,6 @@
 #include "exp/run_filter.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <optional>
@@ -13,7 +14,9 @@ namespace mlops {
 
 struct RunFilter::Node {
   enum class Kind { And, Or, Not, Compare } kind = Kind::Compare;
-  std::shared_ptr<const Node> left, right;
+  // And and Or hold every operand of a chain, so that `a and b and ...` adds
+  // no depth: only parentheses and `not` nest, and they are bounded.
+  std::vector<std::shared_ptr<const Node>> operands;
   std::optional<RunField> field;
   std::string op, value;
   std::optional<double> number;  // the value, when it reads as a number
@@ -28,8 +31,14 @@ struct Token {
 };
 
 [[noreturn]] void bad(std::string_view text, std::size_t pos, const std::string& why) {
+  // A long filter is shown around the position only: one line, not 80 KB.
+  constexpr std::size_t kAround = 40;
+  std::size_t from = pos > kAround ? pos - kAround : 0;
+  std::string shown = (from ? "..." : "") + std::string(text.substr(from, 2 * kAround)) +
+                      (from + 2 * kAround < text.size() ? "..." : "");
+  std::size_t caret = pos - from + (from ? 3 : 0);
   throw Error(ExitCode::Usage,
-              fmt::format("filter: {} at position {}\n  {}\n  {}^", why, pos + 1, text, std::string(pos, ' ')),
+              fmt::format("filter: {} at position {}\n  {}\n  {}^", why, pos + 1, shown, std::string(caret, ' ')),
               "example: metrics.acc > 0.9 and params.lr = 0.01 and tags.team = \"nlp\"");
 }
 
@@ -94,40 +103,44 @@ private:
   const Token& peek() const { return tokens_[i_]; }
   bool is_word(const char* w) const { return peek().type == Token::Type::Word && peek().text == w; }
 
-  std::shared_ptr<const Node> join(Node::Kind k, std::shared_ptr<const Node> l, std::shared_ptr<const Node> r) {
+  // Operands joined by the word `op` ("and", "or"), one node for the chain.
+  template <typename Next>
+  std::shared_ptr<const Node> chain(Node::Kind k, const char* op, Next next) {
+    auto first = next();
+    if (!is_word(op)) return first;
     auto n = std::make_shared<Node>();
     n->kind = k;
-    n->left = std::move(l);
-    n->right = std::move(r);
+    n->operands.push_back(std::move(first));
+    while (is_word(op)) {
+      ++i_;
+      n->operands.push_back(next());
+    }
     return n;
   }
-  std::shared_ptr<const Node> parse_or() {
-    auto l = parse_and();
-    while (is_word("or")) {
-      ++i_;
-      l = join(Node::Kind::Or, l, parse_and());
-    }
-    return l;
-  }
-  std::shared_ptr<const Node> parse_and() {
-    auto l = parse_unary();
-    while (is_word("and")) {
-      ++i_;
-      l = join(Node::Kind::And, l, parse_unary());
-    }
-    return l;
-  }
+  std::shared_ptr<const Node> parse_or() { return chain(Node::Kind::Or, "or", [this] { return parse_and(); }); }
+  std::shared_ptr<const Node> parse_and() { return chain(Node::Kind::And, "and", [this] { return parse_unary(); }); }
   std::shared_ptr<const Node> parse_unary() {
-    if (is_word("not")) {
-      ++i_;
-      return join(Node::Kind::Not, parse_unary(), nullptr);
-    }
-    if (peek().type == Token::Type::LParen) {
-      std::size_t open = peek().pos;
-      ++i_;
-      auto n = parse_or();
-      if (peek().type != Token::Type::RParen) bad(text_, peek().pos, fmt::format("expected ')' to close the '(' at position {}", open + 1));
-      ++i_;
+    if (is_word("not") || peek().type == Token::Type::LParen) {
+      // Each level is a frame of this parser, of eval and of the tree's
+      // destructor: a bound keeps a hostile filter from overflowing the stack.
+      if (depth_ == kMaxDepth)
+        bad(text_, peek().pos, fmt::format("more than {} nested parentheses and 'not's", kMaxDepth));
+      ++depth_;
+      std::shared_ptr<const Node> n;
+      if (is_word("not")) {
+        ++i_;
+        auto negated = std::make_shared<Node>();
+        negated->kind = Node::Kind::Not;
+        negated->operands.push_back(parse_unary());
+        n = std::move(negated);
+      } else {
+        std::size_t open = peek().pos;
+        ++i_;
+        n = parse_or();
+        if (peek().type != Token::Type::RParen) bad(text_, peek().pos, fmt::format("expected ')' to close the '(' at position {}", open + 1));
+        ++i_;
+      }
+      --depth_;
       return n;
     }
     return parse_compare();
@@ -153,9 +166,11 @@ private:
     return n;
   }
 
+  static constexpr std::size_t kMaxDepth = 100;
   std::string_view text_;
   std::vector<Token> tokens_;
   std::size_t i_ = 0;
+  std::size_t depth_ = 0;
 };
 
 
@@ -172,9 +187,9 @@ bool compare(const T& a, const std::string& op, const T& b) {
 bool eval(const RunFilter::Node& n, const Run& r) {
   using K = RunFilter::Node::Kind;
   switch (n.kind) {
-    case K::And: return eval(*n.left, r) && eval(*n.right, r);
-    case K::Or: return eval(*n.left, r) || eval(*n.right, r);
-    case K::Not: return !eval(*n.left, r);
+    case K::And: return std::all_of(n.operands.begin(), n.operands.end(), [&](const auto& o) { return eval(*o, r); });
+    case K::Or: return std::any_of(n.operands.begin(), n.operands.end(), [&](const auto& o) { return eval(*o, r); });
+    case K::Not: return !eval(*n.operands[0], r);
     case K::Compare: break;
   }
   // Numbers compare as numbers ("0.010" = 0.01), anything else as text.

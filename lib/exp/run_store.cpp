@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "exp/run_recorder.hpp"
 #include "state/db.hpp"
 
@@ -40,6 +41,17 @@ void read_run(Stmt& s, Run& r) {
 }
 
 }  // namespace
+
+void check_run_text(std::string_view what, std::string_view key, std::string_view value) {
+  for (std::string_view s : {key, value}) {
+    const char* why = !is_valid_utf8(s) ? "is not valid UTF-8" : has_control_chars(s) ? "has a control character" : nullptr;
+    if (!why) continue;
+    std::string shown = printable_path(key);
+    if (!value.empty()) shown += "=" + printable_path(value);
+    throw Error(ExitCode::Usage, fmt::format("{} '{}' {}", what, shown, why),
+                "params, tags and metric names are text: they are shown in tables, JSON and CSV");
+  }
+}
 
 void RunStore::create(const Run& r) {
   Stmt s(db_,

@@ -5,11 +5,18 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mlops {
 
 class Db;
+
+// Keys and values of params and tags, and metric keys, as they arrive from the
+// command line (`what`: "param", "tag", "metric"): valid UTF-8 without control
+// characters, since tables, JSON and CSV show them. Throws Error(Usage)
+// naming the argument.
+void check_run_text(std::string_view what, std::string_view key, std::string_view value = {});
 
 struct MetricPoint {
   std::string key;

@@ -5,11 +5,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <set>
 
 #include "core/error.hpp"
+#include "exp/run_store.hpp"
 
 namespace mlops {
 
@@ -34,15 +36,28 @@ void on_stop(int sig) { g_stop = sig; }
 }  // namespace
 
 ParamGrid expand_grid(const std::vector<std::string>& items) {
-  ParamGrid grid(1);
+  std::vector<std::pair<std::string, std::vector<std::string>>> lists;
   std::set<std::string> seen;
+  std::size_t runs = 1;  // saturates past the bound: no overflow
+  std::string swept;     // "-p a (1000 values) x -p b (1000 values)", for the error
   for (const auto& kv : items) {
     auto eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) fail(ExitCode::Usage, "param '{}' is not KEY=VALUE", kv);
     std::string key = kv.substr(0, eq);
     if (!seen.insert(key).second) fail(ExitCode::Usage, "param {} is given twice", key);
     auto values = split_values(key, kv.substr(eq + 1));
+    for (const auto& v : values) check_run_text("param", key, v);
+    runs = std::min(runs * std::min(values.size(), kMaxSweepRuns + 1), kMaxSweepRuns + 1);
+    if (values.size() > 1) swept += fmt::format("{}-p {} ({} values)", swept.empty() ? "" : " x ", key, values.size());
+    lists.emplace_back(std::move(key), std::move(values));
+  }
+  if (runs > kMaxSweepRuns)
+    throw Error(ExitCode::Usage, fmt::format("a sweep of more than {} runs: {}", kMaxSweepRuns, swept),
+                "sweep fewer values at once, or split the sweep");
+  ParamGrid grid(1);
+  for (const auto& [key, values] : lists) {
     ParamGrid next;
+    next.reserve(grid.size() * values.size());
     for (const auto& combo : grid)
       for (const auto& v : values) {
         next.push_back(combo);

@@ -11,9 +11,13 @@ namespace mlops {
 
 using ParamGrid = std::vector<std::map<std::string, std::string>>;
 
+// Runs a sweep may have, as a pipeline's matrix may have stages (kMaxStages).
+constexpr std::size_t kMaxSweepRuns = 10000;
+
 // KEY=V1,V2,... items (in the order given; "\," keeps a comma in a value) to
 // every combination, the first key varying slowest. Throws Error(Usage) on an
-// item that is not KEY=VALUE, an empty value or a key given twice.
+// item that is not KEY=VALUE, an empty value, a key given twice, or more than
+// kMaxSweepRuns combinations (refused before any is made).
 ParamGrid expand_grid(const std::vector<std::string>& items);
 
 struct ProcessPool {

@@ -11,6 +11,7 @@
 #include "core/text.hpp"
 #include "pipeline/yaml_field.hpp"
 #include "core/fs.hpp"
+#include "core/yaml_load.hpp"
 #include "repo/repo.hpp"
 
 namespace mlops {
@@ -66,7 +67,7 @@ std::map<std::string, LockEntry> parse_lock(const std::string& text) {
   std::map<std::string, LockEntry> out;
   YAML::Node root;
   try {
-    root = YAML::Load(text);
+    root = load_yaml(text, kLockFile);
   } catch (const YAML::Exception& e) {
     fail(ExitCode::Input, "{}:{}: malformed lock file: {}", kLockFile, e.mark.line + 1, e.msg);
   }

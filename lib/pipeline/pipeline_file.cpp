@@ -10,6 +10,7 @@
 #include "core/safe_tree.hpp"
 #include "pipeline/yaml_field.hpp"
 #include "core/text.hpp"
+#include "core/yaml_load.hpp"
 #include "repo/repo.hpp"
 
 namespace mlops {
@@ -210,7 +211,7 @@ bool has_pipeline(const Repo& repo) { return lstat_path(repo.root() / kPipelineF
 std::map<std::string, std::string> flatten_yaml(const std::string& text, const std::string& shown) {
   YAML::Node root;
   try {
-    root = YAML::Load(text);
+    root = load_yaml(text, shown);
   } catch (const YAML::ParserException& e) {
     fail(ExitCode::Input, "{}:{}: malformed YAML: {}", shown, e.mark.line + 1, e.msg);
   }
@@ -224,7 +225,7 @@ std::map<std::string, std::string> flatten_yaml(const std::string& text, const s
 std::map<std::string, std::string> load_params(Repo& repo, const std::string& rel) {
   YAML::Node root;
   try {
-    root = YAML::LoadFile(repo.abs(rel).string());
+    root = load_yaml_file(repo.abs(rel), rel);
   } catch (const YAML::BadFile&) {
     fail(ExitCode::Input, "{}: the params file does not exist", rel);
   } catch (const YAML::ParserException& e) {
@@ -250,7 +251,7 @@ Pipeline parse_pipeline(const std::string& text, const std::function<std::map<st
   Where w{p.file, ""};
   YAML::Node root;
   try {
-    root = YAML::Load(text);
+    root = load_yaml(text, p.file);
   } catch (const YAML::ParserException& e) {
     fail(ExitCode::Input, "{}:{}: malformed YAML: {}", p.file, e.mark.line + 1, e.msg);
   }

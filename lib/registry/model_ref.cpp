@@ -11,11 +11,14 @@ namespace {
 bool lower_or_digit(char c) { return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)); }
 }  // namespace
 
-void check_model_name(std::string_view name) {
+bool is_model_name(std::string_view name) {
   bool ok = !name.empty() && lower_or_digit(name.front()) && lower_or_digit(name.back());
   for (char c : name) ok &= lower_or_digit(c) || c == '-' || c == '/';
-  ok &= name.find("//") == std::string_view::npos;
-  if (!ok)
+  return ok && name.find("//") == std::string_view::npos;
+}
+
+void check_model_name(std::string_view name) {
+  if (!is_model_name(name))
     fail(ExitCode::Usage,
          "'{}' is not a model name: use lowercase letters, digits, '-' and '/', starting and ending with a letter "
          "or digit (as GTO does)",

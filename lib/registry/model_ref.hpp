@@ -21,6 +21,7 @@ struct ModelRef {
 
 // Throws Error(Usage) saying what is wrong with the text.
 ModelRef parse_model_ref(std::string_view text);
+bool is_model_name(std::string_view name);
 void check_model_name(std::string_view name);
 // `what` is "stage" or "alias"; aliases must not look like versions.
 void check_label(std::string_view what, std::string_view label);

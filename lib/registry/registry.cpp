@@ -398,19 +398,7 @@ SyncResult Registry::sync() {
         v.author = g.tagger;
         v.created_at = at;
         v.git_commit = commit;
-        if (auto rec = tag_record(g.message)) {
-          v.path = rec->value("path", "");
-          v.object_id = rec->value("object_id", "");
-          v.size = rec->value("size", std::uint64_t{0});
-          v.kind = rec->value("kind", "file");
-          v.run_id = rec->value("run_id", "");
-          v.description = rec->value("description", "");
-          v.author = rec->value("author", g.tagger);
-          v.created_at = rec->value("created_at", at);
-          v.tags = rec->value("tags", std::map<std::string, std::string>{});
-          v.metrics = rec->value("metrics", std::map<std::string, double>{});
-          v.data = rec->value("data", std::map<std::string, std::string>{});
-        }
+        if (auto rec = tag_record(g.message, g.name)) read_version_record(*rec, g.name, v);
         store_.insert(v);
         store_.log({0, model, v.version, "register", fmt::format("{} {}", v.path, v.object_id), v.author, g.name, at});
         version_at_commit[commit] = v.version;
@@ -419,7 +407,7 @@ SyncResult Registry::sync() {
         continue;
       }
       std::string version;
-      if (auto rec = tag_record(g.message)) version = rec->value("version", "");
+      if (auto rec = tag_record(g.message, g.name)) version = record_version(*rec, g.name);
       if (version.empty() && version_at_commit.count(commit)) version = version_at_commit[commit];
       if (version.empty() || !store_.version(model, version)) {
         ++r.skipped_tags;

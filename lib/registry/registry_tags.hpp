@@ -31,8 +31,19 @@ std::string alias_tag_name(const std::string& model, const std::string& alias, s
 // nullopt for tags that are not registry tags.
 std::optional<RegistryTag> parse_registry_tag(std::string_view name);
 
+struct ModelVersion;
+
 std::string tag_message(const std::string& headline, const nlohmann::json& record);
-// The record of a message written by tag_message; nullopt for other messages.
-std::optional<nlohmann::json> tag_record(std::string_view message);
+// The record of a message written by tag_message; nullopt for other messages
+// (GTO's tags have none). Throws Error(Input) naming `tag` when the message
+// has a record that is not a JSON object.
+std::optional<nlohmann::json> tag_record(std::string_view message, std::string_view tag);
+// A tag's record is input from whoever pushed the tag, checked as pointer
+// files are: the fields a registration record must have (path, object_id,
+// size, kind), their types, the object id, a safe path, and the types of the
+// rest. Fills v; throws Error(Input) naming the tag and the field.
+void read_version_record(const nlohmann::json& record, std::string_view tag, ModelVersion& v);
+// The version a stage or alias tag's record names; empty when it names none.
+std::string record_version(const nlohmann::json& record, std::string_view tag);
 
 }  // namespace mlops

@@ -1,7 +1,6 @@
 #include "remote/remote.hpp"
 
 #include <algorithm>
-#include <charconv>
 
 #include "core/error.hpp"
 #include "core/text.hpp"
@@ -45,13 +44,7 @@ RemoteSpec remote_spec(const Config& cfg, const std::string& wanted) {
   }
   auto url = cfg.get("remote." + name + ".url");
   if (!url) throw Error(ExitCode::Usage, fmt::format("no remote named '{}'", name), "see 'mlops remote list'");
-  RemoteSpec spec{name, *url, 0};
-  if (auto jobs = cfg.get("remote." + name + ".jobs")) {
-    auto [p, ec] = std::from_chars(jobs->data(), jobs->data() + jobs->size(), spec.jobs);
-    if (ec != std::errc() || p != jobs->data() + jobs->size() || spec.jobs == 0)
-      fail(ExitCode::Repo, "remote.{}.jobs must be a positive whole number, not '{}'", name, *jobs);
-  }
-  return spec;
+  return RemoteSpec{name, *url, cfg.get_jobs("remote." + name + ".jobs").value_or(0)};
 }
 
 std::unique_ptr<Remote> open_remote(const Repo& repo, const RemoteSpec& spec) {

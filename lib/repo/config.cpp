@@ -48,6 +48,22 @@ const ConfigKey* find_config_key(const std::string& key) {
 
 static const ConfigKey* find_key(const std::string& key) { return find_config_key(key); }
 
+// Threads or transfers at once: more than this is never faster, and a million
+// threads abort the process when the system refuses to make them.
+constexpr unsigned kMaxJobs = 1024;
+
+// The one check of a *.jobs value, for `mlops config` and for the file as read.
+static std::optional<unsigned> jobs_value(const std::string& value) {
+  unsigned n = 0;
+  auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (ec != std::errc() || p != value.data() + value.size() || n == 0 || n > kMaxJobs) return std::nullopt;
+  return n;
+}
+
+static std::string bad_jobs(const std::string& key, const std::string& value) {
+  return fmt::format("{} must be a whole number from 1 to {}, not '{}'", key, kMaxJobs, value);
+}
+
 Config::Config(const fs::path& file) : file_(file) { load(); }
 
 void Config::load() {
@@ -84,6 +100,14 @@ std::string Config::get_or_default(const std::string& key) const {
   return k && k->default_value ? k->default_value : "";
 }
 
+std::optional<unsigned> Config::get_jobs(const std::string& key) const {
+  auto v = get(key);
+  if (!v) return std::nullopt;
+  if (auto n = jobs_value(*v)) return n;
+  throw Error(ExitCode::Repo, fmt::format("{}: {}", file_.string(), bad_jobs(key, *v)),
+              fmt::format("set it with 'mlops config {} N', or remove it with 'mlops config --unset {}'", key, key));
+}
+
 void Config::set(const std::string& key, const std::string& value) {
   if (!find_key(key)) {
     std::string names;
@@ -94,12 +118,7 @@ void Config::set(const std::string& key, const std::string& value) {
     throw Error(ExitCode::Usage, "core.hash is chosen once, at 'mlops init --hash'",
                 "objects already stored are addressed by it");
   if (key == "cache.link") (void)parse_link_modes(value);
-  if (key == "core.jobs" || key.ends_with(".jobs")) {
-    unsigned n = 0;
-    auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-    if (ec != std::errc() || p != value.data() + value.size() || n == 0 || n > 1024)
-      fail(ExitCode::Usage, "{} must be a whole number from 1 to 1024, not '{}'", key, value);
-  }
+  if (key.ends_with(".jobs") && !jobs_value(value)) throw Error(ExitCode::Usage, bad_jobs(key, value));
   if (key == "cache.dir" && value.empty()) fail(ExitCode::Usage, "cache.dir must not be empty");
   if (key == "model.stages") {
     bool ok = !value.empty() && value.front() != ',' && value.back() != ',' && value.find(",,") == std::string::npos;

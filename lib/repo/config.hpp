@@ -30,6 +30,10 @@ public:
   explicit Config(const fs::path& file);
   std::optional<std::string> get(const std::string& key) const;
   std::string get_or_default(const std::string& key) const;
+  // A *.jobs key (core.jobs, remote.NAME.jobs): nullopt when unset. A value
+  // written by hand gets the check `set` applies; throws Error(Repo) naming
+  // the file and key.
+  std::optional<unsigned> get_jobs(const std::string& key) const;
   // Validates key and value; throws Error(Usage) for unknown keys or bad values.
   void set(const std::string& key, const std::string& value);
   // Returns false when the key was not set.

@@ -3,7 +3,6 @@
 #include <sys/stat.h>
 
 #include <cerrno>
-#include <charconv>
 #include <thread>
 
 #include "core/error.hpp"
@@ -106,13 +105,7 @@ Db& Repo::db() {
 std::vector<LinkMode> Repo::link_modes() const { return parse_link_modes(config_->get_or_default("cache.link")); }
 
 unsigned Repo::jobs() const {
-  if (auto v = config_->get("core.jobs")) {
-    unsigned n = 0;
-    auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
-    if (ec == std::errc() && p == v->data() + v->size() && n > 0) return n;
-    fail(ExitCode::Repo, "{}: core.jobs must be a positive whole number, not '{}'",
-         (dot_dir() / "config").string(), *v);
-  }
+  if (auto n = config_->get_jobs("core.jobs")) return *n;
   return std::max(1u, std::thread::hardware_concurrency());
 }
 

@@ -10,20 +10,6 @@ tracked_repo() {
   mlops add -q data model.bin
 }
 
-# Runs "mlops $@" and checks it fails with CODE, mentions TEXT, and changed nothing.
-refuses() {
-  local code=$1 text=$2
-  shift 2
-  local before
-  before=$(snapshot)
-  run mlops "$@"
-  echo "$output"
-  [ "$status" -eq "$code" ]
-  [[ "$output" == *"mlops: error: "* ]]
-  [[ "$output" == *"$text"* ]]
-  assert_same_snapshot "$before" "$(snapshot)"
-}
-
 @test "malformed YAML in a pointer file names the file and line" {
   tracked_repo
   printf 'path: model.bin\nid: [oops\n' > model.bin.mlops

@@ -44,6 +44,21 @@ snapshot() {
     done
 }
 
+# Runs "mlops $@" and checks it fails with CODE, mentions TEXT, and changed
+# nothing on disk (the state database aside).
+refuses() {
+  local code=$1 text=$2
+  shift 2
+  local before
+  before=$(snapshot)
+  run mlops "$@"
+  echo "$output"
+  [ "$status" -eq "$code" ]
+  [[ "$output" == *"mlops: error: "* ]]
+  [[ "$output" == *"$text"* ]]
+  assert_same_snapshot "$before" "$(snapshot)"
+}
+
 # Fails with a diff when two snapshots differ.
 assert_same_snapshot() {
   if [ "$1" != "$2" ]; then

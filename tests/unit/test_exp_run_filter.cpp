@@ -48,3 +48,29 @@ TEST_CASE("bad filters say what was expected and where") {
   fails("metrics.acc ! 1", "'!' must be followed by '='");
   fails("metrics.acc > 1 & 2", "unexpected character '&' at position 17");
 }
+
+TEST_CASE("nesting is bounded; long chains of and/or are not nesting") {
+  auto nested = [](std::size_t depth, const char* open) {
+    std::string s;
+    for (std::size_t i = 0; i < depth; ++i) s += open;
+    s += "metrics.acc > 0.9";
+    if (std::string(open) == "(") s += std::string(depth, ')');
+    return s;
+  };
+  CHECK(match(nested(100, "(").c_str()));
+  CHECK(match(nested(50, "not not ").c_str()));
+  try {
+    RunFilter::parse(nested(40000, "("));
+    FAIL("expected an error");
+  } catch (const Error& e) {
+    CHECK(e.code() == ExitCode::Usage);
+    CHECK(std::string(e.what()).find("filter: more than 100 nested parentheses and 'not's at position 101") == 0);
+    // Shown around the position: "...((( ... (((..." with the caret under position 101.
+    std::string shown = std::string(e.what()).substr(std::string(e.what()).find('\n'));
+    CHECK(shown == "\n  ..." + std::string(80, '(') + "...\n  " + std::string(43, ' ') + "^");
+  }
+  CHECK_THROWS_WITH_AS(RunFilter::parse(nested(40000, "not ")), doctest::Contains("more than 100 nested"), Error);
+  std::string chain = "metrics.acc > 0.9";
+  for (int i = 0; i < 20000; ++i) chain += i % 2 ? " and metrics.acc > 0.9" : " or tags.team = nlp";
+  CHECK(match(chain.c_str()));
+}

@@ -38,6 +38,24 @@ TEST_CASE("bad sweep items say what is wrong") {
   fails({"lr=1", "lr=2"}, "param lr is given twice");
 }
 
+TEST_CASE("a sweep is capped at kMaxSweepRuns runs, refused before it is expanded") {
+  auto values = [](std::size_t n) {
+    std::string s;
+    for (std::size_t i = 0; i < n; ++i) s += (i ? "," : "") + std::to_string(i);
+    return s;
+  };
+  CHECK(expand_grid({"a=" + values(100), "b=" + values(100), "c=1"}).size() == kMaxSweepRuns);
+  // 1000^3 runs, and 50000^4 (which overflows 64 bits): refused at once.
+  CHECK_THROWS_WITH_AS(expand_grid({"a=" + values(1000), "b=" + values(1000), "c=" + values(1000)}),
+                       "a sweep of more than 10000 runs: -p a (1000 values) x -p b (1000 values) x -p c (1000 values)",
+                       Error);
+  auto huge = values(50000);
+  CHECK_THROWS_WITH_AS(expand_grid({"w=" + huge, "x=" + huge, "y=" + huge, "z=" + huge}),
+                       doctest::Contains("more than 10000 runs: -p w (50000 values) x -p x"), Error);
+  CHECK_THROWS_WITH_AS(expand_grid({"lr=1", "a=" + values(10001)}), "a sweep of more than 10000 runs: -p a (10001 values)",
+                       Error);
+}
+
 TEST_CASE("metric goals: costs are minimised, scores maximised") {
   for (const char* m : {"loss", "val_loss", "train.loss", "error_rate", "rmse", "MAE", "latency_ms", "eval/wer"})
     CHECK_MESSAGE(default_goal(m) == Goal::Min, m);

@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "registry/model_ref.hpp"
+#include "registry/registry_store.hpp"
 #include "registry/registry_tags.hpp"
 #include "registry/semver.hpp"
 
@@ -70,9 +71,45 @@ TEST_CASE("registry tags: GTO names both ways") {
 TEST_CASE("registry tag messages carry the record") {
   auto msg = tag_message("Registering model churn version v1.0.0", {{"object_id", "xxh128:00"}, {"size", 3}});
   CHECK(msg.starts_with("Registering model churn version v1.0.0\n\nmlops-registry: {"));
-  auto rec = tag_record(msg);
+  auto rec = tag_record(msg, "churn@v1.0.0");
   REQUIRE(rec);
   CHECK((*rec)["size"] == 3);
-  CHECK_FALSE(tag_record("Registering artifact churn version v1.0.0"));
-  CHECK_FALSE(tag_record("mlops-registry: {not json"));
+  CHECK_FALSE(tag_record("Registering artifact churn version v1.0.0", "churn@v1.0.0"));  // GTO's: no record
+  CHECK_THROWS_WITH_AS(tag_record("mlops-registry: {not json", "churn@v1.0.0"),
+                       "tag churn@v1.0.0: its mlops record is not a JSON object", Error);
+}
+
+TEST_CASE("registry tag records are checked as pointer files are") {
+  auto read = [](const char* record_json) {
+    ModelVersion v;
+    v.author = "tagger";
+    read_version_record(nlohmann::json::parse(record_json), "churn@v1.0.0", v);
+    return v;
+  };
+  auto v = read(R"({"path":"models/churn.bin","object_id":"xxh128:0123456789abcdef0123456789abcdef","size":3,"kind":"file"})");
+  CHECK(v.path == "models/churn.bin");
+  CHECK(v.size == 3);
+  CHECK(v.author == "tagger");
+  auto fails = [&](const char* record_json, const char* message) {
+    CHECK_THROWS_WITH_AS(read(record_json), doctest::Contains(message), Error);
+  };
+  const char* id = R"("object_id":"xxh128:0123456789abcdef0123456789abcdef")";
+  fails(R"({"path":"m","object_id":"xxh128:../../../etc","size":3,"kind":"file"})",
+        "tag churn@v1.0.0: 'object_id' in its mlops record: object id 'xxh128:../../../etc'");
+  fails((std::string(R"({"path":"m",)") + id + R"(,"size":"huge","kind":"file"})").c_str(),
+        "tag churn@v1.0.0: 'size' in its mlops record must be a whole number of bytes, not \"huge\"");
+  fails((std::string(R"({"path":"m",)") + id + R"(,"size":-1,"kind":"file"})").c_str(), "whole number of bytes, not -1");
+  fails((std::string(R"({"path":"../../etc/passwd",)") + id + R"(,"size":1,"kind":"file"})").c_str(),
+        "unsafe path '../../etc/passwd'");
+  fails((std::string(R"({"path":"m",)") + id + R"(,"size":1,"kind":"link"})").c_str(), "must be file or dir, not \"link\"");
+  fails((std::string(R"({"path":"m",)") + id + R"(,"size":1,"kind":"file","tags":{"a":1}})").c_str(),
+        "'tags' in its mlops record must map names to text");
+  fails((std::string(R"({"path":"m",)") + id + R"(,"size":1,"kind":"file","metrics":[1]})").c_str(),
+        "'metrics' in its mlops record must map names to numbers");
+  fails((std::string(R"({"path":"m",)") + id + R"(,"size":1,"kind":"file","author":{}})").c_str(),
+        "'author' in its mlops record must be text");
+  fails(R"({"path":"m","size":1,"kind":"file"})", "its mlops record has no 'object_id'");
+  CHECK(record_version(nlohmann::json::parse(R"({"version":"1.0.0"})"), "churn#prod#1") == "1.0.0");
+  CHECK_THROWS_WITH_AS(record_version(nlohmann::json::parse(R"({"version":1})"), "churn#prod#1"),
+                       "tag churn#prod#1: 'version' in its mlops record must be text, not 1", Error);
 }

@@ -1,0 +1,101 @@
+#include "core/yaml_load.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <unordered_map>
+#include <vector>
+
+#include <yaml-cpp/eventhandler.h>
+
+#include "core/error.hpp"
+
+namespace mlops {
+
+namespace {
+
+// Counts, from the parser's events, the nodes each alias stands for, without
+// building (or expanding) the tree.
+class AliasCounter : public YAML::EventHandler {
+public:
+  explicit AliasCounter(std::string_view source) : source_(source) {}
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t anchor) override { leaf(anchor); }
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t anchor, const std::string&) override {
+    leaf(anchor);
+  }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    auto it = size_.find(anchor);
+    // Known at its start, unknown until its end: the alias is inside what it names.
+    if (it == size_.end())
+      refuse(mark, "an alias inside the node it names (a cycle)");
+    aliased_ = std::min(aliased_ + it->second, kMaxYamlAliasNodes + 1);
+    if (aliased_ > kMaxYamlAliasNodes)
+      refuse(mark, fmt::format("aliases expand to more than {} nodes", kMaxYamlAliasNodes));
+    add(it->second);
+  }
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    open_.push_back({anchor, 1});
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+    open_.push_back({anchor, 1});
+  }
+  void OnMapEnd() override { close(); }
+
+private:
+  struct Open {
+    YAML::anchor_t anchor;
+    std::uint64_t nodes;
+  };
+
+  // Sizes saturate just past the bound: nothing overflows.
+  void add(std::uint64_t nodes) {
+    if (!open_.empty()) open_.back().nodes = std::min(open_.back().nodes + nodes, kMaxYamlAliasNodes + 1);
+  }
+  void leaf(YAML::anchor_t anchor) {
+    if (anchor) size_[anchor] = 1;
+    add(1);
+  }
+  void close() {
+    Open o = open_.back();
+    open_.pop_back();
+    if (o.anchor) size_[o.anchor] = o.nodes;
+    add(o.nodes);
+  }
+  [[noreturn]] void refuse(const YAML::Mark& mark, const std::string& why) {
+    throw Error(ExitCode::Input, fmt::format("{}:{}: {}", source_, mark.line + 1, why),
+                "use fewer anchors and aliases, or write the values out");
+  }
+
+  std::string_view source_;
+  std::vector<Open> open_;
+  std::unordered_map<YAML::anchor_t, std::uint64_t> size_;
+  std::uint64_t aliased_ = 0;
+};
+
+}  // namespace
+
+YAML::Node load_yaml(const std::string& text, std::string_view source) {
+  // Aliases start with '*'; most files have none and are parsed once.
+  if (text.find('*') != std::string::npos) {
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    AliasCounter counter(source);
+    parser.HandleNextDocument(counter);
+  }
+  return YAML::Load(text);
+}
+
+YAML::Node load_yaml_file(const fs::path& file, std::string_view source) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw YAML::BadFile(file.string());
+  std::ostringstream text;
+  text << in.rdbuf();
+  return load_yaml(text.str(), source);
+}
+
+}  // namespace mlops

@@ -1,0 +1,27 @@
+#pragma once
+// Loading YAML that arrives with a commit (params.yaml, mlops.yaml, mlops.lock,
+// pointer files, metrics files). yaml-cpp shares the node an alias names, but
+// every walk of the tree expands it again: ten anchors of ten aliases each
+// (the "billion laughs") are 10^10 nodes to walk. Every such file is loaded
+// here, and a document whose aliases expand past a bound is refused.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <yaml-cpp/yaml.h>
+
+#include "core/fs.hpp"
+
+namespace mlops {
+
+// Nodes that aliases may add to a document, all aliases together.
+constexpr std::uint64_t kMaxYamlAliasNodes = 1'000'000;
+
+// YAML::Load of the first document of `text`. Throws Error(Input)
+// "SOURCE:LINE: ..." for aliases past the bound or an alias inside the node it
+// names (a cycle); YAML::ParserException for malformed YAML, as YAML::Load does.
+YAML::Node load_yaml(const std::string& text, std::string_view source);
+// The same for a file; YAML::BadFile when it cannot be opened, as YAML::LoadFile.
+YAML::Node load_yaml_file(const fs::path& file, std::string_view source);
+
+}  // namespace mlops
