@@ -46,10 +46,18 @@ bounded() { timeout 60 "$MLOPS" "$@"; }
   [[ "$output" == *r1* ]]
 }
 
-# The "billion laughs": ten anchors, each a list of ten aliases of the one
-# before; 10^10 nodes once expanded.
+# The "billion laughs": ten anchors, each a list (or with "map", a mapping)
+# of ten aliases of the one before; 10^10 nodes once expanded.
 alias_bomb() {
-  local prev=a name
+  local prev=a name k
+  if [ "${1:-list}" = map ]; then
+    printf 'a: &a {%s}\n' "$(for k in {0..8}; do printf 'k%s: lol, ' $k; done)k9: lol"
+    for name in b c d e f g h i j; do
+      printf '%s: &%s {%s}\n' "$name" "$name" "$(for k in {0..8}; do printf 'k%s: *%s, ' $k $prev; done)k9: *$prev"
+      prev=$name
+    done
+    return
+  fi
   echo 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]'
   for name in b c d e f g h i j; do
     printf '%s: &%s [%s]\n' "$name" "$name" "$(printf "*$prev,%.0s" {1..9})*$prev"
@@ -60,29 +68,32 @@ alias_bomb() {
 @test "a params.yaml of YAML aliases (billion laughs) is refused by status, dag and run, not expanded" {
   mlops init -q
   printf 'stages:\n  train:\n    cmd: echo ${params.lr} > out.txt\n    params: [lr]\n    outs: [out.txt]\n' > mlops.yaml
-  { echo 'lr: 0.1'; alias_bomb; } > params.yaml
+  { echo 'lr: 0.1'; alias_bomb map; } > params.yaml
   git add -A && git commit -qm bomb
   mlops() { bounded "$@"; }
   refuses 4 "params.yaml:7: aliases expand to more than 1000000 nodes" status
   refuses 4 "params.yaml:7: aliases expand to more than 1000000 nodes" dag
   refuses 4 "params.yaml:7: aliases expand to more than 1000000 nodes" run
   refuses 4 "params.yaml:7: aliases expand to more than 1000000 nodes" params diff
+  { echo 'lr: 0.1'; alias_bomb list; } > params.yaml
+  refuses 4 "params.yaml:7: aliases expand to more than 1000000 nodes" status
+  refuses 4 "params.yaml:7: aliases expand to more than 1000000 nodes" dag
   [ ! -e out.txt ]
 }
 
 @test "YAML aliases are bounded in mlops.yaml, mlops.lock and pointer files too; an alias cycle is refused" {
   mlops init -q
   mlops() { bounded "$@"; }
-  { echo 'stages:'; echo '  train: {cmd: "true"}'; alias_bomb; } > mlops.yaml
+  { echo 'stages:'; echo '  train: {cmd: "true"}'; alias_bomb map; } > mlops.yaml
   refuses 4 "mlops.yaml:8: aliases expand to more than 1000000 nodes" dag
   printf 'stages:\n  train:\n    cmd: echo hi > out.txt\n    outs: [out.txt]\n' > mlops.yaml
   mlops run -q
-  { cat mlops.lock; alias_bomb; } > lock.tmp && mv lock.tmp mlops.lock
+  { cat mlops.lock; alias_bomb map; } > lock.tmp && mv lock.tmp mlops.lock
   refuses 4 "mlops.lock:" status
   rm mlops.lock mlops.yaml
   echo data > model.bin
   mlops add -q model.bin
-  { cat model.bin.mlops; alias_bomb; } > p.tmp && mv p.tmp model.bin.mlops
+  { cat model.bin.mlops; alias_bomb map; } > p.tmp && mv p.tmp model.bin.mlops
   refuses 4 "model.bin.mlops:" status
   printf 'path: model.bin\nid: &a [1, *a]\n' > model.bin.mlops
   refuses 4 "model.bin.mlops:2: an alias inside the node it names (a cycle)" status
