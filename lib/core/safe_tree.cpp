@@ -99,7 +99,7 @@ SafeTree::SafeTree(const fs::path& root) : root_(root) {
   root_fd_.reset(fd);
 }
 
-UniqueFd SafeTree::open_dir(std::string_view rel, bool create) const {
+UniqueFd SafeTree::open_dir(std::string_view rel, bool create, std::string_view target) const {
   std::string r(rel);
   if (r.empty()) {
     int fd = ::fcntl(root_fd_.get(), F_DUPFD_CLOEXEC, 0);
@@ -129,7 +129,7 @@ UniqueFd SafeTree::open_dir(std::string_view rel, bool create) const {
         fail_errno("create directory", walked.string(), errno);
       next = ::openat(cur.get(), part.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     }
-    if (next < 0) refuse_component(abs(r), walked, cur.get(), part, errno);
+    if (next < 0) refuse_component(abs(target.empty() ? std::string_view(r) : target), walked, cur.get(), part, errno);
     cur.reset(next);
     start = end + 1;
   }
@@ -141,7 +141,7 @@ SafeTree::Parent SafeTree::open_parent(std::string_view rel, bool create) const 
   auto slash = rel.rfind('/');
   Parent p;
   p.name = std::string(slash == std::string_view::npos ? rel : rel.substr(slash + 1));
-  p.dir = open_dir(slash == std::string_view::npos ? std::string_view() : rel.substr(0, slash), create);
+  p.dir = open_dir(slash == std::string_view::npos ? std::string_view() : rel.substr(0, slash), create, rel);
   return p;
 }
 

@@ -39,7 +39,8 @@ public:
   // following a symlink; an empty rel is the root. A folder that is missing
   // without create gives an empty UniqueFd. Throws Error(Input) when a
   // component is a symlink or not a folder.
-  UniqueFd open_dir(std::string_view rel, bool create) const;
+  // `target` names what is to be written there, in errors (default: rel).
+  UniqueFd open_dir(std::string_view rel, bool create, std::string_view target = {}) const;
   // The folder holding rel's last component (see open_dir) and that component.
   struct Parent {
     UniqueFd dir;

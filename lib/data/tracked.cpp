@@ -65,7 +65,8 @@ void collect_under(const Repo& repo, const std::string& rel, std::vector<Tracked
 
 }  // namespace
 
-std::vector<Tracked> find_tracked(const Repo& repo, const std::vector<std::string>& rels, bool keep_conflicts) {
+std::vector<Tracked> find_tracked(const Repo& repo, const std::vector<std::string>& rels, bool keep_conflicts,
+                                  bool untracked_ok) {
   std::vector<Tracked> out;
   if (rels.empty()) collect_under(repo, "", out, keep_conflicts);
   for (const auto& rel : rels) {
@@ -76,7 +77,7 @@ std::vector<Tracked> find_tracked(const Repo& repo, const std::vector<std::strin
     auto st = lstat_path(repo.abs(rel));
     std::size_t before = out.size();
     if (st && st->is_dir()) collect_under(repo, rel, out, keep_conflicts);
-    if (out.size() == before) {
+    if (out.size() == before && !untracked_ok) {
       if (auto anc = tracked_ancestor(repo, rel); !anc.empty())
         throw Error(ExitCode::Input, fmt::format("{} is inside the tracked folder {}", rel, anc),
                     fmt::format("name the folder itself: {}", anc));
@@ -136,7 +137,9 @@ namespace {
 
 class PointerSource : public TrackedSource {
 public:
-  std::vector<Tracked> in_workspace(Repo& repo) const override { return find_tracked(repo, {}); }
+  std::vector<Tracked> in_workspace(Repo& repo, const std::vector<std::string>& rels) const override {
+    return find_tracked(repo, rels, false, true);
+  }
   std::vector<Tracked> in_commit(Repo&, GitRepo& git, const GitCommitRef& c) const override {
     std::vector<Tracked> out;
     git.for_each_file(c.oid, kPointerSuffix, [&](const std::string& path, std::string text) {
@@ -151,10 +154,11 @@ public:
 
 std::unique_ptr<TrackedSource> pointer_source() { return std::make_unique<PointerSource>(); }
 
-std::vector<Tracked> tracked_in_workspace(Repo& repo, const TrackedSources& sources) {
+std::vector<Tracked> tracked_in_workspace(Repo& repo, const TrackedSources& sources,
+                                          const std::vector<std::string>& rels) {
   std::vector<Tracked> out;
   for (const auto& s : sources)
-    for (auto& t : s->in_workspace(repo)) out.push_back(std::move(t));
+    for (auto& t : s->in_workspace(repo, rels)) out.push_back(std::move(t));
   std::sort(out.begin(), out.end(), [](const Tracked& a, const Tracked& b) { return a.rel < b.rel; });
   return out;
 }
@@ -164,7 +168,7 @@ std::vector<Tracked> resolve_tracked(Repo& repo, const TrackedSources& sources, 
   std::vector<Tracked> all;
   std::string where = "by mlops";
   if (rev.empty()) {
-    all = tracked_in_workspace(repo, sources);
+    all = tracked_in_workspace(repo, sources, rels);  // pointers elsewhere are not even read
   } else {
     auto git = GitRepo::open(repo.root());
     if (!git) fail(ExitCode::Usage, "--rev needs a git repository; {} is not one", repo.root().string());

@@ -31,7 +31,9 @@ Tracked parse_tracked(const std::string& rel, std::string_view text, const std::
 // Every tracked path at or below each of `rels` (repo-relative; empty list means
 // the whole repository), sorted by path. A path that is neither tracked nor a
 // folder containing tracked paths is an Error(Input).
-std::vector<Tracked> find_tracked(const Repo& repo, const std::vector<std::string>& rels, bool keep_conflicts = false);
+// With untracked_ok, a path of rels that holds nothing tracked is skipped.
+std::vector<Tracked> find_tracked(const Repo& repo, const std::vector<std::string>& rels, bool keep_conflicts = false,
+                                  bool untracked_ok = false);
 
 // The same, as committed in a git revision (pointer files read through libgit2).
 std::vector<Tracked> find_tracked_at(const Repo& repo, const std::string& rev, const std::vector<std::string>& rels);

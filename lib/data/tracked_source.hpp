@@ -19,8 +19,9 @@ struct GitCommitRef;
 class TrackedSource {
 public:
   virtual ~TrackedSource() = default;
-  // Data the work tree's files track now.
-  virtual std::vector<Tracked> in_workspace(Repo& repo) const = 0;
+  // Data the work tree's files track now, at or below `rels` (a hint: all
+  // when empty; more may come back, and a path it does not track is no error).
+  virtual std::vector<Tracked> in_workspace(Repo& repo, const std::vector<std::string>& rels = {}) const = 0;
   // Data a commit tracks (its files read through git); errors name c.label.
   virtual std::vector<Tracked> in_commit(Repo& repo, GitRepo& git, const GitCommitRef& c) const = 0;
   // Data kept whatever the revision (registered versions, run artifacts, the
@@ -38,7 +39,8 @@ std::unique_ptr<TrackedSource> pointer_source();
 
 // Everything the sources say the work tree tracks (pointer files and the
 // pipeline's outputs), sorted by path.
-std::vector<Tracked> tracked_in_workspace(Repo& repo, const TrackedSources& sources);
+std::vector<Tracked> tracked_in_workspace(Repo& repo, const TrackedSources& sources,
+                                          const std::vector<std::string>& rels = {});
 
 // The tracked paths at or below each of `rels` (all when empty), from every
 // source: in the work tree, or as committed in `rev` when it is not empty.

@@ -13,7 +13,7 @@ namespace {
 
 class RunArtifactSource : public TrackedSource {
 public:
-  std::vector<Tracked> in_workspace(Repo&) const override { return {}; }
+  std::vector<Tracked> in_workspace(Repo&, const std::vector<std::string>&) const override { return {}; }
   std::vector<Tracked> in_commit(Repo&, GitRepo&, const GitCommitRef&) const override { return {}; }
 
   std::vector<Tracked> kept(Repo& repo) const override {

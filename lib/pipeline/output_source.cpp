@@ -32,7 +32,7 @@ class PipelineOutputSource : public TrackedSource {
 public:
   explicit PipelineOutputSource(bool keep_run_cache) : keep_run_cache_(keep_run_cache) {}
 
-  std::vector<Tracked> in_workspace(Repo& repo) const override {
+  std::vector<Tracked> in_workspace(Repo& repo, const std::vector<std::string>&) const override {
     return outputs_as_tracked(read_lock(repo), kLockFile);
   }
 

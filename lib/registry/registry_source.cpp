@@ -10,7 +10,7 @@ namespace {
 // registry keeps them all.
 class RegistrySource : public TrackedSource {
 public:
-  std::vector<Tracked> in_workspace(Repo&) const override { return {}; }
+  std::vector<Tracked> in_workspace(Repo&, const std::vector<std::string>&) const override { return {}; }
   std::vector<Tracked> in_commit(Repo&, GitRepo&, const GitCommitRef&) const override { return {}; }
   std::vector<Tracked> kept(Repo& repo) const override { return Registry(repo).all_tracked(); }
 };

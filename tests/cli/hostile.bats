@@ -78,7 +78,7 @@ evil_script() { printf '#!/bin/sh\ntouch /tmp/mlops-pwned-%s\n' "$1"; }
     before=$(outside_state)
     run mlops pull
     [ "$status" -eq 4 ]
-    [[ "$output" == *"mlops: error: mlops.lock:7: unsafe path '$path'"* ]]
+    [[ "$output" == *"mlops: error: mlops.lock:6: unsafe path '$path'"* ]]
     [ "$(outside_state)" = "$before" ]
     [ ! -e .git/hooks/post-checkout ]
     run mlops checkout
@@ -104,7 +104,7 @@ evil_script() { printf '#!/bin/sh\ntouch /tmp/mlops-pwned-%s\n' "$1"; }
   before=$(git_state)
   run mlops pull --force
   [ "$status" -eq 4 ]
-  [[ "$output" == *"mlops.lock:7: unsafe path '.git/hooks': it is inside git's own folder .git"* ]]
+  [[ "$output" == *"mlops.lock:6: unsafe path '.git/hooks': it is inside git's own folder .git"* ]]
   [ "$(git_state)" = "$before" ]
   [ ! -e .git/hooks/post-checkout ]
 }
@@ -275,7 +275,7 @@ evil_script() { printf '#!/bin/sh\ntouch /tmp/mlops-pwned-%s\n' "$1"; }
   mlops add -q f.txt data
   obj=$(object_path "$(pointer_id f.txt.mlops)")
   chmod u+w "$obj"
-  printf 'BAD content\n' > "$obj"
+  printf 'BAD content!\n' > "$obj"   # same size: only the hash can tell
   rm f.txt
   run mlops checkout f.txt
   [ "$status" -eq 7 ]
@@ -288,7 +288,7 @@ evil_script() { printf '#!/bin/sh\ntouch /tmp/mlops-pwned-%s\n' "$1"; }
   fid=$(xxh_id "$one")
   fobj=$(object_path "$fid")
   chmod u+w "$fobj"
-  echo rot > "$fobj"
+  printf '%s' "$(head -c "$(($(stat -c %s "$one") - 1))" /dev/zero | tr '\0' x)" > "$fobj"; echo >> "$fobj"
   rm -rf data
   run mlops checkout data
   [ "$status" -eq 7 ]
