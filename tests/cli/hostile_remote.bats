@@ -214,6 +214,86 @@ EOF
   [ -z "$(find .mlops/objects -type f)" ]
 }
 
+@test "state.db deleted during exp run: the lost record is reported (exit 3), the run's files are kept" {
+  mlops init -q
+  commit init
+  run mlops exp run -n gone -- sh -c 'echo "{\"loss\": 1}" >> "$MLOPS_METRICS_FILE"; rm -f .mlops/state.db .mlops/state.db-wal .mlops/state.db-shm; echo trained'
+  echo "$output"
+  [ "$status" -eq 3 ]
+  [[ "$output" == *"mlops: error: the state database "*".mlops/state.db was deleted while mlops was writing to it: run gone ("*") was not recorded; the command exited with status 0"* ]]
+  [[ "$output" == *"its metrics and output are kept in "*".mlops/runs/"* ]]
+  [ "$(cat .mlops/runs/*/output.log)" = trained ]
+  # A failing command's own status is still reported.
+  run mlops exp run -n gone2 -- sh -c 'rm -f .mlops/state.db*; exit 5'
+  [ "$status" -eq 3 ]
+  [[ "$output" == *"the command exited with status 5"* ]]
+}
+
+# Runs FUNC (with the helpers) in a user and mount namespace where the
+# repository's state database (MODE=file) or its whole .mlops folder
+# (MODE=dir) is a read-only bind mount: read-only even for root.
+with_read_only_db() {
+  local mode=$1 func=$2 target=.mlops
+  [ "$mode" = file ] && target=.mlops/state.db
+  unshare --map-root-user --mount true 2>/dev/null || skip "no user or mount namespaces here (unshare)"
+  run unshare --map-root-user --mount bash -c "
+    set -euo pipefail
+    mount --bind '$target' '$target'
+    mount -o remount,bind,ro '$target'
+    export MLOPS='$MLOPS' NO_COLOR=1
+    $(declare -f mlops "$func")
+    $func"
+  echo "$output"
+  [ "$status" -eq 0 ]
+}
+
+read_only_commands() {
+  ! touch .mlops/state.db 2>/dev/null  # really read-only
+  mlops status >/dev/null
+  [ "$(mlops status --json | jq -r '.paths[0].state')" = modified ]
+  mlops ls >/dev/null
+  mlops diff HEAD~1 >/dev/null
+  mlops exp list | grep first >/dev/null
+  mlops exp show first >/dev/null
+  mlops model list | grep clf >/dev/null
+  mlops model show clf >/dev/null
+  mlops dag >/dev/null
+  mlops metrics show >/dev/null
+}
+
+make_read_only_repo() {
+  mlops init -q
+  make_files data 3
+  mlops add -q data
+  echo 'echo "{\"files\": $(ls data | wc -l)}" > count.json' > count.sh
+  cat > mlops.yaml <<'EOF'
+stages:
+  count:
+    cmd: sh count.sh
+    deps: [data, count.sh]
+    metrics: [count.json]
+EOF
+  commit v1
+  mlops run -q
+  make_files data 4
+  mlops add -q data
+  commit v2
+  echo changed > data/f0.txt  # status hashes it, and would want to cache that
+  mlops exp run -q -n first -- true
+  echo weights > model.pt
+  mlops model register clf model.pt -q
+}
+
+@test "a read-only state.db (file): status, ls, diff, exp, model, dag and metrics show still work" {
+  make_read_only_repo
+  with_read_only_db file read_only_commands
+}
+
+@test "a read-only .mlops folder: the reading commands still work" {
+  make_read_only_repo
+  with_read_only_db dir read_only_commands
+}
+
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # Starts s3rver (tests/install-deps.sh installs it) with a bucket "hostile"
