@@ -59,4 +59,8 @@ void register_exp_commands(CLI::App& app, Context& ctx);
 void register_model_commands(CLI::App& app, Context& ctx);
 void register_pipeline_commands(CLI::App& app, Context& ctx);
 
+// fsck --remote (remote_commands.cpp): re-checks on REMOTE the objects push
+// would send; exit status as fsck's.
+int run_fsck_remote(Context& ctx, const std::string& remote, unsigned jobs, bool json);
+
 }  // namespace mlops::cli

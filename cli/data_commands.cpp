@@ -95,6 +95,7 @@ struct StatusArgs {
   bool json = false;
   bool exit_code = false;
   bool remote = false;
+  bool no_remote_index = false;
   std::string remote_name;
 };
 
@@ -104,6 +105,7 @@ int run_remote_status(Context& ctx, const StatusArgs& a) {
   scope.rels = ctx.rel_paths(a.paths);
   // The same scope as push: pipeline outputs and model versions too.
   if (scope.rels.empty()) scope.extra = transfer_extras(ctx.repo(), true);
+  scope.ask_remote = a.no_remote_index;
   RemoteStatus s = remote_status(ctx.repo(), a.remote_name, scope);
   bool dirty = !s.not_pushed.empty() || !s.not_fetched.empty();
   if (a.json) {
@@ -120,7 +122,7 @@ int run_remote_status(Context& ctx, const StatusArgs& a) {
 }
 
 int run_status(Context& ctx, const StatusArgs& a) {
-  if (a.remote || !a.remote_name.empty()) return run_remote_status(ctx, a);
+  if (a.remote || !a.remote_name.empty() || a.no_remote_index) return run_remote_status(ctx, a);
   // 100,000 files make ~80 MB of small objects: with 4 KiB pages, 20,000
   // page faults (address space only until used).
   prefer_huge_pages(256u << 20);
@@ -311,6 +313,8 @@ void register_data_commands(CLI::App& app, Context& ctx) {
     sub->add_flag("--exit-code", a->exit_code, "Exit with 1 when anything changed");
     sub->add_flag("--remote", a->remote, "Compare with the default remote: what is not pushed or not fetched");
     sub->add_option("-r", a->remote_name, "Compare with this remote (implies --remote)")->type_name("NAME");
+    sub->add_flag("--no-remote-index", a->no_remote_index,
+                  "Ask the remote which objects it has instead of trusting what earlier pushes recorded (implies --remote)");
     bind(sub, ctx, a, run_status);
   });
   command(&app, "checkout", "Make the workspace match the pointer files", [&ctx](CLI::App* sub) {

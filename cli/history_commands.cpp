@@ -112,9 +112,13 @@ int run_gc(Context& ctx, const GcArgs& a) {
 // ---- fsck -------------------------------------------------------------------
 struct FsckArgs {
   bool json = false;
+  bool remote = false;
+  std::string remote_name;
+  unsigned jobs = 0;
 };
 
 int run_fsck(Context& ctx, const FsckArgs& a) {
+  if (a.remote || !a.remote_name.empty()) return run_fsck_remote(ctx, a.remote_name, a.jobs, a.json);
   FsckResult r;
   {
     ProgressBar bar("checking", ctx.quiet || a.json);
@@ -243,6 +247,11 @@ void register_history_commands(CLI::App& app, Context& ctx) {
   command(&app, "fsck", "Re-hash the store; report corrupt and missing objects", [&ctx](CLI::App* sub) {
     auto a = std::make_shared<FsckArgs>();
     sub->add_flag("--json", a->json, "Print JSON");
+    sub->add_flag("--remote", a->remote,
+                  "Check the default remote instead: read back and re-hash every object push would send");
+    sub->add_option("-r", a->remote_name, "Check this remote (implies --remote)")->type_name("NAME");
+    sub->add_option("-j,--jobs", a->jobs, "Parallel downloads with --remote (default: remote.NAME.jobs, or 4 per core)")
+        ->check(CLI::Range(1u, 1024u));
     bind(sub, ctx, a, run_fsck);
   });
   command(&app, "install-hooks", "Install git hooks: pre-commit check, checkout after git checkout",

@@ -91,6 +91,7 @@ struct TransferArgs {
   std::vector<std::string> paths;
   std::string rev;
   bool all_branches = false, all_tags = false, force = false, json = false;
+  bool no_remote_index = false;
   unsigned jobs = 0;
 };
 
@@ -100,6 +101,7 @@ TransferScope scope_of(Context& ctx, const TransferArgs& a) {
   scope.rev = a.rev;
   scope.all_branches = a.all_branches;
   scope.all_tags = a.all_tags;
+  scope.ask_remote = a.no_remote_index;
   // With no paths named, the pipeline's outputs (mlops.lock) move too, as dvc's do.
   if (scope.rels.empty()) scope.extra = transfer_extras(ctx.repo(), false);
   return scope;
@@ -129,14 +131,40 @@ int run_transfer(Context& ctx, const TransferArgs& a, TransferFn transfer, const
 
 // push also sends every registered model version (unless paths are named),
 // so that `mlops model get` works in other clones.
-TransferResult push_with_models(Repo& repo, const std::string& remote, const TransferScope& scope, unsigned jobs,
-                                Progress* progress) {
-  TransferScope with = scope;
-  if (with.rels.empty()) with.extra = transfer_extras(repo, true);
-  return push(repo, remote, with, jobs, progress);
+TransferScope push_with_models(Repo& repo, TransferScope scope) {
+  if (scope.rels.empty()) scope.extra = transfer_extras(repo, true);
+  return scope;
 }
 
-int run_push(Context& ctx, const TransferArgs& a) { return run_transfer(ctx, a, push_with_models, "pushing", "pushed"); }
+TransferResult push_all(Repo& repo, const std::string& remote, const TransferScope& scope, unsigned jobs,
+                        Progress* progress) {
+  return push(repo, remote, push_with_models(repo, scope), jobs, progress);
+}
+
+}  // namespace
+
+int run_fsck_remote(Context& ctx, const std::string& remote, unsigned jobs, bool json) {
+  RemoteCheck c;
+  {
+    ProgressBar bar("checking", ctx.quiet || json);
+    // What push would send: the workspace's data, the pipeline's outputs and
+    // the registered models.
+    c = check_remote(ctx.repo(), remote, push_with_models(ctx.repo(), scope_of(ctx, TransferArgs{})), jobs, bar.get());
+  }
+  if (json) {
+    print_json({{"remote", c.remote}, {"ok", c.ok()}, {"checked", c.checked}, {"corrupt", c.corrupt}, {"missing", c.missing}});
+  } else if (!ctx.quiet) {
+    for (const auto& m : c.corrupt) fmt::print("corrupt on {}: {} (moved aside there)\n", c.remote, m);
+    for (const auto& m : c.missing) fmt::print("missing on {}: {}\n", c.remote, m);
+    fmt::print("Checked {} on {}: {} corrupt, {} missing.{}\n", plural(c.checked, "object", "objects"), c.remote,
+               c.corrupt.size(), c.missing.size(), c.ok() ? "" : " 'mlops push' sends them again.");
+  }
+  return c.ok() ? 0 : static_cast<int>(ExitCode::CheckFailed);
+}
+
+namespace {
+
+int run_push(Context& ctx, const TransferArgs& a) { return run_transfer(ctx, a, push_all, "pushing", "pushed"); }
 int run_fetch(Context& ctx, const TransferArgs& a) { return run_transfer(ctx, a, fetch, "fetching", "fetched"); }
 
 int run_pull(Context& ctx, const TransferArgs& a) {
@@ -156,7 +184,9 @@ int run_pull(Context& ctx, const TransferArgs& a) {
   return 0;
 }
 
-void transfer_options(CLI::App* sub, TransferArgs& a, bool pull) {
+enum class Verb { Push, Fetch, Pull };
+
+void transfer_options(CLI::App* sub, TransferArgs& a, Verb verb) {
   sub->add_option("paths", a.paths, "Tracked paths or folders holding them (default: all)")->type_name("PATH");
   sub->add_option("-r,--remote", a.remote, "Remote to use (default: core.remote)")->type_name("NAME");
   sub->add_option("--rev", a.rev, "The data of a git revision instead of the workspace's")->type_name("REV");
@@ -164,7 +194,10 @@ void transfer_options(CLI::App* sub, TransferArgs& a, bool pull) {
   sub->add_flag("--all-tags", a.all_tags, "Also the data of every tag");
   sub->add_option("-j,--jobs", a.jobs, "Parallel transfers (default: remote.NAME.jobs, or 4 per core)")
       ->check(CLI::Range(1u, 1024u));
-  if (pull) sub->add_flag("-f,--force", a.force, "Overwrite files whose content is not in the store");
+  if (verb == Verb::Pull) sub->add_flag("-f,--force", a.force, "Overwrite files whose content is not in the store");
+  if (verb == Verb::Push)
+    sub->add_flag("--no-remote-index", a.no_remote_index,
+                  "Ask the remote which objects it has instead of trusting what earlier pushes recorded");
   sub->add_flag("--json", a.json, "Print JSON");
 }
 
@@ -206,17 +239,17 @@ void register_remote_commands(CLI::App& app, Context& ctx) {
   });
   command(&app, "push", "Send tracked data to a remote (only what it lacks)", [&ctx](CLI::App* sub) {
     auto a = std::make_shared<TransferArgs>();
-    transfer_options(sub, *a, false);
+    transfer_options(sub, *a, Verb::Push);
     bind(sub, ctx, a, run_push);
   });
   command(&app, "fetch", "Get tracked data from a remote into the store", [&ctx](CLI::App* sub) {
     auto a = std::make_shared<TransferArgs>();
-    transfer_options(sub, *a, false);
+    transfer_options(sub, *a, Verb::Fetch);
     bind(sub, ctx, a, run_fetch);
   });
   command(&app, "pull", "Fetch tracked data from a remote, then check it out", [&ctx](CLI::App* sub) {
     auto a = std::make_shared<TransferArgs>();
-    transfer_options(sub, *a, true);
+    transfer_options(sub, *a, Verb::Pull);
     bind(sub, ctx, a, run_pull);
   });
 }

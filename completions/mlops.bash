@@ -58,14 +58,15 @@ _mlops() {
   case $cmd in
     init) opts="--hash --json" ;;
     add) opts="--json" ;;
-    status) opts="--json --exit-code --remote -r" ;;
+    status) opts="--json --exit-code --remote -r --no-remote-index" ;;
     checkout) opts="-f --force --rev --json" ;;
     ls) opts="--rev --json" ;;
     diff) opts="--path --json" ;;
     gc) opts="-w --workspace -a --all-branches -T --all-tags -A --all-commits -n --dry-run -f --force --run-cache --json" ;;
-    fsck) opts="--json" ;;
+    fsck) opts="--json --remote -r -j --jobs" ;;
     install-hooks) opts="--uninstall --json" ;;
-    push | fetch) opts="-r --remote --rev --all-branches --all-tags -j --jobs --json" ;;
+    push) opts="-r --remote --rev --all-branches --all-tags --no-remote-index -j --jobs --json" ;;
+    fetch) opts="-r --remote --rev --all-branches --all-tags -j --jobs --json" ;;
     pull) opts="-r --remote --rev --all-branches --all-tags -j --jobs -f --force --json" ;;
     exp)
       local sub="" j

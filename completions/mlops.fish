@@ -27,7 +27,7 @@ complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a rm -d 'Stop 
 complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a config -d 'Read and write repository settings'
 complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a diff -d 'Show tracked data that changed between commits'
 complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a gc -d 'Remove store objects nothing kept refers to'
-complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a fsck -d 'Re-hash the store'
+complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a fsck -d 'Re-hash the store, or a remote'
 complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a install-hooks -d 'Install git hooks'
 complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a help -d 'Show help for a command'
 
@@ -76,6 +76,10 @@ complete -c mlops -n "__fish_seen_subcommand_from push fetch pull" -a '(__mlops_
 complete -c mlops -n "__fish_seen_subcommand_from pull" -s f -l force -d 'Overwrite unsaved content'
 complete -c mlops -n "__fish_seen_subcommand_from status" -l remote -d 'Compare with the default remote'
 complete -c mlops -n "__fish_seen_subcommand_from status" -s r -x -a '(__mlops_remotes)' -d 'Compare with this remote'
+complete -c mlops -n "__fish_seen_subcommand_from status push" -l no-remote-index -d 'Ask the remote, not the index of earlier pushes'
+complete -c mlops -n "__fish_seen_subcommand_from fsck" -l remote -d 'Check the default remote'
+complete -c mlops -n "__fish_seen_subcommand_from fsck" -s r -x -a '(__mlops_remotes)' -d 'Check this remote'
+complete -c mlops -n "__fish_seen_subcommand_from fsck" -s j -l jobs -x -d 'Parallel downloads'
 complete -c mlops -n "__fish_seen_subcommand_from remote; and __fish_seen_subcommand_from modify" -a 'url jobs endpoint region profile path-style part-size timeout'
 complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a exp -d 'Experiment runs'
 set -l exp_commands run log list show compare diff best export plot tag rename rm

@@ -11,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "core/file_hash.hpp"
+#include "core/hashing_copy.hpp"
 
 namespace mlops {
 
@@ -111,28 +112,6 @@ bool mode_unsupported(int err) {
 }  // namespace
 
 namespace {
-
-// Copies `size` bytes of `in` to `out` through one buffer, hashing them on the
-// way (the same pass verifies the copy); holes of sparse files stay holes.
-ObjectId copy_hashing(int in, int out, std::uint64_t size, HashAlgo algo, const fs::path& src, const fs::path& dest) {
-  Hasher h(algo);
-  std::uint64_t total = 0;
-  if (size < kReadChunk) {
-    char* buf = thread_read_buffer();
-    total = read_full(in, buf, static_cast<std::size_t>(size), src);
-    h.update(buf, total);
-    write_all(out, buf, total, dest);
-  } else {
-    ::posix_fadvise(in, 0, 0, POSIX_FADV_SEQUENTIAL);
-    read_chunks(in, size, src, [&](const char* data, std::size_t n, bool hole) {
-      h.update(data, n);
-      total += n;
-      write_sparse(out, data, n, hole, dest);
-    });
-    if (::ftruncate(out, static_cast<off_t>(total)) != 0) fail_errno("write", dest.string(), errno);
-  }
-  return h.finish();
-}
 
 // Hashes what is already in place (a reflinked clone shares the object's blocks).
 ObjectId hash_fd(int fd, std::uint64_t size, HashAlgo algo, const fs::path& src) {

@@ -295,6 +295,19 @@ RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks)
   runs.add_artifact(run.id, "mlops.log", stored.id.str(), log_st.size);
   run.log_id = stored.id.str();
   runs.finish(run.id, run.status, run.exit_code, run.peak_rss_kib, run.log_id);
+  // The connection writes on to a deleted file as if nothing happened: ask
+  // whether the database is still the one opened. The scratch folder stays
+  // then: its metrics and output are all that is left of the run.
+  try {
+    repo.db().check_in_place(fmt::format("run {} ({}) was not recorded", run.name, run.id));
+  } catch (const Error& e) {
+    throw Error(e.code(),
+                fmt::format("{}; the command {} with status {}", e.what(),
+                            run.status == "finished" || run.status == "failed" ? "exited" : "was ended",
+                            result.exit_status),
+                fmt::format("its metrics and output are kept in {}; its log is in the store as {}",
+                            run_scratch_dir(repo, run.id).string(), run.log_id));
+  }
   remove_run_scratch(repo, run.id);  // all of it is in the database and the store now
   run = runs.get(run.id);
   return result;

@@ -8,12 +8,12 @@
 
 #include "core/error.hpp"
 #include "core/file_hash.hpp"
-#include "core/link.hpp"
+#include "core/hashing_copy.hpp"
 #include "core/walk.hpp"
 
 namespace mlops {
 
-FolderRemote::FolderRemote(fs::path root) : root_(std::move(root)) {}
+FolderRemote::FolderRemote(std::string name, fs::path root) : Remote(std::move(name)), root_(std::move(root)) {}
 
 fs::path FolderRemote::object_path(const ObjectId& id) const {
   return root_ / "objects" / id.hex.substr(0, 2) / id.hex.substr(2);
@@ -24,7 +24,7 @@ bool FolderRemote::has(const ObjectId& id) {
   return ::stat(object_path(id).c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
-void FolderRemote::put(const ObjectId& id, const fs::path& local, std::uint64_t size) {
+bool FolderRemote::put(const ObjectId& id, const fs::path& local, std::uint64_t size) {
   fs::path dest = object_path(id);
   try {
     make_dirs(root_ / "tmp");
@@ -34,24 +34,39 @@ void FolderRemote::put(const ObjectId& id, const fs::path& local, std::uint64_t 
   }
   TempFile tmp(root_ / "tmp", "obj", 0444);
   UniqueFd in = open_read(local);
-  copy_fd(in.get(), tmp.fd(), size, local, dest);
+  // Hashed as it is copied: a damaged local object is never sent as a good one.
+  if (copy_hashing(in.get(), tmp.fd(), size, id.algo, local, dest) != id) return false;
   // fsync: the remote is where the data survives this machine.
   if (::fsync(tmp.fd()) != 0) fail_errno("sync", dest.string(), errno);
   tmp.commit(dest, /*replace=*/false);
+  return true;
 }
 
-void FolderRemote::get(const ObjectId& id, const std::function<void(const char*, std::size_t)>& sink) {
+bool FolderRemote::read(const ObjectId& id, std::uint64_t max_bytes, const ObjectSink& sink) {
   fs::path src = object_path(id);
-  int raw = ::open(src.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: a FIFO (or a device) at an object's name must not block the
+  // open; fstat then refuses anything but a plain file.
+  int raw = ::open(src.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (raw < 0) {
-    if (errno == ENOENT)
-      throw Error(ExitCode::Remote, fmt::format("object {} is not on the remote {}", id.str(), root_.string()),
-                  "push it from a clone that has it");
+    if (errno == ENOENT) return false;
     fail_errno("open", src.string(), errno);
   }
   UniqueFd fd(raw);
   FileStat st = fstat_fd(fd.get(), src);
+  if (!st.is_regular())
+    throw Error(ExitCode::Remote,
+                fmt::format("remote {}: {} is not a regular file (object {})", name(), src.string(), id.str()),
+                "remove it from the remote; 'mlops fsck -r " + name() + "' then finds what to push again");
+  if (st.size > max_bytes) too_large(id, max_bytes);
   read_chunks(fd.get(), st.size, src, [&](const char* data, std::size_t n, bool) { sink(data, n); });
+  return true;
+}
+
+void FolderRemote::quarantine(const ObjectId& id) {
+  fs::path dir = root_ / "quarantine";
+  make_dirs(dir);
+  if (::rename(object_path(id).c_str(), (dir / id.hex).c_str()) != 0 && errno != ENOENT)
+    fail_errno("move to quarantine", object_path(id).string(), errno);
 }
 
 std::unordered_set<std::string> FolderRemote::list() {

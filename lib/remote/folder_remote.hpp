@@ -8,12 +8,15 @@ namespace mlops {
 
 class FolderRemote : public Remote {
 public:
-  explicit FolderRemote(fs::path root);
+  FolderRemote(std::string name, fs::path root);
   std::string location() const override { return root_.string(); }
   bool has(const ObjectId& id) override;
-  void put(const ObjectId& id, const fs::path& local, std::uint64_t size) override;
-  void get(const ObjectId& id, const std::function<void(const char*, std::size_t)>& sink) override;
+  bool put(const ObjectId& id, const fs::path& local, std::uint64_t size) override;
+  void quarantine(const ObjectId& id) override;
   std::unordered_set<std::string> list() override;
+
+protected:
+  bool read(const ObjectId& id, std::uint64_t max_bytes, const ObjectSink& sink) override;
 
 private:
   fs::path object_path(const ObjectId& id) const;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <exception>
 #include <memory>
 #include <mutex>
 
@@ -32,11 +33,20 @@ CURL* thread_handle() {
   return handle.get();
 }
 
+// What is kept of an error answer's body (S3's XML error is a few hundred
+// bytes); an endless one is cut off there, and the transfer ended.
+constexpr std::size_t kMaxErrorBody = 64u << 10;
+// A 2xx body kept in memory (listings, multipart answers): S3 sends at most
+// 1,000 keys a page.
+constexpr std::size_t kMaxBody = 16u << 20;
+
 struct Transfer {
-  CURL* curl;
-  const HttpRequest* req;
-  HttpResponse* resp;
+  CURL* curl = nullptr;
+  const HttpRequest* req = nullptr;
+  HttpResponse* resp = nullptr;
   long long sent = 0;
+  bool error_body_cut = false;     // the error answer was longer than kMaxErrorBody
+  std::exception_ptr failure;      // thrown by on_data: rethrown once curl returns
 };
 
 std::size_t on_header(char* data, std::size_t size, std::size_t n, void* p) {
@@ -58,14 +68,35 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* p) {
   return size * n;
 }
 
+// Returning less than `len` makes curl end the transfer.
 std::size_t on_body(char* data, std::size_t size, std::size_t n, void* p) {
   auto* t = static_cast<Transfer*>(p);
   std::size_t len = size * n;
   long status = 0;
   curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
-  if (status < 200 || status >= 300) t->resp->error_body.append(data, len);
-  else if (t->req->on_data) t->req->on_data(data, len);
-  else t->resp->body.append(data, len);
+  if (status < 200 || status >= 300) {
+    std::string& kept = t->resp->error_body;
+    if (kept.size() + len > kMaxErrorBody) {
+      kept.append(data, kMaxErrorBody - kept.size());
+      t->error_body_cut = true;
+      return 0;
+    }
+    kept.append(data, len);
+    return len;
+  }
+  // No exception may cross curl's C frames: kept, and rethrown after it returns.
+  try {
+    if (t->req->on_data) {
+      t->req->on_data(data, len);
+    } else {
+      if (t->resp->body.size() + len > kMaxBody)
+        fail(ExitCode::Remote, "the answer to {} {} is larger than {} MiB", t->req->method, t->req->url, kMaxBody >> 20);
+      t->resp->body.append(data, len);
+    }
+  } catch (...) {
+    t->failure = std::current_exception();
+    return 0;
+  }
   return len;
 }
 
@@ -106,7 +137,10 @@ std::string HttpResponse::header(const std::string& name) const {
 HttpResponse http_perform(const HttpRequest& req) {
   HttpResponse resp;
   CURL* c = thread_handle();
-  Transfer t{c, &req, &resp, 0};
+  Transfer t;
+  t.curl = c;
+  t.req = &req;
+  t.resp = &resp;
   SlistPtr headers;
   for (const auto& [k, v] : req.headers) {
     std::string line = v.empty() ? k + ";" : k + ": " + v;
@@ -139,6 +173,12 @@ HttpResponse http_perform(const HttpRequest& req) {
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
   }
   CURLcode rc = curl_easy_perform(c);
+  if (t.failure) std::rethrow_exception(t.failure);
+  if (rc == CURLE_WRITE_ERROR && t.error_body_cut) {
+    // The answer (its status and the start of its body) is all that is needed.
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
+    return resp;
+  }
   if (rc != CURLE_OK) {
     resp.status = 0;
     resp.error = curl_easy_strerror(rc);

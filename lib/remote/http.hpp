@@ -18,7 +18,10 @@ struct HttpRequest {
   int body_fd = -1;
   long long body_offset = 0;
   long long body_length = 0;
-  // Receives the response body of a 2xx answer (others are kept in `error_body`).
+  // Receives the response body of a 2xx answer (others are kept in
+  // `error_body`, up to 64 KiB). What it throws ends the transfer and is
+  // rethrown by http_perform. Without it a 2xx body is kept in `body`, up to
+  // 16 MiB (Error(Remote) beyond).
   std::function<void(const char*, std::size_t)> on_data;
   long timeout_connect_s = 10;
   long stall_timeout_s = 30;  // abort when no byte moves for this long

@@ -47,6 +47,23 @@ RemoteSpec remote_spec(const Config& cfg, const std::string& wanted) {
   return RemoteSpec{name, *url, cfg.get_jobs("remote." + name + ".jobs").value_or(0)};
 }
 
+void Remote::too_large(const ObjectId& id, std::uint64_t max_bytes) const {
+  throw ObjectTooLarge(ExitCode::Remote,
+                       fmt::format("object {} from remote {} is larger than expected ({} bytes)", id.str(), name_,
+                                   max_bytes),
+                       "the remote copy is damaged or not what its name says: nothing of it was kept; "
+                       "'mlops fsck -r " + name_ + "' checks the remote");
+}
+
+bool Remote::get(const ObjectId& id, std::uint64_t max_bytes, const ObjectSink& sink) {
+  std::uint64_t arrived = 0;
+  return read(id, max_bytes, [&](const char* data, std::size_t n) {
+    arrived += n;
+    if (arrived > max_bytes) too_large(id, max_bytes);
+    sink(data, n);
+  });
+}
+
 std::unique_ptr<Remote> open_remote(const Repo& repo, const RemoteSpec& spec) {
   if (starts_with(spec.url, "s3://")) {
     S3Settings s = s3_settings(spec.name, spec.url, const_cast<Repo&>(repo).config());
@@ -54,7 +71,7 @@ std::unique_ptr<Remote> open_remote(const Repo& repo, const RemoteSpec& spec) {
         const_cast<Repo&>(repo).config().get("remote." + spec.name + ".profile").value_or("")));
   }
   fs::path p(spec.url);
-  return std::make_unique<FolderRemote>(p.is_absolute() ? p : repo.root() / p);
+  return std::make_unique<FolderRemote>(spec.name, p.is_absolute() ? p : repo.root() / p);
 }
 
 }  // namespace mlops

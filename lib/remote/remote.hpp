@@ -8,6 +8,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/error.hpp"
 #include "core/fs.hpp"
 #include "core/hash.hpp"
 
@@ -22,20 +23,48 @@ struct RemoteSpec {
   unsigned jobs = 0;
 };
 
+// Receives an object's bytes, in order.
+using ObjectSink = std::function<void(const char*, std::size_t)>;
+
 class Remote {
 public:
+  explicit Remote(std::string name) : name_(std::move(name)) {}
   virtual ~Remote() = default;
+  // Its name in the configuration, for messages.
+  const std::string& name() const { return name_; }
   // Where it is, for messages and for the remote index.
   virtual std::string location() const = 0;
   // Whether the remote holds an object of that name (content is checked on download).
   virtual bool has(const ObjectId& id) = 0;
-  // Stores a local file as object `id`; it is visible under its name only once complete.
-  virtual void put(const ObjectId& id, const fs::path& local, std::uint64_t size) = 0;
-  // Streams object `id` to `sink`, in order. Throws Error(Remote) when it is absent.
-  virtual void get(const ObjectId& id, const std::function<void(const char*, std::size_t)>& sink) = 0;
+  // Stores a local file of `size` bytes as object `id`, hashing the bytes it
+  // sends on the same pass; it is visible under its name only once complete.
+  // Returns false, and stores nothing, when the file does not hash to `id`.
+  virtual bool put(const ObjectId& id, const fs::path& local, std::uint64_t size) = 0;
+  // Streams object `id` to `sink`, in order; false when the remote lacks it.
+  // Throws ObjectTooLarge, keeping nothing more, once more than `max_bytes`
+  // arrive, and Error(Remote) when the remote fails or holds something that is
+  // not a plain file under that name.
+  bool get(const ObjectId& id, std::uint64_t max_bytes, const ObjectSink& sink);
+  // Moves a damaged object out of the way (a folder remote's quarantine/; an
+  // S3 remote deletes it), so that the next push sends a good copy.
+  virtual void quarantine(const ObjectId& id) = 0;
   // The hex names of every object on the remote, in one listing; push uses it
   // instead of asking object by object when it has many to check.
   virtual std::unordered_set<std::string> list() = 0;
+
+protected:
+  // get() without the count: may stop early when it knows the size.
+  virtual bool read(const ObjectId& id, std::uint64_t max_bytes, const ObjectSink& sink) = 0;
+  [[noreturn]] void too_large(const ObjectId& id, std::uint64_t max_bytes) const;
+
+private:
+  std::string name_;
+};
+
+// An object served larger than expected: nothing of it is kept.
+class ObjectTooLarge : public Error {
+public:
+  using Error::Error;
 };
 
 // The remote called `name` (empty: the default, core.remote, or the only one).

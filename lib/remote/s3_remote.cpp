@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "core/error.hpp"
+#include "core/file_hash.hpp"
 #include "core/parallel.hpp"
 #include "core/text.hpp"
 #include "remote/sigv4.hpp"
@@ -45,17 +46,23 @@ bool retryable(const HttpResponse& r) {
   return code == "SlowDown" || code == "RequestTimeout" || code == "InternalError";
 }
 
-std::string sha256_of_range(int fd, long long offset, long long length, const fs::path& for_errors) {
+// The SHA-256 of a range of fd (what the signature says the body is), with
+// `also` fed the same bytes: the object's id is checked on the pass that the
+// signature is made from, and S3 refuses a body that differs from it
+// (XAmzContentSHA256Mismatch), so what is sent is what was verified.
+std::string sha256_of_range(int fd, long long offset, long long length, const fs::path& for_errors,
+                            Hasher* also = nullptr) {
   Hasher h(HashAlgo::Sha256);
-  std::vector<char> buf(1u << 20);
+  char* buf = thread_read_buffer();
   while (length > 0) {
-    ssize_t n = ::pread(fd, buf.data(), static_cast<std::size_t>(std::min<long long>(length, static_cast<long long>(buf.size()))), offset);
+    ssize_t n = ::pread(fd, buf, static_cast<std::size_t>(std::min<long long>(length, static_cast<long long>(kReadChunk))), offset);
     if (n < 0) {
       if (errno == EINTR) continue;
       fail_errno("read", for_errors.string(), errno);
     }
     if (n == 0) fail(ExitCode::Io, "{} shrank while being pushed", for_errors.string());
-    h.update(buf.data(), static_cast<std::size_t>(n));
+    h.update(buf, static_cast<std::size_t>(n));
+    if (also) also->update(buf, static_cast<std::size_t>(n));
     offset += n;
     length -= n;
   }
@@ -102,7 +109,7 @@ S3Settings s3_settings(const std::string& name, const std::string& url, const Co
 }
 
 S3Remote::S3Remote(S3Settings settings, AwsCredentials credentials)
-    : s_(std::move(settings)), creds_(std::move(credentials)) {}
+    : Remote(settings.remote_name), s_(std::move(settings)), creds_(std::move(credentials)) {}
 
 std::string S3Remote::location() const {
   return fmt::format("s3://{}/{}{}", s_.bucket, s_.prefix, s_.endpoint.empty() ? "" : " at " + s_.endpoint);
@@ -213,17 +220,32 @@ bool S3Remote::has(const ObjectId& id) {
   raise(r, "checking " + id.str());
 }
 
-void S3Remote::put(const ObjectId& id, const fs::path& local, std::uint64_t size) {
+bool S3Remote::put(const ObjectId& id, const fs::path& local, std::uint64_t size) {
   UniqueFd fd = open_read(local);
   std::string key = key_of(id);
-  if (size > s_.part_size) return put_multipart(key, fd.get(), size);
+  Hasher verify(id.algo);
+  if (size > s_.part_size) {
+    // One pass makes every part's SHA-256 and the object's id, before any part is sent.
+    std::size_t count = static_cast<std::size_t>((size + s_.part_size - 1) / s_.part_size);
+    std::vector<std::string> part_sha(count);
+    for (std::size_t i = 0; i < count; ++i) {
+      std::uint64_t off = i * s_.part_size;
+      part_sha[i] = sha256_of_range(fd.get(), static_cast<long long>(off),
+                                    static_cast<long long>(std::min<std::uint64_t>(s_.part_size, size - off)), local, &verify);
+    }
+    if (verify.finish() != id) return false;
+    put_multipart(key, fd.get(), size, part_sha);
+    return true;
+  }
   Call c{"PUT", key, {}, {}, {}, fd.get(), 0, static_cast<long long>(size), {}, {}};
-  c.payload_sha256 = sha256_of_range(fd.get(), 0, static_cast<long long>(size), local);
+  c.payload_sha256 = sha256_of_range(fd.get(), 0, static_cast<long long>(size), local, &verify);
+  if (verify.finish() != id) return false;
   auto r = send(std::move(c));
   if (r.status != 200) raise(r, "uploading " + id.str());
+  return true;
 }
 
-void S3Remote::put_multipart(const std::string& key, int fd, std::uint64_t size) {
+void S3Remote::put_multipart(const std::string& key, int fd, std::uint64_t size, const std::vector<std::string>& part_sha) {
   auto r = send(Call{"POST", key, {{"uploads", ""}}, {}, {}, -1, 0, 0, {}, {}});
   if (r.status != 200) raise(r, "starting a multipart upload of " + key);
   std::string upload_id = xml_value(r.body, "UploadId");
@@ -231,14 +253,14 @@ void S3Remote::put_multipart(const std::string& key, int fd, std::uint64_t size)
   try {
     // Parts go up in parallel (each on its thread's connection), each retried
     // on its own by send().
-    std::size_t count = static_cast<std::size_t>((size + s_.part_size - 1) / s_.part_size);
+    std::size_t count = part_sha.size();
     std::vector<std::string> etags(count);
     parallel_for(count, static_cast<unsigned>(std::min<std::size_t>(count, kPartsInFlight)), [&](std::size_t i) {
       std::uint64_t off = i * s_.part_size;
       long long len = static_cast<long long>(std::min<std::uint64_t>(s_.part_size, size - off));
       Call c{"PUT", key, {{"partNumber", std::to_string(i + 1)}, {"uploadId", upload_id}}, {}, {}, fd,
              static_cast<long long>(off), len, {}, {}};
-      c.payload_sha256 = sha256_of_range(fd, static_cast<long long>(off), len, key);
+      c.payload_sha256 = part_sha[i];
       auto pr = send(std::move(c));
       if (pr.status != 200) raise(pr, fmt::format("uploading part {} of {}", i + 1, key));
       etags[i] = pr.header("etag");
@@ -291,13 +313,16 @@ std::unordered_set<std::string> S3Remote::list() {
   return out;
 }
 
-void S3Remote::get(const ObjectId& id, const std::function<void(const char*, std::size_t)>& sink) {
+bool S3Remote::read(const ObjectId& id, std::uint64_t, const ObjectSink& sink) {
   auto r = send(Call{"GET", key_of(id), {}, {}, {}, -1, 0, 0, {}, sink});
-  if (r.status == 200 || r.status == 206) return;
-  if (r.status == 404)
-    throw Error(ExitCode::Remote, fmt::format("object {} is not on the remote {}", id.str(), s_.remote_name),
-                "push it from a clone that has it");
+  if (r.status == 200 || r.status == 206) return true;
+  if (r.status == 404) return false;
   raise(r, "downloading " + id.str());
+}
+
+void S3Remote::quarantine(const ObjectId& id) {
+  auto r = send(Call{"DELETE", key_of(id), {}, {}, {}, -1, 0, 0, {}, {}});
+  if (r.status != 204 && r.status != 200 && r.status != 404) raise(r, "removing the damaged " + id.str());
 }
 
 }  // namespace mlops

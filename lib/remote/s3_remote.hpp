@@ -31,9 +31,12 @@ public:
   S3Remote(S3Settings settings, AwsCredentials credentials);
   std::string location() const override;
   bool has(const ObjectId& id) override;
-  void put(const ObjectId& id, const fs::path& local, std::uint64_t size) override;
-  void get(const ObjectId& id, const std::function<void(const char*, std::size_t)>& sink) override;
+  bool put(const ObjectId& id, const fs::path& local, std::uint64_t size) override;
+  void quarantine(const ObjectId& id) override;  // DELETE
   std::unordered_set<std::string> list() override;  // ListObjectsV2, page by page
+
+protected:
+  bool read(const ObjectId& id, std::uint64_t max_bytes, const ObjectSink& sink) override;
 
 private:
   struct Call {
@@ -51,7 +54,7 @@ private:
   HttpResponse send(Call call);
   [[noreturn]] void raise(const HttpResponse& resp, const std::string& what) const;
   std::string key_of(const ObjectId& id) const;
-  void put_multipart(const std::string& key, int fd, std::uint64_t size);
+  void put_multipart(const std::string& key, int fd, std::uint64_t size, const std::vector<std::string>& part_sha);
 
   S3Settings s_;
   AwsCredentials creds_;

@@ -50,39 +50,56 @@ std::vector<Tracked> scope_tracked(Repo& repo, const TransferScope& scope) {
   return out;
 }
 
+// The most a folder manifest may weigh (its size is in no pointer); the
+// store reads manifests whole up to the same bound.
+constexpr std::uint64_t kMaxManifestBytes = 1u << 30;
+
 // An object a tracked path needs, with a name for messages.
 struct Needed {
   ObjectId id;
-  std::string label;
-  std::uint64_t size = 0;
+  std::string label;         // the tracked path
+  std::uint64_t size = 0;   // as the pointer or manifest says (0 for manifests)
+  bool manifest = false;
+  // The most the remote may send for it.
+  std::uint64_t max_bytes() const { return manifest ? kMaxManifestBytes : size; }
+  // "data/f1 (xxh128:…)", "data (folder manifest xxh128:…)"
+  std::string text() const {
+    return manifest ? fmt::format("{} (folder manifest {})", label, id.str()) : fmt::format("{} ({})", label, id.str());
+  }
 };
 
 // Files first, then the manifests naming them: an interrupted push never
 // leaves a folder version whose manifest is there but whose files are not.
 struct NeededSet {
   std::vector<Needed> files, manifests;
-  std::vector<std::string> unknown;  // folders whose manifest the store lacks
+  std::vector<Needed> unknown;  // manifests of folders that the store lacks
+  std::vector<std::string> unknown_text() const {
+    std::vector<std::string> out;
+    for (const auto& n : unknown) out.push_back(n.text());
+    return out;
+  }
 };
 
 NeededSet needed_objects(Repo& repo, const std::vector<Tracked>& tracked) {
   ObjectStore& store = repo.store();
   NeededSet n;
   std::set<std::string> seen;
-  auto want = [&](std::vector<Needed>& list, const ObjectId& id, std::string label, std::uint64_t size) {
-    if (seen.insert(id.hex).second) list.push_back({id, std::move(label), size});
+  auto want = [&](std::vector<Needed>& list, const ObjectId& id, std::string label, std::uint64_t size,
+                  bool manifest) {
+    if (seen.insert(id.hex).second) list.push_back({id, std::move(label), size, manifest});
   };
   for (const auto& t : tracked) {
     if (t.ptr.kind == Kind::File) {
-      want(n.files, t.ptr.id, t.rel, t.ptr.size);
+      want(n.files, t.ptr.id, t.rel, t.ptr.size, false);
       continue;
     }
     if (!store.has(t.ptr.id)) {
-      n.unknown.push_back(fmt::format("{} (folder manifest {})", t.rel, t.ptr.id.str()));
+      want(n.unknown, t.ptr.id, t.rel, 0, true);
       continue;
     }
     Manifest m = Manifest::parse(store.read_verified(t.ptr.id), t.pointer_rel() + " (manifest)");
-    for (const auto& e : m.entries) want(n.files, e.id, t.rel + "/" + e.path, e.size);
-    want(n.manifests, t.ptr.id, t.rel + " (folder manifest)", 0);
+    for (const auto& e : m.entries) want(n.files, e.id, t.rel + "/" + e.path, e.size, false);
+    want(n.manifests, t.ptr.id, t.rel, 0, true);
   }
   return n;
 }
@@ -93,20 +110,36 @@ unsigned jobs_for(const RemoteSpec& spec, unsigned asked) {
   return 4 * std::max(1u, std::thread::hardware_concurrency());  // transfers wait on I/O, not CPU
 }
 
-// Downloads `id` into the store, re-hashing it on the way; false when the
-// remote's copy does not match its name (nothing is kept then).
-bool download(Remote& remote, ObjectStore& store, const ObjectId& id, std::uint64_t& bytes) {
+enum class Got { Ok, Absent, Corrupt };
+
+// Downloads `n` into the store, re-hashing it on the way; nothing is kept
+// unless the remote's copy matches its name. A copy larger than expected
+// throws ObjectTooLarge.
+Got download(Remote& remote, ObjectStore& store, const Needed& n, std::uint64_t& bytes) {
   TempFile tmp = store.new_object();
-  Hasher h(id.algo);
+  Hasher h(n.id.algo);
   bytes = 0;
-  remote.get(id, [&](const char* data, std::size_t n) {
-    h.update(data, n);
-    write_all(tmp.fd(), data, n, "a fetched object");
-    bytes += n;
+  bool there = remote.get(n.id, n.max_bytes(), [&](const char* data, std::size_t k) {
+    h.update(data, k);
+    write_all(tmp.fd(), data, k, "a fetched object");
+    bytes += k;
   });
-  if (h.finish() != id) return false;
-  store.install(tmp, id);
-  return true;
+  if (!there) return Got::Absent;
+  if (h.finish() != n.id) return Got::Corrupt;
+  store.install(tmp, n.id);
+  return Got::Ok;
+}
+
+// Reads `n` from the remote and re-hashes it, keeping nothing.
+Got check_on_remote(Remote& remote, const Needed& n) {
+  Hasher h(n.id.algo);
+  try {
+    if (!remote.get(n.id, n.max_bytes(), [&](const char* data, std::size_t k) { h.update(data, k); }))
+      return Got::Absent;
+  } catch (const ObjectTooLarge&) {
+    return Got::Corrupt;
+  }
+  return h.finish() == n.id ? Got::Ok : Got::Corrupt;
 }
 
 }  // namespace
@@ -119,11 +152,12 @@ TransferResult push(Repo& repo, const std::string& name, const TransferScope& sc
   StoreLock lock(store.base_dir(), StoreLock::Mode::Shared);
   NeededSet needed = needed_objects(repo, scope_tracked(repo, scope));
   RemoteIndex index(repo.db(), remote->location());
-  auto known = index.known();
+  std::unordered_set<std::string> known;
+  if (!scope.ask_remote) known = index.known();
 
   TransferResult r;
   r.remote = spec.name;
-  std::vector<std::string> missing = needed.unknown;
+  std::vector<std::string> missing = needed.unknown_text(), corrupt;
   // Many objects to check: one listing of the remote beats a request each.
   constexpr std::size_t kListAbove = 64;
   std::size_t unknown = 0;
@@ -141,7 +175,7 @@ TransferResult push(Repo& repo, const std::string& name, const TransferScope& sc
         ++r.already;
         seen_there.push_back(n.id);
       } else if (!store.has(n.id)) {
-        missing.push_back(fmt::format("{} ({})", n.label, n.id.str()));
+        missing.push_back(n.text());
       } else {
         todo.push_back(n);
       }
@@ -158,7 +192,14 @@ TransferResult push(Repo& repo, const std::string& name, const TransferScope& sc
           ++there;
         } else {
           auto st = lstat_path(store.path_of(n.id));
-          remote->put(n.id, store.path_of(n.id), st ? st->size : 0);
+          // Hashed as it is sent: a damaged object is refused, and never
+          // enters the remote index.
+          if (!remote->put(n.id, store.path_of(n.id), st ? st->size : 0)) {
+            advance(progress, 1, n.size);
+            std::lock_guard g(mu);
+            corrupt.push_back(n.text());
+            return;
+          }
           ++sent;
           bytes += st ? st->size : 0;
         }
@@ -175,11 +216,19 @@ TransferResult push(Repo& repo, const std::string& name, const TransferScope& sc
     r.already += there;
     r.bytes += bytes;
   }
-  if (!missing.empty())
-    throw Error(ExitCode::Missing,
-                fmt::format("pushed {} object(s), but {} needed object(s) are not in the store:{}", r.transferred,
-                            missing.size(), list_some(missing)),
-                "add the data again where it exists, or fetch it from another remote");
+  if (!corrupt.empty() || !missing.empty()) {
+    std::string msg = fmt::format("pushed {} object(s), but", r.transferred);
+    if (!corrupt.empty())
+      msg += fmt::format(" {} object(s) in the store do not match their names and were not sent:{}", corrupt.size(),
+                         list_some(corrupt));
+    if (!corrupt.empty() && !missing.empty()) msg += "\nand";
+    if (!missing.empty())
+      msg += fmt::format(" {} needed object(s) are not in the store:{}", missing.size(), list_some(missing));
+    throw Error(ExitCode::Missing, msg,
+                corrupt.empty() ? "add the data again where it exists, or fetch it from another remote"
+                                : "run 'mlops fsck' to move damaged objects aside, then add the data again or fetch "
+                                  "it from a remote that has a good copy");
+  }
   return r;
 }
 
@@ -195,18 +244,12 @@ TransferResult fetch(Repo& repo, const std::string& name, const TransferScope& s
   auto tracked = scope_tracked(repo, scope);
 
   // Manifests first: they say which files a folder needs.
-  for (const auto& t : tracked) {
-    if (t.ptr.kind != Kind::Dir || store.has(t.ptr.id)) continue;
+  for (const auto& n : needed_objects(repo, tracked).unknown) {
     std::uint64_t bytes = 0;
-    try {
-      if (!download(*remote, store, t.ptr.id, bytes)) {
-        corrupt.push_back(fmt::format("{} (folder manifest {})", t.rel, t.ptr.id.str()));
-        continue;
-      }
-    } catch (const Error& e) {
-      if (e.code() != ExitCode::Remote) throw;
-      absent.push_back(fmt::format("{} (folder manifest {})", t.rel, t.ptr.id.str()));
-      continue;
+    switch (download(*remote, store, n, bytes)) {
+      case Got::Absent: absent.push_back(n.text()); continue;
+      case Got::Corrupt: corrupt.push_back(n.text()); continue;
+      case Got::Ok: break;
     }
     ++r.transferred;
     r.bytes += bytes;
@@ -230,23 +273,15 @@ TransferResult fetch(Repo& repo, const std::string& name, const TransferScope& s
   parallel_for(todo.size(), jobs_for(spec, jobs), [&](std::size_t i) {
     const Needed& n = todo[i];
     std::uint64_t bytes = 0;
-    bool good = false;
-    try {
-      good = download(*remote, store, n.id, bytes);
-    } catch (const Error& e) {
-      if (e.code() != ExitCode::Remote) throw;
-      std::lock_guard g(mu);
-      absent.push_back(fmt::format("{} ({})", n.label, n.id.str()));
-      return;
-    }
+    Got got = download(*remote, store, n, bytes);
     advance(progress, 1, n.size);
     std::lock_guard g(mu);
-    if (!good) {
-      corrupt.push_back(fmt::format("{} ({})", n.label, n.id.str()));
-      return;
+    if (got == Got::Absent) absent.push_back(n.text());
+    else if (got == Got::Corrupt) corrupt.push_back(n.text());
+    else {
+      ++r.transferred;
+      r.bytes += bytes;
     }
-    ++r.transferred;
-    r.bytes += bytes;
   });
   if (!corrupt.empty())
     throw Error(ExitCode::Remote,
@@ -266,23 +301,57 @@ RemoteStatus remote_status(Repo& repo, const std::string& name, const TransferSc
   auto remote = open_remote(repo, spec);
   ObjectStore& store = repo.store();
   RemoteIndex index(repo.db(), remote->location());
-  auto known = index.known();
+  std::unordered_set<std::string> known;
+  if (!scope.ask_remote) known = index.known();
   RemoteStatus s;
   s.remote = spec.name;
   NeededSet needed = needed_objects(repo, scope_tracked(repo, scope));
-  for (const auto& u : needed.unknown) s.not_fetched.push_back(u);
-  std::vector<ObjectId> confirmed;
+  s.not_fetched = needed.unknown_text();
+  std::vector<ObjectId> confirmed, gone;
   for (auto* phase : {&needed.files, &needed.manifests})
     for (const auto& n : *phase) {
-      std::string label = fmt::format("{} ({})", n.label, n.id.str());
       bool local = store.has(n.id);
       bool there = known.count(n.id.str()) || remote->has(n.id);
       if (there && !known.count(n.id.str())) confirmed.push_back(n.id);
-      if (!local) s.not_fetched.push_back(label);
-      else if (!there) s.not_pushed.push_back(label);
+      if (!there) gone.push_back(n.id);
+      if (!local) s.not_fetched.push_back(n.text());
+      else if (!there) s.not_pushed.push_back(n.text());
     }
   index.add(confirmed);
+  index.forget(gone);
   return s;
+}
+
+RemoteCheck check_remote(Repo& repo, const std::string& name, const TransferScope& scope, unsigned jobs,
+                         Progress* progress) {
+  RemoteSpec spec = remote_spec(repo.config(), name);
+  auto remote = open_remote(repo, spec);
+  NeededSet needed = needed_objects(repo, scope_tracked(repo, scope));
+  std::vector<Needed> todo = needed.files;
+  todo.insert(todo.end(), needed.manifests.begin(), needed.manifests.end());
+  todo.insert(todo.end(), needed.unknown.begin(), needed.unknown.end());
+  for (const auto& n : todo) add_total(progress, 1, n.size);
+  RemoteCheck c;
+  c.remote = spec.name;
+  std::vector<ObjectId> good, bad;
+  std::mutex mu;
+  parallel_for(todo.size(), jobs_for(spec, jobs), [&](std::size_t i) {
+    const Needed& n = todo[i];
+    Got got = check_on_remote(*remote, n);
+    if (got == Got::Corrupt) remote->quarantine(n.id);  // so that the next push sends a good copy
+    advance(progress, 1, n.size);
+    std::lock_guard g(mu);
+    (got == Got::Ok ? good : bad).push_back(n.id);
+    if (got == Got::Absent) c.missing.push_back(n.text());
+    if (got == Got::Corrupt) c.corrupt.push_back(n.text());
+  });
+  c.checked = todo.size();
+  RemoteIndex index(repo.db(), remote->location());
+  index.forget(bad);
+  index.add(good);
+  std::sort(c.missing.begin(), c.missing.end());
+  std::sort(c.corrupt.begin(), c.corrupt.end());
+  return c;
 }
 
 }  // namespace mlops

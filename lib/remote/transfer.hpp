@@ -19,6 +19,9 @@ struct TransferScope {
   bool all_tags = false;          // and of every tag
   std::vector<Tracked> extra;     // more data, not tracked by a pointer file (registered models)
   bool only_extra = false;        // just `extra`
+  // push and status --remote: ask the remote what it has instead of
+  // trusting the remote index (which is then corrected).
+  bool ask_remote = false;
 };
 
 struct TransferResult {
@@ -29,7 +32,8 @@ struct TransferResult {
 };
 
 // Throws Error(Missing) after sending the rest when objects to push are not
-// in the store, and Error(Remote) when the remote fails.
+// in the store or do not match their names there (each is hashed as it is
+// sent), and Error(Remote) when the remote fails.
 TransferResult push(Repo& repo, const std::string& remote, const TransferScope& scope, unsigned jobs,
                     Progress* progress);
 // Throws Error(Remote) after fetching the rest when objects are absent from the
@@ -43,5 +47,19 @@ struct RemoteStatus {
   std::vector<std::string> not_fetched;  // "path (id)": needed, not in the store
 };
 RemoteStatus remote_status(Repo& repo, const std::string& remote, const TransferScope& scope);
+
+// fsck --remote: reads back every object of the scope from the remote and
+// re-hashes it. Damaged copies are moved aside on the remote (see
+// Remote::quarantine); the remote index forgets what is missing or damaged and
+// learns what was found good, so that the next push sends what is lacking.
+struct RemoteCheck {
+  std::string remote;
+  std::uint64_t checked = 0;
+  std::vector<std::string> missing;  // "path (id)"
+  std::vector<std::string> corrupt;  // "path (id)"
+  bool ok() const { return missing.empty() && corrupt.empty(); }
+};
+RemoteCheck check_remote(Repo& repo, const std::string& remote, const TransferScope& scope, unsigned jobs,
+                         Progress* progress);
 
 }  // namespace mlops

@@ -4,20 +4,41 @@
 #include "state/migrations.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace mlops {
 
-Db::Db(const fs::path& path) : path_(path) {
-  int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+namespace {
+
+// A database that exists but cannot be written where it is (its file or its
+// folder, where SQLite keeps the -wal and -shm files).
+bool cannot_write(const fs::path& path) {
+  if (::access(path.c_str(), F_OK) != 0) return false;  // created below, or the open says why not
+  fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  return ::access(path.c_str(), W_OK) != 0 || ::access(dir.c_str(), W_OK) != 0;
+}
+
+}  // namespace
+
+Db::Db(const fs::path& path) : path_(path), read_only_(cannot_write(path)) {
+  int flags = read_only_ ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  int rc = sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close(db_);
     db_ = nullptr;
     fail(ExitCode::Repo, "cannot open state database {}: {}", path.string(), msg);
   }
+  if (struct stat st {}; ::stat(path.c_str(), &st) == 0) {
+    dev_ = static_cast<std::uint64_t>(st.st_dev);
+    ino_ = static_cast<std::uint64_t>(st.st_ino);
+  }
   // Many mlops processes may share the file: wait for locks rather than fail.
   sqlite3_busy_timeout(db_, 30000);
+  if (read_only_) {
+    migrate(*this);  // checks the schema only: it cannot upgrade it
+    return;
+  }
   exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
   // Short-lived processes (`mlops exp log` once per metric) would otherwise
   // create the WAL, and checkpoint and delete it on close: four fsyncs per
@@ -29,7 +50,7 @@ Db::Db(const fs::path& path) : path_(path) {
 }
 
 Db::~Db() {
-  trim_wal();
+  if (!read_only_) trim_wal();
   sqlite3_close_v2(db_);
 }
 
@@ -47,6 +68,17 @@ void Db::trim_wal() noexcept {
   if (::stat((path_.string() + "-wal").c_str(), &st) != 0 || st.st_size <= kMaxWalBytes) return;
   sqlite3_busy_timeout(db_, 0);
   sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+}
+
+void Db::check_in_place(std::string_view what) const {
+  struct stat st {};
+  bool same = ::stat(path_.c_str(), &st) == 0 && static_cast<std::uint64_t>(st.st_dev) == dev_ &&
+              static_cast<std::uint64_t>(st.st_ino) == ino_;
+  if (same) return;
+  throw Error(ExitCode::Repo,
+              fmt::format("the state database {} was {} while mlops was writing to it: {}", path_.string(),
+                          lstat_path(path_) ? "replaced" : "deleted", what),
+              "leave .mlops/state.db alone while mlops commands run");
 }
 
 void Db::exec(std::string_view sql) {

@@ -53,12 +53,21 @@ public:
   void exec(std::string_view sql);
   [[noreturn]] void raise(std::string_view what);
   const fs::path& path() const { return path_; }
+  // Opened read-only: the file or its folder cannot be written (a read-only
+  // mount, chmod). Reading commands work; caches skip their writes.
+  bool read_only() const { return read_only_; }
+  // Throws Error(Repo) when path() no longer names the file this connection
+  // has open (deleted or replaced since): what was written since is lost.
+  // `what` ends the message, saying what was lost.
+  void check_in_place(std::string_view what) const;
 
 private:
   void trim_wal() noexcept;
 
   sqlite3* db_ = nullptr;
   fs::path path_;
+  bool read_only_ = false;
+  std::uint64_t dev_ = 0, ino_ = 0;  // of the file opened
 };
 
 // BEGIN IMMEDIATE … COMMIT; rolls back when destroyed without commit().

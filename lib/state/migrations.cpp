@@ -124,6 +124,11 @@ void migrate(Db& db) {
            version());
     return;
   }
+  if (db.read_only())
+    throw Error(ExitCode::Repo,
+                fmt::format("state database {} is read-only and needs an upgrade to schema {}", db.path().string(),
+                            kMigrations.size()),
+                "run any mlops command once where the database can be written");
   Transaction tx(db);
   // Re-read inside the write lock: another process may have migrated meanwhile.
   for (auto v = version(); v < static_cast<std::int64_t>(kMigrations.size()); ++v) {

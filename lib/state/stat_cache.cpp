@@ -35,7 +35,8 @@ void StatCache::for_each_under(const std::string& path,
 }
 
 void StatCache::store(const std::vector<std::pair<std::string, StatRecord>>& records) {
-  if (records.empty()) return;
+  // A read-only database: the cache is only an optimisation.
+  if (records.empty() || db_.read_only()) return;
   std::int64_t racy_after = now_ns() - kRacyWindowNs;
   Transaction tx(db_);
   Stmt s(db_,

@@ -27,7 +27,8 @@ public:
   void for_each_under(const std::string& path, const std::function<void(std::string_view, const StatRecord&)>& fn);
   // Stores records in one transaction. Files modified moments before they were
   // read are skipped: a later write within the same timestamp tick would be
-  // invisible to the stat check ("racy" entries, as git calls them).
+  // invisible to the stat check ("racy" entries, as git calls them). Nothing
+  // is stored when the database is read-only.
   void store(const std::vector<std::pair<std::string, StatRecord>>& records);
   // Drops records at `path` or below.
   void forget_under(const std::string& path);
