@@ -104,7 +104,8 @@ int run_remote_status(Context& ctx, const StatusArgs& a) {
   TransferScope scope;
   scope.rels = ctx.rel_paths(a.paths);
   // The same scope as push: pipeline outputs and model versions too.
-  if (scope.rels.empty()) scope.extra = transfer_extras(ctx.repo(), true);
+  scope.sources = std::make_shared<const TrackedSources>(tracked_sources());
+  if (scope.rels.empty()) scope.extra = kept_for_transfer(ctx.repo());
   scope.ask_remote = a.no_remote_index;
   RemoteStatus s = remote_status(ctx.repo(), a.remote_name, scope);
   bool dirty = !s.not_pushed.empty() || !s.not_fetched.empty();

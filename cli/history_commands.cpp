@@ -210,7 +210,8 @@ int run_hook(Context& ctx, const HookArgs& a) {
     // Everything HEAD tracks goes, pipeline outputs and models included; an
     // object missing from the store stops the git push (Error Missing).
     TransferScope scope;
-    scope.extra = transfer_extras(repo, true);
+    scope.sources = std::make_shared<const TrackedSources>(tracked_sources());
+    scope.extra = kept_for_transfer(repo);
     auto r = push(repo, "", scope, 0, nullptr);
     if (!ctx.quiet && r.transferred)
       fmt::print(stderr, "mlops: pushed {} ({}) to {}\n", plural(r.transferred, "object", "objects"),

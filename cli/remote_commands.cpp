@@ -102,8 +102,9 @@ TransferScope scope_of(Context& ctx, const TransferArgs& a) {
   scope.all_branches = a.all_branches;
   scope.all_tags = a.all_tags;
   scope.ask_remote = a.no_remote_index;
-  // With no paths named, the pipeline's outputs (mlops.lock) move too, as dvc's do.
-  if (scope.rels.empty()) scope.extra = transfer_extras(ctx.repo(), false);
+  // Pipeline outputs (mlops.lock) move too, as dvc's do, in every revision
+  // asked for, and can be named like tracked paths.
+  scope.sources = std::make_shared<const TrackedSources>(tracked_sources());
   return scope;
 }
 
@@ -132,7 +133,7 @@ int run_transfer(Context& ctx, const TransferArgs& a, TransferFn transfer, const
 // push also sends every registered model version (unless paths are named),
 // so that `mlops model get` works in other clones.
 TransferScope push_with_models(Repo& repo, TransferScope scope) {
-  if (scope.rels.empty()) scope.extra = transfer_extras(repo, true);
+  if (scope.rels.empty()) scope.extra = kept_for_transfer(repo);
   return scope;
 }
 

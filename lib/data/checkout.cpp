@@ -175,7 +175,8 @@ std::vector<CheckoutResult> checkout_tracked(Repo& repo, const std::vector<Track
     throw Error(ExitCode::Conflict,
                 fmt::format("checkout would overwrite or delete {} file(s) whose content is not in the store:{}",
                             unsaved.size(), list_some(unsaved)),
-                "run 'mlops add' to keep them, or 'mlops checkout --force' to discard them; nothing was changed");
+                "run 'mlops add' to keep them (for a pipeline output: 'mlops run -f STAGE'), or 'mlops checkout "
+                "--force' to discard them; nothing was changed");
   std::uint64_t files = 0, bytes = 0;
   for (const auto& p : plans)
     for (const auto& e : p.place) ++files, bytes += e.size;

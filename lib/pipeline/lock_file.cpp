@@ -32,12 +32,12 @@ std::vector<LockedPath> read_paths(const YAML::Node& n, const std::string& where
     check_writable(p.path, at);
     ObjectId id;
     if (!ObjectId::try_parse(p.id, id)) fail(ExitCode::Input, "{}: invalid object id '{}'", at, printable_path(p.id));
-    if (const auto k = yaml_field(e, "kind"); k.IsDefined()) {
+    if (const auto k = yaml_field(e, "kind"); k.IsDefined() && !k.IsNull()) {  // files leave it out
       if (!k.IsScalar() || (k.Scalar() != "file" && k.Scalar() != "dir"))
         fail(ExitCode::Input, "{}: kind must be file or dir", at);
       p.kind = k.Scalar();
     }
-    if (const auto sz = yaml_field(e, "size"); sz.IsDefined()) {
+    if (const auto sz = yaml_field(e, "size"); sz.IsDefined() && !sz.IsNull()) {
       std::string v = sz.IsScalar() ? sz.Scalar() : std::string();
       auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), p.size);
       if (v.empty() || ec != std::errc() || end != v.data() + v.size())

@@ -427,8 +427,8 @@ public:
                       "create it, add a stage that writes it, or remove it from deps");
       for (const auto& [file, keys] : s.params) try {
           if (!produced(file)) params_.values(s, file, keys);
-        } catch (const Error& e) {
-          throw at("params", e);
+        } catch (const Error& e) {  // the message names the stage already
+          throw Error(e.code(), fmt::format("{}:{}: {}", pipeline_.file, s.line, e.what()), e.hint());
         }
       for (const auto& o : s.outputs()) try {
           repo_.tree().open_parent(o, false);
@@ -545,7 +545,13 @@ private:
         return r;
       }
       if (opts_.force) e.reasons.insert(e.reasons.begin(), "forced");
-      if (e.reasons.empty()) return r;
+      if (e.reasons.empty()) {
+        // Up to date, but the store may lack the outputs (gc'd, or metrics that
+        // came back through git): keep them again, as they are the locked ones.
+        if (it != lock_.end() && !in_store(repo_, it->second.outs))
+          for (const auto& o : s.outputs()) version_of(repo_, o, true);
+        return r;
+      }
       r.reasons = e.reasons;
       stamp_before_writing();
       key = cache_key(repo_, s, e.now);

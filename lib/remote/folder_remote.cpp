@@ -32,8 +32,9 @@ bool FolderRemote::put(const ObjectId& id, const fs::path& local, std::uint64_t 
   } catch (const Error& e) {
     throw Error(ExitCode::Remote, fmt::format("remote {}: {}", root_.string(), e.what()), e.hint());
   }
-  TempFile tmp(root_ / "tmp", "obj", 0444);
   UniqueFd in = open_read(local);
+  // The remote keeps the object's privacy: no read bit for others the store's copy lacks.
+  TempFile tmp(root_ / "tmp", "obj", 0400 | (fstat_fd(in.get(), local).mode & (S_IRGRP | S_IROTH)));
   // Hashed as it is copied: a damaged local object is never sent as a good one.
   if (copy_hashing(in.get(), tmp.fd(), size, id.algo, local, dest) != id) return false;
   // fsync: the remote is where the data survives this machine.

@@ -28,17 +28,17 @@ namespace {
 
 std::vector<Tracked> scope_tracked(Repo& repo, const TransferScope& scope) {
   if (scope.only_extra) return scope.extra;
-  std::vector<Tracked> out =
-      scope.rev.empty() ? find_tracked(repo, scope.rels) : find_tracked_at(repo, scope.rev, scope.rels);
+  TrackedSources pointers_only;
+  pointers_only.push_back(pointer_source());
+  const TrackedSources& sources = scope.sources ? *scope.sources : pointers_only;
+  std::vector<Tracked> out = resolve_tracked(repo, sources, scope.rels, scope.rev);
   if (scope.all_branches || scope.all_tags) {
     auto git = GitRepo::open(repo.root());
     if (!git) fail(ExitCode::Usage, "--all-branches and --all-tags need a git repository");
     std::vector<Tracked> more;
     for (const auto& c : git->commits(scope.all_branches, scope.all_tags, false))
-      git->for_each_file(c.oid, kPointerSuffix, [&](const std::string& path, std::string text) {
-        std::string rel = path.substr(0, path.size() - kPointerSuffix.size());
-        more.push_back(parse_tracked(rel, text, fmt::format("{}:{}", c.label, path)));
-      });
+      for (const auto& s : sources)
+        for (auto& t : s->in_commit(repo, *git, c)) more.push_back(std::move(t));
     for (auto& t : more) {
       bool wanted = scope.rels.empty() || std::any_of(scope.rels.begin(), scope.rels.end(), [&](const auto& r) {
                       return t.rel == r || starts_with(t.rel, r + "/");

@@ -2,11 +2,13 @@
 // push, fetch and the remote side of status: moving objects between the store
 // and a remote. Only what the other side lacks is sent; every object received
 // is re-hashed before it enters the store.
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "core/progress.hpp"
 #include "data/tracked.hpp"
+#include "data/tracked_source.hpp"
 
 namespace mlops {
 
@@ -22,6 +24,9 @@ struct TransferScope {
   // push and status --remote: ask the remote what it has instead of
   // trusting the remote index (which is then corrected).
   bool ask_remote = false;
+  // What a revision tracks (pointer files, pipeline outputs: data/tracked_source);
+  // pointer files alone when not set.
+  std::shared_ptr<const TrackedSources> sources;
 };
 
 struct TransferResult {

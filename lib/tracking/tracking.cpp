@@ -15,12 +15,7 @@ TrackedSources tracked_sources(const SourceOptions& opts) {
   return out;
 }
 
-std::vector<Tracked> transfer_extras(Repo& repo, bool kept) {
-  std::vector<Tracked> out = pipeline_output_source()->in_workspace(repo);
-  if (kept)
-    for (auto& t : registry_source()->kept(repo)) out.push_back(std::move(t));
-  return out;
-}
+std::vector<Tracked> kept_for_transfer(Repo& repo) { return registry_source()->kept(repo); }
 
 GcResult collect_all_garbage(Repo& repo, const GcOptions& opts) {
   GcResult r = collect_garbage(repo, opts, tracked_sources({.keep_run_cache = !opts.run_cache}));

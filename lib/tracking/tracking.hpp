@@ -15,10 +15,10 @@ struct SourceOptions {
 // Pointer files, pipeline outputs (mlops.lock), registered model versions, run artifacts.
 TrackedSources tracked_sources(const SourceOptions& opts = {});
 
-// What push, fetch and pull carry besides pointer files when no path is
-// named: the work tree's pipeline outputs and, with `kept`, what is kept
-// whatever the revision (registered model versions).
-std::vector<Tracked> transfer_extras(Repo& repo, bool kept);
+// What push sends besides what revisions track when no path is named: the
+// data kept whatever the revision that other clones need (registered model
+// versions; run artifacts stay local).
+std::vector<Tracked> kept_for_transfer(Repo& repo);
 
 // gc over every source; with opts.run_cache, the run cache is forgotten first
 // (and its outputs are no longer kept).

@@ -309,6 +309,8 @@ evil_script() { printf '#!/bin/sh\ntouch /tmp/mlops-pwned-%s\n' "$1"; }
   grep -q '^executable: true$' tool.sh.mlops
   mlops remote add -q folder "$BATS_TEST_TMPDIR/plain" --default
   mlops push -q
+  sid=$(pointer_id secret.txt.mlops)
+  [ "$(stat -c %a "$BATS_TEST_TMPDIR/plain/objects/${sid:7:2}/${sid:9}")" = 400 ]
   for link in copy hardlink,copy symlink,copy; do
     mlops config cache.link "$link"
     rm -rf secret.txt tool.sh bin

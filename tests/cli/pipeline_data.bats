@@ -326,7 +326,7 @@ YAML
   printf 'other: 1\n' > params.yaml
   run mlops run
   [ "$status" -eq 4 ]
-  [[ "$output" == *"stage train: params: stage train: params.yaml has no param 'lr'"* ]]
+  [[ "$output" == *"mlops.yaml:8: stage train: params.yaml has no param 'lr'"* ]]
   [ ! -e prepared ]
   [ "$(mlops exp list --json | jq length)" -eq 0 ]
 }
