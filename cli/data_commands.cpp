@@ -131,7 +131,7 @@ int run_status(Context& ctx, const StatusArgs& a) {
   std::vector<PathStatus> all;
   {
     ProgressBar bar("checking", ctx.quiet || a.json);
-    all = data_status(repo, ctx.rel_paths(a.paths), bar.get());
+    all = data_status(repo, ctx.rel_paths(a.paths), tracked_sources(), bar.get());
   }
   bool dirty = std::any_of(all.begin(), all.end(), [](const PathStatus& s) { return s.changed(); });
   // The pipeline's stages too, when there is one and no path was named.
@@ -191,7 +191,9 @@ int run_status(Context& ctx, const StatusArgs& a) {
       if (r.outcome == StageOutcome::WouldRun)
         fmt::print("stage {}: {} ({})\n", r.name, paint("stale", "33"), fmt::join(r.reasons, "; "));
     if (!stages.empty() && !stale) fmt::print("Pipeline is up to date ({}).\n", plural(stages.size(), "stage", "stages"));
-    if (stale) fmt::print("Run 'mlops run' to bring {} up to date.\n", plural(stale, "stage", "stages"));
+    bool unfetched = std::any_of(all.begin(), all.end(), [](const PathStatus& s) { return !s.in_store; });
+    if (unfetched) fmt::print("Run 'mlops pull' to fetch the data the store lacks.\n");
+    else if (stale) fmt::print("Run 'mlops run' to bring {} up to date.\n", plural(stale, "stage", "stages"));
   }
   return a.exit_code && (dirty || stale) ? static_cast<int>(ExitCode::CheckFailed) : 0;
 }

@@ -177,7 +177,7 @@ struct HookArgs {
 int run_hook(Context& ctx, const HookArgs& a) {
   if (a.name == "pre-commit") {
     std::vector<std::string> problems;
-    for (const auto& s : data_status(ctx.repo(), {}, nullptr)) {
+    for (const auto& s : data_status(ctx.repo(), {}, TrackedSources{}, nullptr)) {  // pointer files: outputs are mlops run's
       if (!s.tracked.conflict.empty()) problems.push_back(s.tracked.rel + " (merge conflict in its pointer file)");
       else if (s.state == WorkState::Modified) problems.push_back(s.tracked.rel);
     }

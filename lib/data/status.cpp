@@ -1,10 +1,12 @@
 #include "data/status.hpp"
 
+#include <algorithm>
 #include <future>
 #include <optional>
 #include <system_error>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "data/workspace.hpp"
 #include "repo/repo.hpp"
 #include "store/manifest.hpp"
@@ -109,9 +111,26 @@ PathStatus compare_path(Repo& repo, const Tracked& t, Progress* progress) {
   return s;
 }
 
-std::vector<PathStatus> data_status(Repo& repo, const std::vector<std::string>& rels, Progress* progress) {
+std::vector<PathStatus> data_status(Repo& repo, const std::vector<std::string>& rels, const TrackedSources& sources,
+                                    Progress* progress) {
+  std::vector<Tracked> all = find_tracked(repo, rels, /*keep_conflicts=*/true, /*untracked_ok=*/true);
+  // The other sources' paths (theirs carry an origin; pointer files do not).
+  for (const auto& s : sources)
+    for (auto& t : s->in_workspace(repo, rels))
+      if (!t.origin.empty()) all.push_back(std::move(t));
+  std::sort(all.begin(), all.end(), [](const Tracked& a, const Tracked& b) { return a.rel < b.rel; });
+  if (!rels.empty()) {
+    std::vector<Tracked> kept;
+    for (auto& t : all)
+      if (std::any_of(rels.begin(), rels.end(), [&](const std::string& r) { return t.rel == r || starts_with(t.rel, r + "/"); }))
+        kept.push_back(std::move(t));
+    for (const auto& r : rels)
+      if (std::none_of(kept.begin(), kept.end(), [&](const Tracked& t) { return t.rel == r || starts_with(t.rel, r + "/"); }))
+        find_tracked(repo, {r});  // says why: not tracked, or inside a tracked folder
+    all = std::move(kept);
+  }
   std::vector<PathStatus> out;
-  for (const auto& t : find_tracked(repo, rels, /*keep_conflicts=*/true)) {
+  for (const auto& t : all) {
     if (!t.conflict.empty()) {
       PathStatus s;
       s.tracked = t;

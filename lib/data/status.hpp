@@ -5,6 +5,7 @@
 
 #include "core/progress.hpp"
 #include "data/tracked.hpp"
+#include "data/tracked_source.hpp"
 
 namespace mlops {
 
@@ -26,7 +27,10 @@ struct PathStatus {
 };
 
 // rels: repo-relative paths to look at; empty means every tracked path.
-std::vector<PathStatus> data_status(Repo& repo, const std::vector<std::string>& rels, Progress* progress);
+// Pointer files (a merge conflict in one is reported, not thrown) and what
+// the other sources track in the work tree (pipeline outputs).
+std::vector<PathStatus> data_status(Repo& repo, const std::vector<std::string>& rels, const TrackedSources& sources,
+                                    Progress* progress);
 
 // The comparison for one tracked path (shared with checkout and rm).
 PathStatus compare_path(Repo& repo, const Tracked& t, Progress* progress);
