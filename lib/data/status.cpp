@@ -114,10 +114,9 @@ PathStatus compare_path(Repo& repo, const Tracked& t, Progress* progress) {
 std::vector<PathStatus> data_status(Repo& repo, const std::vector<std::string>& rels, const TrackedSources& sources,
                                     Progress* progress) {
   std::vector<Tracked> all = find_tracked(repo, rels, /*keep_conflicts=*/true, /*untracked_ok=*/true);
-  // The other sources' paths (theirs carry an origin; pointer files do not).
   for (const auto& s : sources)
-    for (auto& t : s->in_workspace(repo, rels))
-      if (!t.origin.empty()) all.push_back(std::move(t));
+    if (!s->is_pointer_files())
+      for (auto& t : s->in_workspace(repo, rels)) all.push_back(std::move(t));
   std::sort(all.begin(), all.end(), [](const Tracked& a, const Tracked& b) { return a.rel < b.rel; });
   if (!rels.empty()) {
     std::vector<Tracked> kept;

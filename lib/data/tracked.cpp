@@ -140,6 +140,7 @@ public:
   std::vector<Tracked> in_workspace(Repo& repo, const std::vector<std::string>& rels) const override {
     return find_tracked(repo, rels, false, true);
   }
+  bool is_pointer_files() const override { return true; }
   std::vector<Tracked> in_commit(Repo&, GitRepo& git, const GitCommitRef& c) const override {
     std::vector<Tracked> out;
     git.for_each_file(c.oid, kPointerSuffix, [&](const std::string& path, std::string text) {

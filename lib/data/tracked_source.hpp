@@ -30,6 +30,9 @@ public:
   // Who else records rel, a folder holding it or a path inside it ("an output
   // of stage 'train' in mlops.yaml"), so that add can refuse; empty: nobody.
   virtual std::string claims(Repo&, const std::string&) const { return {}; }
+  // True for the pointer-file source, which status reads itself (keeping
+  // merge conflicts to report them).
+  virtual bool is_pointer_files() const { return false; }
 };
 
 using TrackedSources = std::vector<std::unique_ptr<TrackedSource>>;

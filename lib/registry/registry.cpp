@@ -477,6 +477,7 @@ void Registry::materialize(const ModelVersion& v, const fs::path& dest, bool for
   }
   // The folder the user named is trusted; below it nothing is followed.
   fs::path abs_dest = fs::absolute(dest).lexically_normal();
+  make_dirs(abs_dest.parent_path());
   SafeTree tree(abs_dest.parent_path());
   std::string name = abs_dest.filename().string();
   if (lstat_path(dest)) {

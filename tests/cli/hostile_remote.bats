@@ -250,7 +250,7 @@ with_read_only_db() {
 read_only_commands() {
   ! touch .mlops/state.db 2>/dev/null  # really read-only
   mlops status >/dev/null
-  [ "$(mlops status --json | jq -r '.paths[0].state')" = modified ]
+  [ "$(mlops status --json | jq -r '.paths[] | select(.path == "data") | .state')" = modified ]
   mlops ls >/dev/null
   mlops diff HEAD~1 >/dev/null
   mlops exp list | grep first >/dev/null

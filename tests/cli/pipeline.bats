@@ -209,18 +209,19 @@ YAML
   refuses $'stages:\n  a:\n    cmd: touch ran\n    deps: [x]\n    outs: [x]' "stage a depends on its own output 'x'"
   refuses $'stages:\n  a:\n    cmd: touch ran\n    colour: red' "mlops.yaml:4: stage a: colour: unknown field"
   refuses $'stages:\n  a:\n    deps: [x]' "mlops.yaml:3: stage a: cmd: missing"
-  refuses $'stages:\n  a:\n    cmd: touch ran\n    outs: [../outside]' "stage a: outs: '../outside' is not a path inside the repository"
+  refuses $'stages:\n  a:\n    cmd: touch ran\n    outs: [../outside]' "stage a: outs: '../outside' is not a path mlops may use: '..' leads out of the repository"
   refuses $'stages:\n  a:\n    cmd: echo ${nothing}' "mlops.yaml:3: stage a: cmd: \${nothing} names nothing"
   refuses $'stages:\n  a:\n    cmd: echo ${params.lr}' "params.yaml: the params file does not exist"
   refuses $'stages:\n  a:\n  cmd: [' "mlops.yaml:"
   # A few matrix axes could ask for billions of stages.
   refuses $'stages:\n  a:\n    matrix:\n      p: [0,1,2,3,4,5,6,7,8,9]\n      q: [0,1,2,3,4,5,6,7,8,9]\n      r: [0,1,2,3,4,5,6,7,8,9]\n      s: [0,1,2,3,4,5,6,7,8,9]\n      t: [0,1,2,3,4,5,6,7,8,9]\n      u: [0,1,2,3,4,5,6,7,8,9]\n      v: [0,1,2,3,4,5,6,7,8,9]\n      w: [0,1,2,3,4,5,6,7,8,9]\n      x: [0,1,2,3,4,5,6,7,8,9]\n    cmd: touch ran' \
     "mlops.yaml:4: stage a: matrix: expands to more than 10000 stages"
-  # A dependency nothing makes fails that stage.
+  # A dependency nothing makes is an input error before anything runs.
   printf 'stages:\n  a:\n    cmd: touch ran\n    deps: [missing.csv]\n' > mlops.yaml
   run mlops run
-  [ "$status" -eq 1 ]
-  [[ "$output" == *"stage a failed: dependency missing.csv does not exist"* ]]
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"stage a: dependency missing.csv does not exist, and no stage writes it"* ]]
+  [ ! -e ran ]
   run mlops run nosuchstage
   [ "$status" -eq 2 ]
   [[ "$output" == *"no stage 'nosuchstage' in mlops.yaml"* ]]
