@@ -65,8 +65,13 @@ void write_all(int fd, const void* data, std::size_t n, const fs::path& for_erro
 }
 
 std::string read_file(const fs::path& p, std::uint64_t max_bytes) {
-  UniqueFd fd = open_read(p);
+  // O_NONBLOCK: a FIFO (or a terminal) named mlops.yaml or config must not
+  // hang the open; anything but a plain file is refused.
+  int raw = ::open(p.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (raw < 0) fail_errno("open", p.string(), errno);
+  UniqueFd fd(raw);
   FileStat st = fstat_fd(fd.get(), p);
+  if (!st.is_regular()) fail(ExitCode::Input, "{} is not a regular file", p.string());
   if (st.size > max_bytes)
     fail(ExitCode::Input, "{} is too large to be read as text ({} bytes)", p.string(), st.size);
   std::string out;

@@ -43,6 +43,8 @@ FileStat fstat_fd(int fd, const fs::path& for_errors);
 
 UniqueFd open_read(const fs::path& p);
 void write_all(int fd, const void* data, std::size_t n, const fs::path& for_errors);
+// A regular file's whole content (a FIFO, device or folder is Error(Input),
+// without blocking), at most max_bytes.
 std::string read_file(const fs::path& p, std::uint64_t max_bytes = 64u << 20);
 
 // The process umask (read once).

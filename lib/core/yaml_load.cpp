@@ -1,5 +1,7 @@
 #include "core/yaml_load.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <fstream>
 #include <sstream>
@@ -91,11 +93,10 @@ YAML::Node load_yaml(const std::string& text, std::string_view source) {
 }
 
 YAML::Node load_yaml_file(const fs::path& file, std::string_view source) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw YAML::BadFile(file.string());
-  std::ostringstream text;
-  text << in.rdbuf();
-  return load_yaml(text.str(), source);
+  struct stat st;
+  if (::stat(file.c_str(), &st) != 0) throw YAML::BadFile(file.string());
+  // Bounded, and never blocked by a FIFO or a terminal (read_file refuses them).
+  return load_yaml(read_file(file, 64u << 20), source);
 }
 
 }  // namespace mlops

@@ -24,6 +24,7 @@ std::vector<AddResult> add_paths(Repo& repo, const std::vector<std::string>& rel
   std::vector<WorkTree> trees;
   for (const auto& rel : rels) {
     check_writable(rel, "mlops add");
+    gitignore_check(repo.root(), rel);
     for (const auto& s : sources)
       if (std::string who = s->claims(repo, rel); !who.empty())
         throw Error(ExitCode::Input, fmt::format("{} is {}: mlops run tracks it already", rel, who),

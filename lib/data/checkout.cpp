@@ -13,6 +13,7 @@
 #include "core/text.hpp"
 #include "core/parallel.hpp"
 #include "data/tracked.hpp"
+#include "repo/git.hpp"
 #include "data/workspace.hpp"
 #include "repo/repo.hpp"
 #include "state/stat_cache.hpp"
@@ -54,6 +55,11 @@ Plan make_plan(Repo& repo, const Tracked& t, std::vector<std::string>& unsaved, 
     }
     want = Manifest::parse(store.read_verified(t.ptr.id), t.where() + " (manifest)");
     for (const auto& e : want.entries) check_writable(t.rel + "/" + e.path, t.where() + " (manifest)");
+    if (want.entries.size() != t.ptr.files && t.origin.empty())
+      fail(ExitCode::Input, "{}: files: {} but its manifest lists {}", t.where(), t.ptr.files, want.entries.size());
+    if (want.total_size() != t.ptr.size)
+      fail(ExitCode::Input, "{}: size: {} but its manifest adds up to {}", t.where(), t.ptr.size, want.total_size());
+
   }
   identify(repo, t.rel, p.tree, Identify::HashOnly, nullptr);
   bool kind_ok = p.tree.shape == Shape::Absent ||
@@ -82,6 +88,13 @@ Plan make_plan(Repo& repo, const Tracked& t, std::vector<std::string>& unsaved, 
       }
     }
   }
+  // What will be copied, against its object's size, before anything is written
+  // (a manifest's sizes are someone else's input too).
+  if (t.ptr.kind == Kind::Dir)
+    for (const auto& e : p.place)
+      if (auto st = lstat_path(store.path_of(e.id)); st && st->size != e.size)
+        fail(ExitCode::Input, "{} (manifest): '{}' says {} bytes, but its object {} holds {}", t.where(),
+             printable_path(e.path), e.size, e.id.str(), st->size);
   std::vector<ObjectId> ids;
   ids.reserve(p.place.size());
   for (const auto& e : p.place) ids.push_back(e.id);
@@ -163,6 +176,21 @@ std::vector<CheckoutResult> checkout(Repo& repo, const std::vector<std::string>&
 std::vector<CheckoutResult> checkout_tracked(Repo& repo, const std::vector<Tracked>& tracked, bool force,
                                              Progress* progress) {
   StoreLock lock(repo.store().base_dir(), StoreLock::Mode::Shared);  // gc waits
+  // Records may not overlap (a folder and a path inside it), and never name
+  // what git keeps (mlops.yaml, a pointer file, .gitignore...): a pointer or
+  // mlops.lock replacing mlops.yaml would run a command nobody reviewed.
+  std::vector<std::string> rels;
+  for (const auto& t : tracked) rels.push_back(t.rel);
+  std::sort(rels.begin(), rels.end());
+  for (std::size_t i = 0; i + 1 < rels.size(); ++i)
+    if (starts_with(rels[i + 1], rels[i] + "/") || rels[i + 1] == rels[i])
+      fail(ExitCode::Input, "{} is recorded twice, or inside the tracked {}: a pointer file and mlops.lock overlap",
+           rels[i + 1], rels[i]);
+  if (auto in_git = git_indexed_under_any(repo.root(), rels); !in_git.empty())
+    throw Error(ExitCode::Input,
+                fmt::format("a pointer file or mlops.lock names what git tracks; mlops does not write over it:{}",
+                            list_some(in_git)),
+                "remove that record (the pointer file, or the entry in mlops.lock); nothing was changed");
   std::vector<std::string> unsaved, missing;
   std::vector<Plan> plans;
   for (const auto& t : tracked) plans.push_back(make_plan(repo, t, unsaved, missing));

@@ -1,5 +1,7 @@
 #include "data/gitignore.hpp"
 
+#include "core/error.hpp"
+
 #include <vector>
 
 #include "core/file_lock.hpp"
@@ -57,9 +59,20 @@ FileLock edit_lock(const fs::path& root) { return FileLock(root / ".mlops" / "gi
 
 }  // namespace
 
+// A .gitignore may come with a commit as a symlink to any file: mlops would
+// read that file into the repository. It is refused instead.
+static void refuse_symlink(const fs::path& file) {
+  if (auto st = lstat_path(file); st && !st->is_regular())
+    throw Error(ExitCode::Input, fmt::format("{} is not a regular file (a symbolic link?); mlops does not edit it", file.string()),
+                "replace it with a plain .gitignore file");
+}
+
+void gitignore_check(const fs::path& root, const std::string& rel) { refuse_symlink(place_of(root, rel).file); }
+
 std::string gitignore_add(const fs::path& root, const std::string& rel) {
   FileLock lock = edit_lock(root);
   Place p = place_of(root, rel);
+  refuse_symlink(p.file);
   std::string text = lstat_path(p.file) ? read_file(p.file) : std::string();
   for (const auto& l : lines_of(text))
     if (l == p.line) return {};
@@ -72,6 +85,7 @@ std::string gitignore_add(const fs::path& root, const std::string& rel) {
 std::string gitignore_remove(const fs::path& root, const std::string& rel) {
   FileLock lock = edit_lock(root);
   Place p = place_of(root, rel);
+  refuse_symlink(p.file);
   if (!lstat_path(p.file)) return {};
   bool found = false;
   std::string out;

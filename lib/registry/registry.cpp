@@ -477,6 +477,11 @@ void Registry::materialize(const ModelVersion& v, const fs::path& dest, bool for
   }
   // The folder the user named is trusted; below it nothing is followed.
   fs::path abs_dest = fs::absolute(dest).lexically_normal();
+  // Anywhere the user says, but never into a repository's own folders.
+  for (const auto& part : abs_dest)
+    if (part == ".git" || part == ".mlops")
+      throw Error(ExitCode::Usage, fmt::format("{} is inside a {} folder; mlops does not write there", dest.string(), part.string()),
+                  "name a path outside .git and .mlops with -o");
   make_dirs(abs_dest.parent_path());
   SafeTree tree(abs_dest.parent_path());
   std::string name = abs_dest.filename().string();

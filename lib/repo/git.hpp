@@ -29,6 +29,7 @@ using GitObjectPtr = std::unique_ptr<git_object, GitDeleter<git_object, git_obje
 using GitCommitPtr = std::unique_ptr<git_commit, GitDeleter<git_commit, git_commit_free>>;
 using GitTreePtr = std::unique_ptr<git_tree, GitDeleter<git_tree, git_tree_free>>;
 using GitBlobPtr = std::unique_ptr<git_blob, GitDeleter<git_blob, git_blob_free>>;
+using GitOdbPtr = std::unique_ptr<git_odb, GitDeleter<git_odb, git_odb_free>>;
 using GitRevwalkPtr = std::unique_ptr<git_revwalk, GitDeleter<git_revwalk, git_revwalk_free>>;
 using GitReferencePtr = std::unique_ptr<git_reference, GitDeleter<git_reference, git_reference_free>>;
 using GitRefIterPtr =
@@ -37,6 +38,9 @@ using GitRefIterPtr =
 // Paths in the git index at `rel` or below it (repo-relative, '/'-separated),
 // for the git repository whose work tree is `root`; empty outside git.
 std::vector<std::string> git_indexed_under(const fs::path& root, const std::string& rel, std::size_t max = 5);
+// The same for several paths at once (git's index is read once).
+std::vector<std::string> git_indexed_under_any(const fs::path& root, const std::vector<std::string>& rels,
+                                               std::size_t max = 5);
 
 // The work tree of the git repository containing `start`, if any.
 std::optional<fs::path> git_worktree_of(const fs::path& start);

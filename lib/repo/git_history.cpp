@@ -45,19 +45,32 @@ struct WalkPayload {
   std::exception_ptr error;
 };
 
+// A committed file's content, refused past `max` bytes before it is loaded
+// (a 1 GB blob of zeros costs a few MB in .git).
+std::string read_blob(git_repository* repo, const git_oid& id, const std::string& path, std::uint64_t max) {
+  git_odb* raw_odb = nullptr;
+  if (git_repository_odb(&raw_odb, repo) != 0) fail(ExitCode::Repo, "cannot read git's objects: {}", git_last_error());
+  GitOdbPtr odb(raw_odb);
+  std::size_t len = 0;
+  git_object_t type{};
+  if (git_odb_read_header(&len, &type, odb.get(), &id) != 0)
+    fail(ExitCode::Repo, "cannot read {} from git: {}", path, git_last_error());
+  if (len > max) fail(ExitCode::Input, "{} in git is {} bytes, more than mlops reads ({} at most)", path, len, max);
+  git_blob* raw = nullptr;
+  if (git_blob_lookup(&raw, repo, &id) != 0) fail(ExitCode::Repo, "cannot read {} from git: {}", path, git_last_error());
+  GitBlobPtr blob(raw);
+  return std::string(static_cast<const char*>(git_blob_rawcontent(blob.get())),
+                     static_cast<std::size_t>(git_blob_rawsize(blob.get())));
+}
+
 int on_tree_entry(const char* root, const git_tree_entry* entry, void* payload) {
   auto* p = static_cast<WalkPayload*>(payload);
-  if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) return 0;
+  // A symlink is a blob too (its target): it is not a file mlops reads.
+  if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB || git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK) return 0;
   std::string path = std::string(root) + git_tree_entry_name(entry);
   if (path.size() <= p->suffix.size() || !path.ends_with(p->suffix)) return 0;
   try {
-    git_blob* raw = nullptr;
-    if (git_blob_lookup(&raw, p->repo, git_tree_entry_id(entry)) != 0)
-      fail(ExitCode::Repo, "cannot read {} from git: {}", path, git_last_error());
-    GitBlobPtr blob(raw);
-    std::string content(static_cast<const char*>(git_blob_rawcontent(blob.get())),
-                        static_cast<std::size_t>(git_blob_rawsize(blob.get())));
-    (*p->fn)(path, std::move(content));
+    (*p->fn)(path, read_blob(p->repo, *git_tree_entry_id(entry), path, kMaxCommittedFile));
   } catch (...) {
     p->error = std::current_exception();
     return -1;
@@ -177,11 +190,8 @@ std::optional<std::string> GitRepo::read_file(const git_oid& commit, const std::
   if (git_tree_entry_bypath(&e, tree.get(), path.c_str()) != 0) return std::nullopt;
   std::unique_ptr<git_tree_entry, GitDeleter<git_tree_entry, git_tree_entry_free>> entry(e);
   if (git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB) return std::nullopt;
-  git_blob* b = nullptr;
-  if (git_blob_lookup(&b, repo_.get(), git_tree_entry_id(entry.get())) != 0)
-    fail(ExitCode::Repo, "cannot read {} from git: {}", path, git_last_error());
-  GitBlobPtr blob(b);
-  return std::string(static_cast<const char*>(git_blob_rawcontent(blob.get())), static_cast<std::size_t>(git_blob_rawsize(blob.get())));
+  if (git_tree_entry_filemode(entry.get()) == GIT_FILEMODE_LINK) return std::nullopt;
+  return read_blob(repo_.get(), *git_tree_entry_id(entry.get()), path, kMaxCommittedFile);
 }
 
 bool GitRepo::has_tracked_changes() {

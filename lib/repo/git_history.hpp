@@ -12,6 +12,9 @@
 
 namespace mlops {
 
+// The most mlops reads of one committed file (pointer files, mlops.lock, params).
+constexpr std::uint64_t kMaxCommittedFile = 64u << 20;
+
 struct GitCommitRef {
   git_oid oid;
   std::string label;  // what the user asked for, or the ref it came from

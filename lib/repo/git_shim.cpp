@@ -14,6 +14,10 @@ static LazyLibrary& libgit2_library() {
 #define GIT(ret, name, params, args) MLOPS_LAZY(mlops::libgit2_library(), ret, name, params, args)
 
 GIT(void, git_blob_free, (git_blob *blob), (blob))
+GIT(int, git_repository_odb, (git_odb **out, git_repository *repo), (out, repo))
+GIT(void, git_odb_free, (git_odb *db), (db))
+GIT(int, git_odb_read_header, (size_t *len_out, git_object_t *type_out, git_odb *db, const git_oid *id), (len_out, type_out, db, id))
+GIT(git_filemode_t, git_tree_entry_filemode, (const git_tree_entry *entry), (entry))
 GIT(int, git_blob_lookup, (git_blob **blob, git_repository *repo, const git_oid *id), (blob, repo, id))
 GIT(const void *, git_blob_rawcontent, (const git_blob *blob), (blob))
 GIT(git_object_size_t, git_blob_rawsize, (const git_blob *blob), (blob))

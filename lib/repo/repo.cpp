@@ -72,6 +72,15 @@ Repo Repo::discover(const fs::path& start) {
 }
 
 Repo::Repo(fs::path root) : root_(std::move(root)) {
+  // .mlops comes with clones (its config is committed): git can commit
+  // symlinks there too. mlops never follows one in its own folder.
+  for (const char* name : {"", "config", "state.db", "state.db-wal", "state.db-shm", "objects", "tmp", "lock",
+                           "runs", "quarantine", ".gitignore"})
+    if (auto st = lstat_path(*name ? dot_dir() / name : dot_dir()); st && st->is_symlink())
+      throw Error(ExitCode::Repo,
+                  fmt::format("{} is a symbolic link; mlops never follows one in its own folder",
+                              (*name ? dot_dir() / name : dot_dir()).string()),
+                  "remove it (git rm --cached it if it was committed) and run the command again");
   config_ = std::make_unique<Config>(dot_dir() / "config");
   std::string name = config_->get_or_default("core.hash");
   if (name != "xxh128" && name != "sha256")
@@ -88,7 +97,19 @@ const SafeTree& Repo::tree() { return *tree_; }
 ObjectStore& Repo::store() {
   if (!store_) {
     fs::path base = dot_dir();
-    if (auto dir = config_->get("cache.dir")) base = fs::path(*dir).is_absolute() ? fs::path(*dir) : root_ / *dir;
+    if (auto dir = config_->get("cache.dir")) {
+      base = fs::path(*dir).is_absolute() ? fs::path(*dir) : root_ / *dir;
+      // A committed config may name any folder: never git's or a work tree's own.
+      std::error_code ec;
+      fs::path canon = fs::weakly_canonical(base, ec);
+      for (const char* own : {".git", ".mlops"}) {
+        fs::path inside = fs::weakly_canonical(root_ / own, ec);
+        auto rel = canon.lexically_relative(inside).generic_string();
+        if (!rel.empty() && rel != ".." && !rel.starts_with("../"))
+          throw Error(ExitCode::Repo, fmt::format("{}: cache.dir '{}' is inside {}", (dot_dir() / "config").string(), *dir, own),
+                      "point cache.dir at a folder of its own (mlops config cache.dir DIR), or unset it");
+      }
+    }
     // A fresh clone has .mlops/config from git but no store yet.
     for (const char* sub : {"objects", "tmp"})
       if (!lstat_path(base / sub)) make_dirs(base / sub);

@@ -61,6 +61,8 @@ Manifest Manifest::parse(std::string_view text, std::string_view source) {
     e.path = std::string(line.substr(s3 + 1));
     if (std::string why = unwritable_reason(e.path); !why.empty())
       fail(ExitCode::Input, "{}:{}: unsafe path '{}' in manifest: {}", source, lineno, printable_path(e.path), why);
+    if (e.path.ends_with(".mlops"))  // a pointer file inside a tracked folder would wedge every later command
+      fail(ExitCode::Input, "{}:{}: '{}' in manifest is named like a pointer file", source, lineno, printable_path(e.path));
     if (!m.entries.empty() && !(m.entries.back().path < e.path)) bad("entries are not sorted and unique");
     m.entries.push_back(std::move(e));
   }

@@ -338,3 +338,166 @@ evil_script() { printf '#!/bin/sh\ntouch /tmp/mlops-pwned-%s\n' "$1"; }
   [ "$status" -eq 1 ]
   [[ "$output" == *"notes"* ]]
 }
+
+# Commits a symlink NAME -> TARGET without making it in the work tree first.
+commit_symlink() { git update-index --add --cacheinfo "120000,$(printf %s "$2" | git hash-object -w --stdin),$1"; }
+
+@test "symlinks committed in .mlops, or .mlops itself as one, are refused by every command" {
+  publish
+  commit_symlink .mlops/state.db "$SENTINEL/state.db"
+  commit_symlink .mlops/lock "$SENTINEL/lockfile"
+  git commit -qm "links in .mlops"
+  publish
+  victim_clone
+  before=$(outside_state)
+  run mlops pull
+  [ "$status" -eq 3 ]
+  [[ "$output" == *".mlops/state.db is a symbolic link; mlops never follows one in its own folder"* ]]
+  [ "$(outside_state)" = "$before" ]
+  [ ! -e "$SENTINEL/state.db" ] && [ ! -e "$SENTINEL/lockfile" ]
+}
+
+@test "a committed cache.dir inside .git is refused; nothing is written into .git" {
+  publish
+  git config -f .mlops/config cache.dir .git
+  commit "cache in .git"
+  publish
+  victim_clone
+  before=$(git_state)
+  run mlops pull
+  [ "$status" -eq 3 ]
+  [[ "$output" == *"cache.dir '.git' is inside .git"* ]]
+  [ "$(git_state)" = "$before" ]
+  [ ! -e .git/objects/tmp ] && [ ! -e .git/lock ]
+}
+
+@test "a pointer or lock output may not replace what git tracks (mlops.yaml, pointer files)" {
+  printf 'stages:\n  s:\n    cmd: "true"\n' > mlops.yaml
+  commit "pipeline"
+  printf 'stages:\n  s:\n    cmd: touch /tmp/mlops-pwned-yaml\n' > "$BATS_TEST_TMPDIR/evil"
+  id=$(remote_object "$BATS_TEST_TMPDIR/evil")
+  printf 'path: mlops.yaml\nid: %s\nsize: %s\n' "$id" "$(stat -c %s "$BATS_TEST_TMPDIR/evil")" > mlops.yaml.mlops
+  commit "replace the pipeline"
+  publish
+  victim_clone
+  run mlops pull --force
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"a pointer file or mlops.lock names what git tracks; mlops does not write over it:"*"mlops.yaml"* ]]
+  [ "$(git status --porcelain)" = "" ]
+  run mlops run
+  ! ls /tmp/mlops-pwned-yaml 2>/dev/null
+  # The same through mlops.lock, for a pointer file.
+  cd "$ATTACKER"
+  git rm -q mlops.yaml.mlops
+  printf 'schema: 1\nstages:\n  s:\n    cmd: "true"\n    outs:\n    - path: seed.txt.mlops\n      id: %s\n      size: %s\n' \
+    "$id" "$(stat -c %s "$BATS_TEST_TMPDIR/evil")" > mlops.lock
+  commit "replace a pointer"
+  publish
+  cd "$VICTIM" && rm -f mlops.lock && git pull -q origin main
+  run mlops pull --force
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"seed.txt.mlops"* ]]
+  [ "$(git status --porcelain)" = "" ]
+}
+
+@test "a .gitignore committed as a symlink is never read through" {
+  commit_symlink .gitignore "$SENTINEL/inside/file"
+  git commit -qm "link"
+  git checkout -q -- .gitignore 2>/dev/null || git checkout -q HEAD -- .
+  [ -L .gitignore ]
+  echo x > x
+  run mlops add x
+  [ "$status" -eq 4 ]
+  [[ "$output" == *".gitignore is not a regular file"* ]]
+  [ "$(cat "$SENTINEL/inside/file")" = precious ]
+  [ ! -e x.mlops ]
+}
+
+@test "a huge pointer blob in history is refused before it is loaded" {
+  bid=$(head -c 100M /dev/zero | git -c core.bigFileThreshold=1g hash-object -w --stdin)
+  git update-index --add --cacheinfo "100644,$bid,huge.mlops"
+  git commit -qm huge
+  git rm -q --cached huge.mlops
+  git commit -qm gone
+  run timeout 60 "$MLOPS" diff HEAD~1 HEAD
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"huge.mlops in git is 104857600 bytes, more than mlops reads"* ]]
+}
+
+@test "a FIFO or a device named mlops.yaml or params.yaml does not hang anything" {
+  mkfifo "$BATS_TEST_TMPDIR/fifo"
+  ln -s "$BATS_TEST_TMPDIR/fifo" mlops.yaml
+  run timeout 20 "$MLOPS" status
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"mlops.yaml is not a regular file"* ]]
+  rm mlops.yaml
+  printf 'stages:\n  s:\n    cmd: "true"\n    params: [lr]\n' > mlops.yaml
+  ln -s /dev/stdin params.yaml
+  run timeout 20 "$MLOPS" run -n
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"params.yaml is not a regular file"* ]]
+}
+
+@test "model get -o never writes into .git or .mlops" {
+  echo w > w.bin
+  mlops model register clf w.bin --no-git-tag -q
+  for dest in .git/hooks .mlops/objects .mlops/state.db sub/.git/x; do
+    run mlops model get clf -o "$dest" -f
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"is inside a .git folder"* || "$output" == *"is inside a .mlops folder"* ]]
+  done
+  [ -d .mlops/objects ] && [ -f .mlops/state.db ] && [ ! -e .git/hooks/post-checkout ]
+  mlops status >/dev/null
+}
+
+@test "manifests that lie about sizes, name pointer files or overlap another record are refused before writing" {
+  printf 'abcdef\n' > "$BATS_TEST_TMPDIR/f"
+  fid=$(remote_object "$BATS_TEST_TMPDIR/f")
+  # An entry whose size disagrees with its object.
+  printf '%s 7 644 a\n%s 8 644 b\n' "$fid" "$fid" > "$BATS_TEST_TMPDIR/m1"
+  m1=$(remote_object "$BATS_TEST_TMPDIR/m1")
+  printf 'path: data\nid: %s\nsize: 15\nkind: dir\nfiles: 2\n' "$m1" > data.mlops
+  commit "sizes"
+  publish
+  victim_clone
+  run mlops pull
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"data.mlops (manifest): 'b' says 8 bytes, but its object $fid holds 7"* ]]
+  [ ! -e data ]
+  # files: and size: of a folder pointer must match its manifest.
+  cd "$ATTACKER"
+  printf '%s 7 644 a\n' "$fid" > "$BATS_TEST_TMPDIR/m2"
+  m2=$(remote_object "$BATS_TEST_TMPDIR/m2")
+  printf 'path: data\nid: %s\nsize: 7\nkind: dir\nfiles: 5\n' "$m2" > data.mlops
+  commit "files"
+  publish
+  cd "$VICTIM" && git pull -q origin main
+  run mlops pull
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"data.mlops: files: 5 but its manifest lists 1"* ]]
+  [ ! -e data ]
+  # An entry named like a pointer file.
+  printf '%s 7 644 x.mlops\n' "$fid" > "$BATS_TEST_TMPDIR/m3"
+  m3=$(remote_object "$BATS_TEST_TMPDIR/m3")
+  cd "$ATTACKER"
+  printf 'path: data\nid: %s\nsize: 7\nkind: dir\nfiles: 1\n' "$m3" > data.mlops
+  commit "pointer inside"
+  publish
+  cd "$VICTIM" && git pull -q origin main
+  run mlops pull
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"'x.mlops' in manifest is named like a pointer file"* ]]
+  [ ! -e data ]
+  # A lock output inside a pointer-tracked folder.
+  cd "$ATTACKER"
+  printf 'path: data\nid: %s\nsize: 7\nkind: dir\nfiles: 1\n' "$m2" > data.mlops
+  printf 'stages:\n  s:\n    cmd: "true"\n' > mlops.yaml
+  printf 'schema: 1\nstages:\n  s:\n    cmd: "true"\n    outs:\n    - path: data/a\n      id: %s\n      size: 7\n' "$fid" > mlops.lock
+  commit "overlap"
+  publish
+  cd "$VICTIM" && git pull -q origin main
+  run mlops pull
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"data/a is recorded twice, or inside the tracked data"* ]]
+  [ ! -e data ]
+}
