@@ -173,24 +173,36 @@ std::vector<CheckoutResult> checkout(Repo& repo, const std::vector<std::string>&
   return checkout_tracked(repo, resolve_tracked(repo, sources, rels, opts.rev), opts.force, progress);
 }
 
-std::vector<CheckoutResult> checkout_tracked(Repo& repo, const std::vector<Tracked>& tracked, bool force,
+std::vector<CheckoutResult> checkout_tracked(Repo& repo, const std::vector<Tracked>& tracked_in, bool force,
                                              Progress* progress) {
   StoreLock lock(repo.store().base_dir(), StoreLock::Mode::Shared);  // gc waits
   // Records may not overlap (a folder and a path inside it), and never name
   // what git keeps (mlops.yaml, a pointer file, .gitignore...): a pointer or
   // mlops.lock replacing mlops.yaml would run a command nobody reviewed.
   std::vector<std::string> rels;
-  for (const auto& t : tracked) rels.push_back(t.rel);
+  for (const auto& t : tracked_in) rels.push_back(t.rel);
   std::sort(rels.begin(), rels.end());
   for (std::size_t i = 0; i + 1 < rels.size(); ++i)
     if (starts_with(rels[i + 1], rels[i] + "/") || rels[i + 1] == rels[i])
       fail(ExitCode::Input, "{} is recorded twice, or inside the tracked {}: a pointer file and mlops.lock overlap",
            rels[i + 1], rels[i]);
-  if (auto in_git = git_indexed_under_any(repo.root(), rels); !in_git.empty())
+  // What git keeps is git's to write: a pipeline's metrics and plots files are
+  // both locked outputs and in git, so such an output is left to git (never
+  // written); a pointer file naming a git-tracked path is refused.
+  std::vector<std::string> in_git = git_indexed_under_any(repo.root(), rels, 1u << 20);
+  auto git_keeps = [&](const std::string& rel) {
+    return std::any_of(in_git.begin(), in_git.end(), [&](const std::string& p) { return p == rel || starts_with(p, rel + "/"); });
+  };
+  std::vector<Tracked> tracked;
+  std::vector<std::string> refused;
+  for (const auto& t : tracked_in) {
+    if (!git_keeps(t.rel)) tracked.push_back(t);
+    else if (t.origin.empty()) refused.push_back(t.pointer_rel() + " names " + t.rel);
+  }
+  if (!refused.empty())
     throw Error(ExitCode::Input,
-                fmt::format("a pointer file or mlops.lock names what git tracks; mlops does not write over it:{}",
-                            list_some(in_git)),
-                "remove that record (the pointer file, or the entry in mlops.lock); nothing was changed");
+                fmt::format("a pointer file names what git tracks; mlops does not write over it:{}", list_some(refused)),
+                "remove that pointer file (git rm it); nothing was changed");
   std::vector<std::string> unsaved, missing;
   std::vector<Plan> plans;
   for (const auto& t : tracked) plans.push_back(make_plan(repo, t, unsaved, missing));
