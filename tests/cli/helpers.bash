@@ -34,14 +34,27 @@ wait_for() {
   done
 }
 
-# Every file below the current folder with its content hash, except git's own
-# files and SQLite's: "changes nothing on disk" compares two of these.
+# Every file below the current folder with its content hash (other entries
+# with their type), except git's own files and SQLite's: "changes nothing on
+# disk" compares two of these. One python3 process hashes everything: a
+# process per file made a snapshot of a 6,000-file tree take minutes.
 snapshot() {
-  find . \( -path ./.git -o -name 'state.db*' \) -prune -o -print0 | sort -z |
-    while IFS= read -r -d '' f; do
-      if [ -f "$f" ] && [ ! -L "$f" ]; then printf '%s %s\n' "$f" "$(xxhsum -H2 < "$f" | cut -d' ' -f1)"
-      else printf '%s %s\n' "$f" "$(stat -c %F "$f")"; fi
-    done
+  find . \( -path ./.git -o -name 'state.db*' \) -prune -o -print0 | sort -z | python3 -c '
+import hashlib, os, stat, sys
+for p in sys.stdin.buffer.read().split(b"\0"):
+    if not p:
+        continue
+    st = os.lstat(p)
+    if stat.S_ISREG(st.st_mode):
+        h = hashlib.sha256()
+        with open(p, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+        value = h.hexdigest()
+    else:
+        value = stat.filemode(st.st_mode)[0]
+    sys.stdout.buffer.write(p + b" " + value.encode() + b"\n")
+'
 }
 
 # Runs "mlops $@" and checks it fails with CODE, mentions TEXT, and changed
