@@ -118,16 +118,7 @@ std::vector<PathStatus> data_status(Repo& repo, const std::vector<std::string>& 
     if (!s->is_pointer_files())
       for (auto& t : s->in_workspace(repo, rels)) all.push_back(std::move(t));
   std::sort(all.begin(), all.end(), [](const Tracked& a, const Tracked& b) { return a.rel < b.rel; });
-  if (!rels.empty()) {
-    std::vector<Tracked> kept;
-    for (auto& t : all)
-      if (std::any_of(rels.begin(), rels.end(), [&](const std::string& r) { return t.rel == r || starts_with(t.rel, r + "/"); }))
-        kept.push_back(std::move(t));
-    for (const auto& r : rels)
-      if (std::none_of(kept.begin(), kept.end(), [&](const Tracked& t) { return t.rel == r || starts_with(t.rel, r + "/"); }))
-        find_tracked(repo, {r});  // says why: not tracked, or inside a tracked folder
-    all = std::move(kept);
-  }
+  all = select_tracked(repo, std::move(all), rels, true, "by mlops");
   std::vector<PathStatus> out;
   for (const auto& t : all) {
     if (!t.conflict.empty()) {

@@ -179,11 +179,22 @@ std::vector<Tracked> resolve_tracked(Repo& repo, const TrackedSources& sources, 
     std::sort(all.begin(), all.end(), [](const Tracked& a, const Tracked& b) { return a.rel < b.rel; });
     where = fmt::format("at {}", rev);
   }
-  for (const auto& rel : rels)
+  return select_tracked(repo, std::move(all), rels, rev.empty(), where);
+}
+
+std::vector<Tracked> select_tracked(const Repo& repo, std::vector<Tracked> all, const std::vector<std::string>& rels,
+                                    bool in_workspace, std::string_view where) {
+  for (const auto& rel : rels) {
+    std::string folder;
     for (const auto& t : all)
-      if (starts_with(rel, t.rel + "/"))
-        throw Error(ExitCode::Input, fmt::format("{} is inside the tracked folder {}", rel, t.rel),
-                    fmt::format("name the folder itself: {}", t.rel));
+      if (starts_with(rel, t.rel + "/")) folder = t.rel;
+    // Only the paths named were read from the work tree: a folder above them
+    // is found by its pointer file.
+    if (folder.empty() && in_workspace) folder = tracked_ancestor(repo, rel);
+    if (!folder.empty())
+      throw Error(ExitCode::Input, fmt::format("{} is inside the tracked folder {}", rel, folder),
+                  fmt::format("name the folder itself: {}", folder));
+  }
   return filter_tracked(std::move(all), rels, where);
 }
 

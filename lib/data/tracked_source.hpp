@@ -48,6 +48,12 @@ std::vector<Tracked> tracked_in_workspace(Repo& repo, const TrackedSources& sour
 // The tracked paths at or below each of `rels` (all when empty), from every
 // source: in the work tree, or as committed in `rev` when it is not empty.
 // A path that matches nothing is an Error(Input).
+// Keeps the entries of `all` at or below each of `rels` (all when empty). A
+// path that matches nothing is an Error(Input): inside a tracked folder (one
+// of `all`, or in the work tree a pointer file above it), or not tracked `where`.
+std::vector<Tracked> select_tracked(const Repo& repo, std::vector<Tracked> all, const std::vector<std::string>& rels,
+                                    bool in_workspace, std::string_view where);
+
 std::vector<Tracked> resolve_tracked(Repo& repo, const TrackedSources& sources, const std::vector<std::string>& rels,
                                      const std::string& rev);
 

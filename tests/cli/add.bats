@@ -83,6 +83,13 @@ load helpers
   run mlops add data/f1.txt
   [ "$status" -eq 4 ]
   [[ "$output" == *"data/f1.txt is inside the tracked folder data"* ]]
+  # The commands that take tracked paths say the same, and name the folder.
+  for cmd in checkout status; do
+    run mlops $cmd data/f1.txt
+    [ "$status" -eq 4 ]
+    [[ "$output" == *"data/f1.txt is inside the tracked folder data"* ]]
+    [[ "$output" == *"name the folder itself: data"* ]]
+  done
   mkdir -p outer/inner && echo x > outer/inner/file
   mlops add outer/inner/file
   run mlops add outer
