@@ -9,6 +9,7 @@
 
 #include "context.hpp"
 #include "core/error.hpp"
+#include "core/fs.hpp"
 #include "core/text.hpp"
 #include "exp/run_command.hpp"
 #include "exp/run_journal.hpp"
@@ -47,6 +48,13 @@ int run_one(Context& ctx, const RunArgs& a, std::map<std::string, std::string> p
                  [](const char* d, std::size_t n) { (void)::write(STDERR_FILENO, d, n); }};
   RunResult r = run_experiment(repo, spec, sinks);
   for (const auto& w : r.warnings) fmt::print(stderr, "mlops: warning: {}\n", w);
+  // A run of a sweep running in parallel, whose output nobody sees: its
+  // warnings go to the sweep's scratch folder, and the sweep prints them.
+  if (fs::path dir = run_scratch_dir(repo, spec.parent_id); !spec.parent_id.empty() && !r.warnings.empty() && lstat_path(dir)) {
+    std::string text;
+    for (const auto& w : r.warnings) text += w + "\n";
+    atomic_write(dir / ("warnings-" + r.run.name), text);
+  }
   if (a.json) print_json(run_json(r.run));
   else if (!ctx.quiet)
     fmt::print(stderr, "mlops: run {} ({}) {} in {}{}\n", r.run.name, r.run.short_id(), r.run.status, duration(r.run),
@@ -83,12 +91,17 @@ int run_sweep(Context& ctx, const RunArgs& a, const ParamGrid& grid) {
   runs.set_params(parent.id, lists);
   runs.set_tags(parent.id, key_values(a.tags, "tag"));
 
+  fs::path scratch = run_scratch_dir(repo, parent.id);
+  if (a.jobs > 1) make_dirs(scratch);
   std::vector<std::vector<std::string>> argvs;
   std::vector<std::string> names;
+  auto warnings_path = [&](std::size_t i) { return scratch / ("warnings-" + names[i]); };
   for (std::size_t i = 0; i < grid.size(); ++i) {
     names.push_back(fmt::format("{}-{}", parent.name, i + 1));
     std::vector<std::string> argv = {"/proc/self/exe", "exp", "run", "--parent", parent.id, "-n", names.back(),
                                      "-e", a.experiment};
+    // In parallel the runs' output is not shown (it would interleave): their
+    // warnings come back through the sweep's scratch folder (run_one).
     if (ctx.quiet || a.jobs > 1) argv.push_back("-q");
     for (const auto& [k, v] : grid[i]) argv.insert(argv.end(), {"-p", k + "=" + v});
     for (const auto& t : a.tags) argv.insert(argv.end(), {"--tag", t});
@@ -112,13 +125,24 @@ int run_sweep(Context& ctx, const RunArgs& a, const ParamGrid& grid) {
       ++failed;
       if (!first_failure) first_failure = code;
     }
-    if (ctx.quiet || a.jobs == 1) return;
+    if (a.jobs == 1) return;
+    if (lstat_path(warnings_path(i))) {
+      std::string text = read_file(warnings_path(i), 1u << 20);
+      for (std::size_t at = 0, nl; at < text.size(); at = nl + 1) {
+        nl = text.find('\n', at);
+        if (nl == std::string::npos) nl = text.size();
+        fmt::print(stderr, "mlops: warning: run {}: {}\n", names[i], text.substr(at, nl - at));
+      }
+      remove_file(warnings_path(i));
+    }
+    if (ctx.quiet) return;
     std::string params;
     for (const auto& [k, v] : grid[i]) params += fmt::format(" {}={}", k, v);
     fmt::print(stderr, "mlops: [{}/{}] run {}{} {}\n", done, grid.size(), names[i], params,
                code == 0 ? std::string("finished") : fmt::format("failed (exit code {})", code));
   };
   bool interrupted = run_processes(argvs, pool);
+  if (a.jobs > 1) remove_run_scratch(repo, parent.id);
   std::string status = interrupted ? "interrupted" : failed ? "failed" : "finished";
   runs.finish(parent.id, status, first_failure, std::nullopt, "");
   if (!ctx.quiet)

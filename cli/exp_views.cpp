@@ -35,7 +35,13 @@ struct ViewArgs {
 // Runs named on the command line (all must resolve), else every run; then the filter.
 std::vector<Run> select_runs(RunStore& store, const std::vector<std::string>& refs, const std::string& filter_text,
                              RunStore::Details details = RunStore::Details::All) {
-  RunFilter filter = RunFilter::parse(filter_text);  // before any work: a typo fails fast
+  RunFilter filter = RunFilter::parse(filter_text, [&](const std::string& ref) -> std::optional<std::string> {
+    try {
+      return store.get(ref, false).id;
+    } catch (const Error&) {
+      return std::nullopt;  // no such run, or several: compared as written
+    }
+  });
   std::vector<Run> runs;
   if (refs.empty()) runs = store.list(details);
   else
@@ -189,7 +195,9 @@ int run_list(Context& ctx, const ViewArgs& a) {
     return 0;
   }
   if (runs.empty()) {
-    if (!ctx.quiet) fmt::print("No runs{} (start one with 'mlops exp run -- COMMAND').\n", a.filter.empty() ? " yet" : " match");
+    if (ctx.quiet) return 0;
+    if (a.filter.empty() && a.runs.empty()) fmt::print("No runs yet (start one with 'mlops exp run -- COMMAND').\n");
+    else fmt::print("No runs match the filter.\n");
     return 0;
   }
   std::vector<std::string> header;

@@ -3,6 +3,7 @@
 
 #include "context.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "data/checkout.hpp"
 #include "tracking/tracking.hpp"
 #include "output.hpp"
@@ -173,15 +174,33 @@ int run_pull(Context& ctx, const TransferArgs& a) {
   std::vector<CheckoutResult> placed;
   {
     ProgressBar bar("pulling", ctx.quiet || a.json);
-    r = fetch(ctx.repo(), a.remote, scope_of(ctx, a), a.jobs, bar.get());
-    placed = checkout(ctx.repo(), ctx.rel_paths(a.paths), CheckoutOptions{a.force, a.rev}, tracked_sources(), nullptr);
+    // What the remote lacks does not hold back the rest: everything that
+    // can be restored is, then the command fails naming what could not be.
+    r = fetch_available(ctx.repo(), a.remote, scope_of(ctx, a), a.jobs, bar.get());
+    CheckoutOptions opts{a.force, a.rev};
+    opts.skip_missing = true;
+    placed = checkout(ctx.repo(), ctx.rel_paths(a.paths), opts, tracked_sources(), nullptr);
   }
   print_transfer(ctx, a, r, "fetched");
-  if (!a.json && !ctx.quiet)
-    for (const auto& c : placed)
-      if (c.placed || c.removed)
-        fmt::print("{}: {} restored{}\n", c.rel, plural(c.placed, "file", "files"),
-                   c.removed ? fmt::format(", {} removed", c.removed) : "");
+  std::vector<std::string> not_restored;
+  for (const auto& c : placed) {
+    if (!c.missing.empty()) not_restored.push_back(c.rel);
+    else if ((c.placed || c.removed) && !a.json && !ctx.quiet)
+      fmt::print("{}: {} restored{}\n", c.rel, plural(c.placed, "file", "files"),
+                 c.removed ? fmt::format(", {} removed", c.removed) : "");
+  }
+  if (!not_restored.empty()) {
+    std::string also = fmt::format("\nnot restored (the rest was):{}", list_some(not_restored));
+    check_fetched(r, also);
+    // The store lacked objects the remote did not list as needed (an unknown
+    // folder manifest): the same error as checkout's.
+    std::vector<std::string> missing;
+    for (const auto& c : placed) missing.insert(missing.end(), c.missing.begin(), c.missing.end());
+    throw Error(ExitCode::Missing,
+                fmt::format("{} object(s) needed are neither in the store nor fetched:{}{}", missing.size(),
+                            list_some(missing), also));
+  }
+  check_fetched(r);
   return 0;
 }
 

@@ -18,6 +18,7 @@ enum class ExitCode : int {
   Io = 6,            // file unreadable, changed or vanished while read, disk full
   Missing = 7,       // object missing from the store or corrupt
   Remote = 8,        // a remote is unreachable, refuses, or holds a corrupt object
+  StageFailed = 9,   // a pipeline stage's command failed
   Internal = 70,     // a bug: please report
 };
 

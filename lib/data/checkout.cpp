@@ -170,11 +170,11 @@ CheckoutResult execute(Repo& repo, Plan& p, Linker& linker, Progress* progress) 
 
 std::vector<CheckoutResult> checkout(Repo& repo, const std::vector<std::string>& rels, const CheckoutOptions& opts,
                                      const TrackedSources& sources, Progress* progress) {
-  return checkout_tracked(repo, resolve_tracked(repo, sources, rels, opts.rev), opts.force, progress);
+  return checkout_tracked(repo, resolve_tracked(repo, sources, rels, opts.rev), opts, progress);
 }
 
-std::vector<CheckoutResult> checkout_tracked(Repo& repo, const std::vector<Tracked>& tracked_in, bool force,
-                                             Progress* progress) {
+std::vector<CheckoutResult> checkout_tracked(Repo& repo, const std::vector<Tracked>& tracked_in,
+                                             const CheckoutOptions& opts, Progress* progress) {
   StoreLock lock(repo.store().base_dir(), StoreLock::Mode::Shared);  // gc waits
   // Records may not overlap (a folder and a path inside it), and never name
   // what git keeps (mlops.yaml, a pointer file, .gitignore...): a pointer or
@@ -205,13 +205,27 @@ std::vector<CheckoutResult> checkout_tracked(Repo& repo, const std::vector<Track
                 "remove that pointer file (git rm it); nothing was changed");
   std::vector<std::string> unsaved, missing;
   std::vector<Plan> plans;
-  for (const auto& t : tracked) plans.push_back(make_plan(repo, t, unsaved, missing));
+  std::vector<CheckoutResult> incomplete;  // skip_missing: paths left as they are
+  for (const auto& t : tracked) {
+    std::size_t had = missing.size(), unsaved_had = unsaved.size();
+    Plan p = make_plan(repo, t, unsaved, missing);
+    if (opts.skip_missing && missing.size() > had) {
+      CheckoutResult skipped;
+      skipped.rel = t.rel;
+      skipped.missing.assign(missing.begin() + static_cast<std::ptrdiff_t>(had), missing.end());
+      missing.resize(had);
+      unsaved.resize(unsaved_had);  // nothing of it is written, so nothing of it is lost
+      incomplete.push_back(std::move(skipped));
+      continue;
+    }
+    plans.push_back(std::move(p));
+  }
   if (!missing.empty())
     throw Error(ExitCode::Missing,
                 fmt::format("{} object(s) needed for checkout are not in the store:{}", missing.size(),
                             list_some(missing)),
                 "fetch them from a remote, or run 'mlops add' where the data still exists; nothing was changed");
-  if (!unsaved.empty() && !force)
+  if (!unsaved.empty() && !opts.force)
     throw Error(ExitCode::Conflict,
                 fmt::format("checkout would overwrite or delete {} file(s) whose content is not in the store:{}",
                             unsaved.size(), list_some(unsaved)),
@@ -224,6 +238,7 @@ std::vector<CheckoutResult> checkout_tracked(Repo& repo, const std::vector<Track
   Linker linker(repo.link_modes());
   std::vector<CheckoutResult> out;
   for (auto& p : plans) out.push_back(execute(repo, p, linker, progress));
+  for (auto& s : incomplete) out.push_back(std::move(s));
   return out;
 }
 

@@ -194,19 +194,36 @@ RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks)
   JournalReader journal(journal_file);
   journal.create();
 
-  int out_pipe[2], err_pipe[2];
-  if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) fail_errno("create a pipe for", run.command, errno);
+  int raw_out[2], raw_err[2];
+  if (::pipe2(raw_out, O_CLOEXEC) != 0) fail_errno("create a pipe for", run.command, errno);
+  UniqueFd out_fd(raw_out[0]), out_write(raw_out[1]);
+  if (::pipe2(raw_err, O_CLOEXEC) != 0) fail_errno("create a pipe for", run.command, errno);
+  UniqueFd err_fd(raw_err[0]), err_write(raw_err[1]);
   UniqueFd log_fd(::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (!log_fd) fail_errno("create", log.string(), errno);
 
-  SignalGuard guard;
   g_signal = 0;
+  SignalGuard guard;
   auto env = param_env(spec.params);
+  // The signals wait while the child is made: one that arrives before its pid
+  // is known is passed on as soon as it is, and the child never runs mlops's
+  // handler (it takes the default ones back before it unblocks them).
+  sigset_t stops, before;
+  sigemptyset(&stops);
+  for (int s : {SIGINT, SIGTERM}) sigaddset(&stops, s);
+  ::sigprocmask(SIG_BLOCK, &stops, &before);
   pid_t pid = ::fork();
-  if (pid < 0) fail_errno("start", run.command, errno);
+  if (pid < 0) {
+    int err = errno;
+    ::sigprocmask(SIG_SETMASK, &before, nullptr);
+    fail_errno("start", run.command, err);
+  }
   if (pid == 0) {
-    ::dup2(out_pipe[1], STDOUT_FILENO);
-    ::dup2(err_pipe[1], STDERR_FILENO);
+    ::signal(SIGINT, SIG_DFL);
+    ::signal(SIGTERM, SIG_DFL);
+    ::sigprocmask(SIG_SETMASK, &before, nullptr);
+    ::dup2(out_write.get(), STDOUT_FILENO);
+    ::dup2(err_write.get(), STDERR_FILENO);
     ::setenv("MLOPS_RUN_ID", run.id.c_str(), 1);
     ::setenv("MLOPS_METRICS_FILE", metrics.c_str(), 1);
     ::setenv("MLOPS_RUN_JOURNAL", journal_file.c_str(), 1);
@@ -221,9 +238,10 @@ RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks)
     ::_exit(127);
   }
   g_child = pid;
-  ::close(out_pipe[1]);
-  ::close(err_pipe[1]);
-  UniqueFd out_fd(out_pipe[0]), err_fd(err_pipe[0]);
+  if (int sig = g_signal.load()) ::kill(pid, sig);  // it came before the child did
+  ::sigprocmask(SIG_SETMASK, &before, nullptr);
+  out_write.reset();
+  err_write.reset();
 
   MetricsCursor cursor(metrics);
   auto apply_live = [&] {  // what the command logged so far
@@ -284,10 +302,20 @@ RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks)
   if (g_signal == SIGINT) run.status = "interrupted";
   run.peak_rss_kib = ru.ru_maxrss;
 
-  if (!spec.metrics_file.empty()) runs.log_metrics(run.id, read_metrics_file(repo.abs(spec.metrics_file), spec.metrics_file));
+  // "{name}" in the paths is the run's name: a sweep's runs write
+  // runs/{name}/model.json each, and each keeps its own.
+  auto named = [&](std::string path) {
+    for (std::size_t at = 0; (at = path.find("{name}", at)) != std::string::npos; at += run.name.size())
+      path.replace(at, 6, run.name);
+    return path;
+  };
+  if (!spec.metrics_file.empty()) {
+    std::string rel = named(spec.metrics_file);
+    runs.log_metrics(run.id, read_metrics_file(repo.abs(rel), rel));
+  }
   // Artifacts, and the output as the log artifact, into the store.
-  for (const auto& rel : spec.artifacts)
-    if (!log_artifact(repo, run.id, rel))
+  for (const auto& pattern : spec.artifacts)
+    if (std::string rel = named(pattern); !log_artifact(repo, run.id, rel))
       result.warnings.push_back(fmt::format("artifact {} does not exist; not recorded", rel));
   auto log_st = fstat_fd(log_fd.get(), log);
   log_fd.reset();

@@ -20,8 +20,9 @@ struct RunSpec {
   std::string name;  // generated when empty
   std::string experiment = "default";
   std::map<std::string, std::string> params, tags;
-  std::vector<std::string> artifacts;  // repo-relative files or folders kept in the store at the end
-  std::string metrics_file;            // repo-relative JSON or YAML file of final metrics
+  // Repo-relative; "{name}" in them stands for the run's name.
+  std::vector<std::string> artifacts;  // files or folders kept in the store at the end
+  std::string metrics_file;            // JSON or YAML file of final metrics
   std::string parent_id;               // the sweep the run belongs to
 };
 

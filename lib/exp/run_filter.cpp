@@ -90,7 +90,7 @@ std::vector<Token> tokenize(std::string_view t) {
 
 class Parser {
 public:
-  Parser(std::string_view text) : text_(text), tokens_(tokenize(text)) {}
+  Parser(std::string_view text, const RunRefResolver& resolve) : text_(text), tokens_(tokenize(text)), resolve_(resolve) {}
 
   std::shared_ptr<const RunFilter::Node> run() {
     auto n = parse_or();
@@ -162,7 +162,10 @@ private:
     n->field = std::move(field);
     n->op = op.text;
     n->value = v.text;
-    n->number = parse_number(v.text);
+    bool run_ref = n->field->kind == RunField::Kind::Id || n->field->kind == RunField::Kind::Parent;
+    if (run_ref && resolve_ && (n->op == "=" || n->op == "==" || n->op == "!="))
+      if (auto id = resolve_(v.text)) n->value = *id;
+    n->number = run_ref ? std::nullopt : parse_number(n->value);
     return n;
   }
 
@@ -171,6 +174,7 @@ private:
   std::vector<Token> tokens_;
   std::size_t i_ = 0;
   std::size_t depth_ = 0;
+  const RunRefResolver& resolve_;
 };
 
 
@@ -202,10 +206,10 @@ bool eval(const RunFilter::Node& n, const Run& r) {
 
 }  // namespace
 
-RunFilter RunFilter::parse(std::string_view text) {
+RunFilter RunFilter::parse(std::string_view text, const RunRefResolver& resolve) {
   RunFilter f;
   if (text.find_first_not_of(" \t") == std::string_view::npos) return f;  // no filter: every run
-  f.root_ = Parser(text).run();
+  f.root_ = Parser(text, resolve).run();
   return f;
 }
 

@@ -398,6 +398,7 @@ public:
     if (error) std::rethrow_exception(error);
     result.stages = reports_;
     result.interrupted = g_stop != 0;
+    result.stop_signal = g_stop;
     for (const auto& r : reports_)
       if (r.outcome == StageOutcome::Failed || r.outcome == StageOutcome::Interrupted ||
           r.outcome == StageOutcome::Skipped)

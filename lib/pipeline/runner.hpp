@@ -40,6 +40,7 @@ struct PipelineResult {
   std::string run_id, run_name;     // the experiment run, when anything ran
   bool ok = true;
   bool interrupted = false;
+  int stop_signal = 0;  // the signal that ended the run (SIGINT, SIGTERM, SIGHUP), when interrupted
   std::vector<std::string> git_files;  // what the run changed that git keeps: mlops.lock, .gitignore, metrics, plots
 };
 

@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "core/safe_tree.hpp"
+#include "core/text.hpp"
 #include "core/link.hpp"
 #include "data/tracked.hpp"
 #include "data/workspace.hpp"
@@ -163,8 +164,10 @@ RegistryChange Registry::register_version(const RegisterSpec& spec) {
     if (!git) throw Error(ExitCode::Usage, "git tags need a git repository", "use --no-git-tag, or set model.git-tags false");
     if (!head)
       throw Error(ExitCode::Usage, "the git repository has no commit to tag yet", "commit first, or use --no-git-tag");
-    if (git->has_tracked_changes())
-      throw Error(ExitCode::Conflict, "tracked files have uncommitted changes; the version's tag would not name the code that made it",
+    if (auto changed = git->tracked_changes(); !changed.empty())
+      throw Error(ExitCode::Conflict,
+                  fmt::format("tracked files have uncommitted changes; the version's tag would not name the code that made it:{}",
+                              list_some(changed)),
                   "commit (or stash) them first, or use --no-git-tag");
   }
 

@@ -85,7 +85,7 @@ DoctorReport run_doctor(const fs::path& cwd, bool check_remotes) {
   r.link_mode_used = probe_link_mode(*repo);
   if (auto git = GitRepo::open(repo->root())) {
     r.in_git = true;
-    if (auto head = git->resolve("HEAD")) r.git_head = head->short_id() + (git->has_tracked_changes() ? " (uncommitted changes)" : "");
+    if (auto head = git->resolve("HEAD")) r.git_head = head->short_id() + (git->tracked_changes().empty() ? "" : " (uncommitted changes)");
     else r.git_head = "(no commits)";
   }
   Db& db = repo->db();

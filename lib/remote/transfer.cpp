@@ -234,13 +234,34 @@ TransferResult push(Repo& repo, const std::string& name, const TransferScope& sc
 
 TransferResult fetch(Repo& repo, const std::string& name, const TransferScope& scope, unsigned jobs,
                      Progress* progress) {
+  TransferResult r = fetch_available(repo, name, scope, jobs, progress);
+  check_fetched(r);
+  return r;
+}
+
+void check_fetched(const TransferResult& r, const std::string& also) {
+  if (!r.corrupt.empty())
+    throw Error(ExitCode::Remote,
+                fmt::format("{} object(s) on the remote {} do not match their names and were not kept:{}{}",
+                            r.corrupt.size(), r.remote, list_some(r.corrupt), also),
+                "the remote copy is damaged: push a good copy from a clone that has it");
+  if (!r.absent.empty())
+    throw Error(ExitCode::Remote,
+                fmt::format("{} needed object(s) are not on the remote {}:{}{}", r.absent.size(), r.remote,
+                            list_some(r.absent), also),
+                "push them from a clone that has them");
+}
+
+TransferResult fetch_available(Repo& repo, const std::string& name, const TransferScope& scope, unsigned jobs,
+                               Progress* progress) {
   RemoteSpec spec = remote_spec(repo.config(), name);
   auto remote = open_remote(repo, spec);
   ObjectStore& store = repo.store();
   StoreLock lock(store.base_dir(), StoreLock::Mode::Shared);
   TransferResult r;
   r.remote = spec.name;
-  std::vector<std::string> corrupt, absent;
+  std::vector<std::string>& corrupt = r.corrupt;
+  std::vector<std::string>& absent = r.absent;
   auto tracked = scope_tracked(repo, scope);
 
   // Manifests first: they say which files a folder needs.
@@ -283,16 +304,8 @@ TransferResult fetch(Repo& repo, const std::string& name, const TransferScope& s
       r.bytes += bytes;
     }
   });
-  if (!corrupt.empty())
-    throw Error(ExitCode::Remote,
-                fmt::format("{} object(s) on the remote {} do not match their names and were not kept:{}",
-                            corrupt.size(), spec.name, list_some(corrupt)),
-                "the remote copy is damaged: push a good copy from a clone that has it");
-  if (!absent.empty())
-    throw Error(ExitCode::Remote,
-                fmt::format("{} needed object(s) are not on the remote {}:{}", absent.size(), spec.name,
-                            list_some(absent)),
-                "push them from a clone that has them");
+  std::sort(absent.begin(), absent.end());  // the jobs finish in any order
+  std::sort(corrupt.begin(), corrupt.end());
   return r;
 }
 

@@ -34,6 +34,9 @@ struct TransferResult {
   std::uint64_t transferred = 0;    // objects sent or received
   std::uint64_t bytes = 0;
   std::uint64_t already = 0;        // objects the other side had
+  // fetch_available: "path (id)" of objects absent from the remote, and of
+  // those that arrived damaged (not kept).
+  std::vector<std::string> absent, corrupt;
 };
 
 // Throws Error(Missing) after sending the rest when objects to push are not
@@ -45,6 +48,11 @@ TransferResult push(Repo& repo, const std::string& remote, const TransferScope& 
 // remote or arrive corrupt (those are not kept).
 TransferResult fetch(Repo& repo, const std::string& remote, const TransferScope& scope, unsigned jobs,
                      Progress* progress);
+// The same, but the objects absent or damaged are listed in the result (for
+// pull, which restores what it can first); check_fetched then throws fetch's error.
+TransferResult fetch_available(Repo& repo, const std::string& remote, const TransferScope& scope, unsigned jobs,
+                               Progress* progress);
+void check_fetched(const TransferResult& r, const std::string& also = {});
 
 struct RemoteStatus {
   std::string remote;

@@ -194,7 +194,7 @@ std::optional<std::string> GitRepo::read_file(const git_oid& commit, const std::
   return read_blob(repo_.get(), *git_tree_entry_id(entry.get()), path, kMaxCommittedFile);
 }
 
-bool GitRepo::has_tracked_changes() {
+std::vector<std::string> GitRepo::tracked_changes() {
   git_status_options opts = GIT_STATUS_OPTIONS_INIT;
   opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
   opts.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;  // untracked files are left out by default
@@ -202,7 +202,17 @@ bool GitRepo::has_tracked_changes() {
   if (git_status_list_new(&raw, repo_.get(), &opts) != 0)
     fail(ExitCode::Repo, "cannot read git status: {}", git_last_error());
   std::unique_ptr<git_status_list, GitDeleter<git_status_list, git_status_list_free>> list(raw);
-  return git_status_list_entrycount(list.get()) > 0;
+  std::vector<std::string> paths;
+  for (std::size_t i = 0, n = git_status_list_entrycount(list.get()); i < n; ++i) {
+    const git_status_entry* e = git_status_byindex(list.get(), i);
+    const git_diff_delta* d = e->index_to_workdir ? e->index_to_workdir : e->head_to_index;
+    if (!d) continue;
+    const char* p = d->new_file.path ? d->new_file.path : d->old_file.path;
+    if (p) paths.emplace_back(p);
+  }
+  std::sort(paths.begin(), paths.end());
+  paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
+  return paths;
 }
 
 namespace {

@@ -51,9 +51,9 @@ public:
   // The content of a file in a commit; nullopt when the commit has no such file.
   std::optional<std::string> read_file(const git_oid& commit, const std::string& path);
   fs::path hooks_dir();
-  // True when tracked files differ from HEAD, staged or not (untracked and
-  // ignored files do not count).
-  bool has_tracked_changes();
+  // The tracked files that differ from HEAD, staged or not (untracked and
+  // ignored files do not count), sorted.
+  std::vector<std::string> tracked_changes();
   // "Name <email>" from git's user.name and user.email, else user@host.
   std::string author();
   // Creates the annotated tag `name` on `commit`, tagged by author().

@@ -29,6 +29,18 @@ Db::Db(const fs::path& path) : path_(path), read_only_(cannot_write(path)) {
     db_ = nullptr;
     fail(ExitCode::Repo, "cannot open state database {}: {}", path.string(), msg);
   }
+  // A constructor that throws runs no destructor: the handle is closed here
+  // when a pragma or a migration fails, kept once the database is ready.
+  struct CloseUnlessReady {
+    sqlite3*& db;
+    bool ready = false;
+    ~CloseUnlessReady() {
+      if (!ready) {
+        sqlite3_close_v2(db);
+        db = nullptr;
+      }
+    }
+  } guard{db_};
   if (struct stat st {}; ::stat(path.c_str(), &st) == 0) {
     dev_ = static_cast<std::uint64_t>(st.st_dev);
     ino_ = static_cast<std::uint64_t>(st.st_ino);
@@ -37,6 +49,7 @@ Db::Db(const fs::path& path) : path_(path), read_only_(cannot_write(path)) {
   sqlite3_busy_timeout(db_, 30000);
   if (read_only_) {
     migrate(*this);  // checks the schema only: it cannot upgrade it
+    guard.ready = true;
     return;
   }
   exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
@@ -47,6 +60,7 @@ Db::Db(const fs::path& path) : path_(path), read_only_(cannot_write(path)) {
   sqlite3_file_control(db_, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
   sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
   migrate(*this);
+  guard.ready = true;
 }
 
 Db::~Db() {

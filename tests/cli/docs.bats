@@ -32,6 +32,11 @@ cli_tree() { "$MLOPS" __cli; }
   for page in "$MLOPS_BUILD_DIR"/man/*.[0-9]; do
     warnings=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l "$page" 2>&1 >/dev/null)
     [ -z "$warnings" ] || { echo "$page: $warnings" >&2; return 1; }
+    # No scdoc markup leaks into the text: an underline marker left around a
+    # word (_X.Y.Z_, __KEY_) or a literal bold star.
+    leaks=$(LC_ALL=C.UTF-8 MANWIDTH=200 man -E UTF-8 -l "$page" 2>/dev/null | col -b |
+      grep -nE '(^|[^A-Z_])_[A-Za-z.]+_([^A-Za-z0-9_]|$)|[A-Za-z]__[A-Za-z]|\*[A-Za-z-]+\*' || true)
+    [ -z "$leaks" ] || { echo "$page: scdoc markup in the rendered page:" >&2; echo "$leaks" >&2; return 1; }
   done
   # Every option of every command is documented on its page.
   for cmd in $(commands); do

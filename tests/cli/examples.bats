@@ -40,7 +40,25 @@ YAML
   [ "$status" -eq 0 ]
   [[ "$output" == *"Stage train is up to date"* ]]  # pull brought its output
   mlops metrics diff origin/main --all
-  mlops status --exit-code
+  # The step that checks the results were committed passes here...
+  ci_step() {
+    python3 -c 'import sys, yaml
+for s in yaml.safe_load(open(sys.argv[1]))["jobs"]["pipeline"]["steps"]:
+    if s.get("name") == sys.argv[2]: print(s["run"])' "$MLOPS_SOURCE_DIR/examples/ci/mlops-ci.yml" "$1"
+  }
+  check=$(ci_step "Fail when the pipeline's outputs were not committed")
+  [ -n "$check" ]
+  run bash -e -c "$check"
+  [ "$status" -eq 0 ]
+  # ...and fails when a change to the pipeline was run but not committed.
+  sed -i 's/0.9/0.8/' mlops.yaml && git commit -qam "new metric, results not committed"
+  mlops run -q
+  run bash -e -c "$check"
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"the pipeline's results differ from the commit"* ]]
+  [[ "$output" == *"mlops.lock"* ]]
+  git checkout -q -- . && mlops checkout -q -f
   mlops model register -q churn models/model.json --version 1.0.0
   mlops model promote -q churn 1.0.0 production
   [ "$(git tag -l)" = $'churn#production#1\nchurn@v1.0.0' ]

@@ -74,12 +74,35 @@ PY
 
 @test "Ctrl-C ends the command and records the run as interrupted" {
   mlops init -q
-  "$MLOPS" exp run -n long -- sleep 30 &
+  # In a session of its own, so that the checks see only this test's processes;
+  # the signal goes to mlops alone, which must pass it on.
+  setsid "$MLOPS" exp run -n long -- sleep 31 &
   pid=$!
-  sleep 1
+  wait_for 10 '[ "$(pgrep -s "$pid" -fc "^sleep 31$")" -eq 1 ]'
   kill -INT "$pid"
-  wait "$pid" || true
+  SECONDS=0
+  wait "$pid" || status=$?
+  [ "$SECONDS" -lt 10 ]
+  [ "$status" -eq 130 ]
+  ! pgrep -s "$pid" -f '^sleep 31$' || false
   [ "$(mlops exp show long --json | jq -r .status)" = interrupted ]
+}
+
+@test "a SIGTERM at any moment of exp run's start ends the command it starts" {
+  mlops init -q
+  for delay in 0 0.01 0.02 0.03 0.05 0.08 0.1 0.15 0.2 0.3; do
+    setsid "$MLOPS" exp run -- sleep 33 >/dev/null 2>&1 &
+    pid=$!
+    sleep "$delay"
+    kill -TERM "$pid"
+    SECONDS=0
+    status=0
+    wait "$pid" || status=$?
+    echo "delay $delay: exit $status after $SECONDS s"
+    [ "$SECONDS" -lt 10 ]
+    [ "$status" -eq 143 ]
+    ! pgrep -s "$pid" -f '^sleep 33$' || false
+  done
 }
 
 @test "--artifact and --metrics files are kept with the run" {
@@ -172,10 +195,13 @@ PY
   mlops init -q
   export MLOPS
   mlops exp run -q -n race -- sh -c '
-    for w in 1 2; do (for i in $(seq 100); do "$MLOPS" exp log metric "w$w" "$i" --step "$i"; done) >/dev/null 2>&1 & done
+    for w in 1 2; do (for i in $(seq 100); do "$MLOPS" exp log metric "w$w" "$i" --step "$i"; done; touch "done.$w") >/dev/null 2>&1 & done
     sleep 0.1'
   id=$(mlops exp show race --json | jq -r .id)
-  wait_for 30 '[ "$(sqlite3 .mlops/state.db "SELECT count(*) FROM metrics WHERE run_id = '"'$id'"'")" -eq 200 ]'
+  # The loggers may take long under a sanitizer: wait until both have
+  # finished, then every value must be in the database.
+  wait_for 600 '[ -e done.1 ] && [ -e done.2 ]'
+  wait_for 10 '[ "$(sqlite3 .mlops/state.db "SELECT count(*) FROM metrics WHERE run_id = '"'$id'"'")" -eq 200 ]'
   [ "$(sqlite3 .mlops/state.db "SELECT count(DISTINCT key || step) FROM metrics WHERE run_id = '$id'")" -eq 200 ]
   [ "$(sqlite3 .mlops/state.db "SELECT count(*) FROM metrics WHERE run_id = '$id'")" -eq 200 ]
   [ ! -e ".mlops/runs/$id" ]

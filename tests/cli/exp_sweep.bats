@@ -41,6 +41,23 @@ load helpers
   [ "$started" -ge 400 ]
 }
 
+@test "a parallel sweep prints the runs' warnings as -j 1 does; {name} in --artifact is each run's name" {
+  mlops init -q
+  for j in 1 2; do
+    run mlops exp run -n "w$j" -j "$j" -p n=1,2 --artifact nope.bin --artifact 'runs/{name}/model.json' -- \
+      sh -c 'mkdir -p "runs/$MLOPS_RUN_NAME" && echo "model {n}" > "runs/$MLOPS_RUN_NAME/model.json"'
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ "$(grep -c 'artifact nope.bin does not exist; not recorded' <<<"$output")" -eq 2 ]
+    for i in 1 2; do
+      id=$(mlops exp show "w$j-$i" --json | jq -r '.artifacts["runs/w'"$j-$i"'/model.json"]')
+      [ "$(cat "$(object_path "$id")")" = "model $i" ]
+    done
+  done
+  [[ "$output" == *"mlops: warning: run w2-1: artifact nope.bin does not exist; not recorded"* ]]
+  [ ! -e ".mlops/runs/$(mlops exp show w2 --json | jq -r .id)" ]
+}
+
 @test "Ctrl-C stops a sweep: no new run starts, the running one is interrupted" {
   mlops init -q
   setsid "$MLOPS" exp run -n stop -p n=1,2,3 -- sleep 30 &

@@ -23,6 +23,29 @@ teardown() {
 
 mlops() { "$MLOPS" "$@"; }
 
+# A skip is a pass that tested nothing: with CI=true it fails, unless the
+# README's "Tests that skip" section gives its reason as a limit of the machine.
+eval "bats_skip_for_real() $(declare -f skip | tail -n +2)"
+skip() {
+  if [ "${CI:-}" = true ] &&
+    ! sed -n '/^### Tests that skip/,/^##/p' "$MLOPS_SOURCE_DIR/README.md" | grep -qF -- "\`${1:-}\`"; then
+    echo "CI=true: this scenario would skip (${1:-no reason}), and README.md's \"Tests that skip\" does not say why it may" >&2
+    return 1
+  fi
+  bats_skip_for_real "$@"
+}
+
+# Peak resident memory of a command (and what it runs), in KiB; the command's
+# exit status is kept in $BATS_TEST_TMPDIR/rss.status. Under AddressSanitizer
+# freed memory is not held in quarantine here: what is measured is mlops's use.
+#   peak_kib COMMAND...
+peak_kib() {
+  local st=0
+  ASAN_OPTIONS="${ASAN_OPTIONS:-}:quarantine_size_mb=0" /usr/bin/time -f '%M' -o "$BATS_TEST_TMPDIR/rss" "$@" >/dev/null 2>"$BATS_TEST_TMPDIR/rss.err" || st=$?
+  echo "$st" >"$BATS_TEST_TMPDIR/rss.status"
+  tail -n 1 "$BATS_TEST_TMPDIR/rss"
+}
+
 # Evaluates the shell condition CONDITION (a string, so that it is evaluated
 # afresh each time) every 0.1 s until it holds; fails after SECS seconds.
 #   wait_for SECS CONDITION

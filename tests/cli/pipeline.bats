@@ -167,7 +167,7 @@ stages:
     outs: [also.txt]
 YAML
   run mlops run -k
-  [ "$status" -eq 1 ]
+  [ "$status" -eq 9 ]  # a stage failed
   [[ "$output" == *"mlops: error: stage bad failed: exit code 3"* ]]
   [[ "$output" == *"Stage after skipped: stage bad did not succeed"* ]]
   [ -f also.txt ] && [ ! -f after.txt ]
@@ -177,7 +177,7 @@ YAML
   # Without -k the run stops at the failure: nothing new starts.
   rm -f mlops.lock good.txt also.txt
   run mlops run
-  [ "$status" -eq 1 ]
+  [ "$status" -eq 9 ]
   [[ "$output" == *"skipped"* ]]
   # A stage that does not write its output fails.
   cat > mlops.yaml <<'YAML'
@@ -187,7 +187,7 @@ stages:
     outs: [never.txt]
 YAML
   run mlops run
-  [ "$status" -eq 1 ]
+  [ "$status" -eq 9 ]
   [[ "$output" == *"stage lazy failed: the command did not write its output never.txt"* ]]
 }
 
@@ -305,7 +305,7 @@ YAML
   SECONDS=0
   wait "$pid" || status=$?
   [ "$SECONDS" -lt 10 ]
-  [ "$status" -eq 130 ]
+  [ "$status" -eq 143 ]  # 128 + SIGTERM, as a shell reports a command the signal ended
   grep -q "stage slow interrupted" out.txt
   grep -q "stage slower interrupted" out.txt
   ! pgrep -s "$pid" -f "^sleep 4[12]$" || false

@@ -131,6 +131,29 @@ setup_remote_repo() {
   [[ "$output" == *"model.bin ("* ]]
 }
 
+@test "pull restores everything the remote has, then names what it lacks (exit 8)" {
+  setup_remote_repo
+  mlops push -q data
+  git clone -q . "$BATS_TEST_TMPDIR/clone"
+  cd "$BATS_TEST_TMPDIR/clone"
+  run mlops pull
+  echo "$output"
+  [ "$status" -eq 8 ]
+  [[ "$output" == *"data: 20 files restored"* ]]
+  [[ "$output" == *"1 needed object(s) are not on the remote origin"* ]]
+  [[ "$output" == *"not restored (the rest was):"* ]]
+  [[ "$output" == *"  model.bin"* ]]
+  [ "$(cat data/f7.txt)" = "file 7 of data" ]
+  [ ! -e model.bin ]
+  # Once pushed, the next pull brings the rest.
+  cd "$TEST_REPO" && mlops push -q && cd "$BATS_TEST_TMPDIR/clone"
+  run mlops pull
+  [ "$status" -eq 0 ]
+  [ "$(xxh_id model.bin)" = "$(pointer_id model.bin.mlops)" ]
+  run mlops status --exit-code
+  [ "$status" -eq 0 ]
+}
+
 @test "push --rev and --all-branches send the data of other revisions" {
   setup_remote_repo
   echo v2 > model.bin && mlops add -q model.bin && commit v2

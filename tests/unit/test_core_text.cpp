@@ -27,3 +27,18 @@ TEST_CASE("safe relative paths") {
   CHECK_FALSE(is_safe_relative_path("new\nline"));
   CHECK_FALSE(is_safe_relative_path("bad\xff"));
 }
+
+#include "core/suggest.hpp"
+
+TEST_CASE("similar_words: close spellings and prefixes, closest first") {
+  using mlops::similar_words;
+  std::vector<std::string> cmds = {"add", "status", "checkout", "run", "rm", "remote", "exp", "push", "pull"};
+  CHECK(mlops::edit_distance("stauts", "status") == 1);  // one swap
+  CHECK(mlops::edit_distance("chekout", "checkout") == 1);
+  CHECK(mlops::edit_distance("ab", "ba") == 1);  // a swap is one edit
+  CHECK(similar_words("stauts", cmds) == std::vector<std::string>{"status"});
+  CHECK(similar_words("pul", cmds) == std::vector<std::string>{"pull"});
+  CHECK(similar_words("psh", cmds) == std::vector<std::string>{"push"});
+  CHECK(similar_words("rem", cmds) == std::vector<std::string>{"rm", "remote"});
+  CHECK(similar_words("xyzzy", cmds).empty());
+}

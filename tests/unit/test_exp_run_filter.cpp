@@ -74,3 +74,24 @@ TEST_CASE("nesting is bounded; long chains of and/or are not nesting") {
   for (int i = 0; i < 20000; ++i) chain += i % 2 ? " and metrics.acc > 0.9" : " or tags.team = nlp";
   CHECK(match(chain.c_str()));
 }
+
+TEST_CASE("id and parent take the short ids and names tables show") {
+  Run child = sample();
+  child.id = "67479e23aa00000000000000000000ff";
+  child.parent_id = "0123456789abcdef0123456789abcdef";
+  RunRefResolver resolve = [](const std::string& ref) -> std::optional<std::string> {
+    if (ref == "01234567" || ref == "sweep-1") return std::string("0123456789abcdef0123456789abcdef");
+    if (ref == "67479e23") return std::string("67479e23aa00000000000000000000ff");
+    return std::nullopt;
+  };
+  auto m = [&](const char* expr) { return RunFilter::parse(expr, resolve).matches(child); };
+  CHECK(m("parent = \"01234567\""));
+  CHECK(m("parent = sweep-1"));
+  CHECK(m("parent == '01234567' and id = \"67479e23\""));
+  CHECK(m("id = 67479e23"));  // reads as a number, but an id is text
+  CHECK_FALSE(m("parent != sweep-1"));
+  CHECK_FALSE(m("parent = other"));
+  // Without a resolver, only the full id matches.
+  CHECK_FALSE(RunFilter::parse("parent = \"01234567\"").matches(child));
+  CHECK(RunFilter::parse("parent = \"0123456789abcdef0123456789abcdef\"").matches(child));
+}
