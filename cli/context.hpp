@@ -49,6 +49,8 @@ void bind(CLI::App* sub, Context& ctx, std::shared_ptr<Args> args, Run run) {
 // the whole tree (help, __cli) calls define_all first.
 CLI::App* command(CLI::App* parent, std::string name, std::string description, std::function<void(CLI::App*)> define);
 void define_all(CLI::App* app);
+// Defines one command's options and subcommands now (not its subcommands').
+void define_command(CLI::App* app);
 
 // One registration function per command group.
 void register_data_commands(CLI::App& app, Context& ctx);

@@ -101,13 +101,11 @@ struct StatusArgs {
 
 // status --remote: what is not yet pushed, and what is not yet fetched.
 int run_remote_status(Context& ctx, const StatusArgs& a) {
-  TransferScope scope;
-  scope.rels = ctx.rel_paths(a.paths);
+  TransferScope request;
+  request.rels = ctx.rel_paths(a.paths);
+  request.ask_remote = a.no_remote_index;
   // The same scope as push: pipeline outputs and model versions too.
-  scope.sources = std::make_shared<const TrackedSources>(tracked_sources());
-  if (scope.rels.empty()) scope.extra = kept_for_transfer(ctx.repo());
-  scope.ask_remote = a.no_remote_index;
-  RemoteStatus s = remote_status(ctx.repo(), a.remote_name, scope);
+  RemoteStatus s = remote_status(ctx.repo(), a.remote_name, transfer_scope(ctx.repo(), std::move(request), ScopeFor::Push));
   bool dirty = !s.not_pushed.empty() || !s.not_fetched.empty();
   if (a.json) {
     print_json({{"remote", s.remote}, {"clean", !dirty}, {"not_pushed", s.not_pushed}, {"not_fetched", s.not_fetched}});
@@ -149,6 +147,7 @@ int run_status(Context& ctx, const StatusArgs& a) {
       o["state"] = work_state_name(s.state);
       o["in_store"] = s.in_store;
       o["objects_missing"] = s.objects_missing;
+      o["store_copy_changed"] = s.store_copy_changed;
       if (s.tracked.ptr.kind == Kind::Dir) {
         o["added"] = s.added;
         o["modified"] = s.modified;
@@ -172,6 +171,9 @@ int run_status(Context& ctx, const StatusArgs& a) {
         continue;
       }
       if (s.state == WorkState::Modified) fmt::print("{}: {}\n", s.tracked.rel, paint("modified", "31"));
+      if (s.store_copy_changed)
+        fmt::print("{}: {} (it is linked to the store, cache.link): run 'mlops fsck', then 'mlops add' or 'mlops pull'\n",
+                   s.tracked.rel, paint("edited in place, which changed the store's copy too", "31"));
       if (s.state == WorkState::Deleted)
         fmt::print("{}: {} (run 'mlops {} {}' to restore it)\n", s.tracked.rel,
                    paint("deleted from the workspace", "31"), s.in_store ? "checkout" : "pull", s.tracked.rel);

@@ -9,7 +9,6 @@
 
 #include "context.hpp"
 #include "core/error.hpp"
-#include "core/fs.hpp"
 #include "core/text.hpp"
 #include "exp/run_command.hpp"
 #include "exp/run_journal.hpp"
@@ -48,13 +47,7 @@ int run_one(Context& ctx, const RunArgs& a, std::map<std::string, std::string> p
                  [](const char* d, std::size_t n) { (void)::write(STDERR_FILENO, d, n); }};
   RunResult r = run_experiment(repo, spec, sinks);
   for (const auto& w : r.warnings) fmt::print(stderr, "mlops: warning: {}\n", w);
-  // A run of a sweep running in parallel, whose output nobody sees: its
-  // warnings go to the sweep's scratch folder, and the sweep prints them.
-  if (fs::path dir = run_scratch_dir(repo, spec.parent_id); !spec.parent_id.empty() && !r.warnings.empty() && lstat_path(dir)) {
-    std::string text;
-    for (const auto& w : r.warnings) text += w + "\n";
-    atomic_write(dir / ("warnings-" + r.run.name), text);
-  }
+  leave_sweep_warnings(repo, spec.parent_id, r.run.name, r.warnings);
   if (a.json) print_json(run_json(r.run));
   else if (!ctx.quiet)
     fmt::print(stderr, "mlops: run {} ({}) {} in {}{}\n", r.run.name, r.run.short_id(), r.run.status, duration(r.run),
@@ -62,94 +55,42 @@ int run_one(Context& ctx, const RunArgs& a, std::map<std::string, std::string> p
   return r.exit_status;
 }
 
-// A sweep: a parent run holding the grid, and one child `mlops exp run` per
-// combination (each a process of its own, so each has its own log, signals
-// and database connection).
-int run_sweep(Context& ctx, const RunArgs& a, const ParamGrid& grid) {
-  if (ctx.command.empty()) fail(ExitCode::Usage, "name the command to run after --");
-  Repo& repo = ctx.repo();
-  RunStore runs(repo.db());
-  Run parent;
-  parent.id = new_run_id();
-  parent.name = unique_run_name(runs, a.name);
-  for (std::size_t i = 1; i <= grid.size(); ++i)
-    if (runs.name_taken(fmt::format("{}-{}", parent.name, i)))
-      fail(ExitCode::Usage, "a run named '{}-{}' exists already; name the sweep with -n", parent.name, i);
-  parent.experiment = a.experiment;
-  parent.status = "running";
-  parent.started_at = now_ms();
-  std::string cmd;
-  for (const auto& w : ctx.command) {
-    if (!cmd.empty()) cmd += ' ';
-    cmd += w;
-  }
-  parent.command = fmt::format("sweep of {} runs: {}", grid.size(), cmd);
-  stamp_run(repo, parent, false);  // each run of the sweep records its own diff
-  runs.create(parent);
-  // The parent's params are the swept lists as given.
-  std::map<std::string, std::string> lists = key_values(a.params, "param");
-  runs.set_params(parent.id, lists);
-  runs.set_tags(parent.id, key_values(a.tags, "tag"));
-
-  fs::path scratch = run_scratch_dir(repo, parent.id);
-  if (a.jobs > 1) make_dirs(scratch);
-  std::vector<std::vector<std::string>> argvs;
-  std::vector<std::string> names;
-  auto warnings_path = [&](std::size_t i) { return scratch / ("warnings-" + names[i]); };
-  for (std::size_t i = 0; i < grid.size(); ++i) {
-    names.push_back(fmt::format("{}-{}", parent.name, i + 1));
-    std::vector<std::string> argv = {"/proc/self/exe", "exp", "run", "--parent", parent.id, "-n", names.back(),
-                                     "-e", a.experiment};
-    // In parallel the runs' output is not shown (it would interleave): their
-    // warnings come back through the sweep's scratch folder (run_one).
-    if (ctx.quiet || a.jobs > 1) argv.push_back("-q");
-    for (const auto& [k, v] : grid[i]) argv.insert(argv.end(), {"-p", k + "=" + v});
-    for (const auto& t : a.tags) argv.insert(argv.end(), {"--tag", t});
-    for (const auto& p : a.artifacts) argv.insert(argv.end(), {"--artifact", p});
-    if (!a.metrics.empty()) argv.insert(argv.end(), {"--metrics", a.metrics});
-    argv.push_back("--");
-    argv.insert(argv.end(), ctx.command.begin(), ctx.command.end());
-    argvs.push_back(std::move(argv));
-  }
-  if (!ctx.quiet)
-    fmt::print(stderr, "mlops: sweep {} ({}): {} over {}\n", parent.name, parent.short_id(),
-               plural(grid.size(), "run", "runs"), plural(std::min<std::size_t>(a.jobs, grid.size()), "job", "jobs"));
-  int first_failure = 0;
-  std::size_t failed = 0, done = 0;
-  ProcessPool pool;
-  pool.jobs = a.jobs;
-  pool.quiet = a.jobs > 1;  // parallel output would interleave; each run keeps its log
-  pool.on_exit = [&](std::size_t i, int code) {
-    ++done;
-    if (code != 0) {
-      ++failed;
-      if (!first_failure) first_failure = code;
-    }
-    if (a.jobs == 1) return;
-    if (lstat_path(warnings_path(i))) {
-      std::string text = read_file(warnings_path(i), 1u << 20);
-      for (std::size_t at = 0, nl; at < text.size(); at = nl + 1) {
-        nl = text.find('\n', at);
-        if (nl == std::string::npos) nl = text.size();
-        fmt::print(stderr, "mlops: warning: run {}: {}\n", names[i], text.substr(at, nl - at));
-      }
-      remove_file(warnings_path(i));
-    }
-    if (ctx.quiet) return;
-    std::string params;
-    for (const auto& [k, v] : grid[i]) params += fmt::format(" {}={}", k, v);
-    fmt::print(stderr, "mlops: [{}/{}] run {}{} {}\n", done, grid.size(), names[i], params,
-               code == 0 ? std::string("finished") : fmt::format("failed (exit code {})", code));
+// A sweep (lib/exp/sweep.hpp): one line as it starts, one per run that ends
+// (with -j), one at the end.
+int run_sweep_command(Context& ctx, const RunArgs& a, ParamGrid grid) {
+  SweepSpec spec;
+  spec.name = a.name;
+  spec.experiment = a.experiment;
+  spec.command = ctx.command;
+  spec.param_lists = key_values(a.params, "param");  // the parent's params are the swept lists as given
+  spec.tags = key_values(a.tags, "tag");
+  for (const auto& t : a.tags) spec.run_options.insert(spec.run_options.end(), {"--tag", t});
+  for (const auto& p : a.artifacts) spec.run_options.insert(spec.run_options.end(), {"--artifact", p});
+  if (!a.metrics.empty()) spec.run_options.insert(spec.run_options.end(), {"--metrics", a.metrics});
+  spec.jobs = a.jobs;
+  spec.quiet = ctx.quiet;
+  spec.grid = std::move(grid);
+  const ParamGrid& g = spec.grid;
+  SweepCallbacks cb;
+  cb.on_start = [&](const Run& parent) {
+    if (!ctx.quiet)
+      fmt::print(stderr, "mlops: sweep {} ({}): {} over {}\n", parent.name, parent.short_id(),
+                 plural(g.size(), "run", "runs"), plural(std::min<std::size_t>(a.jobs, g.size()), "job", "jobs"));
   };
-  bool interrupted = run_processes(argvs, pool);
-  if (a.jobs > 1) remove_run_scratch(repo, parent.id);
-  std::string status = interrupted ? "interrupted" : failed ? "failed" : "finished";
-  runs.finish(parent.id, status, first_failure, std::nullopt, "");
+  cb.on_run_end = [&](const SweepRunEnd& end) {
+    for (const auto& w : end.warnings) fmt::print(stderr, "mlops: warning: run {}: {}\n", end.name, w);
+    if (ctx.quiet || a.jobs == 1) return;  // one at a time, each run printed its own
+    std::string params;
+    for (const auto& [k, v] : g[end.index]) params += fmt::format(" {}={}", k, v);
+    fmt::print(stderr, "mlops: [{}/{}] run {}{} {}\n", end.done, g.size(), end.name, params,
+               end.exit_code == 0 ? std::string("finished") : fmt::format("failed (exit code {})", end.exit_code));
+  };
+  SweepResult r = run_sweep(ctx.repo(), spec, cb);
   if (!ctx.quiet)
-    fmt::print(stderr, "mlops: sweep {} ({}) {}: {} of {} finished{}\n", parent.name, parent.short_id(), status,
-               done - failed, grid.size(), failed ? fmt::format(", {} failed", failed) : "");
-  if (a.json) print_json(run_json(runs.get(parent.id)));
-  return interrupted ? 130 : first_failure;
+    fmt::print(stderr, "mlops: sweep {} ({}) {}: {} of {} finished{}\n", r.parent.name, r.parent.short_id(),
+               r.parent.status, r.done - r.failed, g.size(), r.failed ? fmt::format(", {} failed", r.failed) : "");
+  if (a.json) print_json(run_json(r.parent));
+  return r.exit_code();
 }
 
 int run_run(Context& ctx, const RunArgs& a) {
@@ -157,7 +98,7 @@ int run_run(Context& ctx, const RunArgs& a) {
   if (!a.parent.empty()) return run_one(ctx, a, key_values(a.params, "param"));
   ParamGrid grid = expand_grid(a.params);
   if (grid.size() == 1) return run_one(ctx, a, grid[0]);
-  return run_sweep(ctx, a, grid);
+  return run_sweep_command(ctx, a, std::move(grid));
 }
 
 // ---- log --------------------------------------------------------------------

@@ -1,4 +1,6 @@
 // mlops exp list, show, compare, diff, best, export, plot: reading runs back.
+#include <unistd.h>
+
 #include <algorithm>
 #include <set>
 
@@ -12,6 +14,7 @@
 #include "exp/plot.hpp"
 #include "exp/run_fields.hpp"
 #include "exp/run_filter.hpp"
+#include "exp/run_query.hpp"
 #include "exp/run_store.hpp"
 #include "output.hpp"
 #include "run_format.hpp"
@@ -32,24 +35,6 @@ struct ViewArgs {
   int width = 0, height = 0;
 };
 
-// Runs named on the command line (all must resolve), else every run; then the filter.
-std::vector<Run> select_runs(RunStore& store, const std::vector<std::string>& refs, const std::string& filter_text,
-                             RunStore::Details details = RunStore::Details::All) {
-  RunFilter filter = RunFilter::parse(filter_text, [&](const std::string& ref) -> std::optional<std::string> {
-    try {
-      return store.get(ref, false).id;
-    } catch (const Error&) {
-      return std::nullopt;  // no such run, or several: compared as written
-    }
-  });
-  std::vector<Run> runs;
-  if (refs.empty()) runs = store.list(details);
-  else
-    for (const auto& ref : refs) runs.push_back(store.get(ref));
-  std::erase_if(runs, [&](const Run& r) { return !filter.matches(r); });
-  return runs;
-}
-
 // A field named on the command line; Error(Usage) naming the option when unknown.
 RunField field_arg(const std::string& name, const char* option) {
   auto f = RunField::parse(name);
@@ -65,6 +50,7 @@ std::string cell(const Run& r, const RunField& f, bool full_id) {
   using K = RunField::Kind;
   switch (f.kind) {
     case K::Id: return full_id ? r.id : r.short_id();
+    case K::Parent: return full_id ? r.parent_id : r.parent_id.substr(0, 8);
     case K::Started: return started(r);
     case K::Duration: return duration(r);
     case K::Commit: return r.git_commit.substr(0, full_id ? std::string::npos : 12);
@@ -77,97 +63,6 @@ std::string cell(const Run& r, const RunField& f, bool full_id) {
   return f.text(r).value_or("");
 }
 
-// --columns: names and wildcards (params.*, metrics.*, best.*, tags.*).
-std::vector<RunField> list_columns(const std::vector<Run>& runs, const std::string& spec) {
-  // Keys, and the metrics whose best step is not the last for some run.
-  std::set<std::string> params, metrics, tags, best_differs;
-  std::map<std::string, std::pair<bool, bool>> steps_differ;  // metric -> (min != last, max != last) for some run
-  // Runs mostly share their keys: inserting in order with a hint finds each in constant time.
-  auto collect = [](auto& keys, const auto& map) {
-    for (auto hint = keys.begin(); const auto& kv : map) hint = std::next(keys.insert(hint, kv.first));
-  };
-  for (const auto& r : runs) {
-    collect(params, r.params);
-    collect(tags, r.tags);
-    for (auto hint = steps_differ.begin(); const auto& [k, m] : r.metrics) {
-      auto it = steps_differ.try_emplace(hint, k);
-      it->second.first |= m.min != m.last;
-      it->second.second |= m.max != m.last;
-      hint = std::next(it);
-    }
-  }
-  for (const auto& [k, d] : steps_differ) {
-    metrics.insert(k);
-    if (default_goal(k) == Goal::Min ? d.first : d.second) best_differs.insert(k);
-  }
-  std::vector<RunField> out;
-  auto add_all = [&](const std::set<std::string>& keys, const std::string& prefix) {
-    for (const auto& k : keys) out.push_back(field(prefix + k));
-  };
-  if (spec.empty()) {
-    for (const char* name : {"id", "name", "experiment", "status", "started", "duration"}) out.push_back(field(name));
-    add_all(params, "params.");
-    for (const auto& k : metrics) {
-      out.push_back(field("metrics." + k));
-      if (best_differs.count(k)) out.push_back(field("best." + k));
-    }
-    return out;
-  }
-  std::size_t start = 0;
-  while (start <= spec.size()) {
-    std::size_t comma = spec.find(',', start);
-    std::string col = spec.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    col.erase(0, col.find_first_not_of(' '));
-    col.erase(col.find_last_not_of(' ') + 1);
-    if (col == "params.*") add_all(params, "params.");
-    else if (col == "metrics.*") add_all(metrics, "metrics.");
-    else if (col == "best.*") add_all(metrics, "best.");
-    else if (col == "tags.*") add_all(tags, "tags.");
-    else if (auto f = RunField::parse(col)) out.push_back(*f);
-    else
-      fail(ExitCode::Usage, "--columns: unknown column '{}' (use {}, or params.*, metrics.*, best.*, tags.*)", col,
-           run_field_help());
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
-}
-
-void sort_runs(std::vector<Run>& runs, const RunField& key, bool desc) {
-  // Each run's value read once, not once per comparison.
-  struct Keyed {
-    std::optional<std::string> text;
-    std::optional<double> num;
-    Run* run;
-  };
-  std::vector<Keyed> keyed;
-  for (auto& r : runs) {
-    auto num = key.number(r);
-    keyed.push_back({num ? std::nullopt : key.text(r), num, &r});
-  }
-  std::stable_sort(keyed.begin(), keyed.end(), [&](const Keyed& x, const Keyed& y) {
-    bool hx = x.num || x.text, hy = y.num || y.text;
-    if (hx != hy) return hx;  // runs without the key go last
-    if (!hx) return false;
-    if (x.num && y.num) return desc ? *x.num > *y.num : *x.num < *y.num;
-    if (x.num != y.num) return x.num.has_value();  // numbers before text
-    return desc ? *x.text > *y.text : *x.text < *y.text;
-  });
-  std::vector<Run> sorted;
-  sorted.reserve(runs.size());
-  for (auto& k : keyed) sorted.push_back(std::move(*k.run));
-  runs = std::move(sorted);
-}
-
-// The best value of a metric field among `runs`.
-std::optional<double> best_value(const std::vector<Run>& runs, const RunField& f) {
-  Goal goal = default_goal(f.key);
-  std::optional<double> best;
-  for (const auto& r : runs)
-    if (auto v = f.number(r); v && (!best || better(goal, *v, *best))) best = v;
-  return best;
-}
-
 int run_list(Context& ctx, const ViewArgs& a) {
   prefer_huge_pages(64u << 20);  // thousands of runs make tens of MB of small objects
   RunStore store(ctx.repo().db());
@@ -176,7 +71,7 @@ int run_list(Context& ctx, const ViewArgs& a) {
   auto runs = select_runs(store, {}, a.filter, tags ? RunStore::Details::All : RunStore::Details::ParamsAndMetrics);
   if (!a.sort.empty()) sort_runs(runs, field_arg(a.sort, "--sort"), a.desc);
   if (a.limit && runs.size() > a.limit) runs.resize(a.limit);
-  auto cols = list_columns(runs, a.columns);
+  auto cols = run_columns(runs, a.columns);
   if (a.json) {
     json arr = json::array();
     for (const auto& r : runs) arr.push_back(run_json(r));
@@ -214,17 +109,12 @@ int run_list(Context& ctx, const ViewArgs& a) {
   std::vector<std::optional<double>> best(cols.size());
   for (std::size_t c = 0; c < cols.size(); ++c) {
     if (!cols[c].is_metric()) continue;
-    Goal goal = default_goal(cols[c].key);
     values[c].reserve(runs.size());
-    for (const auto& r : runs) {
-      auto v = cols[c].number(r);
-      values[c].push_back(v);
-      bool marks = runs.size() > 1 && (cols[c].kind == K::Last || cols[c].kind == K::Best);
-      if (marks && v && (!best[c] || better(goal, *v, *best[c]))) best[c] = v;
-    }
+    for (const auto& r : runs) values[c].push_back(cols[c].number(r));
+    if (runs.size() > 1 && (cols[c].kind == K::Last || cols[c].kind == K::Best)) best[c] = best_value(runs, cols[c]);
   }
   Table t(header);
-  bool marked = false;
+  std::vector<bool> marked(cols.size(), false);
   for (std::size_t i = 0; i < runs.size(); ++i) {
     std::vector<std::string> row;
     row.reserve(cols.size());
@@ -235,13 +125,32 @@ int run_list(Context& ctx, const ViewArgs& a) {
       }
       const auto& v = values[c][i];
       std::string text = v ? number(*v) : "";
-      if (v && v == best[c]) text = paint(text + "*", "1;32"), marked = true;
+      if (v && v == best[c]) text = paint(text + "*", "1;32"), marked[c] = true;
       row.push_back(std::move(text));
     }
     t.add(std::move(row));
   }
-  t.print();
-  if (marked && !ctx.quiet) fmt::print("* best in its column (lowest for losses and errors, else highest)\n");
+  // On a terminal the table fits its width: the when and where columns go
+  // first, then tags and params (from the right), then the status; metrics,
+  // what runs are compared by, go last. ID and NAME stay. Piped, every
+  // column is printed.
+  Table::Fit fit;
+  if (::isatty(STDOUT_FILENO)) {
+    fit.width = static_cast<std::size_t>(terminal_width());
+    fit.keep = std::min<std::size_t>(2, cols.size());
+    for (K k : {K::Started, K::Duration, K::Experiment, K::User, K::Host, K::Command, K::Commit, K::Parent, K::Tag,
+                K::Param, K::Status})
+      for (std::size_t c = cols.size(); c-- > 0;)
+        if (cols[c].kind == k) fit.drop_first.push_back(c);
+  }
+  std::vector<bool> shown;
+  std::size_t hidden = t.print(fit, &shown);
+  bool any_marked = false;
+  for (std::size_t c = 0; c < cols.size(); ++c) any_marked |= marked[c] && shown[c];
+  if (any_marked && !ctx.quiet) fmt::print("* best in its column (lowest for losses and errors, else highest)\n");
+  if (hidden && !ctx.quiet)
+    fmt::print("({} of {} columns hidden to fit the terminal: choose them with --columns, or pipe the output for all)\n",
+               hidden, cols.size());
   leave_to_exit(std::move(runs));
   leave_to_exit(std::move(t));
   return 0;
@@ -325,53 +234,22 @@ int run_show(Context& ctx, const ViewArgs& a) {
 }
 
 // ---- compare / diff ---------------------------------------------------------
-struct CompareRow {
-  std::string key;
-  std::vector<std::optional<std::string>> values;  // per run
-  std::set<std::size_t> best;                      // metric rows: the runs with the best value
-  bool differs() const {
-    return std::any_of(values.begin(), values.end(), [&](const auto& v) { return v != values.front(); });
-  }
-};
-
-std::vector<CompareRow> compare_rows(const std::vector<Run>& runs) {
-  std::set<std::string> params, metrics;
-  for (const auto& r : runs) {
-    for (const auto& [k, v] : r.params) params.insert(k);
-    for (const auto& [k, v] : r.metrics) metrics.insert(k);
-  }
-  std::vector<CompareRow> rows;
-  for (const auto& k : params) {
-    CompareRow row{"params." + k, {}, {}};
-    RunField f = field(row.key);
-    for (const auto& r : runs) row.values.push_back(f.text(r));
-    rows.push_back(std::move(row));
-  }
-  for (const auto& k : metrics) {
-    CompareRow row{"metrics." + k, {}, {}};
-    RunField f = field(row.key);
-    auto best = best_value(runs, f);
-    for (std::size_t i = 0; i < runs.size(); ++i) {
-      auto v = f.number(runs[i]);
-      row.values.push_back(v ? std::optional<std::string>(number(*v)) : std::nullopt);
-      if (runs.size() > 1 && v && v == best) row.best.insert(i);
-    }
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
 int run_compare(Context& ctx, const ViewArgs& a) {
   RunStore store(ctx.repo().db());
   std::vector<Run> runs;
   for (const auto& ref : a.runs) runs.push_back(store.get(ref));
-  auto rows = compare_rows(runs);
+  auto rows = compare_runs(runs);
+  // A row's value for run i as shown: metrics with the shortest exact digits.
+  auto value = [](const CompareRow& row, std::size_t i) -> std::optional<std::string> {
+    if (!row.metric) return row.text[i];
+    return row.number[i] ? std::optional<std::string>(number(*row.number[i])) : std::nullopt;
+  };
   if (a.json) {
     json j = {{"runs", json::array()}, {"rows", json::array()}};
     for (const auto& r : runs) j["runs"].push_back({{"id", r.id}, {"name", r.name}});
     for (const auto& row : rows) {
       json values = json::object();
-      for (std::size_t i = 0; i < runs.size(); ++i) values[runs[i].name] = row.values[i] ? json(*row.values[i]) : json();
+      for (std::size_t i = 0; i < runs.size(); ++i) values[runs[i].name] = value(row, i) ? json(*value(row, i)) : json();
       json best = json::array();
       for (auto i : row.best) best.push_back(runs[i].name);
       j["rows"].push_back({{"key", row.key}, {"values", values}, {"differs", row.differs()}, {"best", best}});
@@ -391,7 +269,7 @@ int run_compare(Context& ctx, const ViewArgs& a) {
     bool differs = row.differs();
     std::vector<std::string> out = {differs ? "≠" : "", differs ? paint(row.key, "33") : row.key};
     for (std::size_t i = 0; i < runs.size(); ++i) {
-      std::string v = row.values[i].value_or("-");
+      std::string v = value(row, i).value_or("-");
       if (row.best.count(i)) v = paint(v + "*", "1;32");
       out.push_back(v);
     }
@@ -407,47 +285,17 @@ int run_diff(Context& ctx, const ViewArgs& a) {
   RunStore store(ctx.repo().db());
   if (a.runs.size() != 2) fail(ExitCode::Usage, "exp diff takes two runs, not {}", a.runs.size());
   Run x = store.get(a.runs[0]), y = store.get(a.runs[1]);
-  struct Change {
-    std::string key;
-    std::optional<std::string> old_value, new_value;
-    std::optional<double> delta;
+  std::vector<RunChange> changes = diff_runs(x, y, a.all);
+  // Metrics with the shortest exact digits, the rest as recorded.
+  auto shown = [](const std::optional<std::string>& text, const std::optional<double>& num) {
+    return num ? std::optional<std::string>(number(*num)) : text;
   };
-  std::vector<Change> changes;
-  auto keys_of = [](const Run& r) {
-    std::set<std::string> keys = {"commit"};
-    for (const auto& [k, v] : r.params) keys.insert("params." + k);
-    for (const auto& [k, v] : r.metrics) keys.insert("metrics." + k);
-    for (const auto& [k, v] : r.tags) keys.insert("tags." + k);
-    return keys;
-  };
-  std::set<std::string> keys = keys_of(x);
-  keys.merge(keys_of(y));
-  // params first, then metrics, then tags and data versions, then the commit.
-  std::vector<std::string> ordered;
-  for (const char* p : {"params.", "metrics.", "tags.", "commit"})
-    for (const auto& k : keys)
-      if (k.starts_with(p)) ordered.push_back(k);
-  for (const auto& k : ordered) {
-    RunField f = field(k);
-    auto u = f.text(x), v = f.text(y);
-    bool is_metric = f.is_metric();
-    auto nu = f.number(x), nv = f.number(y);
-    bool same = is_metric ? nu == nv : u == v;
-    if (same && !a.all) continue;
-    Change c{k, u, v, std::nullopt};
-    if (is_metric && nu && nv) c.delta = *nv - *nu;
-    if (is_metric) {
-      if (nu) c.old_value = number(*nu);
-      if (nv) c.new_value = number(*nv);
-    }
-    changes.push_back(std::move(c));
-  }
   if (a.json) {
     json arr = json::array();
     for (const auto& c : changes)
       arr.push_back({{"key", c.key},
-                     {"old", c.old_value ? json(*c.old_value) : json()},
-                     {"new", c.new_value ? json(*c.new_value) : json()},
+                     {"old", shown(c.old_text, c.old_number) ? json(*shown(c.old_text, c.old_number)) : json()},
+                     {"new", shown(c.new_text, c.new_number) ? json(*shown(c.new_text, c.new_number)) : json()},
                      {"change", c.delta ? json(*c.delta) : json()}});
     print_json({{"old", x.id}, {"new", y.id}, {"changes", arr}});
     return 0;
@@ -460,12 +308,10 @@ int run_diff(Context& ctx, const ViewArgs& a) {
   for (const auto& c : changes) {
     std::string delta;
     if (c.delta) {
-      std::string metric = c.key.substr(8);
-      bool improved = *c.delta != 0 && better(default_goal(metric), *c.delta, 0);
       delta = fmt::format("{}{}", *c.delta > 0 ? "+" : "", number(*c.delta));
-      if (*c.delta != 0) delta = paint(delta, improved ? "32" : "31");
+      if (*c.delta != 0) delta = paint(delta, c.improved() ? "32" : "31");
     }
-    t.add({c.key, c.old_value.value_or("-"), c.new_value.value_or("-"), delta});
+    t.add({c.key, shown(c.old_text, c.old_number).value_or("-"), shown(c.new_text, c.new_number).value_or("-"), delta});
   }
   t.print();
   return 0;
@@ -479,15 +325,10 @@ int run_best(Context& ctx, const ViewArgs& a) {
   Goal goal = a.min ? Goal::Min : a.max ? Goal::Max : default_goal(a.metric);
   // The run's final value, or with --any-step its best step.
   RunField f = field_arg((a.any_step ? (goal == Goal::Min ? "min." : "max.") : "metrics.") + a.metric, "--metric");
-  const Run* winner = nullptr;
-  std::optional<double> best;
-  std::size_t with_metric = 0;
-  for (const auto& r : runs) {
-    auto v = f.number(r);
-    if (!v) continue;
-    ++with_metric;
-    if (!best || better(goal, *v, *best)) best = v, winner = &r;
-  }
+  auto index = best_run(runs, f, goal);
+  const Run* winner = index ? &runs[*index] : nullptr;
+  std::optional<double> best = winner ? f.number(*winner) : std::nullopt;
+  std::size_t with_metric = std::count_if(runs.begin(), runs.end(), [&](const Run& r) { return f.number(r).has_value(); });
   if (!winner)
     fail(ExitCode::Input, "no run{} has a metric '{}'", a.filter.empty() ? "" : " matching the filter", a.metric);
   if (a.json) {

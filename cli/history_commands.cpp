@@ -127,7 +127,8 @@ int run_fsck(Context& ctx, const FsckArgs& a) {
   if (a.json) {
     json corrupt = json::array();
     for (const auto& id : r.corrupt) corrupt.push_back(id.str());
-    print_json({{"ok", r.ok()}, {"checked", r.checked}, {"corrupt", corrupt}, {"missing", r.missing}, {"stray", r.stray}});
+    print_json({{"ok", r.ok()}, {"checked", r.checked}, {"corrupt", corrupt}, {"missing", r.missing}, {"stray", r.stray},
+                {"likely_cause", r.likely_cause.empty() ? json() : json(r.likely_cause)}});
   } else if (!ctx.quiet) {
     for (const auto& id : r.corrupt)
       fmt::print("corrupt: {} (moved to {})\n", id.str(), (ctx.repo().store().base_dir() / "quarantine").string());
@@ -135,6 +136,8 @@ int run_fsck(Context& ctx, const FsckArgs& a) {
     for (const auto& s : r.stray) fmt::print("not an object (left alone): objects/{}\n", s);
     fmt::print("Checked {}: {} corrupt, {} missing.\n", plural(r.checked, "object", "objects"), r.corrupt.size(),
                r.missing.size());
+    if (!r.likely_cause.empty())
+      fmt::print("hint: {}; 'mlops add' the file again where it is right, or 'mlops pull' a good copy\n", r.likely_cause);
   }
   return r.ok() ? 0 : static_cast<int>(ExitCode::CheckFailed);
 }
@@ -209,10 +212,7 @@ int run_hook(Context& ctx, const HookArgs& a) {
     if (remote_names(repo.config()).empty()) return 0;
     // Everything HEAD tracks goes, pipeline outputs and models included; an
     // object missing from the store stops the git push (Error Missing).
-    TransferScope scope;
-    scope.sources = std::make_shared<const TrackedSources>(tracked_sources());
-    scope.extra = kept_for_transfer(repo);
-    auto r = push(repo, "", scope, 0, nullptr);
+    auto r = push(repo, "", transfer_scope(repo, {}, ScopeFor::Push), 0, nullptr);
     if (!ctx.quiet && r.transferred)
       fmt::print(stderr, "mlops: pushed {} ({}) to {}\n", plural(r.transferred, "object", "objects"),
                  human_size(r.bytes), r.remote);

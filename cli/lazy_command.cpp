@@ -31,6 +31,8 @@ CLI::App* command(CLI::App* parent, std::string name, std::string description, s
   return sub;
 }
 
+void define_command(CLI::App* app) { define_now(app); }
+
 void define_all(CLI::App* app) {
   define_now(app);
   for (CLI::App* sub : app->get_subcommands([](CLI::App*) { return true; })) define_all(sub);

@@ -11,11 +11,11 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <map>
+#include <system_error>
 
+#include "command_tree.hpp"
 #include "context.hpp"
 #include "core/error.hpp"
-#include "core/suggest.hpp"
 
 namespace {
 
@@ -25,51 +25,13 @@ int report(const mlops::Error& e) {
   return static_cast<int>(e.code());
 }
 
-// The first word that is not a global option: the command's name, or empty.
-std::string command_word(const std::vector<std::string>& args) {
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "-C") {
-      ++i;
-      continue;
-    }
-    if (a == "--") return {};
-    if (a.empty() || a[0] != '-') return a;
-  }
-  return {};
-}
-
-// Refuses a command name mlops does not have, with the likely meant one:
-// first what the word means in DVC, MLflow or git, then the close spellings.
-void check_command_word(CLI::App& app, const std::vector<std::string>& args) {
-  std::string word = command_word(args);
-  if (word.empty()) return;
-  std::vector<std::string> names;
-  for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
-    if (sub->check_name(word)) return;
-    names.push_back(sub->get_name());
-  }
-  static const std::map<std::string, std::string> elsewhere = {
-      {"repro", "run"},        {"plots", "exp plot"},     {"experiments", "exp"}, {"commit", "add"},
-      {"install", "install-hooks"}, {"version", "--version"}, {"get", "model get"},   {"models", "model"},
-      {"runs", "exp list"},    {"stage", "run"},          {"unprotect", "checkout"}};
-  std::vector<std::string> meant;
-  if (auto it = elsewhere.find(word); it != elsewhere.end()) meant.push_back(it->second);
-  for (auto& w : mlops::similar_words(word, names))
-    if (std::find(meant.begin(), meant.end(), w) == meant.end()) meant.push_back(std::move(w));
-  std::string hint = "run 'mlops help' for the list of commands";
-  if (meant.size() == 1) hint = fmt::format("did you mean 'mlops {}'? ({})", meant[0], hint);
-  else if (!meant.empty()) hint = fmt::format("did you mean one of: mlops {}? ({})", fmt::join(meant, ", mlops "), hint);
-  throw mlops::Error(mlops::ExitCode::Usage, fmt::format("'{}' is not a mlops command", word), hint);
-}
-
 // Output that never reached standard output (a full disk, a closed pipe's
 // EPIPE with SIGPIPE ignored) is an error, as in git.
-int check_stdout(int code) {
+int check_stdout(int code, const std::string& known_why = "") {
   errno = 0;
   if (std::fflush(stdout) == 0 && !std::ferror(stdout)) return code;
   int err = errno;
-  std::string why = err ? std::strerror(err) : "an earlier write failed";
+  std::string why = err ? std::strerror(err) : !known_why.empty() ? known_why : "an earlier write failed";
   fmt::print(stderr, "mlops: error: write failure on standard output: {}\n", why);
   return code ? code : static_cast<int>(mlops::ExitCode::Io);
 }
@@ -105,8 +67,11 @@ int main(int argc, char** argv) {
     ctx.command.assign(dashes + 1, args.end());
     args.erase(dashes, args.end());
   }
+  // An unknown command, at any level, is named with the one likely meant;
+  // option errors point to the command's own help.
+  std::string command_path = "mlops";
   try {
-    check_command_word(app, args);
+    cli::follow_commands(app, cli::command_words(args), command_path);
   } catch (const Error& e) {
     return report(e);
   }
@@ -114,13 +79,14 @@ int main(int argc, char** argv) {
   try {
     app.parse(args);
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
+    return check_stdout(app.exit(e));
   } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
+    return check_stdout(app.exit(e));
   } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
+    return check_stdout(app.exit(e));
   } catch (const CLI::ParseError& e) {
-    fmt::print(stderr, "mlops: error: {}\nhint: run 'mlops help' for usage\n", e.what());
+    fmt::print(stderr, "mlops: error: {}\nhint: run 'mlops help{}' for usage\n", e.what(),
+               command_path == "mlops" ? "" : command_path.substr(5));
     return static_cast<int>(ExitCode::Usage);
   }
   try {
@@ -138,6 +104,12 @@ int main(int argc, char** argv) {
     (void)std::filesystem::current_path(ec);
     return report(Error(ExitCode::Io, what, ec ? "the current folder no longer exists: cd to the repository again" : ""));
   } catch (const std::exception& e) {
+    // fmt throws when a write to standard output fails (a full disk, once
+    // its buffer is flushed): the same error as at exit, not a bug.
+    if (std::ferror(stdout)) {
+      auto* sys = dynamic_cast<const std::system_error*>(&e);
+      return check_stdout(0, sys ? sys->code().message() : "");
+    }
     return report(Error(ExitCode::Internal, fmt::format("internal error: {}", e.what()),
                         "please report this with the output of 'mlops --version'"));
   }

@@ -1,12 +1,15 @@
 // mlops config, mlops help.
+#include <set>
+
 #include <fmt/format.h>
 
+#include "command_tree.hpp"
 #include "context.hpp"
 #include "data/tracked.hpp"
 #include "exp/run_store.hpp"
 #include "pipeline/pipeline_file.hpp"
 #include "registry/registry.hpp"
-#include "remote/doctor.hpp"
+#include "doctor/doctor.hpp"
 #include "remote/remote.hpp"
 #include "core/error.hpp"
 #include "output.hpp"
@@ -42,6 +45,8 @@ int run_config(Context& ctx, const ConfigArgs& a) {
   if (!find_config_key(a.key)) fail(ExitCode::Usage, "unknown config key '{}' (see 'mlops config --list' and mlops(1))", a.key);
   if (!a.value.empty()) {
     cfg.set(a.key, a.value);
+    if (std::string caveat = setting_caveat(a.key, a.value); !caveat.empty() && !ctx.quiet)
+      fmt::print(stderr, "mlops: warning: {}\n", caveat);
     return 0;
   }
   std::string v = cfg.get_or_default(a.key);
@@ -86,6 +91,32 @@ int print_completions(Context& ctx, const std::string& kind) {
       for (const auto& st : load_pipeline(repo).stages) out.push_back(st.name);
     } else if (kind == "stages-of-models") {
       out = Registry(repo).allowed_stages();
+    } else if (kind == "metrics" || kind == "fields") {
+      // Metric keys across runs; fields: what --sort and --columns take.
+      std::set<std::string> params, metrics;
+      for (const auto& r : RunStore(repo.db()).list(RunStore::Details::ParamsAndMetrics)) {
+        for (const auto& [k, v] : r.metrics) metrics.insert(k);
+        for (const auto& [k, v] : r.params) params.insert(k);
+      }
+      if (kind == "fields") {
+        for (const char* f : {"id", "name", "experiment", "status", "user", "host", "command", "commit", "parent",
+                              "started", "duration"})
+          out.emplace_back(f);
+        for (const auto& k : params) out.push_back("params." + k);
+        for (const auto& k : metrics) out.push_back("metrics." + k);
+      } else {
+        out.assign(metrics.begin(), metrics.end());
+      }
+    } else if (kind == "model-refs") {
+      // NAME, NAME@vX.Y.Z, NAME#STAGE and NAME:ALIAS for every model.
+      RegistryStore reg(repo.db());
+      for (const auto& m : reg.models()) {
+        out.push_back(m);
+        for (const auto& v : reg.versions(m)) out.push_back(m + "@v" + v.version);
+        for (const auto& [stage, versions] : reg.stages(m))
+          if (!versions.empty()) out.push_back(m + "#" + stage);
+        for (const auto& [alias, version] : reg.aliases(m)) out.push_back(m + ":" + alias);
+      }
     }
     for (const auto& v : out) fmt::print("{}\n", v);
   } catch (const std::exception&) {
@@ -169,13 +200,15 @@ void register_misc_commands(CLI::App& app, Context& ctx) {
   })->group("");
   command(&app, "__complete", "", [&ctx](CLI::App* sub) {
     auto kind = std::make_shared<std::string>();
-    sub->add_option("kind", *kind, "paths, remotes, models, runs, stages or stages-of-models")->required();
+    sub->add_option("kind", *kind,
+                    "paths, remotes, models, model-refs, runs, stages, stages-of-models, metrics or fields")
+        ->required();
     sub->callback([&ctx, kind] { ctx.action = [&ctx, kind] { return print_completions(ctx, *kind); }; });
   })->group("");
 
-  auto topic = std::make_shared<std::string>();
+  auto topic = std::make_shared<std::vector<std::string>>();
   auto* help = app.add_subcommand("help", "Show help for mlops or one of its commands");
-  help->add_option("command", *topic, "Command to describe");
+  help->add_option("command", *topic, "Command to describe: status, exp run, model promote ...");
   help->callback([&app, &ctx, topic] {
     ctx.action = [&app, topic] {
       // The formatter directly: App::help() would describe the selected "help" command.
@@ -183,14 +216,10 @@ void register_misc_commands(CLI::App& app, Context& ctx) {
         fmt::print("{}", app.get_formatter()->make_help(&app, "mlops", CLI::AppFormatMode::Normal));
         return 0;
       }
-      CLI::App* sub = nullptr;
-      try {
-        sub = app.get_subcommand(*topic);
-      } catch (const CLI::OptionNotFound&) {
-        fail(ExitCode::Usage, "no such command '{}'", *topic);
-      }
+      std::string path;
+      CLI::App* sub = follow_commands(app, *topic, path, /*exact=*/true);
       define_all(sub);
-      fmt::print("{}", sub->get_formatter()->make_help(sub, "mlops " + *topic, CLI::AppFormatMode::Normal));
+      fmt::print("{}", sub->get_formatter()->make_help(sub, path, CLI::AppFormatMode::Normal));
       return 0;
     };
   });

@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include "core/error.hpp"
+
 namespace mlops::cli {
 
 std::string human_size(std::uint64_t bytes) {
@@ -68,7 +70,7 @@ std::size_t display_width(const std::string& s) {
   return w;
 }
 
-void Table::print() const {
+std::size_t Table::print(const Fit& fit, std::vector<bool>* shown_out) const {
   // Every cell's width is measured once; the lines go out in large writes
   // (a table of thousands of runs is most of what `exp list` does).
   std::vector<std::size_t> width;
@@ -80,24 +82,49 @@ void Table::print() const {
       cell_width.push_back(static_cast<std::uint32_t>(display_width(r[c])));
       width[c] = std::max<std::size_t>(width[c], cell_width.back());
     }
+  // Which columns fit: two spaces between columns.
+  std::vector<bool> shown(width.size(), true);
+  std::size_t hidden = 0;
+  if (fit.width) {
+    auto total = [&] {
+      std::size_t sum = 0, n = 0;
+      for (std::size_t c = 0; c < width.size(); ++c)
+        if (shown[c]) sum += width[c], ++n;
+      return sum + (n ? 2 * (n - 1) : 0);
+    };
+    std::vector<std::size_t> order = fit.drop_first;
+    for (std::size_t c = width.size(); c-- > 0;) order.push_back(c);
+    for (std::size_t c : order) {
+      if (total() <= fit.width) break;
+      if (c < fit.keep || c >= shown.size() || !shown[c]) continue;
+      shown[c] = false;
+      ++hidden;
+    }
+  }
+  if (shown_out) *shown_out = shown;
+  std::size_t last_shown = 0;
+  for (std::size_t c = 0; c < shown.size(); ++c)
+    if (shown[c]) last_shown = c;
   std::string out;
   auto flush = [&out] {
     if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size())
-      throw std::system_error(errno, std::generic_category(), "cannot write to standard output");
+      throw Error(ExitCode::Io, fmt::format("write failure on standard output: {}", std::strerror(errno)));
     out.clear();
   };
   std::size_t k = 0;
   for (std::size_t i = 0; i < rows_.size(); ++i) {
     std::string line;
     for (std::size_t c = 0; c < rows_[i].size(); ++c, ++k) {
+      if (c < shown.size() && !shown[c]) continue;
       line += rows_[i][c];
-      if (c + 1 < rows_[i].size()) line.append(width[c] - cell_width[k] + 2, ' ');
+      if (c < last_shown) line.append(width[c] - cell_width[k] + 2, ' ');
     }
     out += i == 0 ? paint(line, "1") : line;
     out += '\n';
     if (out.size() >= (1u << 16)) flush();
   }
   flush();
+  return hidden;
 }
 
 void print_git_hint(const std::vector<std::string>& files, bool stage_removals) {

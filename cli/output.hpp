@@ -27,12 +27,22 @@ std::size_t display_width(const std::string& s);
 // The terminal's width in columns (stdout), else $COLUMNS, else 80.
 int terminal_width();
 
+// Fitting a table to a width: columns are left out, those of `drop_first`
+// first (in that order), then from the right, never the first `keep` columns.
+struct TableFit {
+  std::size_t width = 0;  // 0: print every column
+  std::vector<std::size_t> drop_first;
+  std::size_t keep = 1;
+};
+
 // Columns aligned by their widest cell; the header is printed in bold on a TTY.
 class Table {
 public:
+  using Fit = TableFit;
   explicit Table(std::vector<std::string> header);
   void add(std::vector<std::string> row);
-  void print() const;
+  // Returns how many columns were left out; `shown` (when given): which were not.
+  std::size_t print(const Fit& fit = Fit(), std::vector<bool>* shown = nullptr) const;
 
 private:
   std::vector<std::vector<std::string>> rows_;

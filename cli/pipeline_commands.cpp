@@ -87,9 +87,7 @@ int run_run(Context& ctx, const RunArgs& a) {
     fmt::print("Recorded as run {} ({}); see 'mlops exp show {}'\n", res.run_name, res.run_id.substr(0, 8), res.run_name);
     print_git_hint(res.git_files, false);
   }
-  // Ended by a signal: 128 + its number, as a shell reports it (130 Ctrl-C, 143 SIGTERM).
-  if (res.interrupted) return 128 + res.stop_signal;
-  return res.ok ? 0 : static_cast<int>(ExitCode::StageFailed);
+  return res.exit_code();
 }
 
 struct DagArgs {

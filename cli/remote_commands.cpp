@@ -96,17 +96,14 @@ struct TransferArgs {
   unsigned jobs = 0;
 };
 
-TransferScope scope_of(Context& ctx, const TransferArgs& a) {
-  TransferScope scope;
-  scope.rels = ctx.rel_paths(a.paths);
-  scope.rev = a.rev;
-  scope.all_branches = a.all_branches;
-  scope.all_tags = a.all_tags;
-  scope.ask_remote = a.no_remote_index;
-  // Pipeline outputs (mlops.lock) move too, as dvc's do, in every revision
-  // asked for, and can be named like tracked paths.
-  scope.sources = std::make_shared<const TrackedSources>(tracked_sources());
-  return scope;
+TransferScope scope_of(Context& ctx, const TransferArgs& a, ScopeFor what) {
+  TransferScope request;
+  request.rels = ctx.rel_paths(a.paths);
+  request.rev = a.rev;
+  request.all_branches = a.all_branches;
+  request.all_tags = a.all_tags;
+  request.ask_remote = a.no_remote_index;
+  return transfer_scope(ctx.repo(), std::move(request), what);
 }
 
 void print_transfer(Context& ctx, const TransferArgs& a, const TransferResult& r, const char* verb) {
@@ -121,26 +118,15 @@ void print_transfer(Context& ctx, const TransferArgs& a, const TransferResult& r
 
 // push and fetch: one transfer with a progress bar, then its summary.
 using TransferFn = TransferResult (*)(Repo&, const std::string&, const TransferScope&, unsigned, Progress*);
-int run_transfer(Context& ctx, const TransferArgs& a, TransferFn transfer, const char* label, const char* verb) {
+int run_transfer(Context& ctx, const TransferArgs& a, TransferFn transfer, ScopeFor what, const char* label,
+                 const char* verb) {
   TransferResult r;
   {
     ProgressBar bar(label, ctx.quiet || a.json);
-    r = transfer(ctx.repo(), a.remote, scope_of(ctx, a), a.jobs, bar.get());
+    r = transfer(ctx.repo(), a.remote, scope_of(ctx, a, what), a.jobs, bar.get());
   }
   print_transfer(ctx, a, r, verb);
   return 0;
-}
-
-// push also sends every registered model version (unless paths are named),
-// so that `mlops model get` works in other clones.
-TransferScope push_with_models(Repo& repo, TransferScope scope) {
-  if (scope.rels.empty()) scope.extra = kept_for_transfer(repo);
-  return scope;
-}
-
-TransferResult push_all(Repo& repo, const std::string& remote, const TransferScope& scope, unsigned jobs,
-                        Progress* progress) {
-  return push(repo, remote, push_with_models(repo, scope), jobs, progress);
 }
 
 }  // namespace
@@ -151,7 +137,7 @@ int run_fsck_remote(Context& ctx, const std::string& remote, unsigned jobs, bool
     ProgressBar bar("checking", ctx.quiet || json);
     // What push would send: the workspace's data, the pipeline's outputs and
     // the registered models.
-    c = check_remote(ctx.repo(), remote, push_with_models(ctx.repo(), scope_of(ctx, TransferArgs{})), jobs, bar.get());
+    c = check_remote(ctx.repo(), remote, scope_of(ctx, TransferArgs{}, ScopeFor::Push), jobs, bar.get());
   }
   if (json) {
     print_json({{"remote", c.remote}, {"ok", c.ok()}, {"checked", c.checked}, {"corrupt", c.corrupt}, {"missing", c.missing}});
@@ -166,8 +152,12 @@ int run_fsck_remote(Context& ctx, const std::string& remote, unsigned jobs, bool
 
 namespace {
 
-int run_push(Context& ctx, const TransferArgs& a) { return run_transfer(ctx, a, push_all, "pushing", "pushed"); }
-int run_fetch(Context& ctx, const TransferArgs& a) { return run_transfer(ctx, a, fetch, "fetching", "fetched"); }
+int run_push(Context& ctx, const TransferArgs& a) {
+  return run_transfer(ctx, a, push, ScopeFor::Push, "pushing", "pushed");
+}
+int run_fetch(Context& ctx, const TransferArgs& a) {
+  return run_transfer(ctx, a, fetch, ScopeFor::Fetch, "fetching", "fetched");
+}
 
 int run_pull(Context& ctx, const TransferArgs& a) {
   TransferResult r;
@@ -176,21 +166,30 @@ int run_pull(Context& ctx, const TransferArgs& a) {
     ProgressBar bar("pulling", ctx.quiet || a.json);
     // What the remote lacks does not hold back the rest: everything that
     // can be restored is, then the command fails naming what could not be.
-    r = fetch_available(ctx.repo(), a.remote, scope_of(ctx, a), a.jobs, bar.get());
+    r = fetch_available(ctx.repo(), a.remote, scope_of(ctx, a, ScopeFor::Fetch), a.jobs, bar.get());
     CheckoutOptions opts{a.force, a.rev};
     opts.skip_missing = true;
     placed = checkout(ctx.repo(), ctx.rel_paths(a.paths), opts, tracked_sources(), nullptr);
   }
-  print_transfer(ctx, a, r, "fetched");
-  std::vector<std::string> not_restored;
+  std::vector<std::string> not_restored, restored;
   for (const auto& c : placed) {
     if (!c.missing.empty()) not_restored.push_back(c.rel);
-    else if ((c.placed || c.removed) && !a.json && !ctx.quiet)
-      fmt::print("{}: {} restored{}\n", c.rel, plural(c.placed, "file", "files"),
-                 c.removed ? fmt::format(", {} removed", c.removed) : "");
+    else if (c.placed || c.removed) restored.push_back(c.rel);
+  }
+  if (a.json) {
+    print_json({{"remote", r.remote}, {"transferred", r.transferred}, {"bytes", r.bytes}, {"already", r.already},
+                {"restored", restored}, {"not_restored", not_restored}, {"absent", r.absent}, {"corrupt", r.corrupt}});
+  } else {
+    print_transfer(ctx, a, r, "fetched");
+    if (!ctx.quiet)
+      for (const auto& c : placed)
+        if (c.missing.empty() && (c.placed || c.removed))
+          fmt::print("{}: {} restored{}\n", c.rel, plural(c.placed, "file", "files"),
+                     c.removed ? fmt::format(", {} removed", c.removed) : "");
   }
   if (!not_restored.empty()) {
-    std::string also = fmt::format("\nnot restored (the rest was):{}", list_some(not_restored));
+    std::string also = fmt::format("\nnot restored{}:{}", restored.empty() ? "" : " (everything else was)",
+                                   list_some(not_restored));
     check_fetched(r, also);
     // The store lacked objects the remote did not list as needed (an unknown
     // folder manifest): the same error as checkout's.

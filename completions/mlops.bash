@@ -11,12 +11,18 @@ _mlops_tracked() {
   done
 }
 
-# Names mlops knows (remotes, runs, stages, models), from its hidden helper.
-_mlops_names() { mlops __complete "$1" 2>/dev/null; }
+# Names mlops knows (remotes, runs, stages, models), from its hidden helper,
+# in the repository a -C on the line names.
+_mlops_names() {
+  local i dir=()
+  for ((i = 1; i + 1 < ${#words[@]}; i++)); do [[ ${words[i]} == -C ]] && dir=(-C "${words[i + 1]}"); done
+  mlops "${dir[@]}" __complete "$1" 2>/dev/null
+}
 _mlops_remotes() { _mlops_names remotes; }
 _mlops_runs() { _mlops_names runs; }
 _mlops_stages() { _mlops_names stages; }
 _mlops_models() { _mlops_names models; }
+_mlops_metrics() { _mlops_names metrics; }
 
 # Git revisions: HEAD, branches and tags.
 _mlops_revs() {
@@ -26,7 +32,9 @@ _mlops_revs() {
 
 _mlops() {
   local cur prev words cword
-  _init_completion -n = || return
+  # ':' stays in the word (churn:champion); __ltrim_colon_completions undoes
+  # what readline would otherwise repeat.
+  _init_completion -n =: || return
 
   local commands="init add status checkout ls rm config diff gc fsck remote push fetch pull exp model run dag params metrics doctor install-hooks help"
   local global_opts="-C -q --quiet -v --verbose --version -h --help"
@@ -80,8 +88,20 @@ _mlops() {
           elif [[ $prev == log ]]; then COMPREPLY=($(compgen -W "metric param tag artifact" -- "$cur"))
           elif [[ $prev == artifact ]]; then _filedir
           else COMPREPLY=($(compgen -W "--step --run --sync" -- "$cur")); fi ;;
-        list) COMPREPLY=($(compgen -W "--filter --sort --desc --limit --columns --json --csv" -- "$cur")) ;;
-        best) COMPREPLY=($(compgen -W "-m --metric --min --max --any-step --filter --json" -- "$cur")) ;;
+        list)
+          if [[ $prev == --sort ]]; then COMPREPLY=($(compgen -W "$(_mlops_names fields)" -- "$cur"))
+          elif [[ $prev == --columns ]]; then
+            # A comma-separated list: complete the last item.
+            local done_part=${cur%,*} item=${cur##*,}
+            [[ $cur == *,* ]] && done_part="$done_part," || done_part=""
+            compopt -o nospace 2>/dev/null
+            COMPREPLY=($(compgen -P "$done_part" -W "$(_mlops_names fields) params.* metrics.* best.* tags.*" -- "$item"))
+          elif [[ $prev == --filter || $prev == --limit ]]; then return
+          else COMPREPLY=($(compgen -W "--filter --sort --desc --limit --columns --json --csv" -- "$cur")); fi ;;
+        best)
+          if [[ $prev == -m || $prev == --metric ]]; then COMPREPLY=($(compgen -W "$(_mlops_metrics)" -- "$cur"))
+          elif [[ $prev == --filter ]]; then return
+          else COMPREPLY=($(compgen -W "-m --metric --min --max --any-step --filter --json" -- "$cur")); fi ;;
         export)
           if [[ $prev == -o || $prev == --output ]]; then _filedir
           elif [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--filter --json --csv -o --output" -- "$cur"))
@@ -95,6 +115,8 @@ _mlops() {
             plot) o="-m --metric -o --output --width --height" ;;
           esac
           if [[ $prev == -o || $prev == --output ]]; then _filedir
+          elif [[ $sub == plot && ($prev == -m || $prev == --metric) ]]; then COMPREPLY=($(compgen -W "$(_mlops_metrics)" -- "$cur"))
+          elif [[ $sub == plot && ($prev == --width || $prev == --height) ]]; then return
           elif [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$o" -- "$cur"))
           else COMPREPLY=($(compgen -W "$(_mlops_runs)" -- "$cur")); fi ;;
       esac
@@ -143,10 +165,14 @@ _mlops() {
       elif [[ $prev == -r || $prev == --remote ]]; then COMPREPLY=($(compgen -W "$(_mlops_remotes)" -- "$cur"))
       elif [[ $prev == --run ]]; then COMPREPLY=($(compgen -W "$(_mlops_runs)" -- "$cur"))
       elif [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$o" -- "$cur"))
+      elif [[ $sub == get && $prev == get ]]; then
+        # A model, or one of its versions (@v1.0.0), stages (#production) or aliases (:champion).
+        COMPREPLY=($(compgen -W "$(_mlops_names model-refs)" -- "$cur"))
+        __ltrim_colon_completions "$cur"
       elif [[ $prev == "$sub" && $sub != list && $sub != sync ]]; then COMPREPLY=($(compgen -W "$(_mlops_models)" -- "$cur"))
       elif [[ $sub == register ]]; then _filedir
       elif [[ $sub == promote || $sub == demote ]] && [[ ${words[cword - 2]} != "$sub" ]]; then
-        COMPREPLY=($(compgen -W "dev staging production archived" -- "$cur"))
+        COMPREPLY=($(compgen -W "$(_mlops_names stages-of-models)" -- "$cur"))
       fi
       return
       ;;

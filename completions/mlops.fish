@@ -90,7 +90,7 @@ complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcomman
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from list" -l columns -x -d 'Columns'
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from show" -l diff -d 'Print the uncommitted changes'
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from diff" -s a -l all -d 'Unchanged values too'
-complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from best plot" -s m -l metric -x -d 'Metric'
+complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from best plot" -s m -l metric -x -a '(__mlops_names metrics)' -d 'Metric'
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from best" -l min -d 'Lower is better'
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from best" -l max -d 'Higher is better'
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from best" -l any-step -d 'Best step of each run'
@@ -109,7 +109,7 @@ complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcomman
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from log" -l step -x -d 'Step'
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from log" -l run -x -d 'Run'
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from log" -l sync -d 'Write to the database before returning'
-complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from list" -l sort -x -d 'Sort key'
+complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from list" -l sort -x -a '(__mlops_names fields)' -d 'Sort key'
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from list" -l desc -d 'Descending'
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from list" -l limit -x -d 'At most N runs'
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from list" -l csv -d 'Print CSV'
@@ -120,7 +120,9 @@ complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcomman
 set -l model_commands register list show versions history promote demote alias unalias get lineage sync
 complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a model -d 'Model registry'
 complete -c mlops -n "__fish_seen_subcommand_from model; and not __fish_seen_subcommand_from $model_commands" -a "$model_commands"
-complete -c mlops -n "__fish_seen_subcommand_from model; and __fish_seen_subcommand_from show versions history promote demote alias unalias get lineage" -a '(__mlops_names models)'
+complete -c mlops -n "__fish_seen_subcommand_from model; and __fish_seen_subcommand_from show versions history promote demote alias unalias lineage" -a '(__mlops_names models)'
+complete -c mlops -n "__fish_seen_subcommand_from model; and __fish_seen_subcommand_from get" -a '(__mlops_names model-refs)'
+complete -c mlops -n "__fish_seen_subcommand_from model; and __fish_seen_subcommand_from promote demote" -a '(__mlops_names stages-of-models)'
 complete -c mlops -n "__fish_seen_subcommand_from model; and __fish_seen_subcommand_from register" -l version -x -d 'Version X.Y.Z'
 complete -c mlops -n "__fish_seen_subcommand_from model; and __fish_seen_subcommand_from register" -l bump -x -a 'major minor patch' -d 'Next version'
 complete -c mlops -n "__fish_seen_subcommand_from model; and __fish_seen_subcommand_from register" -l run -x -d 'Run that made it'

@@ -1,11 +1,15 @@
 #include "data/fsck.hpp"
 
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <mutex>
 #include <unordered_set>
 
 #include "core/error.hpp"
 #include "core/file_hash.hpp"
+#include "core/link.hpp"
 #include "core/parallel.hpp"
 #include "data/tracked_source.hpp"
 #include "repo/repo.hpp"
@@ -43,6 +47,22 @@ FsckResult fsck(Repo& repo, const TrackedSources& sources, Progress* progress) {
   });
   r.checked = objects.size();
 
+  // Hard links and symlinks (cache.link) make a workspace file the store's
+  // copy: an edit in place is the usual way an object goes bad.
+  if (!r.corrupt.empty()) {
+    std::size_t linked = 0;
+    for (const auto& id : r.corrupt)
+      if (struct stat st {}; ::stat(store.path_of(id).c_str(), &st) == 0 && st.st_nlink > 1) ++linked;
+    auto modes = repo.link_modes();
+    bool symlinks = std::find(modes.begin(), modes.end(), LinkMode::Symlink) != modes.end();
+    if (linked)
+      r.likely_cause = fmt::format(
+          "{} of them {} hard-linked into the workspace (cache.link hardlink): a checked-out file edited in place "
+          "changed the store's copy",
+          linked, linked == 1 ? "is" : "are");
+    else if (symlinks)
+      r.likely_cause = "cache.link includes symlink: a program that wrote through a workspace symlink changed the store's copy";
+  }
   // Quarantine, so that the next add or pull can store a good copy.
   if (!r.corrupt.empty()) {
     fs::path q = store.base_dir() / "quarantine";

@@ -17,6 +17,9 @@ struct FsckResult {
   std::vector<ObjectId> corrupt;          // moved to <store>/quarantine/
   std::vector<std::string> missing;       // "path (id)" for objects the workspace needs
   std::vector<std::string> stray;         // files in objects/ that are not objects
+  // When objects are corrupt: what most likely did it (a workspace file that
+  // is the store's own copy, edited in place), or empty.
+  std::string likely_cause;
   bool ok() const { return corrupt.empty() && missing.empty(); }
 };
 

@@ -76,10 +76,19 @@ PathStatus compare_path(Repo& repo, const Tracked& t, Progress* progress) {
     return s;
   }
   identify(repo, t.rel, tree, Identify::HashOnly, progress);
+  // The same file as the store's object (a hard link, or a symlink followed):
+  // what changed it changed the store.
+  auto is_store_copy = [&](const FileStat& st, const ObjectId& id) {
+    auto obj = lstat_path(repo.store().path_of(id));
+    return obj && obj->dev == st.dev && obj->ino == st.ino;
+  };
   if (t.ptr.kind == Kind::File) {
     if (tree.shape != Shape::File || tree.files[0].id != t.ptr.id ||
-        tree.files[0].st.is_executable() != t.ptr.executable)
+        tree.files[0].st.is_executable() != t.ptr.executable) {
       s.state = WorkState::Modified;
+      if (tree.shape == Shape::File && tree.files[0].id != t.ptr.id && is_store_copy(tree.files[0].st, t.ptr.id))
+        s.store_copy_changed = true;
+    }
     return s;
   }
   if (tree.shape != Shape::Dir) {
@@ -102,8 +111,10 @@ PathStatus compare_path(Repo& repo, const Tracked& t, Progress* progress) {
     } else if (i == want.size() || have[j].path < want[i].path) {
       s.added.push_back(have[j++].path);
     } else {
-      if (want[i].id != have[j].id || want[i].executable != have[j].st.is_executable())
+      if (want[i].id != have[j].id || want[i].executable != have[j].st.is_executable()) {
         s.modified.push_back(want[i].path);
+        if (want[i].id != have[j].id && is_store_copy(have[j].st, want[i].id)) s.store_copy_changed = true;
+      }
       ++i, ++j;
     }
   }

@@ -23,6 +23,9 @@ struct PathStatus {
   std::uint64_t objects_missing = 0;
   // Inside a folder, relative to it; empty for files or when the manifest is missing.
   std::vector<std::string> added, modified, deleted;
+  // A modified file is a hard link or a symlink to the store's object
+  // (cache.link hardlink/symlink): the edit changed the store's copy too.
+  bool store_copy_changed = false;
   bool changed() const { return state != WorkState::Unchanged || !in_store || !tracked.conflict.empty(); }
 };
 

@@ -15,12 +15,13 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/child_signals.hpp"
 #include "core/error.hpp"
 #include "core/file_tail.hpp"
 #include "core/text.hpp"
 #include "data/tracked.hpp"
 #include "data/workspace.hpp"
-#include "exp/machine_info.hpp"
+#include "core/machine_info.hpp"
 #include "exp/metrics_file.hpp"
 #include "exp/run_journal.hpp"
 #include "exp/run_names.hpp"
@@ -35,33 +36,6 @@ namespace mlops {
 
 namespace {
 
-std::atomic<int> g_signal{0};
-std::atomic<pid_t> g_child{0};
-
-void on_signal(int sig) {
-  g_signal = sig;
-  if (pid_t c = g_child.load(); c > 0) ::kill(c, sig);  // the child ends first; the run records it
-}
-
-// Installs the forwarding handlers for the life of the run.
-class SignalGuard {
-public:
-  SignalGuard() {
-    struct sigaction sa {};
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    ::sigaction(SIGINT, &sa, &old_int_);
-    ::sigaction(SIGTERM, &sa, &old_term_);
-  }
-  ~SignalGuard() {
-    ::sigaction(SIGINT, &old_int_, nullptr);
-    ::sigaction(SIGTERM, &old_term_, nullptr);
-  }
-
-private:
-  struct sigaction old_int_ {}, old_term_ {};
-};
-
 std::string quote_command(const std::vector<std::string>& argv) {
   std::string out;
   for (const auto& a : argv) {
@@ -73,15 +47,23 @@ std::string quote_command(const std::vector<std::string>& argv) {
   return out;
 }
 
-// "{lr}" in the command's arguments becomes the value of the param lr; other
-// braces are left alone.
-std::vector<std::string> with_params(std::vector<std::string> argv, const std::map<std::string, std::string>& params) {
-  for (auto& arg : argv)
-    for (const auto& [k, v] : params) {
+// What "{KEY}" stands for in the command's arguments and in the --artifact
+// and --metrics paths: each param's value, and "{name}" the run's name (unless
+// a param is called name).
+std::map<std::string, std::string> placeholders(const std::map<std::string, std::string>& params, const std::string& name) {
+  std::map<std::string, std::string> out = params;
+  out.emplace("name", name);
+  return out;
+}
+
+// The placeholders replaced in each word; other braces are left alone.
+std::vector<std::string> with_params(std::vector<std::string> words, const std::map<std::string, std::string>& values) {
+  for (auto& w : words)
+    for (const auto& [k, v] : values) {
       std::string mark = "{" + k + "}";
-      for (auto at = arg.find(mark); at != std::string::npos; at = arg.find(mark, at + v.size())) arg.replace(at, mark.size(), v);
+      for (auto at = w.find(mark); at != std::string::npos; at = w.find(mark, at + v.size())) w.replace(at, mark.size(), v);
     }
-  return argv;
+  return words;
 }
 
 // MLOPS_PARAMS (a JSON object) and MLOPS_PARAM_<KEY> (upper case, other
@@ -173,7 +155,8 @@ RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks)
   run.id = new_run_id();
   run.name = unique_run_name(runs, spec.name);
   run.experiment = spec.experiment.empty() ? "default" : spec.experiment;
-  std::vector<std::string> command = with_params(spec.command, spec.params);
+  const auto values = placeholders(spec.params, run.name);
+  std::vector<std::string> command = with_params(spec.command, values);
   run.command = quote_command(command);
   run.status = "running";
   run.started_at = now_ms();
@@ -202,26 +185,13 @@ RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks)
   UniqueFd log_fd(::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (!log_fd) fail_errno("create", log.string(), errno);
 
-  g_signal = 0;
-  SignalGuard guard;
+  // Ctrl-C, SIGTERM and hangups are passed on to the command; it ends, and
+  // the run records how (core/child_signals).
+  StopSignals stops;
   auto env = param_env(spec.params);
-  // The signals wait while the child is made: one that arrives before its pid
-  // is known is passed on as soon as it is, and the child never runs mlops's
-  // handler (it takes the default ones back before it unblocks them).
-  sigset_t stops, before;
-  sigemptyset(&stops);
-  for (int s : {SIGINT, SIGTERM}) sigaddset(&stops, s);
-  ::sigprocmask(SIG_BLOCK, &stops, &before);
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    int err = errno;
-    ::sigprocmask(SIG_SETMASK, &before, nullptr);
-    fail_errno("start", run.command, err);
-  }
+  ChildProcess child;
+  pid_t pid = child.pid();
   if (pid == 0) {
-    ::signal(SIGINT, SIG_DFL);
-    ::signal(SIGTERM, SIG_DFL);
-    ::sigprocmask(SIG_SETMASK, &before, nullptr);
     ::dup2(out_write.get(), STDOUT_FILENO);
     ::dup2(err_write.get(), STDERR_FILENO);
     ::setenv("MLOPS_RUN_ID", run.id.c_str(), 1);
@@ -237,9 +207,6 @@ RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks)
     (void)::write(STDERR_FILENO, msg.data(), msg.size());
     ::_exit(127);
   }
-  g_child = pid;
-  if (int sig = g_signal.load()) ::kill(pid, sig);  // it came before the child did
-  ::sigprocmask(SIG_SETMASK, &before, nullptr);
   out_write.reset();
   err_write.reset();
 
@@ -279,11 +246,8 @@ RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks)
       apply_live();
     }
   }
-  int status = 0;
   struct rusage ru {};
-  while (::wait4(pid, &status, 0, &ru) < 0)
-    if (errno != EINTR) fail_errno("wait for", run.command, errno);
-  g_child = 0;
+  int status = child.wait(&ru);
   ingest(runs, run.id, cursor, result.warnings, true);
   // A logger the command left running in the background writes to the
   // database once the journal is gone.
@@ -296,19 +260,15 @@ RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks)
   } else {
     int sig = WTERMSIG(status);
     result.exit_status = 128 + sig;
-    run.status = (sig == SIGINT || g_signal == SIGINT) ? "interrupted" : "killed";
+    run.status = (sig == SIGINT || StopSignals::received() == SIGINT) ? "interrupted" : "killed";
     result.warnings.push_back(fmt::format("the command was ended by signal {} ({})", sig, ::strsignal(sig)));
   }
-  if (g_signal == SIGINT) run.status = "interrupted";
+  if (StopSignals::received() == SIGINT) run.status = "interrupted";
   run.peak_rss_kib = ru.ru_maxrss;
 
-  // "{name}" in the paths is the run's name: a sweep's runs write
-  // runs/{name}/model.json each, and each keeps its own.
-  auto named = [&](std::string path) {
-    for (std::size_t at = 0; (at = path.find("{name}", at)) != std::string::npos; at += run.name.size())
-      path.replace(at, 6, run.name);
-    return path;
-  };
+  // Placeholders in the paths: a sweep's runs write runs/{name}/model.json
+  // (or model-{lr}.json) each, and each keeps its own.
+  auto named = [&](const std::string& path) { return with_params({path}, values)[0]; };
   if (!spec.metrics_file.empty()) {
     std::string rel = named(spec.metrics_file);
     runs.log_metrics(run.id, read_metrics_file(repo.abs(rel), rel));

@@ -20,7 +20,7 @@ struct RunSpec {
   std::string name;  // generated when empty
   std::string experiment = "default";
   std::map<std::string, std::string> params, tags;
-  // Repo-relative; "{name}" in them stands for the run's name.
+  // Repo-relative; "{name}" in them stands for the run's name, "{KEY}" for a param's value.
   std::vector<std::string> artifacts;  // files or folders kept in the store at the end
   std::string metrics_file;            // JSON or YAML file of final metrics
   std::string parent_id;               // the sweep the run belongs to

@@ -34,6 +34,7 @@ std::string new_run_name() {
 
 std::string unique_run_name(RunStore& runs, const std::string& wanted) {
   if (!wanted.empty()) {
+    RunStore::check_name(wanted);
     if (runs.name_taken(wanted)) fail(ExitCode::Usage, "a run named '{}' exists already", wanted);
     return wanted;
   }

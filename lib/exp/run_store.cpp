@@ -170,8 +170,15 @@ bool RunStore::name_taken(const std::string& name) {
   return s.step();
 }
 
-void RunStore::rename(const std::string& id, const std::string& name) {
+void RunStore::check_name(const std::string& name) {
   if (name.empty()) fail(ExitCode::Usage, "a run name must not be empty");
+  if (name.size() > 200) fail(ExitCode::Usage, "a run name must be at most 200 bytes, not {}", name.size());
+  if (!is_valid_utf8(name) || has_control_chars(name))
+    fail(ExitCode::Usage, "run name '{}': not UTF-8, or with control characters", printable_path(name));
+}
+
+void RunStore::rename(const std::string& id, const std::string& name) {
+  check_name(name);
   if (name_taken(name)) fail(ExitCode::Usage, "a run named '{}' exists already", name);
   Stmt s(db_, "UPDATE runs SET name = ? WHERE id = ?");
   s.bind(1, name).bind(2, id);

@@ -65,6 +65,9 @@ public:
   void log_metrics(const std::string& id, const std::vector<MetricPoint>& points);
   void add_artifact(const std::string& id, const std::string& path, const std::string& object_id, std::uint64_t size);
   bool name_taken(const std::string& name);
+  // Error(Usage) unless `name` can name a run: not empty, at most 200 bytes,
+  // UTF-8 without control characters (it is printed in tables and messages).
+  static void check_name(const std::string& name);
   // Gives a run a new (unique) name; throws Error(Usage) when it is taken.
   void rename(const std::string& id, const std::string& name);
   // Deletes runs with their params, tags, metrics and artifact records; the

@@ -8,10 +8,20 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <map>
+#include <memory>
 #include <set>
 
+#include <fmt/format.h>
+
+#include "core/child_signals.hpp"
 #include "core/error.hpp"
+#include "core/fs.hpp"
+#include "core/hash.hpp"
+#include "exp/run_command.hpp"
+#include "exp/run_names.hpp"
 #include "exp/run_store.hpp"
+#include "repo/repo.hpp"
 
 namespace mlops {
 
@@ -29,9 +39,6 @@ std::vector<std::string> split_values(const std::string& key, const std::string&
       if (v.empty()) fail(ExitCode::Usage, "param {}: empty value in the list '{}'", key, text);
   return out;
 }
-
-std::atomic<int> g_stop{0};
-void on_stop(int sig) { g_stop = sig; }
 
 }  // namespace
 
@@ -68,69 +75,139 @@ ParamGrid expand_grid(const std::vector<std::string>& items) {
   return grid;
 }
 
-bool run_processes(const std::vector<std::vector<std::string>>& argvs, const ProcessPool& pool) {
-  struct sigaction sa {}, old_int{}, old_term{};
-  sa.sa_handler = on_stop;
-  sigemptyset(&sa.sa_mask);
-  g_stop = 0;
-  ::sigaction(SIGINT, &sa, &old_int);
-  ::sigaction(SIGTERM, &sa, &old_term);
-  std::map<pid_t, std::size_t> running;
+int run_processes(const std::vector<std::vector<std::string>>& argvs, const ProcessPool& pool) {
+  // A SIGTERM or hangup sent to the sweep alone is passed on to its runs (each
+  // an `mlops exp run`, which passes it to its command); SIGINT from a
+  // terminal reaches the whole process group, the runs included, already.
+  StopSignals stops({.pass_interrupt = false});
+  std::map<pid_t, std::pair<std::size_t, std::unique_ptr<ChildProcess>>> running;
   std::size_t next = 0;
-  bool forwarded = false;
-  auto restore = [&] {
-    ::sigaction(SIGINT, &old_int, nullptr);
-    ::sigaction(SIGTERM, &old_term, nullptr);
-  };
-  try {
-    while (next < argvs.size() || !running.empty()) {
-      while (!g_stop && next < argvs.size() && static_cast<int>(running.size()) < std::max(1, pool.jobs)) {
-        std::vector<char*> argv;
-        for (const auto& a : argvs[next]) argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        if (pool.on_start) pool.on_start(next);
-        pid_t pid = ::fork();
-        if (pid < 0) fail_errno("start", argvs[next][0], errno);
-        if (pid == 0) {
-          ::sigaction(SIGINT, &old_int, nullptr);
-          ::sigaction(SIGTERM, &old_term, nullptr);
-          if (pool.quiet) {
-            int null = ::open("/dev/null", O_WRONLY);
-            ::dup2(null, STDOUT_FILENO);
-            ::dup2(null, STDERR_FILENO);
-          }
-          ::execv(argv[0], argv.data());
-          ::_exit(127);
+  while (next < argvs.size() || !running.empty()) {
+    while (!StopSignals::received() && next < argvs.size() &&
+           static_cast<int>(running.size()) < std::max(1, pool.jobs)) {
+      std::vector<char*> argv;
+      for (const auto& a : argvs[next]) argv.push_back(const_cast<char*>(a.c_str()));
+      argv.push_back(nullptr);
+      if (pool.on_start) pool.on_start(next);
+      auto child = std::make_unique<ChildProcess>();
+      if (child->pid() == 0) {
+        if (pool.quiet) {
+          int null = ::open("/dev/null", O_WRONLY);
+          ::dup2(null, STDOUT_FILENO);
+          ::dup2(null, STDERR_FILENO);
         }
-        running[pid] = next++;
+        ::execv(argv[0], argv.data());
+        ::_exit(127);
       }
-      // A SIGTERM sent to this process alone is passed on once; SIGINT from a
-      // terminal reaches the whole process group anyway.
-      if (g_stop && !forwarded) {
-        forwarded = true;
-        if (g_stop == SIGTERM)
-          for (const auto& [pid, i] : running) ::kill(pid, SIGTERM);
-      }
-      int status = 0;
-      pid_t pid = ::waitpid(-1, &status, 0);
-      if (pid < 0) {
-        if (errno == EINTR) continue;
-        if (errno == ECHILD) break;
-        fail_errno("wait for", "a run of the sweep", errno);
-      }
-      auto it = running.find(pid);
-      if (it == running.end()) continue;
-      std::size_t index = it->second;
-      running.erase(it);
-      int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      if (pool.on_exit) pool.on_exit(index, code);
+      pid_t pid = child->pid();
+      running.emplace(pid, std::make_pair(next++, std::move(child)));
     }
-  } catch (...) {
-    restore();
-    throw;
+    int status = 0;
+    pid_t pid = ::waitpid(-1, &status, 0);
+    if (pid < 0) {
+      if (errno == EINTR) continue;
+      if (errno == ECHILD) break;
+      fail_errno("wait for", "a run of the sweep", errno);
+    }
+    auto it = running.find(pid);
+    if (it == running.end()) continue;
+    std::size_t index = it->second.first;
+    running.erase(it);  // no signal goes to it any more
+    int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (pool.on_exit) pool.on_exit(index, code);
   }
-  restore();
-  return g_stop != 0;
+  return StopSignals::received();
+}
+
+namespace {
+
+// Where a parallel sweep's run leaves its warnings: a file in the sweep's
+// scratch folder named by the hash of the run's name (a name may hold '/',
+// and be longer than a file name may).
+fs::path warnings_file(const Repo& repo, const std::string& sweep_id, const std::string& run_name) {
+  Hasher h(HashAlgo::Xxh128);
+  h.update(run_name.data(), run_name.size());
+  return run_scratch_dir(repo, sweep_id) / ("warnings-" + h.finish().hex);
+}
+
+std::vector<std::string> take_warnings(const Repo& repo, const std::string& sweep_id, const std::string& run_name) {
+  fs::path file = warnings_file(repo, sweep_id, run_name);
+  if (!lstat_path(file)) return {};
+  std::string text = read_file(file, 1u << 20);
+  remove_file(file);
+  std::vector<std::string> out;
+  for (std::size_t at = 0, nl; at < text.size(); at = nl + 1) {
+    nl = text.find('\n', at);
+    if (nl == std::string::npos) nl = text.size();
+    out.push_back(text.substr(at, nl - at));
+  }
+  return out;
+}
+
+}  // namespace
+
+void leave_sweep_warnings(const Repo& repo, const std::string& sweep_id, const std::string& run_name,
+                          const std::vector<std::string>& warnings) {
+  if (sweep_id.empty() || warnings.empty() || !lstat_path(run_scratch_dir(repo, sweep_id))) return;
+  std::string text;
+  for (const auto& w : warnings) text += w + "\n";
+  atomic_write(warnings_file(repo, sweep_id, run_name), text);
+}
+
+SweepResult run_sweep(Repo& repo, const SweepSpec& spec, const SweepCallbacks& cb) {
+  if (spec.command.empty()) fail(ExitCode::Usage, "name the command to run after --");
+  RunStore runs(repo.db());
+  Run parent;
+  parent.id = new_run_id();
+  parent.name = unique_run_name(runs, spec.name);
+  std::vector<std::string> names;
+  for (std::size_t i = 1; i <= spec.grid.size(); ++i) {
+    names.push_back(fmt::format("{}-{}", parent.name, i));
+    if (runs.name_taken(names.back()))
+      fail(ExitCode::Usage, "a run named '{}' exists already; name the sweep with -n", names.back());
+  }
+  parent.experiment = spec.experiment;
+  parent.status = "running";
+  parent.started_at = now_ms();
+  parent.command = fmt::format("sweep of {} runs: {}", spec.grid.size(), fmt::join(spec.command, " "));
+  stamp_run(repo, parent, false);  // each run of the sweep records its own diff
+  runs.create(parent);
+  runs.set_params(parent.id, spec.param_lists);
+  runs.set_tags(parent.id, spec.tags);
+
+  // In parallel the runs' output is not shown (it would interleave): their
+  // warnings come back through the sweep's scratch folder.
+  bool parallel = spec.jobs > 1;
+  if (parallel) make_dirs(run_scratch_dir(repo, parent.id));
+  std::vector<std::vector<std::string>> argvs;
+  for (std::size_t i = 0; i < spec.grid.size(); ++i) {
+    std::vector<std::string> argv = {"/proc/self/exe", "exp", "run", "--parent", parent.id, "-n", names[i],
+                                     "-e", spec.experiment};
+    if (spec.quiet || parallel) argv.push_back("-q");
+    for (const auto& [k, v] : spec.grid[i]) argv.insert(argv.end(), {"-p", k + "=" + v});
+    argv.insert(argv.end(), spec.run_options.begin(), spec.run_options.end());
+    argv.push_back("--");
+    argv.insert(argv.end(), spec.command.begin(), spec.command.end());
+    argvs.push_back(std::move(argv));
+  }
+  if (cb.on_start) cb.on_start(parent);
+  SweepResult result;
+  ProcessPool pool;
+  pool.jobs = spec.jobs;
+  pool.quiet = parallel;  // each run keeps its log
+  pool.on_exit = [&](std::size_t i, int code) {
+    ++result.done;
+    if (code != 0 && !result.failed++) result.first_failure = code;
+    SweepRunEnd end{i, result.done, names[i], code, {}};
+    if (parallel) end.warnings = take_warnings(repo, parent.id, names[i]);
+    if (cb.on_run_end) cb.on_run_end(end);
+  };
+  result.stop_signal = run_processes(argvs, pool);
+  if (parallel) remove_run_scratch(repo, parent.id);
+  std::string status = result.stop_signal ? "interrupted" : result.failed ? "failed" : "finished";
+  runs.finish(parent.id, status, result.first_failure, std::nullopt, "");
+  result.parent = runs.get(parent.id);
+  return result;
 }
 
 }  // namespace mlops

@@ -7,7 +7,11 @@
 #include <utility>
 #include <vector>
 
+#include "exp/run_store.hpp"
+
 namespace mlops {
+
+class Repo;
 
 using ParamGrid = std::vector<std::map<std::string, std::string>>;
 
@@ -29,8 +33,46 @@ struct ProcessPool {
 
 // Runs every argv (argv[0] a path), at most pool.jobs at once. On SIGINT or
 // SIGTERM no new process starts; the running ones (which got the signal
-// through the terminal's process group, or from here) are waited for. True
-// when it was interrupted.
-bool run_processes(const std::vector<std::vector<std::string>>& argvs, const ProcessPool& pool);
+// through the terminal's process group, or from here) are waited for.
+// Returns the signal that stopped it, 0 when none did.
+int run_processes(const std::vector<std::vector<std::string>>& argvs, const ProcessPool& pool);
+
+// A sweep: a parent run holding the grid, and one child `mlops exp run
+// --parent` per combination (each a process of its own, so each has its own
+// log, signals and database connection), named NAME-1, NAME-2, ...
+struct SweepSpec {
+  std::string name;  // the parent's; generated when empty
+  std::string experiment = "default";
+  std::vector<std::string> command;
+  ParamGrid grid;
+  std::map<std::string, std::string> param_lists, tags;  // the parent's: the lists as given, and its tags
+  std::vector<std::string> run_options;                   // given to each run as they are (--tag, --artifact, --metrics)
+  int jobs = 1;
+  bool quiet = false;
+};
+struct SweepRunEnd {
+  std::size_t index = 0, done = 0;
+  std::string name;
+  int exit_code = 0;                  // 128 + signal when one ended it
+  std::vector<std::string> warnings;  // jobs > 1: what the run would have printed
+};
+struct SweepCallbacks {
+  std::function<void(const Run& parent)> on_start;
+  std::function<void(const SweepRunEnd&)> on_run_end;
+};
+struct SweepResult {
+  Run parent;  // as finished
+  std::size_t done = 0, failed = 0;
+  int first_failure = 0;  // the first failing run's exit code
+  int stop_signal = 0;
+  int exit_code() const { return stop_signal ? 128 + stop_signal : first_failure; }
+};
+// Throws Error(Usage) before anything runs when a run's name is taken.
+SweepResult run_sweep(Repo& repo, const SweepSpec& spec, const SweepCallbacks& cb);
+
+// A run of a sweep running in parallel, whose output nobody sees, leaves its
+// warnings for the sweep to print (nothing when the sweep is not waiting).
+void leave_sweep_warnings(const Repo& repo, const std::string& sweep_id, const std::string& run_name,
+                          const std::vector<std::string>& warnings);
 
 }  // namespace mlops

@@ -1,12 +1,10 @@
 #include "pipeline/output_source.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include "core/error.hpp"
 #include "pipeline/pipeline_file.hpp"
+#include "pipeline/run_cache.hpp"
 #include "repo/git_history.hpp"
 #include "repo/repo.hpp"
-#include "state/db.hpp"
 
 namespace mlops {
 
@@ -51,16 +49,13 @@ public:
   std::vector<Tracked> kept(Repo& repo) const override {
     std::vector<Tracked> out;
     if (!keep_run_cache_) return out;
-    Stmt q(repo.db(), "SELECT stage, outs FROM run_cache");
-    while (q.step()) {
+    for (auto& [stage, outs] : run_cache_entries(repo)) {
       std::map<std::string, LockEntry> one;
-      auto& entry = one[q.col_text(0)];
+      one[stage].outs = std::move(outs);
       try {
-        for (const auto& j : nlohmann::json::parse(q.col_text(1)))
-          entry.outs.push_back({j.at("path"), j.at("id"), j.at("kind"), j.at("size")});
         for (auto& t : outputs_as_tracked(one, "the run cache")) out.push_back(std::move(t));
       } catch (const std::exception&) {
-        // a damaged cache entry keeps nothing; the stage runs again
+        // an entry naming an unsafe path keeps nothing; the stage runs again
       }
     }
     return out;
@@ -86,12 +81,5 @@ std::unique_ptr<TrackedSource> pipeline_output_source(bool keep_run_cache) {
   return std::make_unique<PipelineOutputSource>(keep_run_cache);
 }
 
-std::size_t clear_run_cache(Repo& repo) {
-  Stmt count(repo.db(), "SELECT count(*) FROM run_cache");
-  count.step();
-  auto n = static_cast<std::size_t>(count.col_int(0));
-  Stmt(repo.db(), "DELETE FROM run_cache").run();
-  return n;
-}
 
 }  // namespace mlops

@@ -18,7 +18,4 @@ std::unique_ptr<TrackedSource> pipeline_output_source(bool keep_run_cache = true
 // The outs of lock entries as tracked paths; `origin` names the lock file in messages.
 std::vector<Tracked> outputs_as_tracked(const std::map<std::string, LockEntry>& lock, const std::string& origin);
 
-// Forgets the run cache (gc --run-cache); returns how many entries it held.
-std::size_t clear_run_cache(Repo& repo);
-
 }  // namespace mlops

@@ -1,8 +1,6 @@
 #include "pipeline/runner.hpp"
 
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -17,6 +15,7 @@
 #include <set>
 #include <thread>
 
+#include "core/child_signals.hpp"
 #include "core/error.hpp"
 #include "core/link.hpp"
 #include "data/gitignore.hpp"
@@ -29,14 +28,15 @@
 #include "pipeline/dag.hpp"
 #include "pipeline/lock_file.hpp"
 #include "pipeline/output_source.hpp"
-#include "pipeline/stage_keeper.hpp"
+#include "pipeline/run_cache.hpp"
+#include "pipeline/stage_process.hpp"
+#include "pipeline/staleness.hpp"
 #include "repo/repo.hpp"
 #include "state/db.hpp"
 #include "store/manifest.hpp"
 #include "store/object_tree.hpp"
 #include "store/object_store.hpp"
 
-extern char** environ;
 
 namespace mlops {
 
@@ -55,268 +55,6 @@ const char* outcome_name(StageOutcome o) {
 }
 
 namespace {
-
-std::atomic<int> g_stop{0};
-
-// The stage commands running now, each in a process group of its own led by
-// its keeper (stage_keeper.hpp): the handler passes Ctrl-C, a SIGTERM sent to
-// mlops alone (a CI job cancelled, a supervisor stopping it) or a hangup on to
-// each stage's whole group.
-constexpr std::size_t kStageSlots = 256;
-std::atomic<pid_t> g_stage_pids[kStageSlots];
-
-void pass_on(pid_t group, int sig) {
-  ::kill(-group, sig);
-  ::kill(-group, SIGCONT);  // a command stopped by the terminal must see it
-}
-
-void on_stop(int sig) {
-  int saved = errno;
-  g_stop = sig;
-  for (auto& slot : g_stage_pids)
-    if (pid_t pid = slot.load(); pid > 0) pass_on(pid, sig);
-  errno = saved;
-}
-
-// Holds a running stage's pid in a free slot while it runs.
-class StagePidSlot {
-public:
-  explicit StagePidSlot(pid_t pid) {
-    for (auto& slot : g_stage_pids) {
-      pid_t free = 0;
-      if (slot.compare_exchange_strong(free, pid)) {
-        slot_ = &slot;
-        break;
-      }
-    }
-    // The signal may have come between fork and here.
-    if (int sig = g_stop.load()) pass_on(pid, sig);
-  }
-  ~StagePidSlot() {
-    if (slot_) slot_->store(0);
-  }
-  StagePidSlot(const StagePidSlot&) = delete;
-  StagePidSlot& operator=(const StagePidSlot&) = delete;
-
-private:
-  std::atomic<pid_t>* slot_ = nullptr;
-};
-
-// The content of a path now: its id as a file or folder (a folder's id is its
-// manifest's), or nothing. With `store`, the content is also kept in the store.
-std::optional<LockedPath> version_of(Repo& repo, const std::string& rel, bool store) {
-  WorkTree tree = list_workspace(repo, rel);
-  if (tree.shape == Shape::Absent) return std::nullopt;
-  if (store) {
-    IdentifyStats stats;
-    Pointer p = store_tree(repo, rel, tree, stats, nullptr);
-    return LockedPath{rel, p.id.str(), std::string(kind_name(p.kind)), p.size};
-  }
-  identify(repo, rel, tree, Identify::HashOnly, nullptr);
-  if (tree.shape == Shape::File) return LockedPath{rel, tree.files[0].id.str(), "file", tree.files[0].st.size};
-  Manifest m = tree.manifest();
-  return LockedPath{rel, hash_bytes(repo.algo(), m.serialize()).str(), "dir", m.total_size()};
-}
-
-const LockedPath* find_path(const std::vector<LockedPath>& v, const std::string& path) {
-  for (const auto& p : v)
-    if (p.path == path) return &p;
-  return nullptr;
-}
-
-struct Evaluation {
-  LockEntry now;                     // cmd, deps and params as they are (outs not yet)
-  std::vector<std::string> reasons;  // empty: up to date
-  std::vector<std::string> missing;  // deps that do not exist
-};
-
-class Params {
-public:
-  explicit Params(Repo& repo) : repo_(repo) {}
-  std::map<std::string, std::string> values(const Stage& s, const std::string& file, const std::vector<std::string>& keys) {
-    auto it = files_.find(file);
-    if (it == files_.end()) it = files_.emplace(file, load_params(repo_, file)).first;
-    if (keys.empty()) return it->second;
-    std::map<std::string, std::string> out;
-    for (const auto& k : keys) {
-      auto v = it->second.find(k);
-      if (v == it->second.end()) {
-        // A key may name a section: take every value under it.
-        bool any = false;
-        for (const auto& [kk, vv] : it->second)
-          if (kk.starts_with(k + ".")) out[kk] = vv, any = true;
-        if (!any) fail(ExitCode::Input, "stage {}: {} has no param '{}'", s.name, file, k);
-        continue;
-      }
-      out[k] = v->second;
-    }
-    return out;
-  }
-
-private:
-  Repo& repo_;
-  std::map<std::string, std::map<std::string, std::string>> files_;
-};
-
-Evaluation evaluate(Repo& repo, const Stage& s, const LockEntry* locked, Params& params) {
-  Evaluation e;
-  e.now.cmd = s.cmd;
-  e.now.env = s.env;
-  for (const auto& dep : s.deps) {
-    auto v = version_of(repo, dep, false);
-    if (!v) {
-      e.missing.push_back(dep);
-      continue;
-    }
-    if (locked && locked->cmd == s.cmd) {
-      const LockedPath* was = find_path(locked->deps, dep);
-      if (!was) e.reasons.push_back(fmt::format("new dependency {}", dep));
-      else if (was->id != v->id) e.reasons.push_back(fmt::format("{} changed", dep));
-    }
-    e.now.deps.push_back(*v);
-  }
-  for (const auto& [file, keys] : s.params) {
-    e.now.params[file] = params.values(s, file, keys);
-    if (!locked || locked->cmd != s.cmd) continue;
-    auto was = locked->params.find(file);
-    for (const auto& [k, v] : e.now.params[file]) {
-      std::string old;
-      if (was != locked->params.end())
-        if (auto it = was->second.find(k); it != was->second.end()) old = it->second;
-      if (old != v)
-        e.reasons.push_back(old.empty() ? fmt::format("new param {}", k) : fmt::format("param {} changed ({} -> {})", k, old, v));
-    }
-  }
-  if (!locked) {
-    e.reasons = {"never run"};
-    return e;
-  }
-  if (locked->cmd != s.cmd) e.reasons.insert(e.reasons.begin(), "command changed");
-  else if (locked->env != s.env) e.reasons.insert(e.reasons.begin(), "env changed");
-  for (const auto& out : s.outputs()) {
-    const LockedPath* was = find_path(locked->outs, out);
-    auto v = version_of(repo, out, false);
-    if (!v) e.reasons.push_back(fmt::format("output {} is missing", out));
-    else if (!was || was->id != v->id) e.reasons.push_back(fmt::format("output {} changed", out));
-  }
-  if (s.always_changed) e.reasons.push_back("always changed");
-  return e;
-}
-
-// The run cache's key: the command, the dependencies' ids, the params and the outputs' names.
-std::string cache_key(Repo& repo, const Stage& s, const LockEntry& now) {
-  std::string text;
-  auto field = [&](std::string_view tag, std::initializer_list<std::string_view> values) {
-    text.append(tag).push_back('\0');
-    for (auto v : values) text.append(v).push_back('\0');
-  };
-  field("cmd", {now.cmd});
-  auto deps = now.deps;
-  std::sort(deps.begin(), deps.end(), [](const LockedPath& a, const LockedPath& b) { return a.path < b.path; });
-  for (const auto& d : deps) field("dep", {d.path, d.id});
-  for (const auto& [file, kv] : now.params)
-    for (const auto& [k, v] : kv) field("param", {file, k, v});
-  auto outs = s.outputs();
-  std::sort(outs.begin(), outs.end());
-  for (const auto& o : outs) field("out", {o});
-  field("wdir", {s.wdir});
-  for (const auto& [k, v] : now.env) field("env", {k, v});
-  return hash_bytes(repo.algo(), text).str();
-}
-
-// True when the store holds every object of the outputs (a folder's files too).
-bool in_store(Repo& repo, const std::vector<LockedPath>& outs) {
-  for (const auto& o : outs) {
-    ObjectId id;
-    if (!ObjectId::try_parse(o.id, id) || !has_tree(repo.store(), id, o.kind == "dir", o.path)) return false;
-  }
-  return true;
-}
-
-// What the stage's outputs were for these inputs: from the run cache, or from
-// the lock entry when its command, dependencies and params are the ones now
-// (a fresh clone that fetched them) — as long as the store has the objects.
-std::optional<std::vector<LockedPath>> cached_outputs(Repo& repo, const std::string& key, const Stage& s,
-                                                      const LockEntry* locked, const LockEntry& now) {
-  std::optional<std::vector<LockedPath>> outs;
-  Stmt q(repo.db(), "SELECT outs FROM run_cache WHERE key = ?");
-  q.bind(1, key);
-  if (q.step()) {
-    outs.emplace();
-    for (const auto& j : nlohmann::json::parse(q.col_text(0)))
-      outs->push_back({j.at("path"), j.at("id"), j.at("kind"), j.at("size")});
-  } else if (locked && locked->cmd == now.cmd && locked->env == now.env && locked->params == now.params) {
-    auto sorted = [](std::vector<LockedPath> v) {
-      std::sort(v.begin(), v.end(), [](const LockedPath& a, const LockedPath& b) { return a.path < b.path; });
-      return v;
-    };
-    std::vector<std::string> want = s.outputs(), have;
-    for (const auto& o : locked->outs) have.push_back(o.path);
-    std::sort(want.begin(), want.end());
-    if (sorted(locked->deps) == sorted(now.deps) && want == have) outs = locked->outs;
-  }
-  if (!outs || !in_store(repo, *outs)) return std::nullopt;
-  return outs;
-}
-
-void remember_outputs(Repo& repo, const Stage& s, const std::string& key, const std::vector<LockedPath>& outs) {
-  nlohmann::json arr = nlohmann::json::array();
-  for (const auto& o : outs) arr.push_back({{"path", o.path}, {"id", o.id}, {"kind", o.kind}, {"size", o.size}});
-  Stmt ins(repo.db(), "INSERT OR REPLACE INTO run_cache (key, stage, outs, created_at) VALUES (?, ?, ?, ?)");
-  ins.bind(1, key).bind(2, s.name).bind(3, arr.dump()).bind(4, now_ms());
-  ins.run();
-}
-
-void restore_outputs(Repo& repo, const std::vector<LockedPath>& outs) {
-  Linker linker(repo.link_modes());
-  for (const auto& o : outs) {
-    repo.tree().remove(o.path);
-    place_tree(repo.store(), linker, repo.tree(), o.path, ObjectId::parse(o.id), o.kind == "dir", o.size, o.path);
-  }
-}
-
-// Runs the stage's command with sh in its folder; its output goes to the
-// terminal, or to `log` when given. Returns the exit status (128 + signal).
-int execute(Repo& repo, const Stage& s, const fs::path* log) {
-  fs::path dir = repo.abs(s.wdir);
-  // Everything the child needs is built before fork: other threads may hold
-  // malloc's lock at that moment, so the child must not allocate.
-  std::map<std::string, std::string> env;
-  for (char** e = environ; *e; ++e) {
-    std::string kv = *e;
-    auto eq = kv.find('=');
-    if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
-  }
-  for (const auto& [k, v] : s.env) env[k] = v;
-  env["MLOPS_STAGE"] = s.name;
-  std::vector<std::string> env_text;
-  for (const auto& [k, v] : env) env_text.push_back(k + "=" + v);
-  std::vector<char*> envp;
-  for (auto& e : env_text) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  std::string sh = "sh", dash_c = "-c", cmd = s.cmd;
-  char* argv[] = {sh.data(), dash_c.data(), cmd.data(), nullptr};
-  int log_fd = -1;
-  if (log) {
-    log_fd = ::open(log->c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (log_fd < 0) fail_errno("create", log->string(), errno);
-  }
-  StageExec x{argv, envp.data(), dir.c_str(), log_fd, static_cast<bool>(::isatty(STDIN_FILENO)), ::getpid()};
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    int err = errno;
-    if (log_fd >= 0) ::close(log_fd);
-    fail_errno("start stage", s.name, err);
-  }
-  if (pid == 0) run_stage_keeper(x);
-  if (log_fd >= 0) ::close(log_fd);
-  ::setpgid(pid, pid);  // also here, so that the group exists before any signal is passed on
-  StagePidSlot running(pid);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR) fail_errno("wait for stage", s.name, errno);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
 
 class Runner {
 public:
@@ -359,15 +97,9 @@ public:
       result.stages = status();
       return result;
     }
-    struct sigaction sa {}, old_int{}, old_term{}, old_hup{};
-    sa.sa_handler = on_stop;
-    sigemptyset(&sa.sa_mask);
-    g_stop = 0;
-    ::sigaction(SIGINT, &sa, &old_int);
-    ::sigaction(SIGTERM, &sa, &old_term);
-    // A hangup ends the run, unless mlops was started to ignore it (nohup).
-    ::sigaction(SIGHUP, nullptr, &old_hup);
-    if (old_hup.sa_handler != SIG_IGN) ::sigaction(SIGHUP, &sa, nullptr);
+    // Ctrl-C, a SIGTERM sent to mlops alone (a CI job cancelled, a supervisor
+    // stopping it) or a hangup goes to each running stage's whole group.
+    StopSignals stops({.to_groups = true});
     started_ = now_ms();
     const std::string lock_before = file_text(kLockFile);
     std::vector<std::size_t> waiting(pipeline_.stages.size(), 0);
@@ -392,13 +124,10 @@ public:
         }
       });
     for (auto& t : threads) t.join();
-    ::sigaction(SIGINT, &old_int, nullptr);
-    ::sigaction(SIGTERM, &old_term, nullptr);
-    ::sigaction(SIGHUP, &old_hup, nullptr);
     if (error) std::rethrow_exception(error);
     result.stages = reports_;
-    result.interrupted = g_stop != 0;
-    result.stop_signal = g_stop;
+    result.stop_signal = StopSignals::received();
+    result.interrupted = result.stop_signal != 0;
     for (const auto& r : reports_)
       if (r.outcome == StageOutcome::Failed || r.outcome == StageOutcome::Interrupted ||
           r.outcome == StageOutcome::Skipped)
@@ -470,9 +199,9 @@ private:
       std::size_t i;
       {
         std::unique_lock lk(mu_);
-        // stop_ is set by a failure without --keep-going, g_stop by Ctrl-C.
-        cv_.wait(lk, [&] { return !ready_.empty() || remaining_ == 0 || stop_ || g_stop; });
-        if (stop_ || g_stop) {
+        // stop_ is set by a failure without --keep-going, a received signal by Ctrl-C.
+        cv_.wait(lk, [&] { return !ready_.empty() || remaining_ == 0 || stop_ || StopSignals::received(); });
+        if (stop_ || StopSignals::received()) {
           skip_unstarted();  // reported as skipped, once; running stages finish
           cv_.notify_all();
           return;
@@ -521,7 +250,7 @@ private:
   void skip_unstarted() {
     for (auto i : selected_)
       if (!done_.count(i) && !running_.count(i))
-        finish({pipeline_.stages[i].name, StageOutcome::Skipped, {g_stop ? "interrupted" : "the run stopped"}, 0, {}}, i);
+        finish({pipeline_.stages[i].name, StageOutcome::Skipped, {StopSignals::received() ? "interrupted" : "the run stopped"}, 0, {}}, i);
     ready_.clear();
   }
 
@@ -570,7 +299,7 @@ private:
           return r;
         }
     }
-    if (g_stop) {
+    if (StopSignals::received()) {
       r.outcome = StageOutcome::Interrupted;
       r.reasons = {"interrupted before it started"};
       return r;
@@ -582,15 +311,18 @@ private:
     for (const auto& o : s.outputs()) repo_.tree().open_parent(o, true);
     fs::path log = repo_.dot_dir() / "tmp" / ("stage-" + std::to_string(index) + ".log");
     bool capture = opts_.jobs > 1;
-    int code = execute(repo_, s, capture ? &log : nullptr);
+    int code = run_stage_command(repo_, s, capture ? &log : nullptr);
     r.seconds = elapsed();
     if (capture) {
       r.output = read_file(log, 64u << 20);
       fs::remove(log);
     }
     if (code != 0) {
-      r.outcome = code > 128 || g_stop ? StageOutcome::Interrupted : StageOutcome::Failed;
-      r.reasons = {code > 128 ? fmt::format("ended by signal {}", code - 128) : fmt::format("exit code {}", code)};
+      // Interrupted when mlops passed a signal on; a command a signal ended
+      // otherwise (the out-of-memory killer) failed.
+      r.outcome = StopSignals::received() ? StageOutcome::Interrupted : StageOutcome::Failed;
+      r.reasons = {code > 128 ? fmt::format("ended by signal {} ({})", code - 128, ::strsignal(code - 128))
+                              : fmt::format("exit code {}", code)};
       return r;
     }
     std::lock_guard repo_lk(repo_mu_);
@@ -676,7 +408,7 @@ private:
     runs.set_tags(run.id, tags);
     runs.log_metrics(run.id, metrics);
     std::string status = result.interrupted ? "interrupted" : result.ok ? "finished" : "failed";
-    runs.finish(run.id, status, result.ok ? 0 : 1, std::nullopt, "");
+    runs.finish(run.id, status, result.exit_code(), std::nullopt, "");
     result.run_id = run.id;
     result.run_name = run.name;
   }

@@ -42,6 +42,9 @@ struct PipelineResult {
   bool interrupted = false;
   int stop_signal = 0;  // the signal that ended the run (SIGINT, SIGTERM, SIGHUP), when interrupted
   std::vector<std::string> git_files;  // what the run changed that git keeps: mlops.lock, .gitignore, metrics, plots
+  // 128 + the signal that ended the run (130 Ctrl-C, 143 SIGTERM), 9 when a
+  // stage failed (ExitCode::StageFailed), else 0.
+  int exit_code() const { return interrupted ? 128 + stop_signal : ok ? 0 : 9; }
 };
 
 // Why each selected stage is stale (empty reasons: up to date), without running anything.

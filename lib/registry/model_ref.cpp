@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "registry/semver.hpp"
 
 namespace mlops {
@@ -28,7 +29,12 @@ void check_model_name(std::string_view name) {
 void check_label(std::string_view what, std::string_view label) {
   bool ok = !label.empty() && std::islower(static_cast<unsigned char>(label.front()));
   for (char c : label) ok &= lower_or_digit(c) || c == '-';
-  if (!ok) fail(ExitCode::Usage, "'{}' is not a {} name: use a lowercase letter, then lowercase letters, digits and '-'", label, what);
+  ok &= label.empty() || label.back() != '-';  // as model names: no trailing '-'
+  if (!ok)
+    fail(ExitCode::Usage,
+         "'{}' is not a{} {} name: use a lowercase letter, then lowercase letters, digits and '-' (not last)",
+         printable_path(label), std::string_view("aeiou").find(what.empty() ? 'x' : what.front()) != std::string_view::npos ? "n" : "",
+         what);
   if (what == std::string_view("alias") && label.size() > 1 && label[0] == 'v' && std::isdigit(static_cast<unsigned char>(label[1])))
     fail(ExitCode::Usage, "alias '{}' looks like a version; pick another name", label);
 }

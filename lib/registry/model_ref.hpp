@@ -6,7 +6,7 @@
 //   NAME:ALIAS      the version an alias points to
 // Model names follow GTO: lowercase letters, digits, '-' and '/', starting
 // and ending with a letter or digit. Stages and aliases: a lowercase letter,
-// then lowercase letters, digits and '-'.
+// then lowercase letters, digits and '-', not ending with '-'.
 #include <string>
 #include <string_view>
 

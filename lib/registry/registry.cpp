@@ -85,16 +85,33 @@ git_oid tag_target(GitRepo& git, const ModelVersion& v) {
   return head->oid;
 }
 
-// The tag of a stage or alias change (none without git), removed again by the
-// guard unless the change commits.
-std::string tag_change(std::optional<GitRepo>& git, TagGuard& guard, const ModelVersion& v,
-                       const std::function<std::string()>& name, const std::string& headline) {
-  if (!git) return "";
-  std::string tag = name();
-  git->create_tag(tag, tag_target(*git, v), tag_message(headline, {{"version", v.version}}));
-  guard.arm(&*git, tag);
-  return tag;
-}
+// The shape of every stage and alias change: one transaction, git opened when
+// tags are made, the tag made before the records change, and taken back again
+// unless everything commits.
+class TaggedChange {
+public:
+  TaggedChange(Repo& repo, bool make_tag) : tx_(repo.db()) {
+    if (make_tag) git_ = git_for_tags(repo);
+  }
+  // Tags the change of `v` (nothing without git); returns the tag's name.
+  std::string tag(const ModelVersion& v, const std::function<std::string()>& name, const std::string& headline) {
+    if (!git_) return "";
+    std::string tag = name();
+    git_->create_tag(tag, tag_target(*git_, v), tag_message(headline, {{"version", v.version}}));
+    guard_.arm(&*git_, tag);
+    return tag;
+  }
+  std::string author() { return who(git_); }
+  void commit() {
+    tx_.commit();
+    guard_.keep = true;
+  }
+
+private:
+  std::optional<GitRepo> git_;
+  Transaction tx_;
+  TagGuard guard_;  // destroyed first: the tag goes before the transaction rolls back
+};
 
 json record_of(const ModelVersion& v) {
   return {{"path", v.path},       {"object_id", v.object_id},   {"size", v.size},     {"kind", v.kind},
@@ -258,9 +275,7 @@ RegistryChange Registry::promote(const std::string& model, const std::string& ve
   if (!contains(allowed, stage))
     throw Error(ExitCode::Usage, fmt::format("unknown stage '{}' (stages: {})", stage, fmt::join(allowed, ", ")),
                 "add it to the model.stages setting to use it");
-  std::optional<GitRepo> git;
-  if (git_tag) git = git_for_tags(repo_);
-  Transaction tx(repo_.db());
+  TaggedChange step(repo_, git_tag);
   RegistryChange change;
   change.version = existing(model, version);
   const ModelVersion& v = change.version;
@@ -270,10 +285,9 @@ RegistryChange Registry::promote(const std::string& model, const std::string& ve
                 fmt::format("demote it from archived first: mlops model demote {} {} archived", model, v.version));
   if (contains(stages[stage], v.version))
     fail(ExitCode::Conflict, "{}@{} is in stage {} already", model, v.version, stage);
-  std::string author = who(git);
-  TagGuard guard;
-  change.git_tag = tag_change(git, guard, v, [&] { return stage_tag_name(model, stage, next_tag_number(model), false); },
-                              fmt::format("Promoting model {} version v{} to stage {}", model, v.version, stage));
+  std::string author = step.author();
+  change.git_tag = step.tag(v, [&] { return stage_tag_name(model, stage, next_tag_number(model), false); },
+                            fmt::format("Promoting model {} version v{} to stage {}", model, v.version, stage));
   std::int64_t at = now_ms();
   bool one_per_stage = repo_.config().get_or_default("model.versions-per-stage") != "many";
   for (const auto& [s, in_stage] : stages) {
@@ -289,70 +303,57 @@ RegistryChange Registry::promote(const std::string& model, const std::string& ve
   }
   store_.assign(model, stage, v.version, at);
   store_.log({0, model, v.version, "promote", stage, author, change.git_tag, at});
-  tx.commit();
-  guard.keep = true;
+  step.commit();
   return change;
 }
 
 RegistryChange Registry::demote(const std::string& model, const std::string& version, const std::string& stage,
                                 bool git_tag) {
   check_label("stage", stage);
-  std::optional<GitRepo> git;
-  if (git_tag) git = git_for_tags(repo_);
-  Transaction tx(repo_.db());
+  TaggedChange step(repo_, git_tag);
   RegistryChange change;
   change.version = existing(model, version);
   const ModelVersion& v = change.version;
   if (!contains(store_.stages(model)[stage], v.version)) fail(ExitCode::Input, "{}@{} is not in stage {}", model, v.version, stage);
-  TagGuard guard;
-  change.git_tag = tag_change(git, guard, v, [&] { return stage_tag_name(model, stage, next_tag_number(model), true); },
-                              fmt::format("Taking model {} version v{} out of stage {}", model, v.version, stage));
+  change.git_tag = step.tag(v, [&] { return stage_tag_name(model, stage, next_tag_number(model), true); },
+                            fmt::format("Taking model {} version v{} out of stage {}", model, v.version, stage));
   store_.unassign(model, stage, v.version);
-  store_.log({0, model, v.version, "demote", stage, who(git), change.git_tag, now_ms()});
-  tx.commit();
-  guard.keep = true;
+  store_.log({0, model, v.version, "demote", stage, step.author(), change.git_tag, now_ms()});
+  step.commit();
   return change;
 }
 
 RegistryChange Registry::set_alias(const std::string& model, const std::string& alias, const std::string& version,
                                    bool git_tag) {
   check_label("alias", alias);
-  std::optional<GitRepo> git;
-  if (git_tag) git = git_for_tags(repo_);
-  Transaction tx(repo_.db());
+  TaggedChange step(repo_, git_tag);
   RegistryChange change;
   change.version = existing(model, version);
   const ModelVersion& v = change.version;
   auto aliases = store_.aliases(model);
   if (aliases.count(alias) && aliases[alias] == v.version) fail(ExitCode::Conflict, "{}:{} is {} already", model, alias, v.version);
-  TagGuard guard;
-  change.git_tag = tag_change(git, guard, v, [&] { return alias_tag_name(model, alias, next_tag_number(model), false); },
-                              fmt::format("Alias {} of model {} now names version v{}", alias, model, v.version));
+  change.git_tag = step.tag(v, [&] { return alias_tag_name(model, alias, next_tag_number(model), false); },
+                            fmt::format("Alias {} of model {} now names version v{}", alias, model, v.version));
   if (aliases.count(alias)) change.replaced.push_back(aliases[alias]);
   store_.set_alias(model, alias, v.version);
-  store_.log({0, model, v.version, "alias", alias, who(git), change.git_tag, now_ms()});
-  tx.commit();
-  guard.keep = true;
+  store_.log({0, model, v.version, "alias", alias, step.author(), change.git_tag, now_ms()});
+  step.commit();
   return change;
 }
 
 RegistryChange Registry::unalias(const std::string& model, const std::string& alias, bool git_tag) {
   check_model_name(model);
   check_label("alias", alias);
-  std::optional<GitRepo> git;
-  if (git_tag) git = git_for_tags(repo_);
-  Transaction tx(repo_.db());
+  TaggedChange step(repo_, git_tag);
   auto aliases = store_.aliases(model);
   if (!aliases.count(alias)) fail(ExitCode::Input, "model {} has no alias {}", model, alias);
   RegistryChange change;
   change.version = existing(model, aliases[alias]);
-  TagGuard guard;
-  change.git_tag = tag_change(git, guard, change.version, [&] { return alias_tag_name(model, alias, next_tag_number(model), true); },
-                              fmt::format("Removing alias {} of model {}", alias, model));
+  change.git_tag = step.tag(change.version, [&] { return alias_tag_name(model, alias, next_tag_number(model), true); },
+                            fmt::format("Removing alias {} of model {}", alias, model));
   store_.remove_alias(model, alias);
-  store_.log({0, model, change.version.version, "unalias", alias, who(git), change.git_tag, now_ms()});
-  tx.commit();
-  guard.keep = true;
+  store_.log({0, model, change.version.version, "unalias", alias, step.author(), change.git_tag, now_ms()});
+  step.commit();
   return change;
 }
 

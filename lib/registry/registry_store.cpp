@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/error.hpp"
 #include "registry/semver.hpp"
 #include "state/db.hpp"
 
@@ -28,9 +29,17 @@ ModelVersion read_version(Stmt& s) {
   v.description = s.col_text(8);
   v.author = s.col_text(9);
   v.created_at = s.col_int(10);
-  v.tags = nlohmann::json::parse(s.col_text(11)).get<std::map<std::string, std::string>>();
-  v.metrics = nlohmann::json::parse(s.col_text(12)).get<std::map<std::string, double>>();
-  v.data = nlohmann::json::parse(s.col_text(13)).get<std::map<std::string, std::string>>();
+  try {
+    v.tags = nlohmann::json::parse(s.col_text(11)).get<std::map<std::string, std::string>>();
+    v.metrics = nlohmann::json::parse(s.col_text(12)).get<std::map<std::string, double>>();
+    v.data = nlohmann::json::parse(s.col_text(13)).get<std::map<std::string, std::string>>();
+  } catch (const nlohmann::json::exception& e) {
+    // A database edited by hand or damaged: a repository problem, not a bug.
+    throw Error(ExitCode::Repo,
+                fmt::format("model {} version {}: its record in the state database is damaged ({})", v.model,
+                            v.version, e.what()),
+                "the registry's git tags hold each version's record: a fresh clone's 'mlops model sync' reads them back");
+  }
   return v;
 }
 

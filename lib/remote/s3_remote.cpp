@@ -209,12 +209,12 @@ void S3Remote::raise(const HttpResponse& r, const std::string& what) const {
 }
 
 bool S3Remote::has(const ObjectId& id) {
-  auto r = send(Call{"HEAD", key_of(id), {}, {}, {}, -1, 0, 0, {}, {}});
+  auto r = send(Call("HEAD", key_of(id)));
   if (r.status == 200) return true;
   if (r.status == 404) return false;
   if (r.status != 0) {
     // A HEAD answer has no body to say what is wrong: ask for one byte to hear it.
-    auto why = send(Call{"GET", key_of(id), {}, {{"range", "bytes=0-0"}}, {}, -1, 0, 0, {}, [](const char*, std::size_t) {}});
+    auto why = send(Call("GET", key_of(id)).header("range", "bytes=0-0").data([](const char*, std::size_t) {}));
     if (!why.error_body.empty()) r = why;
   }
   raise(r, "checking " + id.str());
@@ -237,7 +237,7 @@ bool S3Remote::put(const ObjectId& id, const fs::path& local, std::uint64_t size
     put_multipart(key, fd.get(), size, part_sha);
     return true;
   }
-  Call c{"PUT", key, {}, {}, {}, fd.get(), 0, static_cast<long long>(size), {}, {}};
+  Call c = Call("PUT", key).file(fd.get(), 0, static_cast<long long>(size));
   c.payload_sha256 = sha256_of_range(fd.get(), 0, static_cast<long long>(size), local, &verify);
   if (verify.finish() != id) return false;
   auto r = send(std::move(c));
@@ -246,7 +246,7 @@ bool S3Remote::put(const ObjectId& id, const fs::path& local, std::uint64_t size
 }
 
 void S3Remote::put_multipart(const std::string& key, int fd, std::uint64_t size, const std::vector<std::string>& part_sha) {
-  auto r = send(Call{"POST", key, {{"uploads", ""}}, {}, {}, -1, 0, 0, {}, {}});
+  auto r = send(Call("POST", key).arg("uploads", ""));
   if (r.status != 200) raise(r, "starting a multipart upload of " + key);
   std::string upload_id = xml_value(r.body, "UploadId");
   if (upload_id.empty()) fail(ExitCode::Remote, "remote {}: no UploadId in the answer to a multipart upload", s_.remote_name);
@@ -258,10 +258,11 @@ void S3Remote::put_multipart(const std::string& key, int fd, std::uint64_t size,
     parallel_for(count, static_cast<unsigned>(std::min<std::size_t>(count, kPartsInFlight)), [&](std::size_t i) {
       std::uint64_t off = i * s_.part_size;
       long long len = static_cast<long long>(std::min<std::uint64_t>(s_.part_size, size - off));
-      Call c{"PUT", key, {{"partNumber", std::to_string(i + 1)}, {"uploadId", upload_id}}, {}, {}, fd,
-             static_cast<long long>(off), len, {}, {}};
-      c.payload_sha256 = part_sha[i];
-      auto pr = send(std::move(c));
+      auto pr = send(Call("PUT", key)
+                          .arg("partNumber", std::to_string(i + 1))
+                          .arg("uploadId", upload_id)
+                          .file(fd, static_cast<long long>(off), len)
+                          .sha256(part_sha[i]));
       if (pr.status != 200) raise(pr, fmt::format("uploading part {} of {}", i + 1, key));
       etags[i] = pr.header("etag");
     });
@@ -269,19 +270,19 @@ void S3Remote::put_multipart(const std::string& key, int fd, std::uint64_t size,
     for (std::size_t i = 0; i < count; ++i)
       parts += fmt::format("<Part><PartNumber>{}</PartNumber><ETag>{}</ETag></Part>", i + 1, etags[i]);
     std::string body = "<CompleteMultipartUpload>" + parts + "</CompleteMultipartUpload>";
-    auto cr = send(Call{"POST", key, {{"uploadId", upload_id}}, {}, body, -1, 0, 0, {}, {}});
+    auto cr = send(Call("POST", key).arg("uploadId", upload_id).text(body));
     // S3 may answer 200 with an error document when completing.
     if (cr.status != 200 || cr.body.find("<Error>") != std::string::npos) {
       if (cr.status == 200) cr.error_body = cr.body, cr.status = 500;
       // When the answer to a completion that succeeded was lost, the retry finds
       // the upload gone: the object being there, at its size, is the answer.
-      auto head = send(Call{"HEAD", key, {}, {}, {}, -1, 0, 0, {}, {}});
+      auto head = send(Call("HEAD", key));
       if (head.status == 200 && head.header("content-length") == std::to_string(size)) return;
       raise(cr, "completing the upload of " + key);
     }
   } catch (...) {
     // Leave no orphaned parts behind; the next push starts the object again.
-    send(Call{"DELETE", key, {{"uploadId", upload_id}}, {}, {}, -1, 0, 0, {}, {}});
+    send(Call("DELETE", key).arg("uploadId", upload_id));
     throw;
   }
 }
@@ -291,7 +292,7 @@ std::unordered_set<std::string> S3Remote::list() {
   std::string token;
   const std::string prefix = s_.prefix + "objects/";
   for (;;) {
-    Call c{"GET", "", {{"list-type", "2"}, {"prefix", prefix}}, {}, {}, -1, 0, 0, {}, {}};
+    Call c = Call("GET", "").arg("list-type", "2").arg("prefix", prefix);
     if (!token.empty()) c.query.push_back({"continuation-token", token});
     auto r = send(std::move(c));
     if (r.status != 200) raise(r, "listing the remote's objects");
@@ -314,14 +315,14 @@ std::unordered_set<std::string> S3Remote::list() {
 }
 
 bool S3Remote::read(const ObjectId& id, std::uint64_t, const ObjectSink& sink) {
-  auto r = send(Call{"GET", key_of(id), {}, {}, {}, -1, 0, 0, {}, sink});
+  auto r = send(Call("GET", key_of(id)).data(sink));
   if (r.status == 200 || r.status == 206) return true;
   if (r.status == 404) return false;
   raise(r, "downloading " + id.str());
 }
 
 void S3Remote::quarantine(const ObjectId& id) {
-  auto r = send(Call{"DELETE", key_of(id), {}, {}, {}, -1, 0, 0, {}, {}});
+  auto r = send(Call("DELETE", key_of(id)));
   if (r.status != 204 && r.status != 200 && r.status != 404) raise(r, "removing the damaged " + id.str());
 }
 

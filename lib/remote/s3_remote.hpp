@@ -39,7 +39,34 @@ protected:
   bool read(const ObjectId& id, std::uint64_t max_bytes, const ObjectSink& sink) override;
 
 private:
+  // One request, built by name: Call("PUT", key).arg("uploadId", id).file(fd, 0, n).
   struct Call {
+    Call(std::string m, std::string k) : method(std::move(m)), key(std::move(k)) {}
+    Call&& arg(std::string name, std::string value) && {
+      query.emplace_back(std::move(name), std::move(value));
+      return std::move(*this);
+    }
+    Call&& header(std::string name, std::string value) && {
+      headers.emplace_back(std::move(name), std::move(value));
+      return std::move(*this);
+    }
+    Call&& text(std::string b) && {
+      body = std::move(b);
+      return std::move(*this);
+    }
+    Call&& file(int fd, long long offset, long long length) && {
+      body_fd = fd, body_offset = offset, body_length = length;
+      return std::move(*this);
+    }
+    Call&& sha256(std::string hex) && {
+      payload_sha256 = std::move(hex);
+      return std::move(*this);
+    }
+    Call&& data(std::function<void(const char*, std::size_t)> sink) && {
+      on_data = std::move(sink);
+      return std::move(*this);
+    }
+
     std::string method;
     std::string key;
     std::vector<std::pair<std::string, std::string>> query;

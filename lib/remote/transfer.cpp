@@ -113,17 +113,23 @@ unsigned jobs_for(const RemoteSpec& spec, unsigned asked) {
 enum class Got { Ok, Absent, Corrupt };
 
 // Downloads `n` into the store, re-hashing it on the way; nothing is kept
-// unless the remote's copy matches its name. A copy larger than expected
-// throws ObjectTooLarge.
-Got download(Remote& remote, ObjectStore& store, const Needed& n, std::uint64_t& bytes) {
+// unless the remote's copy matches its name. A copy larger than expected is
+// corrupt (`why` says so), found as soon as it is known.
+Got download(Remote& remote, ObjectStore& store, const Needed& n, std::uint64_t& bytes, std::string* why = nullptr) {
   TempFile tmp = store.new_object();
   Hasher h(n.id.algo);
   bytes = 0;
-  bool there = remote.get(n.id, n.max_bytes(), [&](const char* data, std::size_t k) {
-    h.update(data, k);
-    write_all(tmp.fd(), data, k, "a fetched object");
-    bytes += k;
-  });
+  bool there = false;
+  try {
+    there = remote.get(n.id, n.max_bytes(), [&](const char* data, std::size_t k) {
+      h.update(data, k);
+      write_all(tmp.fd(), data, k, "a fetched object");
+      bytes += k;
+    });
+  } catch (const ObjectTooLarge& e) {
+    if (why) *why = e.what();
+    return Got::Corrupt;
+  }
   if (!there) return Got::Absent;
   if (h.finish() != n.id) return Got::Corrupt;
   store.install(tmp, n.id);
@@ -240,16 +246,18 @@ TransferResult fetch(Repo& repo, const std::string& name, const TransferScope& s
 }
 
 void check_fetched(const TransferResult& r, const std::string& also) {
+  if (r.corrupt.empty() && r.absent.empty()) return;
+  // Both kinds are named: a damaged object does not hide a missing one.
+  std::string message;
   if (!r.corrupt.empty())
-    throw Error(ExitCode::Remote,
-                fmt::format("{} object(s) on the remote {} do not match their names and were not kept:{}{}",
-                            r.corrupt.size(), r.remote, list_some(r.corrupt), also),
-                "the remote copy is damaged: push a good copy from a clone that has it");
+    message = fmt::format("{} object(s) on the remote {} do not match their names and were not kept:{}",
+                          r.corrupt.size(), r.remote, list_some(r.corrupt));
   if (!r.absent.empty())
-    throw Error(ExitCode::Remote,
-                fmt::format("{} needed object(s) are not on the remote {}:{}{}", r.absent.size(), r.remote,
-                            list_some(r.absent), also),
-                "push them from a clone that has them");
+    message += fmt::format("{}{} needed object(s) are not on the remote {}:{}", message.empty() ? "" : "\n",
+                           r.absent.size(), r.remote, list_some(r.absent));
+  throw Error(ExitCode::Remote, message + also,
+              r.corrupt.empty() ? "push them from a clone that has them"
+                                : "the remote copy is damaged: push a good copy from a clone that has it");
 }
 
 TransferResult fetch_available(Repo& repo, const std::string& name, const TransferScope& scope, unsigned jobs,
@@ -267,9 +275,10 @@ TransferResult fetch_available(Repo& repo, const std::string& name, const Transf
   // Manifests first: they say which files a folder needs.
   for (const auto& n : needed_objects(repo, tracked).unknown) {
     std::uint64_t bytes = 0;
-    switch (download(*remote, store, n, bytes)) {
+    std::string why;
+    switch (download(*remote, store, n, bytes, &why)) {
       case Got::Absent: absent.push_back(n.text()); continue;
-      case Got::Corrupt: corrupt.push_back(n.text()); continue;
+      case Got::Corrupt: corrupt.push_back(why.empty() ? n.text() : n.text() + ": " + why); continue;
       case Got::Ok: break;
     }
     ++r.transferred;
@@ -294,11 +303,12 @@ TransferResult fetch_available(Repo& repo, const std::string& name, const Transf
   parallel_for(todo.size(), jobs_for(spec, jobs), [&](std::size_t i) {
     const Needed& n = todo[i];
     std::uint64_t bytes = 0;
-    Got got = download(*remote, store, n, bytes);
+    std::string why;
+    Got got = download(*remote, store, n, bytes, &why);
     advance(progress, 1, n.size);
     std::lock_guard g(mu);
     if (got == Got::Absent) absent.push_back(n.text());
-    else if (got == Got::Corrupt) corrupt.push_back(n.text());
+    else if (got == Got::Corrupt) corrupt.push_back(why.empty() ? n.text() : n.text() + ": " + why);
     else {
       ++r.transferred;
       r.bytes += bytes;

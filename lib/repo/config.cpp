@@ -48,6 +48,20 @@ const ConfigKey* find_config_key(const std::string& key) {
 
 static const ConfigKey* find_key(const std::string& key) { return find_config_key(key); }
 
+std::string setting_caveat(const std::string& key, const std::string& value) {
+  if (key != "cache.link") return {};
+  for (LinkMode m : parse_link_modes(value))
+    if (m == LinkMode::Hardlink || m == LinkMode::Symlink)
+      return fmt::format(
+          "with {} a checked-out file is the store's own copy: a program that edits it in place (rather than "
+          "writing a new file) changes the store too. mlops leaves such files read-only; 'mlops status' and "
+          "'mlops fsck' tell when it happened",
+          link_mode_name(m));
+    else if (m == LinkMode::Copy)
+      break;  // modes are tried in order: a copy before them always works
+  return {};
+}
+
 // Threads or transfers at once: more than this is never faster, and a million
 // threads abort the process when the system refuses to make them.
 constexpr unsigned kMaxJobs = 1024;
@@ -117,7 +131,13 @@ void Config::set(const std::string& key, const std::string& value) {
   if (key == "core.hash")
     throw Error(ExitCode::Usage, "core.hash is chosen once, at 'mlops init --hash'",
                 "objects already stored are addressed by it");
-  if (key == "cache.link") (void)parse_link_modes(value);
+  if (key == "cache.link") {
+    try {
+      (void)parse_link_modes(value);
+    } catch (const Error& e) {  // a bad value on the command line, not a broken repository
+      throw Error(ExitCode::Usage, e.what(), e.hint());
+    }
+  }
   if (key.ends_with(".jobs") && !jobs_value(value)) throw Error(ExitCode::Usage, bad_jobs(key, value));
   if (key == "cache.dir" && value.empty()) fail(ExitCode::Usage, "cache.dir must not be empty");
   if (key == "model.stages") {

@@ -22,6 +22,9 @@ struct ConfigKey {
 // "remote.*.url" stands for remote.NAME.url.
 const std::vector<ConfigKey>& known_config_keys();
 const ConfigKey* find_config_key(const std::string& key);
+// What a user setting `key` to `value` should know (empty: nothing): a hard
+// link or symlink makes the workspace file the store's own copy.
+std::string setting_caveat(const std::string& key, const std::string& value);
 
 // Reads with parse_git_config (fast: no libgit2 initialisation); writes with
 // libgit2's config API, opened only when something is written.

@@ -2,6 +2,7 @@
 
 #include "exp/artifact_source.hpp"
 #include "pipeline/output_source.hpp"
+#include "pipeline/run_cache.hpp"
 #include "registry/registry_source.hpp"
 
 namespace mlops {
@@ -16,6 +17,12 @@ TrackedSources tracked_sources(const SourceOptions& opts) {
 }
 
 std::vector<Tracked> kept_for_transfer(Repo& repo) { return registry_source()->kept(repo); }
+
+TransferScope transfer_scope(Repo& repo, TransferScope request, ScopeFor what) {
+  request.sources = std::make_shared<const TrackedSources>(tracked_sources());
+  if (what == ScopeFor::Push && request.rels.empty()) request.extra = kept_for_transfer(repo);
+  return request;
+}
 
 GcResult collect_all_garbage(Repo& repo, const GcOptions& opts) {
   GcResult r = collect_garbage(repo, opts, tracked_sources({.keep_run_cache = !opts.run_cache}));

@@ -5,6 +5,7 @@
 // registry and exp, and is the only one that knows them all.
 #include "data/gc.hpp"
 #include "data/tracked_source.hpp"
+#include "remote/transfer.hpp"
 
 namespace mlops {
 
@@ -19,6 +20,15 @@ TrackedSources tracked_sources(const SourceOptions& opts = {});
 // data kept whatever the revision that other clones need (registered model
 // versions; run artifacts stay local).
 std::vector<Tracked> kept_for_transfer(Repo& repo);
+
+// What moves between the store and a remote, for a request (paths, a
+// revision, branches, tags): the pointer files and pipeline outputs of those
+// revisions, as dvc moves dvc.lock outs. For what must be on the remote (push,
+// status --remote, fsck --remote, the pre-push hook) with no path named, also
+// every registered model version, so that `mlops model get` works in other
+// clones. (Here, not in remote/: the registry itself pushes through remote/.)
+enum class ScopeFor { Fetch, Push };
+TransferScope transfer_scope(Repo& repo, TransferScope request, ScopeFor what);
 
 // gc over every source; with opts.run_cache, the run cache is forgotten first
 // (and its outputs are no longer kept).

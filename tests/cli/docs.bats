@@ -53,14 +53,35 @@ cli_tree() { "$MLOPS" __cli; }
 }
 
 @test "every command and option appears in the bash, zsh and fish completions" {
+  [ -f /usr/share/bash-completion/bash_completion ] || skip "bash-completion is not installed"
   for file in mlops.bash _mlops mlops.fish; do
     for cmd in $(commands); do
       grep -qw -- "$cmd" "$MLOPS_SOURCE_DIR/completions/$file" || { echo "$file lacks $cmd" >&2; return 1; }
-      for opt in $(options_of "$cmd"); do
-        name=${opt##*-}
-        grep -q -- "$name" "$MLOPS_SOURCE_DIR/completions/$file" || { echo "$file lacks $cmd $opt" >&2; return 1; }
-      done
     done
+  done
+  # Every option, short ones too, where its command is completed: bash by its
+  # own machinery, zsh in the command's _arguments branch, fish on a line whose
+  # conditions select the command (tests/cli/completion_check.py).
+  "$MLOPS" __cli >tree.txt
+  check() { PATH="$(dirname "$MLOPS"):$PATH" python3 "$MLOPS_SOURCE_DIR/tests/cli/completion_check.py" tree.txt "$1"; }
+  run check "$MLOPS_SOURCE_DIR/completions"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  # And the check can fail: dropping one option from any of the three files
+  # (long or short) is found.
+  mutate() {  # FILE FROM TO: a copy of the completions with one change
+    rm -rf mutated && cp -r "$MLOPS_SOURCE_DIR/completions" mutated
+    python3 -c 'import sys; p, a, b = sys.argv[1:]; s = open(p).read(); assert a in s, a; open(p, "w").write(s.replace(a, b, 1))' \
+      "mutated/$1" "$2" "$3"
+  }
+  for m in "mlops.bash|--run-cache |" "mlops.bash| -T | " "_mlops|'--run-cache[also forget the run cache]'|" \
+    "_mlops|{-j,--jobs}'[sweep runs at once]:N:'|'--jobs[sweep runs at once]:N:'" \
+    "mlops.fish|-l run-cache|" "mlops.fish|-s T |"; do
+    IFS='|' read -r file from to <<<"$m"
+    mutate "$file" "$from" "$to"
+    run check mutated
+    echo "$file without '$from': $output"
+    [ "$status" -eq 1 ]
   done
 }
 
@@ -132,6 +153,43 @@ complete_bash() {
       done
     done
   done <<<"$output"
+}
+
+@test "bash completes metric keys, sort fields, model references and the configured stages" {
+  [ -f /usr/share/bash-completion/bash_completion ] || skip "bash-completion is not installed"
+  mlops init -q
+  mlops exp run -q -n first-run -p lr=0.1 -- sh -c 'echo "{\"acc\": 0.9, \"loss\": 0.1}" >> "$MLOPS_METRICS_FILE"'
+  echo m > m.bin && mlops add -q m.bin && git add -A && git commit -qm m
+  mlops model register -q churn m.bin --version 1.0.0 --no-git-tag
+  mlops model alias -q churn champion 1.0.0 --no-git-tag
+  mlops config model.stages dev,qa,prod
+  mlops model promote -q churn 1.0.0 qa --no-git-tag
+  run complete_bash mlops exp plot first-run -m ""
+  [ "$output" = $'acc\nloss' ]
+  run complete_bash mlops exp plot first-run --metric l
+  [ "$output" = loss ]
+  run complete_bash mlops exp best -m ""
+  [ "$output" = $'acc\nloss' ]
+  run complete_bash mlops exp list --sort ""
+  [[ "$output" == *$'\nname\n'* ]]
+  [[ "$output" == *"params.lr"* && "$output" == *"metrics.acc"* ]]
+  [[ "$output" != *"--"* ]]
+  run complete_bash mlops exp list --sort metrics.l
+  [ "$output" = metrics.loss ]
+  run complete_bash mlops exp list --columns name,params.
+  [ "$output" = $'name,params.lr\nname,params.*' ]
+  run complete_bash mlops model get churn
+  [[ "$output" == *"churn@v1.0.0"* ]]
+  [[ "$output" == *"churn#qa"* ]]
+  [[ "$output" == *"champion"* ]]
+  run complete_bash mlops model get churn@
+  [ "$output" = churn@v1.0.0 ]
+  run complete_bash mlops model promote churn 1.0.0 ""
+  [ "$output" = $'dev\nqa\nprod' ]
+  # -C names the repository the names come from.
+  cd "$BATS_TEST_TMPDIR"
+  run complete_bash mlops -C "$TEST_REPO" exp show fi
+  [ "$output" = first-run ]
 }
 
 @test "completion values come from the hidden helper" {

@@ -6,13 +6,13 @@ load helpers
 @test "an unknown command is named, with the command meant, exit 2" {
   run mlops foo
   [ "$status" -eq 2 ]
-  [ "${lines[0]}" = "mlops: error: 'foo' is not a mlops command" ]
+  [ "${lines[0]}" = "mlops: error: 'foo' is not an mlops command" ]
   [[ "$output" == *"run 'mlops help' for the list of commands"* ]]
   [[ "$output" != *"A subcommand is required"* ]]
   # DVC's names point to mlops's.
   run mlops repro
   [ "$status" -eq 2 ]
-  [[ "$output" == *"'repro' is not a mlops command"* ]]
+  [[ "$output" == *"'repro' is not an mlops command"* ]]
   [[ "$output" == *"did you mean 'mlops run'?"* ]]
   run mlops -q plots show
   [ "$status" -eq 2 ]
@@ -20,10 +20,31 @@ load helpers
   # Typos get the close spellings; global options before the word are skipped.
   run mlops -C . stauts
   [ "$status" -eq 2 ]
-  [[ "$output" == *"'stauts' is not a mlops command"* ]]
+  [[ "$output" == *"'stauts' is not an mlops command"* ]]
   [[ "$output" == *"did you mean 'mlops status'?"* ]]
   run mlops chekout
   [[ "$output" == *"did you mean 'mlops checkout'?"* ]]
+  # One level down too, with the parent's help named.
+  run mlops exp lsit
+  [ "$status" -eq 2 ]
+  [ "${lines[0]}" = "mlops: error: 'lsit' is not an mlops exp command" ]
+  [[ "$output" == *"did you mean 'mlops exp list'? (run 'mlops help exp' for the list of commands)"* ]]
+  run mlops model regster churn m.bin
+  [[ "$output" == *"did you mean 'mlops model register'?"* ]]
+  # help walks the tree the same way.
+  run mlops help exp run
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Usage: mlops exp run"* ]]
+  run mlops help repro
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"did you mean 'mlops run'?"* ]]
+  run mlops help status extra
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"mlops status has no subcommand 'extra'"* ]]
+  # An option error points to the command's own help.
+  run mlops checkout --bogus
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"hint: run 'mlops help checkout' for usage"* ]]
   # Real commands and help still work.
   run mlops help status
   [ "$status" -eq 0 ]
@@ -42,6 +63,16 @@ load helpers
   [ "$status" -eq 6 ]
   run bash -c "'$MLOPS' --version > /dev/null"
   [ "$status" -eq 0 ]
+  run bash -c "'$MLOPS' --version > /dev/full"
+  [ "$status" -eq 6 ]
+  # Output larger than stdio's buffer fails while the command runs: the same error.
+  for i in $(seq 300); do echo "$i" > "f$i.txt"; done
+  mlops add -q f*.txt
+  run bash -c "'$MLOPS' ls --json > /dev/full"
+  echo "$output"
+  [ "$status" -eq 6 ]
+  [[ "$output" == *"mlops: error: write failure on standard output: No space left on device"* ]]
+  [[ "$output" != *"internal error"* ]]
 }
 
 @test "a deleted working folder is an I/O error naming it, not an internal error" {
@@ -53,6 +84,18 @@ load helpers
   [[ "$output" == *"mlops: error: "* ]]
   [[ "$output" != *"internal error"* ]]
   [[ "$output" == *"the current folder no longer exists"* ]]
+}
+
+@test "run names are printable: control characters and empty names are refused before anything runs" {
+  mlops init -q
+  run mlops exp run -n $'two\nlines' -- touch ran
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"run name 'two\x0alines': not UTF-8, or with control characters"* ]]
+  [ ! -e ran ]
+  mlops exp run -q -n ok -- true
+  run mlops exp rename ok $'bad\tname'
+  [ "$status" -eq 2 ]
+  [ "$(mlops exp list --json | jq -r '.[].name')" = ok ]
 }
 
 @test "model register refusing uncommitted changes names the files" {
@@ -83,4 +126,85 @@ load helpers
   run mlops exp list --filter 'name = nobody'
   [ "$status" -eq 0 ]
   [ "$output" = "No runs match the filter." ]
+}
+
+@test "a bad alias or stage name is refused in plain English" {
+  mlops init -q
+  echo w > model.bin
+  mlops add -q model.bin
+  git add -A && git commit -qm init
+  mlops model register -q churn model.bin --version 1.0.0 --no-git-tag
+  run mlops model alias churn Bad_Alias 1.0.0 --no-git-tag
+  echo "$output"
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"'Bad_Alias' is not an alias name"* ]]
+  run mlops model alias churn best- 1.0.0 --no-git-tag
+  [ "$status" -eq 2 ]
+}
+
+@test "exp list fits the terminal, says how many columns it hid, and prints them all when piped" {
+  mlops init -q
+  for i in 1 2; do
+    mlops exp run -q -n "run-$i" -p learning_rate=0.0$i -p batch_size=3$i -p optimizer=adam -p dropout=0.$i -- \
+      sh -c "echo '{\"accuracy\": 0.9$i, \"validation_loss\": 0.$i}' >> \"\$MLOPS_METRICS_FILE\""
+  done
+  # Piped: every column, whatever the width.
+  run env COLUMNS=40 "$MLOPS" exp list
+  [[ "${lines[0]}" == *STARTED*params.learning_rate*metrics.validation_loss* ]]
+  [[ "$output" != *"hidden"* ]]
+  # On a 60-column terminal: no line wider than 60, ID and NAME kept, the rest said.
+  script -qec "env COLUMNS=60 '$MLOPS' exp list" "$BATS_TEST_TMPDIR/tty" >/dev/null
+  tr -d '\r' <"$BATS_TEST_TMPDIR/tty" | sed 's/\x1b\[[0-9;]*m//g' | grep -v '^Script \|^$' >screen.txt
+  cat screen.txt
+  head -1 screen.txt | grep -q '^ID  *NAME'
+  grep -q 'run-1' screen.txt
+  head -1 screen.txt | grep -q 'metrics.accuracy'  # metrics stay longest, params go first
+  grep -qE '^\([0-9]+ of [0-9]+ columns hidden to fit the terminal: choose them with --columns' screen.txt
+  ! grep -q STARTED screen.txt || false
+  while IFS= read -r line; do
+    [[ "$line" == "("* || "$line" == "* best"* ]] && continue
+    [ "${#line}" -le 60 ] || { echo "too wide: $line"; return 1; }
+  done <screen.txt
+}
+
+@test "cache.link hardlink: a warning when set; status and fsck say when an edit in place changed the store" {
+  mlops init -q
+  run mlops config cache.link hardlink,copy
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"mlops: warning: with hardlink a checked-out file is the store's own copy"* ]]
+  run mlops config cache.link reflink,copy
+  [ -z "$output" ]
+  run mlops -q config cache.link symlink,copy
+  [ "$status" -eq 0 ] && [ -z "$output" ]
+  run mlops config cache.link bogus
+  [ "$status" -eq 2 ]
+  mlops config cache.link hardlink,copy 2>/dev/null
+  echo v1 > data.txt
+  mlops add -q data.txt
+  rm data.txt
+  mlops checkout -q
+  [ "$(stat -c %h data.txt)" -eq 2 ]
+  chmod u+w data.txt
+  echo edited >> data.txt  # in place: the store's object is the same file
+  run mlops status
+  echo "$output"
+  [[ "$output" == *"data.txt: modified"* ]]
+  [[ "$output" == *"data.txt: edited in place, which changed the store's copy too"* ]]
+  [ "$(mlops status --json | jq '.paths[0].store_copy_changed')" = true ]
+  run mlops fsck
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"hint: 1 of them is hard-linked into the workspace (cache.link hardlink)"* ]]
+}
+
+@test "a damaged registry record in the state database is a repository error (exit 3), not an internal one" {
+  mlops init -q
+  echo w > m.bin && mlops add -q m.bin && git add -A && git commit -qm m
+  mlops model register -q churn m.bin --version 1.0.0 --no-git-tag
+  sqlite3 .mlops/state.db "UPDATE model_versions SET tags = '{not json' WHERE model = 'churn'"
+  run mlops model versions churn
+  echo "$output"
+  [ "$status" -eq 3 ]
+  [[ "$output" == *"model churn version 1.0.0: its record in the state database is damaged"* ]]
+  [[ "$output" != *"internal error"* ]]
 }

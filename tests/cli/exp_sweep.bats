@@ -44,18 +44,24 @@ load helpers
 @test "a parallel sweep prints the runs' warnings as -j 1 does; {name} in --artifact is each run's name" {
   mlops init -q
   for j in 1 2; do
-    run mlops exp run -n "w$j" -j "$j" -p n=1,2 --artifact nope.bin --artifact 'runs/{name}/model.json' -- \
+    run mlops exp run -n "t/w$j" -j "$j" -p n=1,2 --artifact nope.bin --artifact 'runs/{name}/model.json' -- \
       sh -c 'mkdir -p "runs/$MLOPS_RUN_NAME" && echo "model {n}" > "runs/$MLOPS_RUN_NAME/model.json"'
     echo "$output"
     [ "$status" -eq 0 ]
     [ "$(grep -c 'artifact nope.bin does not exist; not recorded' <<<"$output")" -eq 2 ]
     for i in 1 2; do
-      id=$(mlops exp show "w$j-$i" --json | jq -r '.artifacts["runs/w'"$j-$i"'/model.json"]')
+      id=$(mlops exp show "t/w$j-$i" --json | jq -r '.artifacts["runs/t/w'"$j-$i"'/model.json"]')
       [ "$(cat "$(object_path "$id")")" = "model $i" ]
     done
   done
-  [[ "$output" == *"mlops: warning: run w2-1: artifact nope.bin does not exist; not recorded"* ]]
-  [ ! -e ".mlops/runs/$(mlops exp show w2 --json | jq -r .id)" ]
+  [[ "$output" == *"mlops: warning: run t/w2-1: artifact nope.bin does not exist; not recorded"* ]]
+  # {name} in the command and {KEY} in --artifact, as in the other.
+  run mlops exp run -n p -p lr=0.1,0.2 --artifact 'out-{lr}.txt' -- sh -c 'echo "{name} {lr}" > out-{lr}.txt'
+  [ "$status" -eq 0 ]
+  [ "$(cat out-0.2.txt)" = "p-2 0.2" ]
+  id=$(mlops exp show p-1 --json | jq -r '.artifacts["out-0.1.txt"]')
+  [ "$(cat "$(object_path "$id")")" = "p-1 0.1" ]
+  [ ! -e ".mlops/runs/$(mlops exp show t/w2 --json | jq -r .id)" ]
 }
 
 @test "Ctrl-C stops a sweep: no new run starts, the running one is interrupted" {
@@ -71,6 +77,22 @@ load helpers
   [ "$(mlops exp show stop-1 --json | jq -r .status)" = interrupted ]
   run mlops exp show stop-2
   [ "$status" -eq 4 ]
+}
+
+@test "a SIGTERM to the sweep alone ends its runs' commands; exit 143" {
+  mlops init -q
+  setsid "$MLOPS" exp run -n term -j 2 -p n=1,2,3 -- sleep 34 &
+  pid=$!
+  wait_for 10 '[ "$(pgrep -s "$pid" -fc "^sleep 34$")" -eq 2 ]'
+  kill -TERM "$pid"
+  SECONDS=0
+  wait "$pid" || status=$?
+  [ "$SECONDS" -lt 10 ]
+  [ "$status" -eq 143 ]
+  ! pgrep -s "$pid" -f '^sleep 34$' || false
+  [ "$(mlops exp show term --json | jq -r .status)" = interrupted ]
+  run mlops exp show term-3
+  [ "$status" -eq 4 ]  # never started
 }
 
 @test "bad sweeps change nothing" {

@@ -189,6 +189,18 @@ YAML
   run mlops run
   [ "$status" -eq 9 ]
   [[ "$output" == *"stage lazy failed: the command did not write its output never.txt"* ]]
+  # A command a signal ended, with no signal sent to mlops (the out-of-memory
+  # killer), failed: it was not interrupted. The run records exit code 9.
+  cat > mlops.yaml <<'YAML'
+stages:
+  oom:
+    cmd: kill -KILL $$
+YAML
+  run mlops run
+  [ "$status" -eq 9 ]
+  [[ "$output" == *"mlops: error: stage oom failed: ended by signal 9 (Killed)"* ]]
+  [ "$(mlops exp list --json | jq -r '.[0].status')" = failed ]
+  [ "$(mlops exp list --json | jq -r '.[0].exit_code')" = 9 ]
 }
 
 @test "bad pipelines are refused with the file, line, stage and field, and nothing runs" {

@@ -141,14 +141,33 @@ setup_remote_repo() {
   [ "$status" -eq 8 ]
   [[ "$output" == *"data: 20 files restored"* ]]
   [[ "$output" == *"1 needed object(s) are not on the remote origin"* ]]
-  [[ "$output" == *"not restored (the rest was):"* ]]
+  [[ "$output" == *"not restored (everything else was):"* ]]
   [[ "$output" == *"  model.bin"* ]]
   [ "$(cat data/f7.txt)" = "file 7 of data" ]
   [ ! -e model.bin ]
-  # Once pushed, the next pull brings the rest.
-  cd "$TEST_REPO" && mlops push -q && cd "$BATS_TEST_TMPDIR/clone"
+  # --json says the same; a damaged object does not hold back the rest, nor
+  # hide what is missing.
+  f3=$(xxh_id data/f3.txt)
+  obj="$REMOTE/$(object_path "$f3" | sed 's|^.mlops/||')"
+  chmod u+w "$obj" && head -c 5000 /dev/urandom > "$obj"
+  git clone -q "$TEST_REPO" "$BATS_TEST_TMPDIR/clone2" && cd "$BATS_TEST_TMPDIR/clone2"
+  run mlops pull --json
+  echo "$output"
+  [ "$status" -eq 8 ]
+  json=$(sed -n '/^{/,/^}/p' <<<"$output")
+  [ "$(jq -c .not_restored <<<"$json")" = '["data","model.bin"]' ]
+  [ "$(jq '.absent | length' <<<"$json")" -eq 1 ]
+  [[ "$(jq -r '.corrupt[0]' <<<"$json")" == "data/f3.txt ($f3): object $f3 from remote origin is larger than expected"* ]]
+  [[ "$output" == *"do not match their names and were not kept"* ]]
+  [[ "$output" == *"1 needed object(s) are not on the remote origin"* ]]
+  [[ "$output" == *$'not restored:\n  data\n  model.bin'* ]]
+  [ ! -e data ]
+  # The damaged copy is replaced, the missing one pushed: the next pull brings all.
+  cp "$TEST_REPO/data/f3.txt" "$obj"
+  cd "$TEST_REPO" && mlops push -q && cd "$BATS_TEST_TMPDIR/clone2"
   run mlops pull
   [ "$status" -eq 0 ]
+  [ "$(cat data/f3.txt)" = "file 3 of data" ]
   [ "$(xxh_id model.bin)" = "$(pointer_id model.bin.mlops)" ]
   run mlops status --exit-code
   [ "$status" -eq 0 ]

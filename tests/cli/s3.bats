@@ -3,6 +3,7 @@
 # (tests/s3/gate.py: botocore recomputes each signature and refuses what S3
 # would refuse). Each test asserts that the gate rejected nothing it should not.
 load helpers
+load small_disk
 
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -103,6 +104,18 @@ aws_s3() { /usr/bin/aws --endpoint-url "http://127.0.0.1:$GATE_PORT" "$@"; }
   [ "$(cat data/f9.txt)" = "file 9 of data" ]
   run mlops status --remote --exit-code
   [ "$status" -eq 0 ]
+  no_rejections
+}
+
+@test "a full disk during an S3 pull: exit 6, nothing half-written, the retry works" {
+  # The download sink fails inside libcurl's write callback: the error must
+  # come back through curl (not unwind through it) and leave nothing behind.
+  s3_repo "full-disk"
+  random_file big.bin 00112233445566778899aabbccddeeff 8000000
+  mlops add -q big.bin
+  git add -A && git commit -qm big
+  mlops push -q
+  on_small_disk 24m pull_on_full_disk
   no_rejections
 }
 

@@ -35,7 +35,7 @@ OUT
   echo x >> data/f0.txt
   run mlops status --json
   [ "$status" -eq 0 ]
-  [ "$(jq -c . <<<"$output")" = "$(jq -cn --arg id "$(pointer_id data.mlops)" '{clean:false,paths:[{added:[],deleted:[],files:2,id:$id,in_store:true,kind:"dir",modified:["f0.txt"],objects_missing:0,path:"data",size:30,state:"modified"}],stages:[]}')" ]
+  [ "$(jq -c . <<<"$output")" = "$(jq -cn --arg id "$(pointer_id data.mlops)" '{clean:false,paths:[{added:[],deleted:[],files:2,id:$id,in_store:true,kind:"dir",modified:["f0.txt"],objects_missing:0,path:"data",size:30,state:"modified",store_copy_changed:false}],stages:[]}')" ]
 }
 
 @test "status limited to paths; a file pointer that was modified" {

@@ -1,6 +1,6 @@
 #pragma once
-// The machine a run runs on, recorded with it: user, host, OS, CPU model and
-// count, memory.
+// The machine mlops runs on: user, host, OS, CPU model and count, memory
+// (recorded with each run, and shown by doctor).
 #include <cstdint>
 #include <string>
 

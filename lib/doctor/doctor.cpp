@@ -1,4 +1,4 @@
-#include "remote/doctor.hpp"
+#include "doctor/doctor.hpp"
 
 #include <curl/curl.h>
 #include <openssl/crypto.h>
@@ -10,7 +10,7 @@
 #include "core/error.hpp"
 #include "core/link.hpp"
 #include "data/tracked.hpp"
-#include "exp/machine_info.hpp"
+#include "core/machine_info.hpp"
 #include "pipeline/pipeline_file.hpp"
 #include "remote/remote.hpp"
 #include "repo/git_history.hpp"

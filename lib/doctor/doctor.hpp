@@ -1,7 +1,9 @@
 #pragma once
 // mlops doctor: what to paste into a bug report — versions of mlops and the
 // libraries it uses, the machine, the repository's state, the link mode that
-// works here, and whether each remote answers.
+// works here, and whether each remote answers. An application-level summary
+// that asks every area (data, exp, registry, pipeline, remote), so it sits
+// above them all, as tracking/ does.
 #include <optional>
 #include <string>
 #include <vector>

@@ -1,4 +1,4 @@
-#include "exp/machine_info.hpp"
+#include "core/machine_info.hpp"
 
 #include <pwd.h>
 #include <sys/utsname.h>
