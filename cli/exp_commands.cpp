@@ -46,11 +46,11 @@ int run_one(Context& ctx, const RunArgs& a, std::map<std::string, std::string> p
   RunSinks sinks{[](const char* d, std::size_t n) { (void)::write(STDOUT_FILENO, d, n); },
                  [](const char* d, std::size_t n) { (void)::write(STDERR_FILENO, d, n); }};
   RunResult r = run_experiment(repo, spec, sinks);
-  for (const auto& w : r.warnings) fmt::print(stderr, "mlops: warning: {}\n", w);
+  for (const auto& w : r.warnings) note("mlops: warning: {}\n", w);
   leave_sweep_warnings(repo, spec.parent_id, r.run.name, r.warnings);
   if (a.json) print_json(run_json(r.run));
   else if (!ctx.quiet)
-    fmt::print(stderr, "mlops: run {} ({}) {} in {}{}\n", r.run.name, r.run.short_id(), r.run.status, duration(r.run),
+    note("mlops: run {} ({}) {} in {}{}\n", r.run.name, r.run.short_id(), r.run.status, duration(r.run),
                r.run.exit_code ? fmt::format(", exit code {}", *r.run.exit_code) : "");
   return r.exit_status;
 }
@@ -74,20 +74,20 @@ int run_sweep_command(Context& ctx, const RunArgs& a, ParamGrid grid) {
   SweepCallbacks cb;
   cb.on_start = [&](const Run& parent) {
     if (!ctx.quiet)
-      fmt::print(stderr, "mlops: sweep {} ({}): {} over {}\n", parent.name, parent.short_id(),
+      note("mlops: sweep {} ({}): {} over {}\n", parent.name, parent.short_id(),
                  plural(g.size(), "run", "runs"), plural(std::min<std::size_t>(a.jobs, g.size()), "job", "jobs"));
   };
   cb.on_run_end = [&](const SweepRunEnd& end) {
-    for (const auto& w : end.warnings) fmt::print(stderr, "mlops: warning: run {}: {}\n", end.name, w);
+    for (const auto& w : end.warnings) note("mlops: warning: run {}: {}\n", end.name, w);
     if (ctx.quiet || a.jobs == 1) return;  // one at a time, each run printed its own
     std::string params;
     for (const auto& [k, v] : g[end.index]) params += fmt::format(" {}={}", k, v);
-    fmt::print(stderr, "mlops: [{}/{}] run {}{} {}\n", end.done, g.size(), end.name, params,
+    note("mlops: [{}/{}] run {}{} {}\n", end.done, g.size(), end.name, params,
                end.exit_code == 0 ? std::string("finished") : fmt::format("failed (exit code {})", end.exit_code));
   };
   SweepResult r = run_sweep(ctx.repo(), spec, cb);
   if (!ctx.quiet)
-    fmt::print(stderr, "mlops: sweep {} ({}) {}: {} of {} finished{}\n", r.parent.name, r.parent.short_id(),
+    note("mlops: sweep {} ({}) {}: {} of {} finished{}\n", r.parent.name, r.parent.short_id(),
                r.parent.status, r.done - r.failed, g.size(), r.failed ? fmt::format(", {} failed", r.failed) : "");
   if (a.json) print_json(run_json(r.parent));
   return r.exit_code();

@@ -162,7 +162,7 @@ int run_show(Context& ctx, const ViewArgs& a) {
   Run r = store.get(a.runs.at(0));
   if (a.diff) {
     if (r.git_diff_id.empty()) {
-      if (!ctx.quiet) fmt::print(stderr, "run {} had no uncommitted changes\n", r.name);
+      if (!ctx.quiet) note("run {} had no uncommitted changes\n", r.name);
       return 0;
     }
     fmt::print("{}", repo.store().read_verified(ObjectId::parse(r.git_diff_id)));
@@ -396,7 +396,7 @@ int run_plot(Context& ctx, const ViewArgs& a) {
   }
   if (series.size() == without.size())
     fail(ExitCode::Input, "no metric '{}' in {}", a.metric, fmt::join(without, ", "));
-  for (const auto& name : without) fmt::print(stderr, "mlops: warning: run {} has no metric '{}'\n", name, a.metric);
+  for (const auto& name : without) note("mlops: warning: run {} has no metric '{}'\n", name, a.metric);
   PlotOptions opt;
   opt.title = a.metric;
   opt.width = a.width > 0 ? a.width : terminal_width();
@@ -408,7 +408,7 @@ int run_plot(Context& ctx, const ViewArgs& a) {
   }
   fs::path dest = ctx.cwd() / a.output;
   atomic_write(dest, format == "svg" ? plot_svg(series, opt) : plot_html(series, opt));
-  if (!ctx.quiet) fmt::print(stderr, "wrote {}\n", a.output);
+  if (!ctx.quiet) note("wrote {}\n", a.output);
   return 0;
 }
 

@@ -197,11 +197,11 @@ int run_hook(Context& ctx, const HookArgs& a) {
       auto results = checkout(ctx.repo(), {}, CheckoutOptions{}, tracked_sources(), nullptr);
       std::uint64_t placed = 0;
       for (const auto& r : results) placed += r.placed + r.removed;
-      if (placed && !ctx.quiet) fmt::print(stderr, "mlops: checked out the data of {}\n", plural(results.size(), "path", "paths"));
+      if (placed && !ctx.quiet) note("mlops: checked out the data of {}\n", plural(results.size(), "path", "paths"));
     } catch (const Error& e) {
       // A post-checkout hook cannot undo the checkout: warn and go on.
-      fmt::print(stderr, "mlops: warning: data not checked out: {}\n", e.what());
-      if (!e.hint().empty()) fmt::print(stderr, "hint: {}\n", e.hint());
+      note("mlops: warning: data not checked out: {}\n", e.what());
+      if (!e.hint().empty()) note("hint: {}\n", e.hint());
     }
     return 0;
   }
@@ -214,7 +214,7 @@ int run_hook(Context& ctx, const HookArgs& a) {
     // object missing from the store stops the git push (Error Missing).
     auto r = push(repo, "", transfer_scope(repo, {}, ScopeFor::Push), 0, nullptr);
     if (!ctx.quiet && r.transferred)
-      fmt::print(stderr, "mlops: pushed {} ({}) to {}\n", plural(r.transferred, "object", "objects"),
+      note("mlops: pushed {} ({}) to {}\n", plural(r.transferred, "object", "objects"),
                  human_size(r.bytes), r.remote);
     return 0;
   }

@@ -16,12 +16,13 @@
 #include "command_tree.hpp"
 #include "context.hpp"
 #include "core/error.hpp"
+#include "output.hpp"
 
 namespace {
 
 int report(const mlops::Error& e) {
-  fmt::print(stderr, "mlops: error: {}\n", e.what());
-  if (!e.hint().empty()) fmt::print(stderr, "hint: {}\n", e.hint());
+  mlops::cli::note("mlops: error: {}\n", e.what());
+  if (!e.hint().empty()) mlops::cli::note("hint: {}\n", e.hint());
   return static_cast<int>(e.code());
 }
 
@@ -32,7 +33,7 @@ int check_stdout(int code, const std::string& known_why = "") {
   if (std::fflush(stdout) == 0 && !std::ferror(stdout)) return code;
   int err = errno;
   std::string why = err ? std::strerror(err) : !known_why.empty() ? known_why : "an earlier write failed";
-  fmt::print(stderr, "mlops: error: write failure on standard output: {}\n", why);
+  mlops::cli::note("mlops: error: write failure on standard output: {}\n", why);
   return code ? code : static_cast<int>(mlops::ExitCode::Io);
 }
 
@@ -85,7 +86,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return check_stdout(app.exit(e));
   } catch (const CLI::ParseError& e) {
-    fmt::print(stderr, "mlops: error: {}\nhint: run 'mlops help{}' for usage\n", e.what(),
+    mlops::cli::note("mlops: error: {}\nhint: run 'mlops help{}' for usage\n", e.what(),
                command_path == "mlops" ? "" : command_path.substr(5));
     return static_cast<int>(ExitCode::Usage);
   }

@@ -46,7 +46,7 @@ int run_config(Context& ctx, const ConfigArgs& a) {
   if (!a.value.empty()) {
     cfg.set(a.key, a.value);
     if (std::string caveat = setting_caveat(a.key, a.value); !caveat.empty() && !ctx.quiet)
-      fmt::print(stderr, "mlops: warning: {}\n", caveat);
+      note("mlops: warning: {}\n", caveat);
     return 0;
   }
   std::string v = cfg.get_or_default(a.key);

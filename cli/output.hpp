@@ -3,11 +3,23 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
 namespace mlops::cli {
+
+// A message on standard error. That it cannot be written (a closed pipe, a
+// full disk) is no reason to stop the work it reports on, as in git: the
+// failure is ignored.
+template <typename... Args>
+void note(fmt::format_string<Args...> f, Args&&... args) {
+  std::string text = fmt::format(f, std::forward<Args>(args)...);
+  (void)std::fwrite(text.data(), 1, text.size(), stderr);
+}
 
 // 1536 -> "1.5 KiB".
 std::string human_size(std::uint64_t bytes);

@@ -57,10 +57,10 @@ int run_run(Context& ctx, const RunArgs& a) {
         break;
       case StageOutcome::Ran: fmt::print("Stage {} ran in {:.2f}s\n", r.name, r.seconds); break;
       case StageOutcome::Failed:
-        fmt::print(stderr, "mlops: error: stage {} failed: {}\n", r.name, fmt::join(r.reasons, "; "));
+        note("mlops: error: stage {} failed: {}\n", r.name, fmt::join(r.reasons, "; "));
         break;
       case StageOutcome::Skipped: fmt::print("Stage {} skipped: {}\n", r.name, fmt::join(r.reasons, "; ")); break;
-      case StageOutcome::Interrupted: fmt::print(stderr, "mlops: stage {} interrupted\n", r.name); break;
+      case StageOutcome::Interrupted: note("mlops: stage {} interrupted\n", r.name); break;
       case StageOutcome::WouldRun: break;
     }
     std::fflush(stdout);

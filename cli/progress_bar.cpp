@@ -25,7 +25,7 @@ ProgressBar::ProgressBar(std::string label, bool quiet) : label_(std::move(label
 ProgressBar::~ProgressBar() {
   stop_ = true;
   if (thread_.joinable()) thread_.join();
-  if (drawn_) fmt::print(stderr, "\r\033[K");
+  if (drawn_) note("\r\033[K");
 }
 
 void ProgressBar::draw(double elapsed) {
@@ -36,7 +36,7 @@ void ProgressBar::draw(double elapsed) {
   constexpr int kWidth = 24;
   int fill = pct * kWidth / 100;
   std::string bar = std::string(static_cast<std::size_t>(fill), '#') + std::string(static_cast<std::size_t>(kWidth - fill), '.');
-  fmt::print(stderr, "\r\033[K{} [{}] {:3}%  {}/{} files  {}/{}  {}/s", label_, bar, pct, files, files_total,
+  note("\r\033[K{} [{}] {:3}%  {}/{} files  {}/{}  {}/s", label_, bar, pct, files, files_total,
              human_size(bytes), human_size(bytes_total),
              human_size(static_cast<std::uint64_t>(static_cast<double>(bytes) / elapsed)));
   std::fflush(stderr);

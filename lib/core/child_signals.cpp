@@ -87,6 +87,8 @@ ChildProcess::ChildProcess() {
     // started to ignore (a hangup under nohup) stays ignored.
     for (std::size_t i = 0; i < std::size(kStops); ++i)
       if (g_caught[i]) ::signal(kStops[i], SIG_DFL);
+    // Its own group, before it execs (the parent's setpgid may come later).
+    if (g_opts.to_groups) ::setpgid(0, 0);
     ::pthread_sigmask(SIG_SETMASK, &before, nullptr);
     return;
   }

@@ -19,9 +19,10 @@ struct StopOptions {
   // Pass SIGINT on. A child in mlops's own process group gets a terminal's
   // Ctrl-C from the terminal already; one in a group of its own does not.
   bool pass_interrupt = true;
-  // Children lead process groups of their own: signals go to the whole group
-  // (what a `sh -c` started ends too), followed by SIGCONT so that a stopped
-  // command sees them.
+  // Children lead process groups of their own (set up by ChildProcess):
+  // signals go to the whole group (what a `sh -c` started ends too), followed
+  // by SIGCONT so that a stopped command sees them. A terminal's Ctrl-C then
+  // reaches them only through mlops, once.
   bool to_groups = false;
 };
 

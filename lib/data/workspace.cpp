@@ -61,6 +61,21 @@ WorkFile follow_symlink(Repo& repo, const std::string& shown, const fs::path& li
   return WorkFile{std::move(path), target, stat_from(st), {}};
 }
 
+// A symlink (cache.link symlink) to a store object that is gone (fsck moved a
+// damaged one aside, gc removed it): the file it stood for is not there, as
+// if deleted, so that status says so and checkout puts it back.
+bool dangling_store_link(Repo& repo, const fs::path& link, const FileStat& st) {
+  if (!st.is_symlink()) return false;
+  std::error_code ec;
+  fs::path target = fs::read_symlink(link, ec);
+  if (ec) return false;
+  if (target.is_relative()) target = link.parent_path() / target;
+  if (fs::exists(target, ec) || ec.value() != 0) return false;
+  fs::path objects = fs::weakly_canonical(repo.store().objects_dir(), ec);
+  fs::path resolved = fs::weakly_canonical(target, ec);
+  return !ec && inside(resolved, objects);
+}
+
 WorkFile file_entry(Repo& repo, const std::string& rel, const std::string& path, const FileStat& st) {
   if (st.is_symlink()) {
     std::string shown = cache_key(rel, path);
@@ -107,6 +122,7 @@ WorkTree list_workspace(Repo& repo, const std::string& rel) {
   WorkTree tree;
   auto st = lstat_path(repo.abs(rel));
   if (!st) return tree;
+  if (dangling_store_link(repo, repo.abs(rel), *st)) return tree;
   if (!st->is_dir()) {
     tree.shape = Shape::File;
     tree.files.push_back(file_entry(repo, rel, "", *st));
@@ -132,6 +148,7 @@ WorkTree list_workspace(Repo& repo, const std::string& rel) {
       throw Error(ExitCode::Input, fmt::format("{} holds the pointer file {} of another tracked path", rel, e.rel),
                   fmt::format("run 'mlops rm {}' first, or track the paths separately",
                               e.rel.substr(0, e.rel.size() - kPointerSuffix.size())));
+    if (dangling_store_link(repo, repo.abs(e.rel), e.st)) return;
     tree.files.push_back(file_entry(repo, rel, e.rel.substr(cut), e.st));
   };
   walk_tree(repo.abs(rel), rel, v);

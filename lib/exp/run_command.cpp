@@ -157,6 +157,16 @@ RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks)
   run.experiment = spec.experiment.empty() ? "default" : spec.experiment;
   const auto values = placeholders(spec.params, run.name);
   std::vector<std::string> command = with_params(spec.command, values);
+  // A run's name or a param's value may not lead a path out of the
+  // repository: each path is checked again once filled in, before anything runs.
+  auto check_filled = [&](const char* option, const std::string& pattern) {
+    std::string filled = with_params({pattern}, values)[0];
+    if (filled != pattern && !is_safe_relative_path(filled))
+      fail(ExitCode::Input, "{} {}: with the run's name and params it is {}, not a path inside the repository", option,
+           pattern, printable_path(filled));
+  };
+  for (const auto& a : spec.artifacts) check_filled("--artifact", a);
+  if (!spec.metrics_file.empty()) check_filled("--metrics", spec.metrics_file);
   run.command = quote_command(command);
   run.status = "running";
   run.started_at = now_ms();
@@ -185,15 +195,22 @@ RunResult run_experiment(Repo& repo, const RunSpec& spec, const RunSinks& sinks)
   UniqueFd log_fd(::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (!log_fd) fail_errno("create", log.string(), errno);
 
-  // Ctrl-C, SIGTERM and hangups are passed on to the command; it ends, and
-  // the run records how (core/child_signals).
-  StopSignals stops;
+  // The command leads a process group of its own, as a pipeline stage does:
+  // Ctrl-C, SIGTERM and hangups are passed on to the whole group (what a
+  // `sh -c` started ends with it, and no orphan holds the output pipes open);
+  // the run records how it ended (core/child_signals).
+  StopSignals stops({.to_groups = true});
+  bool terminal_stdin = ::isatty(STDIN_FILENO);
   auto env = param_env(spec.params);
   ChildProcess child;
   pid_t pid = child.pid();
   if (pid == 0) {
     ::dup2(out_write.get(), STDOUT_FILENO);
     ::dup2(err_write.get(), STDERR_FILENO);
+    // Out of the terminal's foreground group a read from it would stop the
+    // command for ever: it reads nothing instead.
+    if (terminal_stdin)
+      if (int null = ::open("/dev/null", O_RDONLY); null >= 0 && null != STDIN_FILENO) ::dup2(null, STDIN_FILENO);
     ::setenv("MLOPS_RUN_ID", run.id.c_str(), 1);
     ::setenv("MLOPS_METRICS_FILE", metrics.c_str(), 1);
     ::setenv("MLOPS_RUN_JOURNAL", journal_file.c_str(), 1);

@@ -211,7 +211,17 @@ Run RunStore::get(const std::string& ref, bool details) {
     s.bind(1, ref);
     while (s.step()) read_run(s, found.emplace_back());
   }
-  // An exact id or name wins over prefix matches.
+  // An exact id wins; a name wins over prefix matches, unless it is the start
+  // of another run's id too (a run named like a short id would hide that run).
+  const Run* named = nullptr;
+  bool prefix_of_other = false;
+  for (const auto& r : found) {
+    if (r.name == ref && r.id != ref) named = &r;
+    else if (r.id != ref && r.id.starts_with(ref)) prefix_of_other = true;
+  }
+  if (named && prefix_of_other && std::none_of(found.begin(), found.end(), [&](const Run& r) { return r.id == ref; }))
+    fail(ExitCode::Input, "'{}' is the name of run {} and the start of another run's id; give more of the id", ref,
+         named->short_id());
   for (auto& r : found)
     if (r.id == ref || r.name == ref) {
       std::vector<Run> one{r};

@@ -133,7 +133,12 @@ fs::path warnings_file(const Repo& repo, const std::string& sweep_id, const std:
 std::vector<std::string> take_warnings(const Repo& repo, const std::string& sweep_id, const std::string& run_name) {
   fs::path file = warnings_file(repo, sweep_id, run_name);
   if (!lstat_path(file)) return {};
-  std::string text = read_file(file, 1u << 20);
+  std::string text;
+  try {
+    text = read_file(file, 1u << 20);
+  } catch (const Error& e) {
+    text = fmt::format("its warnings could not be read back ({}); see 'mlops exp show {}'", e.what(), run_name);
+  }
   remove_file(file);
   std::vector<std::string> out;
   for (std::size_t at = 0, nl; at < text.size(); at = nl + 1) {
@@ -149,8 +154,11 @@ std::vector<std::string> take_warnings(const Repo& repo, const std::string& swee
 void leave_sweep_warnings(const Repo& repo, const std::string& sweep_id, const std::string& run_name,
                           const std::vector<std::string>& warnings) {
   if (sweep_id.empty() || warnings.empty() || !lstat_path(run_scratch_dir(repo, sweep_id))) return;
+  // The first ones: a run that warns thousands of times says the same thing.
+  constexpr std::size_t kShown = 20;
   std::string text;
-  for (const auto& w : warnings) text += w + "\n";
+  for (std::size_t i = 0; i < std::min(warnings.size(), kShown); ++i) text += warnings[i] + "\n";
+  if (warnings.size() > kShown) text += fmt::format("... and {} more warnings\n", warnings.size() - kShown);
   atomic_write(warnings_file(repo, sweep_id, run_name), text);
 }
 
@@ -163,6 +171,7 @@ SweepResult run_sweep(Repo& repo, const SweepSpec& spec, const SweepCallbacks& c
   std::vector<std::string> names;
   for (std::size_t i = 1; i <= spec.grid.size(); ++i) {
     names.push_back(fmt::format("{}-{}", parent.name, i));
+    RunStore::check_name(names.back());  // a sweep name at the length limit leaves no room for "-N"
     if (runs.name_taken(names.back()))
       fail(ExitCode::Usage, "a run named '{}' exists already; name the sweep with -n", names.back());
   }
@@ -202,7 +211,15 @@ SweepResult run_sweep(Repo& repo, const SweepSpec& spec, const SweepCallbacks& c
     if (parallel) end.warnings = take_warnings(repo, parent.id, names[i]);
     if (cb.on_run_end) cb.on_run_end(end);
   };
-  result.stop_signal = run_processes(argvs, pool);
+  try {
+    result.stop_signal = run_processes(argvs, pool);
+  } catch (...) {
+    // The sweep itself failed (no process to be had): it is recorded as
+    // such, not left running; runs already started finish on their own.
+    if (parallel) remove_run_scratch(repo, parent.id);
+    runs.finish(parent.id, "failed", result.first_failure, std::nullopt, "");
+    throw;
+  }
   if (parallel) remove_run_scratch(repo, parent.id);
   std::string status = result.stop_signal ? "interrupted" : result.failed ? "failed" : "finished";
   runs.finish(parent.id, status, result.first_failure, std::nullopt, "");

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 
+#include "core/error.hpp"
 #include "core/fs.hpp"
+#include "core/text.hpp"
 #include "core/link.hpp"
 #include "repo/repo.hpp"
 #include "state/db.hpp"
@@ -74,7 +76,22 @@ std::optional<std::vector<LockedPath>> cached_outputs(Repo& repo, const std::str
     std::sort(want.begin(), want.end());
     if (sorted(locked->deps) == sorted(now.deps) && want == have) outs = locked->outs;
   }
-  if (!outs || !in_store(repo, *outs)) return std::nullopt;
+  if (!outs) return std::nullopt;
+  // An entry must name exactly the stage's outputs, each safe to write, with
+  // the objects in the store; a damaged one is a miss (the stage runs).
+  std::vector<std::string> want = s.outputs(), have;
+  for (const auto& o : *outs) {
+    if (!is_safe_relative_path(o.path) || (o.kind != "file" && o.kind != "dir")) return std::nullopt;
+    have.push_back(o.path);
+  }
+  std::sort(want.begin(), want.end());
+  std::sort(have.begin(), have.end());
+  if (want != have) return std::nullopt;
+  try {
+    if (!in_store(repo, *outs)) return std::nullopt;
+  } catch (const Error&) {
+    return std::nullopt;  // a "folder" whose manifest is not one
+  }
   return outs;
 }
 

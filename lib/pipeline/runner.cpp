@@ -288,15 +288,22 @@ private:
       if (!opts_.force && !s.always_changed && !s.outputs().empty())
         if (auto outs = cached_outputs(repo_, key, s, it == lock_.end() ? nullptr : &it->second, e.now)) {
           auto kept_before = git_kept_texts(s);
-          restore_outputs(repo_, *outs);
-          note_git_changes(kept_before);
-          for (const auto& o : s.outs)
-            if (auto gi = gitignore_add(repo_.root(), o); !gi.empty()) git_files_.insert(gi);
-          e.now.outs = *outs;
-          commit(s, e.now);
-          r.outcome = StageOutcome::Restored;
-          r.seconds = elapsed();
-          return r;
+          bool restored = true;
+          try {
+            restore_outputs(repo_, *outs);
+          } catch (const Error&) {
+            restored = false;  // a damaged cache entry: the stage runs, which replaces its outputs
+          }
+          if (restored) {
+            note_git_changes(kept_before);
+            for (const auto& o : s.outs)
+              if (auto gi = gitignore_add(repo_.root(), o); !gi.empty()) git_files_.insert(gi);
+            e.now.outs = *outs;
+            commit(s, e.now);
+            r.outcome = StageOutcome::Restored;
+            r.seconds = elapsed();
+            return r;
+          }
         }
     }
     if (StopSignals::received()) {

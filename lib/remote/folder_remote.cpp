@@ -55,7 +55,7 @@ bool FolderRemote::read(const ObjectId& id, std::uint64_t max_bytes, const Objec
   UniqueFd fd(raw);
   FileStat st = fstat_fd(fd.get(), src);
   if (!st.is_regular())
-    throw Error(ExitCode::Remote,
+    throw DamagedObject(ExitCode::Remote,
                 fmt::format("remote {}: {} is not a regular file (object {})", name(), src.string(), id.str()),
                 "remove it from the remote; 'mlops fsck -r " + name() + "' then finds what to push again");
   if (st.size > max_bytes) too_large(id, max_bytes);

@@ -61,10 +61,15 @@ private:
   std::string name_;
 };
 
-// An object served larger than expected: nothing of it is kept.
-class ObjectTooLarge : public Error {
+// One object on the remote is damaged (served larger than expected, not a
+// regular file): nothing of it is kept, and the other objects still come.
+class DamagedObject : public Error {
 public:
   using Error::Error;
+};
+class ObjectTooLarge : public DamagedObject {
+public:
+  using DamagedObject::DamagedObject;
 };
 
 // The remote called `name` (empty: the default, core.remote, or the only one).

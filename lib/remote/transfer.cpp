@@ -126,7 +126,7 @@ Got download(Remote& remote, ObjectStore& store, const Needed& n, std::uint64_t&
       write_all(tmp.fd(), data, k, "a fetched object");
       bytes += k;
     });
-  } catch (const ObjectTooLarge& e) {
+  } catch (const DamagedObject& e) {
     if (why) *why = e.what();
     return Got::Corrupt;
   }
@@ -142,7 +142,7 @@ Got check_on_remote(Remote& remote, const Needed& n) {
   try {
     if (!remote.get(n.id, n.max_bytes(), [&](const char* data, std::size_t k) { h.update(data, k); }))
       return Got::Absent;
-  } catch (const ObjectTooLarge&) {
+  } catch (const DamagedObject&) {
     return Got::Corrupt;
   }
   return h.finish() == n.id ? Got::Ok : Got::Corrupt;

@@ -208,3 +208,104 @@ load helpers
   [[ "$output" == *"model churn version 1.0.0: its record in the state database is damaged"* ]]
   [[ "$output" != *"internal error"* ]]
 }
+
+@test "standard error that cannot be written does not abort mlops" {
+  cd "$BATS_TEST_TMPDIR"
+  run bash -c "'$MLOPS' status 2>/dev/full"
+  [ "$status" -eq 3 ]  # not a repository: the error, unseen, keeps its code
+  cd "$TEST_REPO"
+  mlops init -q
+  run bash -c "'$MLOPS' exp run -n quiet -- sh -c 'echo out; echo err >&2' 2>/dev/full"
+  [ "$status" -eq 0 ]
+  [ "$(mlops exp show quiet --json | jq -r .status)" = finished ]
+  # A sweep whose messages go to a closed pipe still runs every run.
+  run bash -c "trap '' PIPE; '$MLOPS' exp run -n sw -j 2 -p k=1,2,3,4 -- true 2>&1 | head -c 1"
+  [ "$(mlops exp show sw --json | jq -r .status)" = finished ]
+  [ "$(mlops exp list --json --filter 'parent = sw' | jq length)" -eq 4 ]
+}
+
+@test "a run's name or params may not lead --artifact or --metrics out of the repository" {
+  mlops init -q
+  mkdir -p "$BATS_TEST_TMPDIR/outside" && echo secret > "$BATS_TEST_TMPDIR/outside/s.txt"
+  run mlops exp run -n ../outside --artifact '{name}' -- touch ran
+  echo "$output"
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"--artifact {name}: with the run's name and params it is ../outside, not a path inside the repository"* ]]
+  [ ! -e ran ]
+  [ "$(mlops exp list --json | jq length)" -eq 0 ]
+  run mlops exp run -p f=../../etc/passwd --metrics 'm/{f}' -- true
+  [ "$status" -eq 4 ]
+  # A name with '/' is fine: it stays inside.
+  run mlops exp run -n team/a --artifact 'runs/{name}.txt' -- sh -c 'mkdir -p runs/team && echo a > runs/team/a.txt'
+  [ "$status" -eq 0 ]
+  [ "$(mlops exp show team/a --json | jq -r '.artifacts | keys[]' | grep -c runs/team/a.txt)" -eq 1 ]
+}
+
+@test "a run named like another run's short id is not taken for it" {
+  mlops init -q
+  mlops exp run -q -n first -- true
+  short=$(mlops exp show first --json | jq -r .id | cut -c1-8)
+  mlops exp run -q -n "$short" -- true
+  run mlops exp show "$short"
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"'$short' is the name of run "*" and the start of another run's id; give more of the id"* ]]
+  run mlops exp show first
+  [ "$status" -eq 0 ]
+}
+
+@test "sweeps: a name too long for its runs is refused before anything runs; a flood of warnings is cut short" {
+  mlops init -q
+  run mlops exp run -n "$(printf 'a%.0s' {1..199})" -j 2 -p k=1,2 -- touch ran
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"a run name must be at most 200 bytes"* ]]
+  [ ! -e ran ]
+  [ "$(mlops exp list --json | jq length)" -eq 0 ]
+  run mlops exp run -n flood -j 2 -p k=1,2 -- sh -c 'seq 3000 | sed s/.*/bad/ >> "$MLOPS_METRICS_FILE"'
+  [ "$status" -eq 0 ]
+  [ "$(mlops exp show flood --json | jq -r .status)" = finished ]
+  [ "$(grep -c 'mlops: warning: run flood-1:' <<<"$output")" -eq 21 ]
+  [[ "$output" == *"run flood-1: ... and 2980 more warnings"* ]]
+}
+
+@test "cache.link symlink: after fsck moved an edited object aside, the file shows as deleted, not as an error" {
+  mlops init -q
+  mlops config -q cache.link symlink,copy
+  mkdir d && echo one > d/a && echo two > d/b
+  mlops add -q d
+  rm -r d && mlops checkout -q
+  [ -L d/a ]
+  chmod u+w "$(readlink -f d/a)"
+  echo modified >> d/a
+  run mlops fsck
+  [ "$status" -eq 1 ]
+  run mlops status
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"d: modified"* ]]
+  [[ "$output" == *"deleted:  d/a"* ]]
+  [[ "$output" == *"not in the store"* ]]
+}
+
+@test "a damaged run cache entry is a miss: the stage runs" {
+  mlops init -q
+  cat > mlops.yaml <<'YAML'
+stages:
+  s1:
+    cmd: echo hi > o1.txt
+    outs: [o1.txt]
+YAML
+  mlops run -q
+  id=$(xxh_id o1.txt)
+  sqlite3 .mlops/state.db "UPDATE run_cache SET outs = '[{\"id\":\"$id\",\"kind\":\"dir\",\"path\":\"o1.txt\",\"size\":3}]'"
+  rm o1.txt mlops.lock
+  run mlops run
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(cat o1.txt)" = hi ]
+  sqlite3 .mlops/state.db "UPDATE run_cache SET outs = '[{\"id\":\"$id\",\"kind\":\"file\",\"path\":\"../x.txt\",\"size\":3}]'"
+  rm o1.txt mlops.lock
+  run mlops run
+  [ "$status" -eq 0 ]
+  [ ! -e ../x.txt ]
+  [ "$(cat o1.txt)" = hi ]
+}

@@ -88,6 +88,20 @@ PY
   [ "$(mlops exp show long --json | jq -r .status)" = interrupted ]
 }
 
+@test "a SIGTERM to exp run ends everything its command started, not only the shell" {
+  mlops init -q
+  setsid "$MLOPS" exp run -n tree -- sh -c 'sleep 42; echo done' >/dev/null 2>&1 &
+  pid=$!
+  wait_for 10 '[ "$(pgrep -s "$pid" -fc "^sleep 42$")" -eq 1 ]'
+  kill -TERM "$pid"
+  SECONDS=0
+  wait "$pid" || status=$?
+  [ "$SECONDS" -lt 10 ]
+  [ "$status" -eq 143 ]
+  ! pgrep -f '^sleep 42$' || false
+  [ "$(mlops exp show tree --json | jq -r .status)" != running ]
+}
+
 @test "a SIGTERM at any moment of exp run's start ends the command it starts" {
   mlops init -q
   for delay in 0 0.01 0.02 0.03 0.05 0.08 0.1 0.15 0.2 0.3; do

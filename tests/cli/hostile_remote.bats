@@ -128,9 +128,20 @@ damage() {
   [[ "$output" == *"remote origin: $obj is not a regular file (object $model)"* ]]
   [ ! -e "$(object_path "$model")" ]
   rm -f "$obj" && mknod "$obj" c 1 5  # /dev/zero's numbers
+  # fsck -r calls it damaged (exit 1) and moves it aside, as any damaged copy.
   run timeout 20 "$MLOPS" fsck -r origin
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"corrupt on origin: model.bin ($model)"* ]]
+  [ ! -e "$obj" ]
+  # A folder at an object's path does not hold back the other paths of a pull.
+  mkdir "$obj"
+  run mlops pull
+  echo "$output"
   [ "$status" -eq 8 ]
   [[ "$output" == *"$obj is not a regular file"* ]]
+  [[ "$output" == *"data: 5 files restored"* ]]
+  [ ! -e model.bin ]
 }
 
 @test "an object served larger than its pointer says is refused as soon as that is known, nothing kept (exit 8)" {
