@@ -45,6 +45,13 @@ RunField field_arg(const std::string& name, const char* option) {
 // For fields the code itself names.
 RunField field(const std::string& name) { return *RunField::parse(name); }
 
+// A value as compare and diff show it: a metric with the shortest exact
+// digits, anything else as recorded; nullopt when the run has none.
+std::optional<std::string> shown(const std::optional<std::string>& text, const std::optional<double>& num) {
+  return num ? std::optional<std::string>(number(*num)) : text;
+}
+json json_or_null(const std::optional<std::string>& v) { return v ? json(*v) : json(); }
+
 // A run's field as a table shows it.
 std::string cell(const Run& r, const RunField& f, bool full_id) {
   using K = RunField::Kind;
@@ -239,17 +246,15 @@ int run_compare(Context& ctx, const ViewArgs& a) {
   std::vector<Run> runs;
   for (const auto& ref : a.runs) runs.push_back(store.get(ref));
   auto rows = compare_runs(runs);
-  // A row's value for run i as shown: metrics with the shortest exact digits.
-  auto value = [](const CompareRow& row, std::size_t i) -> std::optional<std::string> {
-    if (!row.metric) return row.text[i];
-    return row.number[i] ? std::optional<std::string>(number(*row.number[i])) : std::nullopt;
+  auto value = [](const CompareRow& row, std::size_t i) {
+    return row.metric ? shown(std::nullopt, row.number[i]) : row.text[i];
   };
   if (a.json) {
     json j = {{"runs", json::array()}, {"rows", json::array()}};
     for (const auto& r : runs) j["runs"].push_back({{"id", r.id}, {"name", r.name}});
     for (const auto& row : rows) {
       json values = json::object();
-      for (std::size_t i = 0; i < runs.size(); ++i) values[runs[i].name] = value(row, i) ? json(*value(row, i)) : json();
+      for (std::size_t i = 0; i < runs.size(); ++i) values[runs[i].name] = json_or_null(value(row, i));
       json best = json::array();
       for (auto i : row.best) best.push_back(runs[i].name);
       j["rows"].push_back({{"key", row.key}, {"values", values}, {"differs", row.differs()}, {"best", best}});
@@ -286,16 +291,12 @@ int run_diff(Context& ctx, const ViewArgs& a) {
   if (a.runs.size() != 2) fail(ExitCode::Usage, "exp diff takes two runs, not {}", a.runs.size());
   Run x = store.get(a.runs[0]), y = store.get(a.runs[1]);
   std::vector<RunChange> changes = diff_runs(x, y, a.all);
-  // Metrics with the shortest exact digits, the rest as recorded.
-  auto shown = [](const std::optional<std::string>& text, const std::optional<double>& num) {
-    return num ? std::optional<std::string>(number(*num)) : text;
-  };
   if (a.json) {
     json arr = json::array();
     for (const auto& c : changes)
       arr.push_back({{"key", c.key},
-                     {"old", shown(c.old_text, c.old_number) ? json(*shown(c.old_text, c.old_number)) : json()},
-                     {"new", shown(c.new_text, c.new_number) ? json(*shown(c.new_text, c.new_number)) : json()},
+                     {"old", json_or_null(shown(c.old_text, c.old_number))},
+                     {"new", json_or_null(shown(c.new_text, c.new_number))},
                      {"change", c.delta ? json(*c.delta) : json()}});
     print_json({{"old", x.id}, {"new", y.id}, {"changes", arr}});
     return 0;

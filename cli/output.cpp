@@ -11,8 +11,6 @@
 
 #include <fmt/format.h>
 
-#include "core/error.hpp"
-
 namespace mlops::cli {
 
 std::string human_size(std::uint64_t bytes) {
@@ -108,7 +106,7 @@ std::size_t Table::print(const Fit& fit, std::vector<bool>* shown_out) const {
   std::string out;
   auto flush = [&out] {
     if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size())
-      throw Error(ExitCode::Io, fmt::format("write failure on standard output: {}", std::strerror(errno)));
+      throw std::system_error(errno, std::generic_category());  // main reports a write failure on stdout
     out.clear();
   };
   std::size_t k = 0;

@@ -268,22 +268,21 @@ TransferResult fetch_available(Repo& repo, const std::string& name, const Transf
   StoreLock lock(store.base_dir(), StoreLock::Mode::Shared);
   TransferResult r;
   r.remote = spec.name;
-  std::vector<std::string>& corrupt = r.corrupt;
-  std::vector<std::string>& absent = r.absent;
   auto tracked = scope_tracked(repo, scope);
-
-  // Manifests first: they say which files a folder needs.
-  for (const auto& n : needed_objects(repo, tracked).unknown) {
+  // Downloads one object and counts it where it belongs in the result.
+  std::mutex mu;
+  auto get_one = [&](const Needed& n) {
     std::uint64_t bytes = 0;
     std::string why;
-    switch (download(*remote, store, n, bytes, &why)) {
-      case Got::Absent: absent.push_back(n.text()); continue;
-      case Got::Corrupt: corrupt.push_back(why.empty() ? n.text() : n.text() + ": " + why); continue;
-      case Got::Ok: break;
-    }
-    ++r.transferred;
-    r.bytes += bytes;
-  }
+    Got got = download(*remote, store, n, bytes, &why);
+    std::lock_guard g(mu);
+    if (got == Got::Absent) r.absent.push_back(n.text());
+    else if (got == Got::Corrupt) r.corrupt.push_back(why.empty() ? n.text() : n.text() + ": " + why);
+    else ++r.transferred, r.bytes += bytes;
+  };
+
+  // Manifests first: they say which files a folder needs.
+  for (const auto& n : needed_objects(repo, tracked).unknown) get_one(n);
   NeededSet needed = needed_objects(repo, tracked);
   std::vector<ObjectId> ids;
   for (const auto& n : needed.files) ids.push_back(n.id);
@@ -299,23 +298,12 @@ TransferResult fetch_available(Repo& repo, const std::string& name, const Transf
       ++r.already;
     }
   }
-  std::mutex mu;
   parallel_for(todo.size(), jobs_for(spec, jobs), [&](std::size_t i) {
-    const Needed& n = todo[i];
-    std::uint64_t bytes = 0;
-    std::string why;
-    Got got = download(*remote, store, n, bytes, &why);
-    advance(progress, 1, n.size);
-    std::lock_guard g(mu);
-    if (got == Got::Absent) absent.push_back(n.text());
-    else if (got == Got::Corrupt) corrupt.push_back(why.empty() ? n.text() : n.text() + ": " + why);
-    else {
-      ++r.transferred;
-      r.bytes += bytes;
-    }
+    get_one(todo[i]);
+    advance(progress, 1, todo[i].size);
   });
-  std::sort(absent.begin(), absent.end());  // the jobs finish in any order
-  std::sort(corrupt.begin(), corrupt.end());
+  std::sort(r.absent.begin(), r.absent.end());  // the jobs finish in any order
+  std::sort(r.corrupt.begin(), r.corrupt.end());
   return r;
 }
 

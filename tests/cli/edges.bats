@@ -73,6 +73,13 @@ load helpers
   [ "$status" -eq 6 ]
   [[ "$output" == *"mlops: error: write failure on standard output: No space left on device"* ]]
   [[ "$output" != *"internal error"* ]]
+  # The table printer's own large writes fail the same way (names long
+  # enough for its 64 KiB chunks).
+  for i in $(seq 300); do echo "$i" > "a-file-with-a-name-long-enough-to-fill-the-table-quickly-$i.txt"; done
+  mlops add -q a-file-*.txt
+  run bash -c "'$MLOPS' ls > /dev/full"
+  [ "$status" -eq 6 ]
+  [[ "$output" == *"mlops: error: write failure on standard output: No space left on device"* ]]
 }
 
 @test "a deleted working folder is an I/O error naming it, not an internal error" {
