@@ -21,6 +21,7 @@
 namespace mlops::cli {
 
 void register_exp_view_commands(CLI::App* exp, Context& ctx);
+void register_exp_share_commands(CLI::App* exp, Context& ctx);
 
 namespace {
 
@@ -235,6 +236,7 @@ void register_exp_commands(CLI::App& app, Context& ctx) {
                   bind(sub, ctx, a, run_log);
                 });
         register_exp_view_commands(exp, ctx);
+        register_exp_share_commands(exp, ctx);
         command(exp, "tag", "Set tags on a run", [&ctx](CLI::App* sub) {
           auto a = std::make_shared<EditArgs>();
           sub->add_option("run", a->run, "Run id, id prefix or name")->required();

@@ -15,6 +15,7 @@
 #include "exp/run_fields.hpp"
 #include "exp/run_filter.hpp"
 #include "exp/run_query.hpp"
+#include "exp/run_sharing.hpp"
 #include "exp/run_store.hpp"
 #include "output.hpp"
 #include "run_format.hpp"
@@ -33,7 +34,27 @@ struct ViewArgs {
        diff = false;
   std::size_t limit = 0;
   int width = 0, height = 0;
+  bool remote = false;      // --remote: read a remote's runs
+  std::string remote_name;  // -r NAME (implies --remote)
+  bool from_remote() const { return remote || !remote_name.empty(); }
 };
+
+// Runs a remote holds (exp list/show --remote); pages that fail their checks
+// are named on stderr, the rest shown.
+std::vector<Run> runs_on_remote(Context& ctx, const ViewArgs& a) {
+  auto rr = remote_runs(ctx.repo(), a.remote_name);
+  for (const auto& bad : rr.bad_pages) note("mlops: warning: remote {}: {}; skipped\n", rr.remote, bad);
+  return std::move(rr.runs);
+}
+
+// Names that more than one of `runs` has (runs pulled from others): shown
+// with their origin.
+std::set<std::string> shared_names(const std::vector<Run>& runs) {
+  std::set<std::string> seen, twice;
+  for (const auto& r : runs)
+    if (!seen.insert(r.name).second) twice.insert(r.name);
+  return twice;
+}
 
 // A field named on the command line; Error(Usage) naming the option when unknown.
 RunField field_arg(const std::string& name, const char* option) {
@@ -53,9 +74,10 @@ std::optional<std::string> shown(const std::optional<std::string>& text, const s
 json json_or_null(const std::optional<std::string>& v) { return v ? json(*v) : json(); }
 
 // A run's field as a table shows it.
-std::string cell(const Run& r, const RunField& f, bool full_id) {
+std::string cell(const Run& r, const RunField& f, bool full_id, const std::set<std::string>& twice = {}) {
   using K = RunField::Kind;
   switch (f.kind) {
+    case K::Name: return twice.count(r.name) ? fmt::format("{} ({}@{})", r.name, r.user, r.host) : r.name;
     case K::Id: return full_id ? r.id : r.short_id();
     case K::Parent: return full_id ? r.parent_id : r.parent_id.substr(0, 8);
     case K::Started: return started(r);
@@ -75,7 +97,13 @@ int run_list(Context& ctx, const ViewArgs& a) {
   RunStore store(ctx.repo().db());
   // Tags are read only when something shows or tests them (a scan less over many runs).
   bool tags = a.json || (a.filter + a.columns + a.sort).find("tags.") != std::string::npos;
-  auto runs = select_runs(store, {}, a.filter, tags ? RunStore::Details::All : RunStore::Details::ParamsAndMetrics);
+  std::vector<Run> runs;
+  if (a.from_remote()) {
+    runs = runs_on_remote(ctx, a);
+    filter_runs(runs, a.filter);
+  } else {
+    runs = select_runs(store, {}, a.filter, tags ? RunStore::Details::All : RunStore::Details::ParamsAndMetrics);
+  }
   if (!a.sort.empty()) sort_runs(runs, field_arg(a.sort, "--sort"), a.desc);
   if (a.limit && runs.size() > a.limit) runs.resize(a.limit);
   auto cols = run_columns(runs, a.columns);
@@ -98,7 +126,8 @@ int run_list(Context& ctx, const ViewArgs& a) {
   }
   if (runs.empty()) {
     if (ctx.quiet) return 0;
-    if (a.filter.empty() && a.runs.empty()) fmt::print("No runs yet (start one with 'mlops exp run -- COMMAND').\n");
+    if (a.from_remote() && a.filter.empty()) fmt::print("No runs on the remote yet (send some with 'mlops exp push').\n");
+    else if (a.filter.empty() && a.runs.empty()) fmt::print("No runs yet (start one with 'mlops exp run -- COMMAND').\n");
     else fmt::print("No runs match the filter.\n");
     return 0;
   }
@@ -121,13 +150,14 @@ int run_list(Context& ctx, const ViewArgs& a) {
     if (runs.size() > 1 && (cols[c].kind == K::Last || cols[c].kind == K::Best)) best[c] = best_value(runs, cols[c]);
   }
   Table t(header);
+  auto twice = shared_names(runs);
   std::vector<bool> marked(cols.size(), false);
   for (std::size_t i = 0; i < runs.size(); ++i) {
     std::vector<std::string> row;
     row.reserve(cols.size());
     for (std::size_t c = 0; c < cols.size(); ++c) {
       if (!cols[c].is_metric()) {
-        row.push_back(cell(runs[i], cols[c], false));
+        row.push_back(cell(runs[i], cols[c], false, twice));
         continue;
       }
       const auto& v = values[c][i];
@@ -166,8 +196,19 @@ int run_list(Context& ctx, const ViewArgs& a) {
 int run_show(Context& ctx, const ViewArgs& a) {
   Repo& repo = ctx.repo();
   RunStore store(repo.db());
-  Run r = store.get(a.runs.at(0));
+  std::vector<Run> others;  // with --remote: the runs the remote holds
+  Run r;
+  if (a.from_remote()) {
+    others = runs_on_remote(ctx, a);
+    std::vector<const Run*> all;
+    for (const auto& o : others) all.push_back(&o);
+    r = others[find_run(all, a.runs.at(0), "on the remote")];
+  } else {
+    r = store.get(a.runs.at(0));
+    others = store.list();
+  }
   if (a.diff) {
+    if (a.from_remote()) fail(ExitCode::Usage, "--diff reads the store: pull the run first (mlops exp pull {})", r.short_id());
     if (r.git_diff_id.empty()) {
       if (!ctx.quiet) note("run {} had no uncommitted changes\n", r.name);
       return 0;
@@ -176,7 +217,7 @@ int run_show(Context& ctx, const ViewArgs& a) {
     return 0;
   }
   std::vector<Run> children;
-  for (auto& c : store.list())
+  for (auto& c : others)
     if (c.parent_id == r.id) children.push_back(std::move(c));
   if (a.json) {
     json j = run_json(r);
@@ -189,10 +230,8 @@ int run_show(Context& ctx, const ViewArgs& a) {
              r.id, r.experiment, r.status, r.exit_code ? fmt::format(" (exit code {})", *r.exit_code) : "", r.command);
   if (!r.parent_id.empty()) {
     std::string parent = r.parent_id.substr(0, 8);
-    try {
-      parent = store.get(r.parent_id).name + " (" + parent + ")";
-    } catch (const Error&) {
-    }
+    for (const auto& o : others)
+      if (o.id == r.parent_id) parent = o.name + " (" + parent + ")";
     fmt::print("sweep      {}\n", parent);
   }
   fmt::print("started    {}\nduration   {}\ngit        {}{}\n", started(r), duration(r),
@@ -419,6 +458,11 @@ CLI::App* with_runs(CLI::App* sub, ViewArgs& a, bool required, const char* help 
   return sub;
 }
 
+void with_remote(CLI::App* sub, ViewArgs& a, const char* help) {
+  sub->add_flag("--remote", a.remote, help);
+  sub->add_option("-r", a.remote_name, "The remote for --remote (default: the default remote)")->type_name("NAME");
+}
+
 }  // namespace
 
 void register_exp_view_commands(CLI::App* exp, Context& ctx) {
@@ -434,6 +478,7 @@ void register_exp_view_commands(CLI::App* exp, Context& ctx) {
         ->type_name("LIST");
     auto* j = sub->add_flag("--json", a->json, "Print JSON");
     sub->add_flag("--csv", a->csv, "Print CSV")->excludes(j);
+    with_remote(sub, *a, "List the runs a remote holds (default: the default remote), without pulling them");
     bind(sub, ctx, a, run_list);
   });
   command(exp, "show", "Show one run: params, metrics, tags, code and data versions, machine", [&ctx](CLI::App* sub) {
@@ -441,6 +486,7 @@ void register_exp_view_commands(CLI::App* exp, Context& ctx) {
     sub->add_option("run", a->runs, "Run id, id prefix or name")->required()->expected(1)->type_name("RUN");
     sub->add_flag("--diff", a->diff, "Print the uncommitted changes the run ran with, as a patch");
     sub->add_flag("--json", a->json, "Print JSON");
+    with_remote(sub, *a, "Show a run a remote holds, without pulling it");
     bind(sub, ctx, a, run_show);
   });
   command(exp, "compare", "Params and metrics of runs side by side, differences and best marked",

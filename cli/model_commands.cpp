@@ -5,6 +5,8 @@
 
 #include "context.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
+#include "exp/run_sharing.hpp"
 #include "exp/run_store.hpp"
 #include "output.hpp"
 #include "registry/registry.hpp"
@@ -20,7 +22,7 @@ using nlohmann::json;
 struct ModelArgs {
   std::string model, path, ref, version, bump, run, description, stage, alias, output, remote;
   std::vector<std::string> tags;
-  bool no_git_tag = false, json = false, force = false;
+  bool no_git_tag = false, json = false, force = false, runs = false;
 };
 
 
@@ -133,7 +135,14 @@ int run_show(Context& ctx, const ModelArgs& a) {
   if (!v.description.empty()) fmt::print("description {}\n", v.description);
   fmt::print("registered  {} by {}\n", local_time(v.created_at), v.author);
   if (!v.git_commit.empty()) fmt::print("git commit  {}\n", v.git_commit.substr(0, 12));
-  if (!v.run_id.empty()) fmt::print("run         {}\n", v.run_id.substr(0, 8));
+  if (!v.run_id.empty()) {
+    try {
+      Run r = RunStore(ctx.repo().db()).get(v.run_id, false);
+      fmt::print("run         {} ({})\n", r.name, r.short_id());
+    } catch (const Error&) {
+      fmt::print("run         {} (not in this clone: mlops exp pull {})\n", v.run_id.substr(0, 8), v.run_id.substr(0, 8));
+    }
+  }
   for (const auto& [k, val] : v.tags) fmt::print("tag         {} = {}\n", k, val);
   return 0;
 }
@@ -246,7 +255,8 @@ int run_lineage(Context& ctx, const ModelArgs& a) {
     if (run->git_dirty) fmt::print("             with uncommitted changes (mlops exp show --diff {})\n", run->name);
     for (const auto& [k, val] : run->params) fmt::print("  param      {} = {}\n", k, val);
   } else if (!v.run_id.empty()) {
-    fmt::print("  run        {} (removed)\n", v.run_id.substr(0, 8));
+    fmt::print("  run        {} (not in this clone: 'mlops exp pull {}' brings it, unless it was removed)\n",
+               v.run_id.substr(0, 8), v.run_id.substr(0, 8));
   } else {
     fmt::print("  run        (none recorded)\n");
   }
@@ -258,13 +268,37 @@ int run_lineage(Context& ctx, const ModelArgs& a) {
 int run_sync(Context& ctx, const ModelArgs& a) {
   Registry reg(ctx.repo());
   auto r = reg.sync();
+  // --runs: the runs that registered versions name, from the remote.
+  std::optional<ExpPullResult> pulled;
+  if (a.runs) {
+    RunSelection sel;
+    sel.absent_ok = true;
+    auto here = RunStore(ctx.repo().db()).ids();
+    for (const auto& id : reg.run_ids())
+      if (!here.count(id)) sel.refs.push_back(id);
+    if (!sel.refs.empty()) pulled = pull_runs(ctx.repo(), a.remote, sel, 0, nullptr);
+  }
   if (a.json) {
-    print_json({{"models", r.models}, {"versions", r.versions}, {"events", r.events}, {"skipped_tags", r.skipped_tags}});
+    json j = {{"models", r.models}, {"versions", r.versions}, {"events", r.events}, {"skipped_tags", r.skipped_tags}};
+    if (a.runs) {
+      j["runs_pulled"] = pulled ? json(pulled->pulled) : json::array();
+      j["runs_not_on_remote"] = pulled ? json(pulled->not_on_remote) : json::array();
+    }
+    print_json(j);
   } else if (!ctx.quiet) {
     fmt::print("Rebuilt {} from git tags: {}, {}.\n", plural(r.models, "model", "models"),
                plural(r.versions, "version", "versions"), plural(r.events, "event", "events"));
     if (r.skipped_tags) fmt::print("Skipped {} that do not name a registered version.\n", plural(r.skipped_tags, "tag", "tags"));
+    if (a.runs)
+      fmt::print("Pulled {} that registered versions name{}.\n", plural(pulled ? pulled->pulled.size() : 0, "run", "runs"),
+                 pulled && !pulled->not_on_remote.empty()
+                     ? fmt::format(" ({} not on remote {}: {})", pulled->not_on_remote.size(), pulled->remote,
+                                   list_some(pulled->not_on_remote, 3))
+                     : "");
   }
+  if (pulled && (!pulled->failed.empty() || !pulled->bad_pages.empty()))
+    fail(ExitCode::Remote, "remote {}: run records not imported:{}", pulled->remote,
+         list_some(pulled->failed.empty() ? pulled->bad_pages : pulled->failed));
   return 0;
 }
 
@@ -368,6 +402,9 @@ void register_model_commands(CLI::App& app, Context& ctx) {
                 });
         command(model, "sync", "Rebuild the registry from git tags (after a clone or a fetch)", [&ctx](CLI::App* sub) {
           auto a = std::make_shared<ModelArgs>();
+          sub->add_flag("--runs", a->runs, "Also pull the runs that registered versions name (exp pull)");
+          sub->add_option("-r,--remote", a->remote, "Remote for --runs (default: the default remote)")
+              ->type_name("NAME");
           sub->add_flag("--json", a->json, "Print JSON");
           bind(sub, ctx, a, run_sync);
         });

@@ -4,6 +4,7 @@
 #include <xxhash.h>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 
 namespace mlops {
 
@@ -29,9 +30,7 @@ bool ObjectId::try_parse(std::string_view text, ObjectId& out) {
   else if (name == "sha256") algo = HashAlgo::Sha256;
   else return false;
   auto hex = text.substr(colon + 1);
-  if (hex.size() != hex_len(algo)) return false;
-  for (char c : hex)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  if (!is_lower_hex(hex, hex_len(algo))) return false;
   out.algo = algo;
   out.hex = std::string(hex);
   return true;

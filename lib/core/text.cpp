@@ -69,6 +69,13 @@ std::string list_some(const std::vector<std::string>& items, std::size_t max) {
   return out;
 }
 
+bool is_lower_hex(std::string_view s, std::size_t len) {
+  if (s.size() != len) return false;
+  for (char c : s)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
 bool starts_with(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
 }

@@ -14,6 +14,8 @@ std::string printable_path(std::string_view s);
 // True when s has a byte below 0x20 or 0x7f (newlines would break manifests).
 bool has_control_chars(std::string_view s);
 bool starts_with(std::string_view s, std::string_view prefix);
+// True when s is exactly `len` lowercase hex digits (object and run ids).
+bool is_lower_hex(std::string_view s, std::size_t len);
 // The whole of s as a number (strtod's syntax); nullopt when empty or when
 // anything else follows the number.
 std::optional<double> parse_number(const std::string& s);

@@ -1,6 +1,9 @@
 #include "exp/run_names.hpp"
 
+#include <sys/random.h>
+
 #include <array>
+#include <cerrno>
 #include <random>
 
 #include <fmt/format.h>
@@ -25,7 +28,22 @@ constexpr std::array kNouns = {"badger", "crane", "dolphin", "eagle", "falcon", 
 
 }  // namespace
 
-std::string new_run_id() { return fmt::format("{:016x}{:016x}", rng()(), rng()()); }
+// From the kernel's random source, not the name generator: runs travel
+// between clones (exp push), so ids must not collide across machines, and a
+// 32-bit seed would make that likely after some ten thousand processes.
+std::string new_run_id() {
+  std::uint64_t v[2];
+  std::size_t got = 0;
+  while (got < sizeof v) {
+    ssize_t n = ::getrandom(reinterpret_cast<char*>(v) + got, sizeof v - got, 0);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail_errno("read random bytes for a run id", "getrandom", errno);
+    }
+    got += static_cast<std::size_t>(n);
+  }
+  return fmt::format("{:016x}{:016x}", v[0], v[1]);
+}
 
 std::string new_run_name() {
   auto& r = rng();

@@ -2,8 +2,12 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
+
+#include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "exp/run_filter.hpp"
 
 namespace mlops {
@@ -30,6 +34,42 @@ std::vector<Run> select_runs(RunStore& store, const std::vector<std::string>& re
     for (const auto& ref : refs) runs.push_back(store.get(ref));
   std::erase_if(runs, [&](const Run& r) { return !filter.matches(r); });
   return runs;
+}
+
+std::size_t find_run(const std::vector<const Run*>& runs, const std::string& ref, const std::string& where) {
+  std::vector<std::size_t> hits;
+  for (std::size_t i = 0; i < runs.size(); ++i)
+    if (runs[i]->id == ref) return i;
+  auto at = ref.rfind('@');
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const Run& r = *runs[i];
+    if (r.name == ref || (ref.size() >= 4 && r.id.starts_with(ref)) ||
+        (at != std::string::npos && at > 0 && r.name == ref.substr(0, at) && r.user == ref.substr(at + 1)))
+      hits.push_back(i);
+  }
+  if (hits.empty())
+    throw Error(ExitCode::Input, fmt::format("no run '{}' {}", ref, where),
+                "'mlops exp list --remote' lists the runs a remote holds");
+  if (hits.size() > 1) {
+    std::vector<std::string> which;
+    for (auto i : hits) which.push_back(fmt::format("{} ({}@{})", runs[i]->short_id(), runs[i]->user, runs[i]->host));
+    throw Error(ExitCode::Input, fmt::format("'{}' matches {} runs {}: {}", ref, hits.size(), where, list_some(which)),
+                "give the id, or NAME@USER");
+  }
+  return hits[0];
+}
+
+void filter_runs(std::vector<Run>& runs, const std::string& filter_text) {
+  std::vector<const Run*> all;
+  for (const auto& r : runs) all.push_back(&r);
+  RunFilter filter = RunFilter::parse(filter_text, [&](const std::string& ref) -> std::optional<std::string> {
+    try {
+      return all[find_run(all, ref, "")]->id;
+    } catch (const Error&) {
+      return std::nullopt;  // no such run, or several: compared as written
+    }
+  });
+  std::erase_if(runs, [&](const Run& r) { return !filter.matches(r); });
 }
 
 void sort_runs(std::vector<Run>& runs, const RunField& key, bool desc) {
@@ -99,7 +139,12 @@ std::vector<RunField> run_columns(const std::vector<Run>& runs, const std::strin
     for (const auto& k : keys) out.push_back(field(prefix + k));
   };
   if (spec.empty()) {
-    for (const char* name : {"id", "name", "experiment", "status", "started", "duration"}) out.push_back(field(name));
+    // Runs pulled from others: who ran each, once there is more than one.
+    std::set<std::pair<std::string_view, std::string_view>> origins;
+    for (const auto& r : runs)
+      if (origins.emplace(r.user, r.host), origins.size() > 1) break;
+    for (const char* name : {"id", "name", "user", "experiment", "status", "started", "duration"})
+      if (std::string_view(name) != "user" || origins.size() > 1) out.push_back(field(name));
     add_all(params, "params.");
     for (const auto& k : metrics) {
       out.push_back(field("metrics." + k));

@@ -20,6 +20,14 @@ namespace mlops {
 std::vector<Run> select_runs(RunStore& store, const std::vector<std::string>& refs, const std::string& filter,
                              RunStore::Details details = RunStore::Details::All);
 
+// runs read from elsewhere (a remote): keeps those matching `filter`, whose
+// run references resolve among them.
+void filter_runs(std::vector<Run>& runs, const std::string& filter);
+
+// The run of `runs` that `ref` names (id, id prefix of 4 or more, name, or
+// NAME@USER); Error(Input) naming `where` when none or several match.
+std::size_t find_run(const std::vector<const Run*>& runs, const std::string& ref, const std::string& where);
+
 // Stable sort by a field: numbers as numbers, before text; runs without the
 // field last, whatever the direction.
 void sort_runs(std::vector<Run>& runs, const RunField& key, bool desc);

@@ -164,6 +164,89 @@ void RunStore::add_artifact(const std::string& id, const std::string& path, cons
   s.run();
 }
 
+bool RunStore::import_run(const Run& r, const std::map<std::string, std::uint64_t>& artifact_sizes,
+                          const std::vector<MetricPoint>& points) {
+  Transaction tx(db_);
+  {
+    Stmt q(db_, "SELECT 1 FROM runs WHERE id = ?");
+    q.bind(1, r.id);
+    if (q.step()) return false;
+  }
+  Stmt s(db_,
+         "INSERT INTO runs (id, name, experiment, status, command, git_commit, git_dirty, started_at, ended_at, "
+         "exit_code, user, host, parent_id, peak_rss_kib, log_id, os, cpu, cpus, memory_bytes, git_diff_id) "
+         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  auto text_or_null = [&](int i, const std::string& v) {
+    if (v.empty()) s.bind_null(i);
+    else s.bind(i, v);
+  };
+  s.bind(1, r.id).bind(2, r.name).bind(3, r.experiment).bind(4, r.status).bind(5, r.command);
+  text_or_null(6, r.git_commit);
+  s.bind(7, static_cast<std::int64_t>(r.git_dirty)).bind(8, r.started_at).bind(9, r.ended_at);
+  if (r.exit_code) s.bind(10, static_cast<std::int64_t>(*r.exit_code));
+  else s.bind_null(10);
+  s.bind(11, r.user).bind(12, r.host);
+  text_or_null(13, r.parent_id);
+  if (r.peak_rss_kib) s.bind(14, *r.peak_rss_kib);
+  else s.bind_null(14);
+  text_or_null(15, r.log_id);
+  s.bind(16, r.os).bind(17, r.cpu).bind(18, r.cpus).bind(19, r.memory_bytes);
+  text_or_null(20, r.git_diff_id);
+  s.run();
+  for (const auto& [table, kv] : {std::pair{"params", &r.params}, std::pair{"run_tags", &r.tags}}) {
+    Stmt p(db_, fmt::format("INSERT INTO {} (run_id, key, value) VALUES (?, ?, ?)", table));
+    for (const auto& [k, v] : *kv) {
+      p.bind(1, r.id).bind(2, k).bind(3, v);
+      p.run();
+    }
+  }
+  {
+    Stmt a(db_, "INSERT INTO artifacts (run_id, path, id, size) VALUES (?, ?, ?, ?)");
+    for (const auto& [path, id] : r.artifacts) {
+      auto size = artifact_sizes.find(path);
+      a.bind(1, r.id).bind(2, path).bind(3, id);
+      a.bind(4, static_cast<std::int64_t>(size == artifact_sizes.end() ? 0 : size->second));
+      a.run();
+    }
+  }
+  // The summary is made from the points themselves, not taken from the record.
+  std::map<std::string, MetricSummary> sums;
+  Stmt ins(db_, "INSERT INTO metrics (run_id, key, step, value, ts) VALUES (?, ?, ?, ?, ?)");
+  for (const auto& p : points) {
+    ins.bind(1, r.id).bind(2, p.key).bind(3, p.step).bind_double(4, p.value).bind(5, p.ts);
+    ins.run();
+    auto [it, fresh] = sums.try_emplace(p.key, MetricSummary{p.step, p.value, p.value, p.value, 0});
+    MetricSummary& m = it->second;
+    if (!fresh && p.step >= m.step) m.step = p.step, m.last = p.value;
+    m.min = std::min(m.min, p.value);
+    m.max = std::max(m.max, p.value);
+    ++m.count;
+  }
+  Stmt sum(db_, "INSERT INTO latest_metrics (run_id, key, step, value, min, max, count) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  for (const auto& [k, m] : sums) {
+    sum.bind(1, r.id).bind(2, k).bind(3, m.step).bind_double(4, m.last).bind_double(5, m.min).bind_double(6, m.max);
+    sum.bind(7, m.count);
+    sum.run();
+  }
+  tx.commit();
+  return true;
+}
+
+std::unordered_set<std::string> RunStore::ids() {
+  std::unordered_set<std::string> out;
+  Stmt s(db_, "SELECT id FROM runs");
+  while (s.step()) out.insert(s.col_text(0));
+  return out;
+}
+
+std::map<std::string, std::uint64_t> RunStore::artifact_sizes(const std::string& id) {
+  std::map<std::string, std::uint64_t> out;
+  Stmt s(db_, "SELECT path, size FROM artifacts WHERE run_id = ?");
+  s.bind(1, id);
+  while (s.step()) out.emplace(s.col_text(0), static_cast<std::uint64_t>(std::max<std::int64_t>(0, s.col_int(1))));
+  return out;
+}
+
 bool RunStore::name_taken(const std::string& name) {
   Stmt s(db_, "SELECT 1 FROM runs WHERE name = ?");
   s.bind(1, name);
@@ -210,6 +293,26 @@ Run RunStore::get(const std::string& ref, bool details) {
                     " FROM runs WHERE id = ?1 OR name = ?1 OR (length(?1) >= 4 AND id >= ?1 AND id < ?1 || 'g')");
     s.bind(1, ref);
     while (s.step()) read_run(s, found.emplace_back());
+  }
+  // Runs pulled from others may share a name: each is NAME@USER then.
+  if (auto at = ref.rfind('@'); found.empty() && at != std::string::npos && at > 0) {
+    Stmt s(db_, std::string("SELECT ") + kRunColumns + " FROM runs WHERE name = ? AND user = ?");
+    s.bind(1, ref.substr(0, at)).bind(2, ref.substr(at + 1));
+    while (s.step()) read_run(s, found.emplace_back());
+    if (found.size() > 1)
+      fail(ExitCode::Input, "'{}' names {} runs; give the id of one", ref, found.size());
+    if (found.size() == 1) {
+      if (details) load_details(found);
+      return found[0];
+    }
+  }
+  if (std::size_t same = std::count_if(found.begin(), found.end(), [&](const Run& r) { return r.name == ref; });
+      same > 1 && std::none_of(found.begin(), found.end(), [&](const Run& r) { return r.id == ref; })) {
+    std::vector<std::string> which;
+    for (const auto& r : found)
+      if (r.name == ref) which.push_back(fmt::format("{} ({}@{})", r.short_id(), r.user, r.host));
+    fail(ExitCode::Input, "'{}' names {} runs, from different clones: {}; give the id or NAME@USER", ref, same,
+         list_some(which));
   }
   // An exact id wins; a name wins over prefix matches, unless it is the start
   // of another run's id too (a run named like a short id would hide that run).

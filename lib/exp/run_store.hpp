@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace mlops {
@@ -64,6 +65,15 @@ public:
   // the one after the metric's latest.
   void log_metrics(const std::string& id, const std::vector<MetricPoint>& points);
   void add_artifact(const std::string& id, const std::string& path, const std::string& object_id, std::uint64_t size);
+  // Adds a run recorded in another clone (exp pull) with its artifacts and
+  // every metric point, in one transaction; false, writing nothing, when a run
+  // with that id is here already. The fields are trusted: check them first.
+  bool import_run(const Run& run, const std::map<std::string, std::uint64_t>& artifact_sizes,
+                  const std::vector<MetricPoint>& points);
+  // The ids of every run here.
+  std::unordered_set<std::string> ids();
+  // path -> size of a run's artifacts.
+  std::map<std::string, std::uint64_t> artifact_sizes(const std::string& id);
   bool name_taken(const std::string& name);
   // Error(Usage) unless `name` can name a run: not empty, at most 200 bytes,
   // UTF-8 without control characters (it is printed in tables and messages).
@@ -73,8 +83,9 @@ public:
   // Deletes runs with their params, tags, metrics and artifact records; the
   // objects stay in the store until gc.
   void remove(const std::vector<std::string>& ids);
-  // By full id, id prefix (at least 4 characters) or name; throws Error(Input)
-  // when nothing or more than one run matches.
+  // By full id, id prefix (at least 4 characters), name, or NAME@USER when
+  // runs pulled from others share a name; throws Error(Input) when nothing or
+  // more than one run matches.
   // Without `details`, params, tags, metrics and artifacts are not read (exp log).
   Run get(const std::string& ref, bool details = true);
   enum class Details { All, ParamsAndMetrics };

@@ -1,10 +1,12 @@
 #include "registry/registry.hpp"
 
+#include <set>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <functional>
+#include <set>
 
 #include "core/error.hpp"
 #include "core/safe_tree.hpp"
@@ -458,6 +460,14 @@ std::vector<Tracked> Registry::all_tracked() {
     for (const auto& v : store_.versions(m))
       if (!v.object_id.empty()) out.push_back(as_tracked(v));
   return out;
+}
+
+std::vector<std::string> Registry::run_ids() {
+  std::set<std::string> ids;
+  for (const auto& m : store_.models())
+    for (const auto& v : store_.versions(m))
+      if (!v.run_id.empty()) ids.insert(v.run_id);
+  return {ids.begin(), ids.end()};
 }
 
 void Registry::materialize(const ModelVersion& v, const fs::path& dest, bool force, const std::string& remote) {

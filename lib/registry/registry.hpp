@@ -63,6 +63,8 @@ public:
   // The data a model version needs from the store, as transfers take it.
   static Tracked as_tracked(const ModelVersion& v);
   std::vector<Tracked> all_tracked();
+  // The runs that registered versions name (their ids, once each).
+  std::vector<std::string> run_ids();
 
   std::vector<std::string> allowed_stages();
   // Whether git tags are wanted (config model.git-tags), for commands' defaults.

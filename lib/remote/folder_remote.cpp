@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "core/error.hpp"
@@ -43,25 +44,87 @@ bool FolderRemote::put(const ObjectId& id, const fs::path& local, std::uint64_t 
   return true;
 }
 
-bool FolderRemote::read(const ObjectId& id, std::uint64_t max_bytes, const ObjectSink& sink) {
-  fs::path src = object_path(id);
-  // O_NONBLOCK: a FIFO (or a device) at an object's name must not block the
-  // open; fstat then refuses anything but a plain file.
+namespace {
+
+// A plain file opened for reading, or nothing when absent. O_NONBLOCK: a FIFO
+// (or a device) at that name must not block the open; fstat then refuses
+// anything but a plain file.
+std::optional<UniqueFd> open_plain(const fs::path& src, FileStat& st) {
   int raw = ::open(src.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (raw < 0) {
-    if (errno == ENOENT) return false;
+    if (errno == ENOENT) return std::nullopt;
     fail_errno("open", src.string(), errno);
   }
   UniqueFd fd(raw);
-  FileStat st = fstat_fd(fd.get(), src);
+  st = fstat_fd(fd.get(), src);
+  return fd;
+}
+
+}  // namespace
+
+bool FolderRemote::read(const ObjectId& id, std::uint64_t max_bytes, const ObjectSink& sink) {
+  fs::path src = object_path(id);
+  FileStat st;
+  auto fd = open_plain(src, st);
+  if (!fd) return false;
   if (!st.is_regular())
     throw DamagedObject(ExitCode::Remote,
                 fmt::format("remote {}: {} is not a regular file (object {})", name(), src.string(), id.str()),
                 "remove it from the remote; 'mlops fsck -r " + name() + "' then finds what to push again");
   if (st.size > max_bytes) too_large(id, max_bytes);
-  read_chunks(fd.get(), st.size, src, [&](const char* data, std::size_t n, bool) { sink(data, n); });
+  read_chunks(fd->get(), st.size, src, [&](const char* data, std::size_t n, bool) { sink(data, n); });
   return true;
 }
+
+void FolderRemote::write_file(const std::string& dir, const std::string& file_name, std::string_view bytes) {
+  fs::path dest = root_ / dir / file_name;
+  try {
+    make_dirs(root_ / "tmp");
+    make_dirs(dest.parent_path());
+  } catch (const Error& e) {
+    throw Error(ExitCode::Remote, fmt::format("remote {}: {}", root_.string(), e.what()), e.hint());
+  }
+  TempFile tmp(root_ / "tmp", "file", 0444);
+  write_all(tmp.fd(), bytes.data(), bytes.size(), dest);
+  if (::fsync(tmp.fd()) != 0) fail_errno("sync", dest.string(), errno);
+  tmp.commit(dest, /*replace=*/false);
+}
+
+std::optional<std::string> FolderRemote::read_file(const std::string& dir, const std::string& file_name,
+                                                   std::uint64_t max_bytes) {
+  fs::path src = root_ / dir / file_name;
+  FileStat st;
+  auto fd = open_plain(src, st);
+  if (!fd) return std::nullopt;
+  if (!st.is_regular())
+    throw DamagedObject(ExitCode::Remote, fmt::format("remote {}: {} is not a regular file", name(), src.string()));
+  if (st.size > max_bytes)
+    throw DamagedObject(ExitCode::Remote, fmt::format("remote {}: {} is {} bytes, more than the {} it may be", name(),
+                                                      src.string(), st.size, max_bytes));
+  std::string out;
+  out.reserve(st.size);
+  read_chunks(fd->get(), st.size, src, [&](const char* data, std::size_t n, bool) { out.append(data, n); });
+  return out;
+}
+
+std::vector<std::string> FolderRemote::list_files(const std::string& dir, const std::string& start_after) {
+  std::vector<std::string> out;
+  fs::path where = root_ / dir;
+  if (!lstat_path(where)) return out;
+  walk_tree(where, "", WalkVisitor{.enter_dir = [](const WalkEntry&) { return false; },
+                                   .file = [&](const WalkEntry& e) {
+                                     if (e.rel > start_after) out.push_back(e.rel);
+                                   },
+                                   .stat_entries = false});
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void FolderRemote::remove_file(const std::string& dir, const std::string& file_name) {
+  fs::path p = root_ / dir / file_name;
+  if (::unlink(p.c_str()) != 0 && errno != ENOENT) fail_errno("remove", p.string(), errno);
+}
+
 
 void FolderRemote::quarantine(const ObjectId& id) {
   fs::path dir = root_ / "quarantine";

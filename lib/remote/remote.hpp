@@ -4,7 +4,9 @@
 // to a bucket is a valid bucket remote and the reverse.
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 #include <vector>
 
@@ -51,6 +53,20 @@ public:
   // The hex names of every object on the remote, in one listing; push uses it
   // instead of asking object by object when it has many to check.
   virtual std::unordered_set<std::string> list() = 0;
+
+  // Small named files beside the objects (PREFIX/runs/NAME: shared run
+  // records). `dir` and `name` are mlops's own names (letters, digits, '-',
+  // '.'), never a user's. Written whole or not at all; an existing file of that
+  // name is left alone (names carry the content's hash).
+  virtual void write_file(const std::string& dir, const std::string& name, std::string_view bytes) = 0;
+  // nullopt when absent; DamagedObject when larger than max_bytes or not a
+  // plain file, Error(Remote) when the remote fails.
+  virtual std::optional<std::string> read_file(const std::string& dir, const std::string& name,
+                                               std::uint64_t max_bytes) = 0;
+  // The names in `dir` that sort after `start_after`, sorted.
+  virtual std::vector<std::string> list_files(const std::string& dir, const std::string& start_after = {}) = 0;
+  // Removes one; no error when it is gone already.
+  virtual void remove_file(const std::string& dir, const std::string& name) = 0;
 
 protected:
   // get() without the count: may stop early when it knows the size.

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstdlib>
@@ -312,6 +313,62 @@ std::unordered_set<std::string> S3Remote::list() {
     if (token.empty()) break;
   }
   return out;
+}
+
+void S3Remote::write_file(const std::string& dir, const std::string& file_name, std::string_view bytes) {
+  std::string key = s_.prefix + dir + "/" + file_name;
+  auto r = send(Call("PUT", key).text(std::string(bytes)));
+  if (r.status != 200) raise(r, "uploading " + key);
+}
+
+std::optional<std::string> S3Remote::read_file(const std::string& dir, const std::string& file_name,
+                                               std::uint64_t max_bytes) {
+  std::string key = s_.prefix + dir + "/" + file_name, out;
+  auto r = send(Call("GET", key).data([&](const char* d, std::size_t n) {
+    if (out.size() + n > max_bytes)
+      throw DamagedObject(ExitCode::Remote, fmt::format("remote {}: {} is more than the {} bytes it may be",
+                                                        s_.remote_name, key, max_bytes));
+    out.append(d, n);
+  }));
+  if (r.status == 404) return std::nullopt;
+  if (r.status != 200 && r.status != 206) raise(r, "downloading " + key);
+  return out;
+}
+
+std::vector<std::string> S3Remote::list_files(const std::string& dir, const std::string& start_after) {
+  std::vector<std::string> out;
+  std::string token;
+  const std::string prefix = s_.prefix + dir + "/";
+  for (;;) {
+    Call c = Call("GET", "").arg("list-type", "2").arg("prefix", prefix);
+    if (!token.empty()) c.query.push_back({"continuation-token", token});
+    else if (!start_after.empty()) c.query.push_back({"start-after", prefix + start_after});
+    auto r = send(std::move(c));
+    if (r.status != 200) raise(r, "listing " + prefix);
+    for (std::size_t pos = 0; (pos = r.body.find("<Key>", pos)) != std::string::npos;) {
+      pos += 5;
+      auto end = r.body.find("</Key>", pos);
+      if (end == std::string::npos) break;
+      std::string key = r.body.substr(pos, end - pos);
+      // Direct entries only; a server that ignores start-after is filtered here.
+      if (key.starts_with(prefix) && key.find('/', prefix.size()) == std::string::npos) {
+        std::string name = key.substr(prefix.size());
+        if (name > start_after) out.push_back(std::move(name));
+      }
+      pos = end;
+    }
+    if (xml_value(r.body, "IsTruncated") != "true") break;
+    token = xml_value(r.body, "NextContinuationToken");
+    if (token.empty()) break;
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void S3Remote::remove_file(const std::string& dir, const std::string& file_name) {
+  std::string key = s_.prefix + dir + "/" + file_name;
+  auto r = send(Call("DELETE", key));
+  if (r.status != 204 && r.status != 200 && r.status != 404) raise(r, "removing " + key);
 }
 
 bool S3Remote::read(const ObjectId& id, std::uint64_t, const ObjectSink& sink) {

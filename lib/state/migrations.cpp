@@ -108,6 +108,14 @@ CREATE TABLE run_cache (key TEXT PRIMARY KEY, stage TEXT NOT NULL, outs TEXT NOT
 ALTER TABLE runs ADD COLUMN recorder TEXT;
 CREATE INDEX runs_running ON runs(status) WHERE status = 'running';
 )sql",
+    // 8: runs shared through remotes (exp push/pull). Two people's runs may
+    // share a name (new local runs still get a free one); the run pages read
+    // from each remote are kept, since they never change.
+    R"sql(
+DROP INDEX runs_by_name;
+CREATE INDEX runs_by_name ON runs(name);
+CREATE TABLE remote_run_pages (remote TEXT NOT NULL, page TEXT NOT NULL, body BLOB NOT NULL, PRIMARY KEY (remote, page)) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace
