@@ -9,6 +9,7 @@
 #include "data/diff.hpp"
 #include "data/fsck.hpp"
 #include "data/gc.hpp"
+#include "tracking/remote_gc.hpp"
 #include "data/hooks.hpp"
 #include "data/status.hpp"
 #include "output.hpp"
@@ -83,9 +84,49 @@ int run_diff(Context& ctx, const DiffArgs& a) {
 struct GcArgs {
   GcOptions opts;
   bool json = false;
+  std::string remote, grace;
 };
 
+// gc -r: the same choice of what to keep, applied to a remote.
+int run_remote_gc(Context& ctx, const GcArgs& a) {
+  if (a.opts.run_cache) fail(ExitCode::Usage, "--run-cache forgets this clone's run cache: run it without -r");
+  RemoteGcOptions o;
+  o.keep = a.opts;
+  std::string grace = !a.grace.empty() ? a.grace : ctx.repo().config().get("gc.grace").value_or("1d");
+  o.grace_ms = parse_duration_ms(grace, a.grace.empty() ? "gc.grace" : "--grace");
+  RemoteGcResult r = collect_remote_garbage(ctx.repo(), a.remote, o);
+  if (a.json) {
+    json removed = json::array();
+    for (const auto& [id, size] : r.removed) removed.push_back({{"id", id}, {"size", size}});
+    print_json({{"remote", r.remote},
+                {"dry_run", a.opts.dry_run},
+                {"removed", removed},
+                {"bytes_removed", r.bytes_removed},
+                {"objects_kept", r.objects_kept},
+                {"young_kept", r.young_kept},
+                {"revisions_kept", r.revisions_kept},
+                {"partial_uploads_removed", r.partial_uploads ? json(*r.partial_uploads) : json()}});
+    return 0;
+  }
+  if (!r.partial_uploads)
+    note("mlops: warning: remote {} cannot list unfinished multipart uploads (NotImplemented); none were aborted\n",
+         r.remote);
+  if (ctx.quiet) return 0;
+  if (a.opts.dry_run || ctx.verbose)
+    for (const auto& [id, size] : r.removed)
+      fmt::print("{} {} ({})\n", a.opts.dry_run ? "would remove" : "removed", id, human_size(size));
+  fmt::print("{} {} ({}) from {}; kept {} that {} or the remote's runs name, and {} younger than {}.\n",
+             a.opts.dry_run ? "Would remove" : "Removed", plural(r.removed.size(), "object", "objects"),
+             human_size(r.bytes_removed), r.remote, plural(r.objects_kept, "object", "objects"),
+             plural(r.revisions_kept, "revision", "revisions"), r.young_kept, grace);
+  if (r.partial_uploads && *r.partial_uploads)
+    fmt::print("Removed {}.\n", plural(*r.partial_uploads, "unfinished upload", "unfinished uploads"));
+  return 0;
+}
+
 int run_gc(Context& ctx, const GcArgs& a) {
+  if (!a.remote.empty()) return run_remote_gc(ctx, a);
+  if (!a.grace.empty()) fail(ExitCode::Usage, "--grace is for gc -r REMOTE");
   GcResult r = collect_all_garbage(ctx.repo(), a.opts);
   if (a.json) {
     json removed = json::array();
@@ -242,6 +283,11 @@ void register_history_commands(CLI::App& app, Context& ctx) {
     sub->add_flag("-n,--dry-run", a->opts.dry_run, "List what would be removed; remove nothing");
     sub->add_flag("-f,--force", a->opts.force, "Allow gc on a shared store (cache.dir)");
     sub->add_flag("--run-cache", a->opts.run_cache, "Also forget the pipeline's run cache, so its outputs are not kept");
+    sub->add_option("-r,--remote", a->remote,
+                    "Clean this remote instead of the store (keeps the remote's runs and registered models too)")
+        ->type_name("NAME");
+    sub->add_option("--grace", a->grace, "With -r: keep objects younger than this (default: gc.grace, else 1d)")
+        ->type_name("DURATION");
     sub->add_flag("--json", a->json, "Print JSON");
     bind(sub, ctx, a, run_gc);
   });

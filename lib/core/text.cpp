@@ -1,8 +1,11 @@
 #include "core/text.hpp"
 
+#include <charconv>
 #include <cstdlib>
 
 #include <fmt/format.h>
+
+#include "core/error.hpp"
 
 namespace mlops {
 
@@ -67,6 +70,17 @@ std::string list_some(const std::vector<std::string>& items, std::size_t max) {
   for (std::size_t i = 0; i < items.size() && i < max; ++i) out += "\n  " + items[i];
   if (items.size() > max) out += fmt::format("\n  … and {} more", items.size() - max);
   return out;
+}
+
+std::int64_t parse_duration_ms(const std::string& text, const std::string& what) {
+  std::int64_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
+  std::int64_t scale = unit == "d" ? 86400000 : unit == "h" ? 3600000 : unit == "m" ? 60000 : unit == "s" ? 1000
+                       : (unit.empty() && n == 0) ? 1 : 0;
+  if (ec != std::errc() || n < 0 || scale == 0 || n > INT64_MAX / scale)
+    fail(ExitCode::Usage, "{}: '{}' is not a duration (such as 30d, 12h, 90m, 45s or 0)", what, text);
+  return n * scale;
 }
 
 bool is_lower_hex(std::string_view s, std::size_t len) {

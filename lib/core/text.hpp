@@ -1,5 +1,6 @@
 #pragma once
 // Small text checks shared by every parser and by the path checks.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +15,8 @@ std::string printable_path(std::string_view s);
 // True when s has a byte below 0x20 or 0x7f (newlines would break manifests).
 bool has_control_chars(std::string_view s);
 bool starts_with(std::string_view s, std::string_view prefix);
+// "30d", "12h", "90m", "45s", "0" in ms; Error(Usage) naming `what` otherwise.
+std::int64_t parse_duration_ms(const std::string& text, const std::string& what);
 // True when s is exactly `len` lowercase hex digits (object and run ids).
 bool is_lower_hex(std::string_view s, std::size_t len);
 // The whole of s as a number (strtod's syntax); nullopt when empty or when

@@ -13,18 +13,11 @@
 
 namespace mlops {
 
-GcResult collect_garbage(Repo& repo, const GcOptions& o, const TrackedSources& sources) {
+std::unordered_set<std::string> kept_objects(Repo& repo, const GcOptions& o, const TrackedSources& sources,
+                                             const ManifestReader& read_manifest, GcResult& r) {
   if (!(o.workspace || o.all_branches || o.all_tags || o.all_commits))
     throw Error(ExitCode::Usage, "say what to keep: --workspace, --all-branches, --all-tags or --all-commits",
                 "the workspace and HEAD are always kept; the flags add to them");
-  if (repo.config().get("cache.dir") && !o.force && !o.dry_run)
-    throw Error(ExitCode::Usage,
-                "the store is shared (cache.dir): gc would remove objects that other clones still use",
-                "run gc with --force if this repository is the store's only user");
-  ObjectStore& store = repo.store();
-  StoreLock lock(store.base_dir(), StoreLock::Mode::Exclusive);
-
-  GcResult r;
   std::unordered_set<std::string> keep;
   std::vector<std::string> unknown;
   // A revision's folder whose manifest is missing stops gc (its files are
@@ -32,12 +25,12 @@ GcResult collect_garbage(Repo& repo, const GcOptions& o, const TrackedSources& s
   auto keep_tracked = [&](const Tracked& t, const std::string& where) {
     keep.insert(t.ptr.id.hex);
     if (t.ptr.kind != Kind::Dir) return;
-    if (!store.has(t.ptr.id)) {
+    auto text = read_manifest(t.ptr.id);
+    if (!text) {
       if (where != "kept") unknown.push_back(fmt::format("{} {} ({})", where, t.rel, t.ptr.id.str()));
       return;
     }
-    for (const auto& e : Manifest::parse(store.read_verified(t.ptr.id), where + ":" + t.where()).entries)
-      keep.insert(e.id.hex);
+    for (const auto& e : Manifest::parse(*text, where + ":" + t.where()).entries) keep.insert(e.id.hex);
   };
   for (const auto& source : sources) {
     for (const auto& t : source->in_workspace(repo)) keep_tracked(t, "workspace");
@@ -59,6 +52,24 @@ GcResult collect_garbage(Repo& repo, const GcOptions& o, const TrackedSources& s
                             unknown.size(), list_some(unknown)),
                 "nothing was removed; fetch the manifests first, or keep fewer revisions");
   }
+  return keep;
+}
+
+GcResult collect_garbage(Repo& repo, const GcOptions& o, const TrackedSources& sources) {
+  if (repo.config().get("cache.dir") && !o.force && !o.dry_run && (o.workspace || o.all_branches || o.all_tags || o.all_commits))
+    throw Error(ExitCode::Usage,
+                "the store is shared (cache.dir): gc would remove objects that other clones still use",
+                "run gc with --force if this repository is the store's only user");
+  ObjectStore& store = repo.store();
+  StoreLock lock(store.base_dir(), StoreLock::Mode::Exclusive);
+  GcResult r;
+  auto keep = kept_objects(
+      repo, o, sources,
+      [&](const ObjectId& id) -> std::optional<std::string> {
+        if (!store.has(id)) return std::nullopt;
+        return store.read_verified(id);
+      },
+      r);
 
   // Files that are not objects are left alone.
   store.for_each_object([&](const ObjectId& id, const FileStat& st) {

@@ -1,6 +1,9 @@
 #pragma once
 // mlops gc: remove store objects that nothing kept refers to.
+#include <functional>
+#include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "core/hash.hpp"
@@ -27,6 +30,17 @@ struct GcResult {
   std::uint64_t bytes_removed = 0;
   std::size_t run_cache_dropped = 0;  // run cache entries forgotten (--run-cache)
 };
+
+// Reads a kept folder's manifest (verified); nullopt when it is nowhere to be had.
+using ManifestReader = std::function<std::optional<std::string>(const ObjectId&)>;
+
+// The hex ids of every object that the sources say the workspace, HEAD and
+// the revisions `opts` asks for track, and what they keep whatever the
+// revision, with their folders' files. Throws Error(Missing), naming them,
+// when a kept revision's folder manifest cannot be read (its files are then
+// unknown). Counts the revisions read into `r`.
+std::unordered_set<std::string> kept_objects(Repo& repo, const GcOptions& opts, const TrackedSources& sources,
+                                             const ManifestReader& read_manifest, GcResult& r);
 
 // Keeps every object that the sources say the workspace, HEAD and the
 // revisions asked for track, and what they keep whatever the revision (with

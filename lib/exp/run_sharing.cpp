@@ -54,8 +54,9 @@ std::string run_label(const Run& r) { return fmt::format("{} ({})", r.name, r.sh
 // remote_run_pages, since pages never change) and the runs they hold.
 class RemoteRunIndex {
 public:
-  RemoteRunIndex(Repo& repo, const std::string& remote_name)
-      : repo_(repo), remote_(open_remote(repo, remote_spec(repo.config(), remote_name))) {
+  // full: list every page name (gc must know them all), not only the newest.
+  RemoteRunIndex(Repo& repo, const std::string& remote_name, bool full = false)
+      : repo_(repo), remote_(open_remote(repo, remote_spec(repo.config(), remote_name))), full_(full) {
     where_ = remote_->location();
     {
       Stmt s(repo.db(), "SELECT page, body FROM remote_run_pages WHERE remote = ? ORDER BY page");
@@ -82,7 +83,7 @@ public:
   // and reads each new one.
   void refresh() {
     std::string after;
-    if (newest_ms_ > 0) after = fmt::format("{:013}", std::max<std::int64_t>(0, newest_ms_ - kListOverlapMs));
+    if (newest_ms_ > 0 && !full_) after = fmt::format("{:013}", std::max<std::int64_t>(0, newest_ms_ - kListOverlapMs));
     std::set<std::string> retry(stale_.begin(), stale_.end());
     std::vector<std::pair<std::string, std::string>> fresh;
     auto names = remote_->list_files(kRunsDir, after);
@@ -149,6 +150,7 @@ private:
 
   Repo& repo_;
   std::unique_ptr<Remote> remote_;
+  bool full_ = false;
   std::string where_;
   std::set<std::string> known_;
   std::vector<std::string> stale_, bad_;
@@ -266,6 +268,12 @@ ExpPushResult push_runs(Repo& repo, const std::string& remote, const RunSelectio
       index.write_page(page);
       for (const auto& s : page) res.pushed.push_back(run_label(s.run));
     }
+    // An object that was on the remote already (not sent) may have been
+    // removed by a gc -r that read the pages before ours: asked again now
+    // that our page is there, it is sent again if it is gone (mlops-gc(1)).
+    auto again = push(repo, remote, scope, jobs, nullptr);
+    res.objects += again.transferred;
+    res.bytes += again.bytes;
   }
   if (!res.incomplete.empty())
     throw Error(ExitCode::Missing,
@@ -346,6 +354,17 @@ ExpPullResult pull_runs(Repo& repo, const std::string& remote, const RunSelectio
     else ++res.already;
   }
   return res;
+}
+
+std::vector<Tracked> shared_run_objects(Repo& repo, const std::string& remote, std::vector<std::string>& bad_pages) {
+  RemoteRunIndex index(repo, remote, /*full=*/true);
+  bad_pages = index.bad_pages();
+  std::vector<Tracked> out;
+  for (const auto& s : index.runs()) {
+    auto mine = run_objects(repo.store(), s, true);
+    out.insert(out.end(), mine.begin(), mine.end());
+  }
+  return out;
 }
 
 RemoteRuns remote_runs(Repo& repo, const std::string& remote) {

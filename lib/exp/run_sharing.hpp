@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/progress.hpp"
+#include "data/tracked.hpp"
 #include "exp/run_store.hpp"
 
 namespace mlops {
@@ -62,6 +63,11 @@ struct RemoteRuns {
   std::vector<Run> runs;               // newest first
   std::vector<std::string> bad_pages;  // "runs/PAGE: why"
 };
+// gc -r: the objects that the runs on the remote name (artifacts, logs,
+// diffs, metric points), from its pages as they are now. Pages that fail
+// their checks are listed in `bad_pages` (their objects are not known).
+std::vector<Tracked> shared_run_objects(Repo& repo, const std::string& remote, std::vector<std::string>& bad_pages);
+
 // What the remote holds, without importing it (exp list --remote, exp show --remote).
 RemoteRuns remote_runs(Repo& repo, const std::string& remote);
 

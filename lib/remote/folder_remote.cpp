@@ -76,6 +76,37 @@ bool FolderRemote::read(const ObjectId& id, std::uint64_t max_bytes, const Objec
   return true;
 }
 
+std::vector<Remote::Listed> FolderRemote::list_with_times() {
+  std::vector<Listed> out;
+  fs::path dir = root_ / "objects";
+  if (!lstat_path(dir)) return out;
+  walk_tree(dir, "", WalkVisitor{.file = [&](const WalkEntry& e) {
+                                   if (e.rel.size() > 3 && e.rel[2] == '/' && e.st.is_regular())
+                                     out.push_back({e.rel.substr(0, 2) + e.rel.substr(3), e.st.size,
+                                                    e.st.mtime_ns / 1'000'000});
+                                 }});
+  return out;
+}
+
+void FolderRemote::remove(const ObjectId& id) {
+  fs::path p = object_path(id);
+  if (::unlink(p.c_str()) != 0 && errno != ENOENT) fail_errno("remove", p.string(), errno);
+}
+
+std::optional<std::size_t> FolderRemote::clean_partial_uploads(std::int64_t before_ms) {
+  std::size_t n = 0;
+  fs::path dir = root_ / "tmp";
+  if (!lstat_path(dir)) return n;
+  walk_tree(dir, "", WalkVisitor{.enter_dir = [](const WalkEntry&) { return false; },
+                                 .file = [&](const WalkEntry& e) {
+                                   if (e.st.mtime_ns / 1'000'000 >= before_ms) return;
+                                   fs::path p = dir / e.rel;
+                                   if (::unlink(p.c_str()) == 0) ++n;
+                                   else if (errno != ENOENT) fail_errno("remove", p.string(), errno);
+                                 }});
+  return n;
+}
+
 void FolderRemote::write_file(const std::string& dir, const std::string& file_name, std::string_view bytes) {
   fs::path dest = root_ / dir / file_name;
   try {

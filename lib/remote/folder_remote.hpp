@@ -14,6 +14,9 @@ public:
   bool put(const ObjectId& id, const fs::path& local, std::uint64_t size) override;
   void quarantine(const ObjectId& id) override;
   std::unordered_set<std::string> list() override;
+  std::vector<Listed> list_with_times() override;
+  void remove(const ObjectId& id) override;
+  std::optional<std::size_t> clean_partial_uploads(std::int64_t before_ms) override;
   void write_file(const std::string& dir, const std::string& name, std::string_view bytes) override;
   std::optional<std::string> read_file(const std::string& dir, const std::string& name, std::uint64_t max_bytes) override;
   std::vector<std::string> list_files(const std::string& dir, const std::string& start_after) override;

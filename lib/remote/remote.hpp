@@ -54,6 +54,22 @@ public:
   // instead of asking object by object when it has many to check.
   virtual std::unordered_set<std::string> list() = 0;
 
+  // gc -r: every object with its size and time of writing (ms since the
+  // epoch), in one listing.
+  struct Listed {
+    std::string hex;
+    std::uint64_t size = 0;
+    std::int64_t written_ms = 0;
+  };
+  virtual std::vector<Listed> list_with_times() = 0;
+  // Removes an object for good (gc -r); no error when it is gone already.
+  virtual void remove(const ObjectId& id) = 0;
+  // Removes what killed pushes left half-written (a folder's tmp/ files, S3
+  // multipart uploads) that began before `before_ms`; returns how many.
+  // nullopt when the remote cannot list them (a server without
+  // ListMultipartUploads).
+  virtual std::optional<std::size_t> clean_partial_uploads(std::int64_t before_ms) = 0;
+
   // Small named files beside the objects (PREFIX/runs/NAME: shared run
   // records). `dir` and `name` are mlops's own names (letters, digits, '-',
   // '.'), never a user's. Written whole or not at all; an existing file of that

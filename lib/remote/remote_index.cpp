@@ -1,15 +1,34 @@
 #include "remote/remote_index.hpp"
 
+#include "remote/remote.hpp"
 #include "state/db.hpp"
 
 namespace mlops {
 
-std::unordered_set<std::string> RemoteIndex::known() {
+std::unordered_set<std::string> RemoteIndex::known(Remote& remote) {
+  auto markers = remote.list_files("gc");
+  if (!markers.empty()) {
+    Stmt m(db_, "SELECT marker FROM remote_index_gc WHERE remote = ?");
+    m.bind(1, remote_);
+    std::string seen = m.step() ? m.col_text(0) : std::string();
+    if (markers.back() > seen && !db_.read_only()) reset(markers.back());
+  }
   std::unordered_set<std::string> out;
   Stmt s(db_, "SELECT id FROM remote_index WHERE remote = ?");
   s.bind(1, remote_);
   while (s.step()) out.insert(s.col_text(0));
   return out;
+}
+
+void RemoteIndex::reset(const std::string& marker) {
+  Transaction tx(db_);
+  Stmt d(db_, "DELETE FROM remote_index WHERE remote = ?");
+  d.bind(1, remote_);
+  d.run();
+  Stmt m(db_, "INSERT OR REPLACE INTO remote_index_gc (remote, marker) VALUES (?, ?)");
+  m.bind(1, remote_).bind(2, marker);
+  m.run();
+  tx.commit();
 }
 
 void RemoteIndex::add(const std::vector<ObjectId>& ids) {

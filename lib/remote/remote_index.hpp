@@ -9,11 +9,17 @@
 namespace mlops {
 
 class Db;
+class Remote;
 
 class RemoteIndex {
 public:
   RemoteIndex(Db& db, std::string remote) : db_(db), remote_(std::move(remote)) {}
-  std::unordered_set<std::string> known();  // object ids (full text)
+  // Object ids (full text) known to be on `remote`; forgotten first when a
+  // gc -r ran there since they were learnt (its marker in PREFIX/gc/: one
+  // listing request).
+  std::unordered_set<std::string> known(Remote& remote);
+  // Forgets every object of this remote, and remembers `marker` (gc -r).
+  void reset(const std::string& marker);
   void add(const std::vector<ObjectId>& ids);
   void forget(const std::vector<ObjectId>& ids);
 

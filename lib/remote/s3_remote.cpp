@@ -7,6 +7,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <random>
 #include <thread>
@@ -38,6 +39,52 @@ std::string xml_value(const std::string& xml, const std::string& tag) {
   open += tag.size() + 2;
   auto close = xml.find("</" + tag + ">", open);
   return close == std::string::npos ? std::string() : xml.substr(open, close - open);
+}
+
+// XML's five escapes, undone (keys with '&' or '<' come escaped in listings).
+std::string xml_unescape(std::string_view v) {
+  std::string out;
+  out.reserve(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (v[i] == '&') {
+      static constexpr std::pair<std::string_view, char> kEscapes[] = {
+          {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
+      bool done = false;
+      for (const auto& [name, c] : kEscapes)
+        if (v.substr(i).starts_with(name)) {
+          out += c;
+          i += name.size() - 1;
+          done = true;
+          break;
+        }
+      if (done) continue;
+    }
+    out += v[i];
+  }
+  return out;
+}
+
+// Each <Tag>…</Tag> block of an XML document, in order.
+template <typename Fn>
+void each_block(const std::string& xml, const std::string& tag, Fn fn) {
+  const std::string open = "<" + tag + ">", close = "</" + tag + ">";
+  for (std::size_t pos = 0; (pos = xml.find(open, pos)) != std::string::npos;) {
+    pos += open.size();
+    auto end = xml.find(close, pos);
+    if (end == std::string::npos) break;
+    fn(xml.substr(pos, end - pos));
+    pos = end;
+  }
+}
+
+// "2026-12-01T11:45:12.000Z" as ms since the epoch; 0 when it is not that.
+std::int64_t iso8601_ms(const std::string& t) {
+  std::tm tm{};
+  const char* rest = ::strptime(t.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+  if (!rest) return 0;
+  std::int64_t ms = static_cast<std::int64_t>(::timegm(&tm)) * 1000;
+  if (*rest == '.') ms += std::atoi(std::string(rest + 1, std::min<std::size_t>(3, std::strlen(rest + 1))).c_str());
+  return ms;
 }
 
 bool retryable(const HttpResponse& r) {
@@ -288,31 +335,89 @@ void S3Remote::put_multipart(const std::string& key, int fd, std::uint64_t size,
   }
 }
 
-std::unordered_set<std::string> S3Remote::list() {
-  std::unordered_set<std::string> out;
+void S3Remote::each_listed(const std::string& prefix, const std::string& start_after,
+                           const std::function<void(const std::string& key, const std::string& entry)>& fn) {
   std::string token;
-  const std::string prefix = s_.prefix + "objects/";
   for (;;) {
     Call c = Call("GET", "").arg("list-type", "2").arg("prefix", prefix);
     if (!token.empty()) c.query.push_back({"continuation-token", token});
+    else if (!start_after.empty()) c.query.push_back({"start-after", prefix + start_after});
     auto r = send(std::move(c));
-    if (r.status != 200) raise(r, "listing the remote's objects");
-    // Keys end in "objects/ab/cdef…": only that tail matters.
-    for (std::size_t pos = 0; (pos = r.body.find("<Key>", pos)) != std::string::npos;) {
-      pos += 5;
-      auto end = r.body.find("</Key>", pos);
-      if (end == std::string::npos) break;
-      std::string key = r.body.substr(pos, end - pos);
-      auto o = key.rfind("objects/");
-      if (o != std::string::npos && key.size() > o + 11 && key[o + 10] == '/')
-        out.insert(key.substr(o + 8, 2) + key.substr(o + 11));
-      pos = end;
-    }
+    if (r.status != 200) raise(r, "listing " + prefix);
+    each_block(r.body, "Contents", [&](const std::string& entry) {
+      std::string key = xml_unescape(xml_value(entry, "Key"));
+      if (key.starts_with(prefix)) fn(key, entry);
+    });
     if (xml_value(r.body, "IsTruncated") != "true") break;
     token = xml_value(r.body, "NextContinuationToken");
     if (token.empty()) break;
   }
+}
+
+namespace {
+// "…objects/ab/cdef…" -> "abcdef…"; "" for other keys.
+std::string object_hex(const std::string& key) {
+  auto o = key.rfind("objects/");
+  if (o == std::string::npos || key.size() <= o + 11 || key[o + 10] != '/') return {};
+  return key.substr(o + 8, 2) + key.substr(o + 11);
+}
+}  // namespace
+
+std::unordered_set<std::string> S3Remote::list() {
+  std::unordered_set<std::string> out;
+  each_listed(s_.prefix + "objects/", {}, [&](const std::string& key, const std::string&) {
+    if (auto hex = object_hex(key); !hex.empty()) out.insert(std::move(hex));
+  });
   return out;
+}
+
+std::vector<Remote::Listed> S3Remote::list_with_times() {
+  std::vector<Listed> out;
+  each_listed(s_.prefix + "objects/", {}, [&](const std::string& key, const std::string& entry) {
+    auto hex = object_hex(key);
+    if (hex.empty()) return;
+    std::uint64_t size = 0;
+    std::string sz = xml_value(entry, "Size");
+    std::from_chars(sz.data(), sz.data() + sz.size(), size);
+    out.push_back({std::move(hex), size, iso8601_ms(xml_value(entry, "LastModified"))});
+  });
+  return out;
+}
+
+void S3Remote::remove(const ObjectId& id) {
+  auto r = send(Call("DELETE", key_of(id)));
+  if (r.status != 204 && r.status != 200 && r.status != 404) raise(r, "removing " + id.str());
+}
+
+std::optional<std::size_t> S3Remote::clean_partial_uploads(std::int64_t before_ms) {
+  std::size_t n = 0;
+  std::string key_marker, id_marker;
+  for (;;) {
+    Call c = Call("GET", "").arg("uploads", "").arg("prefix", s_.prefix);
+    if (!key_marker.empty()) {
+      c.query.push_back({"key-marker", key_marker});
+      c.query.push_back({"upload-id-marker", id_marker});
+    }
+    auto r = send(std::move(c));
+    if (r.status == 501 || xml_value(r.error_body, "Code") == "NotImplemented") return std::nullopt;
+    if (r.status != 200) raise(r, "listing unfinished multipart uploads");
+    std::vector<std::pair<std::string, std::string>> stale;
+    each_block(r.body, "Upload", [&](const std::string& u) {
+      std::int64_t started = iso8601_ms(xml_value(u, "Initiated"));
+      if (started > 0 && started < before_ms)
+        stale.emplace_back(xml_unescape(xml_value(u, "Key")), xml_value(u, "UploadId"));
+    });
+    for (const auto& [key, upload] : stale) {
+      auto d = send(Call("DELETE", key).arg("uploadId", upload));
+      if (d.status != 204 && d.status != 200 && d.status != 404) raise(d, "aborting the upload of " + key);
+      ++n;
+    }
+    if (xml_value(r.body, "IsTruncated") != "true") break;
+    key_marker = xml_unescape(xml_value(r.body, "NextKeyMarker"));
+    id_marker = xml_value(r.body, "NextUploadIdMarker");
+    if (key_marker.empty()) break;
+  }
+  return n;
 }
 
 void S3Remote::write_file(const std::string& dir, const std::string& file_name, std::string_view bytes) {
@@ -337,30 +442,12 @@ std::optional<std::string> S3Remote::read_file(const std::string& dir, const std
 
 std::vector<std::string> S3Remote::list_files(const std::string& dir, const std::string& start_after) {
   std::vector<std::string> out;
-  std::string token;
   const std::string prefix = s_.prefix + dir + "/";
-  for (;;) {
-    Call c = Call("GET", "").arg("list-type", "2").arg("prefix", prefix);
-    if (!token.empty()) c.query.push_back({"continuation-token", token});
-    else if (!start_after.empty()) c.query.push_back({"start-after", prefix + start_after});
-    auto r = send(std::move(c));
-    if (r.status != 200) raise(r, "listing " + prefix);
-    for (std::size_t pos = 0; (pos = r.body.find("<Key>", pos)) != std::string::npos;) {
-      pos += 5;
-      auto end = r.body.find("</Key>", pos);
-      if (end == std::string::npos) break;
-      std::string key = r.body.substr(pos, end - pos);
-      // Direct entries only; a server that ignores start-after is filtered here.
-      if (key.starts_with(prefix) && key.find('/', prefix.size()) == std::string::npos) {
-        std::string name = key.substr(prefix.size());
-        if (name > start_after) out.push_back(std::move(name));
-      }
-      pos = end;
-    }
-    if (xml_value(r.body, "IsTruncated") != "true") break;
-    token = xml_value(r.body, "NextContinuationToken");
-    if (token.empty()) break;
-  }
+  each_listed(prefix, start_after, [&](const std::string& key, const std::string&) {
+    // Direct entries only; a server that ignores start-after is filtered here.
+    std::string name = key.substr(prefix.size());
+    if (name.find('/') == std::string::npos && name > start_after) out.push_back(std::move(name));
+  });
   std::sort(out.begin(), out.end());
   return out;
 }

@@ -34,6 +34,9 @@ public:
   bool put(const ObjectId& id, const fs::path& local, std::uint64_t size) override;
   void quarantine(const ObjectId& id) override;  // DELETE
   std::unordered_set<std::string> list() override;  // ListObjectsV2, page by page
+  std::vector<Listed> list_with_times() override;
+  void remove(const ObjectId& id) override;
+  std::optional<std::size_t> clean_partial_uploads(std::int64_t before_ms) override;
   void write_file(const std::string& dir, const std::string& name, std::string_view bytes) override;
   std::optional<std::string> read_file(const std::string& dir, const std::string& name, std::uint64_t max_bytes) override;
   std::vector<std::string> list_files(const std::string& dir, const std::string& start_after) override;
@@ -84,6 +87,10 @@ private:
   // Signs and sends, retrying network errors, 5xx and SlowDown with backoff.
   HttpResponse send(Call call);
   [[noreturn]] void raise(const HttpResponse& resp, const std::string& what) const;
+  // ListObjectsV2 under `prefix` (after prefix + start_after), page by page:
+  // fn(key, the entry's XML) for each key.
+  void each_listed(const std::string& prefix, const std::string& start_after,
+                   const std::function<void(const std::string& key, const std::string& entry)>& fn);
   std::string key_of(const ObjectId& id) const;
   void put_multipart(const std::string& key, int fd, std::uint64_t size, const std::vector<std::string>& part_sha);
 

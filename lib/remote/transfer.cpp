@@ -159,7 +159,7 @@ TransferResult push(Repo& repo, const std::string& name, const TransferScope& sc
   NeededSet needed = needed_objects(repo, scope_tracked(repo, scope));
   RemoteIndex index(repo.db(), remote->location());
   std::unordered_set<std::string> known;
-  if (!scope.ask_remote) known = index.known();
+  if (!scope.ask_remote) known = index.known(*remote);
 
   TransferResult r;
   r.remote = spec.name;
@@ -313,7 +313,7 @@ RemoteStatus remote_status(Repo& repo, const std::string& name, const TransferSc
   ObjectStore& store = repo.store();
   RemoteIndex index(repo.db(), remote->location());
   std::unordered_set<std::string> known;
-  if (!scope.ask_remote) known = index.known();
+  if (!scope.ask_remote) known = index.known(*remote);
   RemoteStatus s;
   s.remote = spec.name;
   NeededSet needed = needed_objects(repo, scope_tracked(repo, scope));

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "core/hash.hpp"
 #include "core/link.hpp"
 
@@ -27,6 +28,7 @@ const std::vector<ConfigKey>& known_config_keys() {
       {"model.stages", "the stages models are promoted to, comma-separated", "dev,staging,production,archived"},
       {"model.versions-per-stage", "one (promoting replaces the version in the stage) or many", "one"},
       {"model.git-tags", "whether registry changes create GTO-style git tags", "true"},
+      {"gc.grace", "gc -r: objects on a remote younger than this are never removed (30d, 12h, 90m, 0)", "1d"},
   };
   return keys;
 }
@@ -140,6 +142,7 @@ void Config::set(const std::string& key, const std::string& value) {
   }
   if (key.ends_with(".jobs") && !jobs_value(value)) throw Error(ExitCode::Usage, bad_jobs(key, value));
   if (key == "cache.dir" && value.empty()) fail(ExitCode::Usage, "cache.dir must not be empty");
+  if (key == "gc.grace") (void)parse_duration_ms(value, "gc.grace");
   if (key == "model.stages") {
     bool ok = !value.empty() && value.front() != ',' && value.back() != ',' && value.find(",,") == std::string::npos;
     for (std::size_t i = 0; i < value.size(); ++i) {

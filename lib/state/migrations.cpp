@@ -110,11 +110,13 @@ CREATE INDEX runs_running ON runs(status) WHERE status = 'running';
 )sql",
     // 8: runs shared through remotes (exp push/pull). Two people's runs may
     // share a name (new local runs still get a free one); the run pages read
-    // from each remote are kept, since they never change.
+    // from each remote are kept, since they never change; the newest gc -r
+    // marker seen on each remote (the remote index is forgotten after one).
     R"sql(
 DROP INDEX runs_by_name;
 CREATE INDEX runs_by_name ON runs(name);
 CREATE TABLE remote_run_pages (remote TEXT NOT NULL, page TEXT NOT NULL, body BLOB NOT NULL, PRIMARY KEY (remote, page)) WITHOUT ROWID;
+CREATE TABLE remote_index_gc (remote TEXT PRIMARY KEY, marker TEXT NOT NULL) WITHOUT ROWID;
 )sql",
 };
 

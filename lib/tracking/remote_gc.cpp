@@ -1,0 +1,125 @@
+#include "tracking/remote_gc.hpp"
+
+#include <random>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "core/text.hpp"
+#include "exp/run_sharing.hpp"
+#include "remote/remote.hpp"
+#include "remote/remote_index.hpp"
+#include "repo/repo.hpp"
+#include "state/db.hpp"
+#include "store/manifest.hpp"
+#include "store/object_store.hpp"
+#include "tracking/tracking.hpp"
+
+namespace mlops {
+
+namespace {
+
+// The most a folder manifest may weigh, as the store and transfer read them.
+constexpr std::uint64_t kMaxManifestBytes = 1u << 30;
+
+// What a fixed list says is kept (the runs on the remote).
+class ListedSource : public TrackedSource {
+public:
+  explicit ListedSource(std::vector<Tracked> kept) : kept_(std::move(kept)) {}
+  std::vector<Tracked> in_workspace(Repo&, const std::vector<std::string>&) const override { return {}; }
+  std::vector<Tracked> in_commit(Repo&, GitRepo&, const GitCommitRef&) const override { return {}; }
+  std::vector<Tracked> kept(Repo&) const override { return kept_; }
+
+private:
+  std::vector<Tracked> kept_;
+};
+
+std::vector<Tracked> run_objects_or_refuse(Repo& repo, const std::string& remote) {
+  std::vector<std::string> bad;
+  auto objects = shared_run_objects(repo, remote, bad);
+  if (!bad.empty())
+    throw Error(ExitCode::Remote,
+                fmt::format("gc -r: {} run page(s) on the remote fail their checks, so the objects they name are "
+                            "unknown; nothing was removed:{}",
+                            bad.size(), list_some(bad)),
+                "remove or mend those pages on the remote, then run gc again");
+  return objects;
+}
+
+}  // namespace
+
+RemoteGcResult collect_remote_garbage(Repo& repo, const std::string& name, const RemoteGcOptions& o) {
+  RemoteSpec spec = remote_spec(repo.config(), name);
+  auto remote = open_remote(repo, spec);
+  RemoteGcResult r;
+  r.remote = spec.name;
+  ObjectStore& store = repo.store();
+  // A kept folder's manifest, from the store or else (verified) from the remote.
+  ManifestReader read_manifest = [&](const ObjectId& id) -> std::optional<std::string> {
+    if (store.has(id)) return store.read_verified(id);
+    std::string text;
+    Hasher h(id.algo);
+    try {
+      if (!remote->get(id, kMaxManifestBytes, [&](const char* d, std::size_t n) {
+            h.update(d, n);
+            text.append(d, n);
+          }))
+        return std::nullopt;
+    } catch (const DamagedObject&) {
+      return std::nullopt;
+    }
+    if (h.finish() != id) return std::nullopt;
+    return text;
+  };
+  TrackedSources sources = tracked_sources();
+  sources.push_back(std::make_unique<ListedSource>(run_objects_or_refuse(repo, name)));
+  GcResult counts;
+  auto keep = kept_objects(repo, o.keep, sources, read_manifest, counts);
+  r.revisions_kept = counts.revisions_kept;
+
+  const std::int64_t now = now_ms(), cutoff = now - o.grace_ms;
+  std::vector<Remote::Listed> candidates;
+  for (auto& obj : remote->list_with_times()) {
+    if (keep.count(obj.hex)) ++r.objects_kept;
+    else if (obj.written_ms >= cutoff) ++r.young_kept;
+    else candidates.push_back(std::move(obj));
+  }
+  auto id_of = [](const std::string& hex) {
+    ObjectId id;
+    bool ok = ObjectId::try_parse(std::string(hex.size() == 32 ? "xxh128:" : "sha256:") + hex, id);
+    return ok ? std::optional<ObjectId>(id) : std::nullopt;
+  };
+  std::erase_if(candidates, [&](const Remote::Listed& c) { return !id_of(c.hex); });  // not an object's name
+  if (o.keep.dry_run) {
+    for (const auto& c : candidates) r.removed.emplace_back(id_of(c.hex)->str(), c.size), r.bytes_removed += c.size;
+    return r;
+  }
+  if (!candidates.empty()) {
+    // Others' clones forget what they knew of this remote at their next push.
+    std::string marker = fmt::format("{:013}-{:016x}", now, std::random_device{}() * 0x9e3779b97f4a7c15ULL);
+    remote->write_file("gc", marker, "gc -r\n");
+    RemoteIndex(repo.db(), remote->location()).reset(marker);
+    // Pages written since the first reading name what they name: read again
+    // just before removing.
+    for (const auto& t : run_objects_or_refuse(repo, name)) {
+      keep.insert(t.ptr.id.hex);
+      if (t.ptr.kind == Kind::Dir)
+        if (auto text = read_manifest(t.ptr.id))
+          for (const auto& e : Manifest::parse(*text, t.where()).entries) keep.insert(e.id.hex);
+    }
+    for (const auto& c : candidates) {
+      if (keep.count(c.hex)) {
+        ++r.objects_kept;
+        continue;
+      }
+      ObjectId id = *id_of(c.hex);
+      remote->remove(id);
+      r.removed.emplace_back(id.str(), c.size);
+      r.bytes_removed += c.size;
+    }
+  }
+  r.partial_uploads = remote->clean_partial_uploads(cutoff);
+  return r;
+}
+
+}  // namespace mlops
