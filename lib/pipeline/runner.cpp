@@ -311,6 +311,16 @@ private:
       r.reasons = {"interrupted before it started"};
       return r;
     }
+    // The stage runs inside the pipeline's experiment run: `mlops exp log`
+    // and JSON lines written to $MLOPS_METRICS_FILE land in it.
+    std::map<std::string, std::string> run_env;
+    fs::path metrics_file;
+    {
+      std::lock_guard repo_lk(repo_mu_);
+      start_run();
+      metrics_file = run_scratch_dir(repo_, run_.id) / ("stage-" + std::to_string(index) + ".jsonl");
+      run_env = {{"MLOPS_RUN_ID", run_.id}, {"MLOPS_METRICS_FILE", metrics_file.string()}};
+    }
     if (cb_.on_start) cb_.on_start(s.name, r.reasons);
     // Outputs are made afresh: no stale file of an earlier run survives.
     auto kept_before = git_kept_texts(s);
@@ -318,12 +328,13 @@ private:
     for (const auto& o : s.outputs()) repo_.tree().open_parent(o, true);
     fs::path log = repo_.dot_dir() / "tmp" / ("stage-" + std::to_string(index) + ".log");
     bool capture = opts_.jobs > 1;
-    int code = run_stage_command(repo_, s, capture ? &log : nullptr);
+    int code = run_stage_command(repo_, s, capture ? &log : nullptr, run_env);
     r.seconds = elapsed();
     if (capture) {
       r.output = read_file(log, 64u << 20);
       fs::remove(log);
     }
+    collect_step_metrics(s, metrics_file);
     if (code != 0) {
       // Interrupted when mlops passed a signal on; a command a signal ended
       // otherwise (the out-of-memory killer) failed.
@@ -366,26 +377,54 @@ private:
     write_lock(repo_, lock_);
   }
 
-  // The pipeline run as an experiment run: params, metrics files, data versions, stage outcomes.
-  void record(PipelineResult& result) {
-    bool worked = std::any_of(reports_.begin(), reports_.end(), [](const StageReport& r) {
-      return r.outcome == StageOutcome::Ran || r.outcome == StageOutcome::Restored || r.outcome == StageOutcome::Failed ||
-             r.outcome == StageOutcome::Interrupted;
-    });
-    if (!worked) return;
+  // The pipeline's experiment run, made (under repo_mu_) when the first
+  // stage command is about to run: restoring outputs from the run cache or
+  // finding stages up to date makes none.
+  void start_run() {
+    if (!run_.id.empty()) return;
     RunStore runs(repo_.db());
     stamp_before_writing();
-    Run run = stamp_;
-    run.id = new_run_id();
-    run.name = unique_run_name(runs, "");
-    run.experiment = "pipeline";
-    run.command = "mlops run";
-    for (const auto& t : opts_.targets) run.command += " " + t;
-    run.started_at = started_;
-    run.status = "running";
-    runs.create(run);
+    run_ = stamp_;
+    run_.id = new_run_id();
+    run_.name = unique_run_name(runs, "");
+    run_.experiment = "pipeline";
+    run_.command = "mlops run";
+    for (const auto& t : opts_.targets) run_.command += " " + t;
+    run_.started_at = started_;
+    run_.status = "running";
+    runs.create(run_);
+    make_dirs(run_scratch_dir(repo_, run_.id));
+  }
+
+  // The JSON lines a stage wrote to $MLOPS_METRICS_FILE, kept for record().
+  void collect_step_metrics(const Stage& s, const fs::path& file) {
+    if (!lstat_path(file)) return;
+    std::string text = read_file(file, 1u << 30);
+    std::int64_t next_step = 0;
+    auto parsed = parse_metrics_lines(text, "$MLOPS_METRICS_FILE of stage " + s.name, next_step);
+    std::lock_guard repo_lk(repo_mu_);
+    auto& mine = step_metrics_[s.name];
+    mine.insert(mine.end(), parsed.points.begin(), parsed.points.end());
+  }
+
+  // The pipeline run as an experiment run: params, metrics files, step
+  // metrics, data versions, stage outcomes.
+  void record(PipelineResult& result) {
+    if (run_.id.empty()) return;  // no stage command ran
+    RunStore runs(repo_.db());
+    const Run& run = run_;
     std::map<std::string, std::string> params, tags;
     std::vector<MetricPoint> metrics;
+    // Step metrics keep their names, unless two stages log the same one:
+    // then each is STAGE/NAME.
+    std::map<std::string, std::set<std::string>> stages_of;
+    for (const auto& [stage, pts] : step_metrics_)
+      for (const auto& p : pts) stages_of[p.key].insert(stage);
+    for (const auto& [stage, pts] : step_metrics_)
+      for (auto p : pts) {
+        if (stages_of[p.key].size() > 1) p.key = stage + "/" + p.key;
+        metrics.push_back(std::move(p));
+      }
     std::set<std::string> current;  // stages whose lock entry and metrics describe this run
     for (const auto& r : reports_)
       if (r.outcome == StageOutcome::Ran || r.outcome == StageOutcome::Restored || r.outcome == StageOutcome::UpToDate)
@@ -416,6 +455,7 @@ private:
     runs.log_metrics(run.id, metrics);
     std::string status = result.interrupted ? "interrupted" : result.ok ? "finished" : "failed";
     runs.finish(run.id, status, result.exit_code(), std::nullopt, "");
+    remove_run_scratch(repo_, run.id);
     result.run_id = run.id;
     result.run_name = run.name;
   }
@@ -432,6 +472,8 @@ private:
   std::set<std::string> git_files_;  // files the run changed that git keeps (under repo_mu_)
   Run stamp_;  // machine, commit and uncommitted changes as the run found them
   bool stamped_ = false;
+  Run run_;    // the experiment run, once a stage command runs (under repo_mu_)
+  std::map<std::string, std::vector<MetricPoint>> step_metrics_;  // stage -> its $MLOPS_METRICS_FILE points
 
   std::mutex mu_;       // the schedule below
   std::mutex repo_mu_;  // the repository, store, database and lock file: one thread at a time

@@ -19,7 +19,7 @@ extern char** environ;
 
 namespace mlops {
 
-int run_stage_command(Repo& repo, const Stage& s, const fs::path* log) {
+int run_stage_command(Repo& repo, const Stage& s, const fs::path* log, const std::map<std::string, std::string>& extra) {
   fs::path dir = repo.abs(s.wdir);
   // Everything the child needs is built before fork: other threads may hold
   // malloc's lock at that moment, so the child must not allocate.
@@ -30,6 +30,7 @@ int run_stage_command(Repo& repo, const Stage& s, const fs::path* log) {
     if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
   for (const auto& [k, v] : s.env) env[k] = v;
+  for (const auto& [k, v] : extra) env[k] = v;
   env["MLOPS_STAGE"] = s.name;
   std::vector<std::string> env_text;
   for (const auto& [k, v] : env) env_text.push_back(k + "=" + v);

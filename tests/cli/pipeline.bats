@@ -407,3 +407,41 @@ YAML
   run mlops params diff nosuchrev
   [ "$status" -eq 2 ]
 }
+
+@test "stages log step metrics into the pipeline's run; clashing names get the stage; a restore makes no run" {
+  mlops init -q
+  cat > mlops.yaml <<'YAML'
+stages:
+  train:
+    cmd: >-
+      for i in $(seq 0 99); do echo "{\"step\": $i, \"loss\": $(( 100 - i ))}" >> "$MLOPS_METRICS_FILE"; done &&
+      mlops exp log param stage_saw "$MLOPS_RUN_ID" && echo trained > model.txt
+    outs: [model.txt]
+  eval:
+    cmd: >-
+      echo '{"loss": 5, "acc": 0.9}' >> "$MLOPS_METRICS_FILE" && cat model.txt > report.txt
+    deps: [model.txt]
+    outs: [report.txt]
+YAML
+  git add -A && git commit -qm pipeline
+  PATH="$(dirname "$MLOPS"):$PATH" run mlops run
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(mlops exp list --json | jq length)" -eq 1 ]
+  run_json=$(mlops exp list --json | jq '.[0]')
+  id=$(jq -r .id <<<"$run_json")
+  # exp log from inside a stage reached the same run.
+  [ "$(jq -r '.params.stage_saw' <<<"$run_json")" = "$id" ]
+  # Two stages logged loss: each keeps its own, by stage; acc is one stage's.
+  [ "$(mlops exp export "$id" --csv | grep -c '^.*,train/loss,')" -eq 100 ]
+  [ "$(jq -r '.metrics["train/loss"].last' <<<"$run_json")" = 1 ]
+  [ "$(jq -r '.metrics["eval/loss"].last' <<<"$run_json")" = 5 ]
+  [ "$(jq -r '.metrics.acc.last' <<<"$run_json")" = 0.9 ]
+  [ ! -d ".mlops/runs/$id" ]
+  # Outputs deleted and restored from the run cache: nothing ran, no new run.
+  rm model.txt report.txt
+  run mlops run
+  [ "$status" -eq 0 ]
+  [ "$(mlops exp list --json | jq length)" -eq 1 ]
+  [ "$(cat report.txt)" = trained ]
+}
