@@ -14,6 +14,7 @@
 #include "exp/run_journal.hpp"
 #include "exp/run_names.hpp"
 #include "exp/run_store.hpp"
+#include "tracking/run_apply.hpp"
 #include "exp/sweep.hpp"
 #include "output.hpp"
 #include "run_format.hpp"
@@ -156,8 +157,9 @@ int run_log(Context& ctx, const LogArgs& a) {
 
 // ---- tag / rename / rm ------------------------------------------------------
 struct EditArgs {
-  std::string run, name;
+  std::string run, name, remote;
   std::vector<std::string> runs, tags;
+  bool force = false;
 };
 
 int run_tag(Context& ctx, const EditArgs& a) {
@@ -186,6 +188,16 @@ int run_rm(Context& ctx, const EditArgs& a) {
     if (r.status != "running") remove_run_scratch(ctx.repo(), r.id);
   if (!ctx.quiet)
     for (const auto& r : found) fmt::print("removed run {} ({})\n", r.name, r.short_id());
+  return 0;
+}
+
+int run_apply(Context& ctx, const EditArgs& a) {
+  auto r = apply_run(ctx.repo(), a.run, a.force, a.remote);
+  if (ctx.quiet) return 0;
+  fmt::print("Applied run {} ({}): {}{}.\n", r.run_name, r.run_id.substr(0, 8),
+             r.files.empty() ? "params and mlops.lock as they were" : fmt::format("wrote {}", fmt::join(r.files, ", ")),
+             r.outputs.empty() ? "" : fmt::format("; restored {}", fmt::join(r.outputs, ", ")));
+  if (!r.files.empty()) print_git_hint(r.files, false);
   return 0;
 }
 
@@ -249,6 +261,14 @@ void register_exp_commands(CLI::App& app, Context& ctx) {
           sub->add_option("name", a->name, "New name (unique)")->required();
           bind(sub, ctx, a, run_rename);
         });
+        command(exp, "apply", "Bring a pipeline run's params, mlops.lock and outputs into the workspace",
+                [&ctx](CLI::App* sub) {
+                  auto a = std::make_shared<EditArgs>();
+                  sub->add_option("run", a->run, "Run id, id prefix or name")->required();
+                  sub->add_flag("-f,--force", a->force, "Overwrite changes not committed to git");
+                  sub->add_option("-r,--remote", a->remote, "Remote to fetch missing outputs from")->type_name("NAME");
+                  bind(sub, ctx, a, run_apply);
+                });
         command(exp, "rm", "Delete runs (their artifacts stay in the store until gc)", [&ctx](CLI::App* sub) {
           auto a = std::make_shared<EditArgs>();
           sub->add_option("runs", a->runs, "Run ids, id prefixes or names")->required()->type_name("RUN");

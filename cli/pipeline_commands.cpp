@@ -19,7 +19,7 @@ namespace {
 using nlohmann::json;
 
 struct RunArgs {
-  std::vector<std::string> stages;
+  std::vector<std::string> stages, set_params;
   unsigned jobs = 1;
   bool force = false, dry_run = false, downstream = false, keep_going = false, json = false;
 };
@@ -37,6 +37,7 @@ int run_run(Context& ctx, const RunArgs& a) {
   opts.dry_run = a.dry_run;
   opts.downstream = a.downstream;
   opts.keep_going = a.keep_going;
+  for (const auto& s : a.set_params) opts.set_params.push_back(parse_param_setting(s));
   bool quiet = ctx.quiet || a.json;
   PipelineCallbacks cb;
   cb.on_start = [&](const std::string& stage, const std::vector<std::string>& reasons) {
@@ -233,6 +234,9 @@ void register_pipeline_commands(CLI::App& app, Context& ctx) {
             sub->add_flag("-n,--dry-run", a->dry_run, "Only say what would run, and why");
             sub->add_flag("--downstream", a->downstream, "The stages named and everything that depends on them");
             sub->add_flag("-k,--keep-going", a->keep_going, "After a failure, run the stages that do not depend on it");
+            sub->add_option("-S,--set-param", a->set_params,
+                            "Set [FILE:]KEY=VALUE in a params file (default params.yaml) first, and record it")
+                ->type_name("[FILE:]KEY=VALUE");
             sub->add_flag("--json", a->json, "Print JSON");
             bind(sub, ctx, a, run_run);
           });

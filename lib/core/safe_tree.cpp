@@ -136,6 +136,14 @@ UniqueFd SafeTree::open_dir(std::string_view rel, bool create, std::string_view 
   return cur;
 }
 
+void SafeTree::write_file(std::string_view rel, std::string_view text, unsigned mode) const {
+  auto parent = open_parent(rel, true);
+  fs::path shown = abs(rel);
+  TempFile tmp(parent.dir.get(), shown, "write", mode);
+  write_all(tmp.fd(), text.data(), text.size(), shown);
+  tmp.commit_at(parent.dir.get(), parent.name);
+}
+
 SafeTree::Parent SafeTree::open_parent(std::string_view rel, bool create) const {
   check_writable(rel, root_.string());
   auto slash = rel.rfind('/');

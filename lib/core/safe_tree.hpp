@@ -48,6 +48,9 @@ public:
   };
   Parent open_parent(std::string_view rel, bool create) const;
 
+  // Replaces (or makes) the file rel with `text`, atomically (parents made).
+  void write_file(std::string_view rel, std::string_view text, unsigned mode = 0644) const;
+
   // Deletes rel — a file, a symlink itself, or a folder with everything in it.
   // Missing is fine. Returns whether anything was there.
   bool remove(std::string_view rel) const;

@@ -63,6 +63,12 @@ public:
         selected_(select_stages(pipeline_, dag_, opts.targets, opts.downstream)), lock_(read_lock(repo)),
         params_(repo) {}
 
+  // -S values already written: recorded as the run's params.
+  void set_values(std::map<std::string, std::string> values) {
+    for (const auto& p : opts_.set_params) git_files_.insert(p.file);
+    set_values_ = std::move(values);
+  }
+
   std::vector<StageReport> status() {
     std::vector<StageReport> out;
     std::set<std::size_t> stale;
@@ -448,12 +454,24 @@ private:
           metrics.insert(metrics.end(), pts.begin(), pts.end());
         }
     }
+    for (const auto& [k, v] : set_values_) params[k] = v;
     for (const auto& r : reports_)
       tags["stage." + r.name] = r.seconds > 0 ? fmt::format("{} in {:.2f}s", outcome_name(r.outcome), r.seconds) : outcome_name(r.outcome);
     runs.set_params(run.id, params);
     runs.set_tags(run.id, tags);
     runs.log_metrics(run.id, metrics);
     std::string status = result.interrupted ? "interrupted" : result.ok ? "finished" : "failed";
+    // The run's mlops.lock and params files, so that `mlops exp apply` can
+    // bring this run's state back into a workspace.
+    std::set<std::string> files{kLockFile};
+    for (const auto& [name, entry] : lock_)
+      for (const auto& [file, kv] : entry.params) files.insert(file);
+    for (const auto& p : opts_.set_params) files.insert(p.file);
+    for (const auto& f : files)
+      if (auto st = lstat_path(repo_.abs(f)); st && st->is_regular()) {
+        std::string text = read_file(repo_.abs(f), 64u << 20);
+        runs.add_artifact(run.id, f, repo_.store().put_bytes(text).str(), text.size());
+      }
     runs.finish(run.id, status, result.exit_code(), std::nullopt, "");
     remove_run_scratch(repo_, run.id);
     result.run_id = run.id;
@@ -473,6 +491,7 @@ private:
   Run stamp_;  // machine, commit and uncommitted changes as the run found them
   bool stamped_ = false;
   Run run_;    // the experiment run, once a stage command runs (under repo_mu_)
+  std::map<std::string, std::string> set_values_;  // -S: recorded key -> value written
   std::map<std::string, std::vector<MetricPoint>> step_metrics_;  // stage -> its $MLOPS_METRICS_FILE points
 
   std::mutex mu_;       // the schedule below
@@ -498,7 +517,15 @@ std::vector<StageReport> pipeline_status(Repo& repo, const PipelineOptions& opts
 }
 
 PipelineResult run_pipeline(Repo& repo, const PipelineOptions& opts, const PipelineCallbacks& cb) {
-  return Runner(repo, opts, cb).run();
+  std::map<std::string, std::string> set;
+  if (!opts.set_params.empty()) {
+    if (opts.dry_run) fail(ExitCode::Usage, "-S writes params files: it cannot go with --dry-run");
+    load_pipeline(repo);  // a broken pipeline is refused before any file is changed
+    set = set_params(repo, opts.set_params);
+  }
+  Runner runner(repo, opts, cb);
+  runner.set_values(std::move(set));
+  return runner.run();
 }
 
 }  // namespace mlops

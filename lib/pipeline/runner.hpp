@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "pipeline/params_set.hpp"
+
 #include "pipeline/pipeline_file.hpp"
 
 namespace mlops {
@@ -15,6 +17,9 @@ struct Tracked;
 
 struct PipelineOptions {
   std::vector<std::string> targets;  // stages (NAME also picks NAME@...); empty: all
+  // -S: values written into params files before the run (not with dry_run),
+  // and recorded as the run's params.
+  std::vector<ParamSetting> set_params;
   unsigned jobs = 1;
   bool force = false, dry_run = false, downstream = false, keep_going = false;
 };
