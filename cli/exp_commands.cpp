@@ -13,6 +13,7 @@
 #include "exp/run_command.hpp"
 #include "exp/run_journal.hpp"
 #include "exp/run_names.hpp"
+#include "exp/run_sharing.hpp"
 #include "exp/run_store.hpp"
 #include "tracking/run_apply.hpp"
 #include "exp/sweep.hpp"
@@ -159,7 +160,7 @@ int run_log(Context& ctx, const LogArgs& a) {
 struct EditArgs {
   std::string run, name, remote;
   std::vector<std::string> runs, tags;
-  bool force = false;
+  bool force = false, from_remote = false;
 };
 
 int run_tag(Context& ctx, const EditArgs& a) {
@@ -178,6 +179,12 @@ int run_rename(Context& ctx, const EditArgs& a) {
 }
 
 int run_rm(Context& ctx, const EditArgs& a) {
+  if (a.from_remote || !a.remote.empty()) {
+    auto removed = remove_remote_runs(ctx.repo(), a.remote, a.runs);
+    if (!ctx.quiet)
+      for (const auto& r : removed) fmt::print("removed run {} from the remote (its objects go at the next gc -r)\n", r.text());
+    return 0;
+  }
   RunStore runs(ctx.repo().db());
   std::vector<Run> found;
   for (const auto& ref : a.runs) found.push_back(runs.get(ref));  // all resolve, or nothing is removed
@@ -272,6 +279,8 @@ void register_exp_commands(CLI::App& app, Context& ctx) {
         command(exp, "rm", "Delete runs (their artifacts stay in the store until gc)", [&ctx](CLI::App* sub) {
           auto a = std::make_shared<EditArgs>();
           sub->add_option("runs", a->runs, "Run ids, id prefixes or names")->required()->type_name("RUN");
+          sub->add_flag("--remote", a->from_remote, "Remove the runs from the remote instead (this clone keeps its copies)");
+          sub->add_option("-r", a->remote, "The remote for --remote (default: the default remote)")->type_name("NAME");
           bind(sub, ctx, a, run_rm);
         });
       });

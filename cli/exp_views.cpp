@@ -44,6 +44,7 @@ struct ViewArgs {
 std::vector<Run> runs_on_remote(Context& ctx, const ViewArgs& a) {
   auto rr = remote_runs(ctx.repo(), a.remote_name);
   for (const auto& bad : rr.bad_pages) note("mlops: warning: remote {}: {}; skipped\n", rr.remote, bad);
+  for (const auto& stray : rr.strays) note("mlops: warning: remote {}: {} is not a run page; ignored\n", rr.remote, stray);
   return std::move(rr.runs);
 }
 

@@ -108,14 +108,14 @@ int run_remote_gc(Context& ctx, const GcArgs& a) {
                 {"partial_uploads_removed", r.partial_uploads ? json(*r.partial_uploads) : json()}});
     return 0;
   }
-  if (!r.partial_uploads)
+  if (!r.partial_uploads && !a.opts.dry_run)
     note("mlops: warning: remote {} cannot list unfinished multipart uploads (NotImplemented); none were aborted\n",
          r.remote);
   if (ctx.quiet) return 0;
   if (a.opts.dry_run || ctx.verbose)
     for (const auto& [id, size] : r.removed)
       fmt::print("{} {} ({})\n", a.opts.dry_run ? "would remove" : "removed", id, human_size(size));
-  fmt::print("{} {} ({}) from {}; kept {} that {} or the remote's runs name, and {} younger than {}.\n",
+  fmt::print("{} {} ({}) from {}; kept {} that {} or the remote's runs name, and {} younger than {} (--grace).\n",
              a.opts.dry_run ? "Would remove" : "Removed", plural(r.removed.size(), "object", "objects"),
              human_size(r.bytes_removed), r.remote, plural(r.objects_kept, "object", "objects"),
              plural(r.revisions_kept, "revision", "revisions"), r.young_kept, grace);

@@ -276,12 +276,15 @@ int run_sync(Context& ctx, const ModelArgs& a) {
     auto here = RunStore(ctx.repo().db()).ids();
     for (const auto& id : reg.run_ids())
       if (!here.count(id)) sel.refs.push_back(id);
-    if (!sel.refs.empty()) pulled = pull_runs(ctx.repo(), a.remote, sel, 0, nullptr);
+    if (!sel.refs.empty()) pulled = pull_runs(ctx.repo(), a.remote, sel, false, 0, nullptr);
   }
   if (a.json) {
     json j = {{"models", r.models}, {"versions", r.versions}, {"events", r.events}, {"skipped_tags", r.skipped_tags}};
     if (a.runs) {
-      j["runs_pulled"] = pulled ? json(pulled->pulled) : json::array();
+      json ids = json::array();
+      if (pulled)
+        for (const auto& p : pulled->pulled) ids.push_back(p.id);
+      j["runs_pulled"] = ids;
       j["runs_not_on_remote"] = pulled ? json(pulled->not_on_remote) : json::array();
     }
     print_json(j);

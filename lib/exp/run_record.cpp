@@ -62,6 +62,9 @@ public:
     r.memory_bytes = count("memory_bytes");
     r.started_at = count("started_at");
     r.ended_at = count("ended_at");
+    constexpr std::int64_t kYear9999 = 253402300799999;  // ms
+    if (r.started_at > kYear9999 || r.ended_at > kYear9999) bad("started_at", "is past the year 9999");
+    if (r.ended_at != 0 && r.ended_at < r.started_at) bad("ended_at", "is before started_at");
     if (auto c = maybe_int("exit_code")) {
       if (*c < -1000 || *c > 1000) bad("exit_code", "is out of range");
       r.exit_code = static_cast<int>(*c);
@@ -137,6 +140,17 @@ private:
     if (!is_valid_utf8(v)) bad(key, "is not valid UTF-8");
     for (unsigned char c : v)
       if ((c < 0x20 && !(newlines && (c == '\n' || c == '\t'))) || c == 0x7f) bad(key, "has a control character");
+    // C1 controls (U+0080-U+009F: some terminals act on them) and the
+    // bidirectional overrides that make text read other than it is.
+    for (std::size_t i = 0; i + 1 < v.size(); ++i) {
+      auto b0 = static_cast<unsigned char>(v[i]), b1 = static_cast<unsigned char>(v[i + 1]);
+      if (b0 == 0xc2 && b1 >= 0x80 && b1 <= 0x9f) bad(key, "has a control character");
+      if (b0 == 0xe2 && i + 2 < v.size()) {
+        auto b2 = static_cast<unsigned char>(v[i + 2]);
+        if ((b1 == 0x80 && b2 >= 0xaa && b2 <= 0xae) || (b1 == 0x81 && b2 >= 0xa6 && b2 <= 0xa9))
+          bad(key, "has a bidirectional override character");
+      }
+    }
   }
   static void check_key(const char* what, const std::string& key) {
     if (key.empty()) bad(what, "has an empty name");
@@ -199,9 +213,9 @@ private:
 
 bool is_run_id(std::string_view id) { return is_lower_hex(id, 32); }
 
-std::string encode_run_page(const std::vector<SharedRun>& runs) {
+std::string encode_run_page(const RunPage& runs_page) {
   json arr = json::array();
-  for (const auto& s : runs) {
+  for (const auto& s : runs_page.runs) {
     const Run& r = s.run;
     json metrics = json::object(), artifacts = json::object();
     for (const auto& [k, m] : r.metrics)
@@ -239,10 +253,12 @@ std::string encode_run_page(const std::vector<SharedRun>& runs) {
                    {"points_size", s.points_size},
                    {"git_diff_size", s.diff_size}});
   }
-  return json({{"format", kPageFormat}, {"runs", arr}}).dump() + "\n";
+  json page = {{"format", kPageFormat}, {"runs", arr}};
+  if (!runs_page.removed.empty()) page["removed"] = runs_page.removed;
+  return page.dump() + "\n";
 }
 
-std::vector<SharedRun> decode_run_page(std::string_view bytes, const std::string& where) {
+RunPage decode_run_page(std::string_view bytes, const std::string& where) {
   if (bytes.size() > kMaxRunPageBytes) fail(ExitCode::Remote, "{}: more than {} bytes", where, kMaxRunPageBytes);
   json page;
   try {
@@ -252,14 +268,26 @@ std::vector<SharedRun> decode_run_page(std::string_view bytes, const std::string
       return true;
     });
   } catch (const std::exception& e) {
-    fail(ExitCode::Remote, "{}: not a run page: {}", where, e.what());
+    std::string why = e.what();
+    if (why.size() > 200) why = why.substr(0, 200) + "...";  // the parser quotes what it read
+    fail(ExitCode::Remote, "{}: not a run page: {}", where, printable_path(why));
   }
   if (!page.is_object() || page.value("format", json()) != kPageFormat || !page.contains("runs") ||
       !page["runs"].is_array())
     fail(ExitCode::Remote, "{}: not a run page (format \"{}\" expected)", where, kPageFormat);
   if (page["runs"].size() > kRunsPerPage)
     fail(ExitCode::Remote, "{}: {} runs, more than a page holds ({})", where, page["runs"].size(), kRunsPerPage);
-  std::vector<SharedRun> out;
+  RunPage result;
+  if (auto rm = page.find("removed"); rm != page.end()) {
+    if (!rm->is_array() || rm->size() > kRunsPerPage)
+      fail(ExitCode::Remote, "{}: 'removed' is not a list of at most {} run ids", where, kRunsPerPage);
+    for (const auto& id : *rm) {
+      if (!id.is_string() || !is_run_id(id.get<std::string>()))
+        fail(ExitCode::Remote, "{}: 'removed' holds something that is not a run id", where);
+      result.removed.push_back(id.get<std::string>());
+    }
+  }
+  auto& out = result.runs;
   std::size_t n = 0;
   for (const auto& j : page["runs"]) {
     ++n;
@@ -271,7 +299,7 @@ std::vector<SharedRun> decode_run_page(std::string_view bytes, const std::string
            is_run_id(id) ? " (" + id.substr(0, 8) + ")" : "", e.what());
     }
   }
-  return out;
+  return result;
 }
 
 std::string encode_points(const std::vector<MetricPoint>& points) {
@@ -281,8 +309,10 @@ std::string encode_points(const std::vector<MetricPoint>& points) {
   return out;
 }
 
-std::vector<MetricPoint> decode_points(std::string_view bytes, const std::string& where) {
+std::vector<MetricPoint> decode_points(std::string_view bytes, const std::string& where,
+                                       const std::map<std::string, MetricSummary>* keys) {
   if (!bytes.starts_with(kPointsHeader)) fail(ExitCode::Remote, "{}: not a metric points file", where);
+  if (bytes.size() > kMaxPointsBytes) fail(ExitCode::Remote, "{}: more than {} bytes", where, kMaxPointsBytes);
   std::vector<MetricPoint> out;
   std::size_t line_no = 1;
   for (std::size_t pos = kPointsHeader.size(); pos < bytes.size();) {
@@ -305,6 +335,7 @@ std::vector<MetricPoint> decode_points(std::string_view bytes, const std::string
     if (f[0].empty() || f[0].size() > kMaxText || !is_valid_utf8(f[0]) || has_control_chars(f[0]))
       bad("the metric name is empty, too long or not text");
     p.key = std::string(f[0]);
+    if (keys && !keys->count(p.key)) bad("names a metric the run's record does not list");
     auto whole = [&](std::string_view s, std::int64_t& v) {
       auto [e, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
       if (ec != std::errc() || e != s.data() + s.size() || v < 0) bad("a step or time is not a whole number");

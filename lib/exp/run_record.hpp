@@ -26,18 +26,30 @@ struct SharedRun {
   std::uint64_t points_size = 0, diff_size = 0;     // bytes of the points and git diff objects
 };
 
-// A page is at most this big, and holds at most kRunsPerPage runs.
+// A page is at most this big, and holds at most kRunsPerPage runs (and as
+// many removals).
 constexpr std::uint64_t kMaxRunPageBytes = 64u << 20;
 constexpr std::size_t kRunsPerPage = 1000;
 
-std::string encode_run_page(const std::vector<SharedRun>& runs);
+// A page: runs pushed, and ids of runs removed from the remote (exp rm
+// --remote), which hide the records of those ids in earlier pages.
+struct RunPage {
+  std::vector<SharedRun> runs;
+  std::vector<std::string> removed;
+};
+
+std::string encode_run_page(const RunPage& page);
 // Throws Error(Remote) "WHERE: run N (ID): what is wrong".
-std::vector<SharedRun> decode_run_page(std::string_view bytes, const std::string& where);
+RunPage decode_run_page(std::string_view bytes, const std::string& where);
 
 // "mlops-points 1" then a line per point: KEY \t STEP \t VALUE \t TIME.
 std::string encode_points(const std::vector<MetricPoint>& points);
-// Throws Error(Remote) naming `where` and the line.
-std::vector<MetricPoint> decode_points(std::string_view bytes, const std::string& where);
+// Throws Error(Remote) naming `where` and the line. Every key must be one of
+// `keys` (the record's metrics) when given.
+std::vector<MetricPoint> decode_points(std::string_view bytes, const std::string& where,
+                                       const std::map<std::string, MetricSummary>* keys = nullptr);
+// The most a run's metric points object may weigh.
+constexpr std::uint64_t kMaxPointsBytes = 256u << 20;
 
 // 32 lowercase hex digits, as new_run_id() makes them.
 bool is_run_id(std::string_view id);

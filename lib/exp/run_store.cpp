@@ -1,10 +1,12 @@
 #include "exp/run_store.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <functional>
 #include <unordered_map>
 
 #include "core/error.hpp"
+#include "core/machine_info.hpp"
 #include "core/text.hpp"
 #include "exp/run_recorder.hpp"
 #include "state/db.hpp"
@@ -165,12 +167,15 @@ void RunStore::add_artifact(const std::string& id, const std::string& path, cons
 }
 
 bool RunStore::import_run(const Run& r, const std::map<std::string, std::uint64_t>& artifact_sizes,
-                          const std::vector<MetricPoint>& points) {
+                          const std::vector<MetricPoint>& points, bool replace) {
   Transaction tx(db_);
   {
     Stmt q(db_, "SELECT 1 FROM runs WHERE id = ?");
     q.bind(1, r.id);
-    if (q.step()) return false;
+    if (q.step()) {
+      if (!replace) return false;
+      delete_runs({r.id});
+    }
   }
   Stmt s(db_,
          "INSERT INTO runs (id, name, experiment, status, command, git_commit, git_dirty, started_at, ended_at, "
@@ -258,6 +263,11 @@ void RunStore::check_name(const std::string& name) {
   if (name.size() > 200) fail(ExitCode::Usage, "a run name must be at most 200 bytes, not {}", name.size());
   if (!is_valid_utf8(name) || has_control_chars(name))
     fail(ExitCode::Usage, "run name '{}': not UTF-8, or with control characters", printable_path(name));
+  // Runs travel between clones (exp push): a name must not pass for a run's
+  // id, nor for NAME@USER, which names a run by its origin.
+  if (is_lower_hex(name, 32)) fail(ExitCode::Usage, "run name '{}' looks like a run id", name);
+  if (name.find('@') != std::string::npos)
+    fail(ExitCode::Usage, "run name '{}' has an '@' (NAME@USER names a run by who ran it)", printable_path(name));
 }
 
 void RunStore::rename(const std::string& id, const std::string& name) {
@@ -270,6 +280,11 @@ void RunStore::rename(const std::string& id, const std::string& name) {
 
 void RunStore::remove(const std::vector<std::string>& ids) {
   Transaction tx(db_);
+  delete_runs(ids);
+  tx.commit();
+}
+
+void RunStore::delete_runs(const std::vector<std::string>& ids) {
   for (const char* table : {"params", "run_tags", "metrics", "latest_metrics", "artifacts"}) {
     Stmt s(db_, fmt::format("DELETE FROM {} WHERE run_id = ?", table));
     for (const auto& id : ids) {
@@ -282,7 +297,6 @@ void RunStore::remove(const std::vector<std::string>& ids) {
     s.bind(1, id);
     s.run();
   }
-  tx.commit();
 }
 
 Run RunStore::get(const std::string& ref, bool details) {
@@ -308,6 +322,17 @@ Run RunStore::get(const std::string& ref, bool details) {
   }
   if (std::size_t same = std::count_if(found.begin(), found.end(), [&](const Run& r) { return r.name == ref; });
       same > 1 && std::none_of(found.begin(), found.end(), [&](const Run& r) { return r.id == ref; })) {
+    // Runs pulled from others share the name: this user's own run, when
+    // there is exactly one, is the one meant (scripts that worked before a
+    // pull keep working).
+    const MachineInfo me = machine_info();
+    std::vector<Run> own;
+    for (const auto& r : found)
+      if (r.name == ref && r.user == me.user && r.host == me.host) own.push_back(r);
+    if (own.size() == 1) {
+      if (details) load_details(own);
+      return own[0];
+    }
     std::vector<std::string> which;
     for (const auto& r : found)
       if (r.name == ref) which.push_back(fmt::format("{} ({}@{})", r.short_id(), r.user, r.host));

@@ -67,16 +67,18 @@ public:
   void add_artifact(const std::string& id, const std::string& path, const std::string& object_id, std::uint64_t size);
   // Adds a run recorded in another clone (exp pull) with its artifacts and
   // every metric point, in one transaction; false, writing nothing, when a run
-  // with that id is here already. The fields are trusted: check them first.
+  // with that id is here already, unless `replace` (then it is replaced
+  // whole). The fields are trusted: check them first.
   bool import_run(const Run& run, const std::map<std::string, std::uint64_t>& artifact_sizes,
-                  const std::vector<MetricPoint>& points);
+                  const std::vector<MetricPoint>& points, bool replace = false);
   // The ids of every run here.
   std::unordered_set<std::string> ids();
   // path -> size of a run's artifacts.
   std::map<std::string, std::uint64_t> artifact_sizes(const std::string& id);
   bool name_taken(const std::string& name);
   // Error(Usage) unless `name` can name a run: not empty, at most 200 bytes,
-  // UTF-8 without control characters (it is printed in tables and messages).
+  // UTF-8 without control characters (it is printed in tables and messages),
+  // no '@' and not 32 hex digits (NAME@USER and ids name runs too).
   static void check_name(const std::string& name);
   // Gives a run a new (unique) name; throws Error(Usage) when it is taken.
   void rename(const std::string& id, const std::string& name);
@@ -98,6 +100,8 @@ public:
 
 private:
   void load_details(std::vector<Run>& runs, Details details = Details::All);
+  // remove() inside a transaction the caller holds.
+  void delete_runs(const std::vector<std::string>& ids);
   Db& db_;
 };
 

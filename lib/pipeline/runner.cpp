@@ -426,6 +426,15 @@ private:
     std::map<std::string, std::set<std::string>> stages_of;
     for (const auto& [stage, pts] : step_metrics_)
       for (const auto& p : pts) stages_of[p.key].insert(stage);
+    // A name a metrics file also has is the stage's own too.
+    for (const auto& s : pipeline_.stages)
+      for (const auto& mf : s.metrics)
+        if (lstat_path(repo_.abs(mf)))
+          try {
+            for (const auto& p : read_metrics_file(repo_.abs(mf), mf))
+              if (stages_of.count(p.key)) stages_of[p.key].insert("(metrics file)");
+          } catch (const Error&) {
+          }
     for (const auto& [stage, pts] : step_metrics_)
       for (auto p : pts) {
         if (stages_of[p.key].size() > 1) p.key = stage + "/" + p.key;

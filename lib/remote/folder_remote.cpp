@@ -76,11 +76,28 @@ bool FolderRemote::read(const ObjectId& id, std::uint64_t max_bytes, const Objec
   return true;
 }
 
+namespace {
+
+// gc -r removes files below these folders: a symlink there (to the user's
+// home, or to a store) must not take it elsewhere. False when absent.
+bool real_folder(const fs::path& dir, const std::string& remote) {
+  auto st = lstat_path(dir);
+  if (!st) return false;
+  if (!st->is_dir())
+    throw Error(ExitCode::Remote, fmt::format("remote {}: {} is not a folder (a symlink?); gc -r does not follow it",
+                                              remote, dir.string()),
+                "replace it with the folder itself");
+  return true;
+}
+
+}  // namespace
+
 std::vector<Remote::Listed> FolderRemote::list_with_times() {
   std::vector<Listed> out;
   fs::path dir = root_ / "objects";
-  if (!lstat_path(dir)) return out;
+  if (!real_folder(dir, name())) return out;
   walk_tree(dir, "", WalkVisitor{.file = [&](const WalkEntry& e) {
+                                   // Symlinked prefix folders are reported as files, not entered.
                                    if (e.rel.size() > 3 && e.rel[2] == '/' && e.st.is_regular())
                                      out.push_back({e.rel.substr(0, 2) + e.rel.substr(3), e.st.size,
                                                     e.st.mtime_ns / 1'000'000});
@@ -90,13 +107,15 @@ std::vector<Remote::Listed> FolderRemote::list_with_times() {
 
 void FolderRemote::remove(const ObjectId& id) {
   fs::path p = object_path(id);
+  real_folder(root_ / "objects", name());
+  real_folder(p.parent_path(), name());
   if (::unlink(p.c_str()) != 0 && errno != ENOENT) fail_errno("remove", p.string(), errno);
 }
 
 std::optional<std::size_t> FolderRemote::clean_partial_uploads(std::int64_t before_ms) {
   std::size_t n = 0;
   fs::path dir = root_ / "tmp";
-  if (!lstat_path(dir)) return n;
+  if (!real_folder(dir, name())) return n;
   walk_tree(dir, "", WalkVisitor{.enter_dir = [](const WalkEntry&) { return false; },
                                  .file = [&](const WalkEntry& e) {
                                    if (e.st.mtime_ns / 1'000'000 >= before_ms) return;

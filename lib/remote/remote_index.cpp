@@ -6,12 +6,17 @@
 namespace mlops {
 
 std::unordered_set<std::string> RemoteIndex::known(Remote& remote) {
+  // The markers as a whole, not the newest name: a marker dated in the
+  // future (a wrong clock, or planted) must not hide the ones after it.
   auto markers = remote.list_files("gc");
   if (!markers.empty()) {
+    std::string all;
+    for (const auto& m : markers) all += m + "\n";
+    std::string digest = hash_bytes(HashAlgo::Xxh128, all).hex;
     Stmt m(db_, "SELECT marker FROM remote_index_gc WHERE remote = ?");
     m.bind(1, remote_);
     std::string seen = m.step() ? m.col_text(0) : std::string();
-    if (markers.back() > seen && !db_.read_only()) reset(markers.back());
+    if (digest != seen && !db_.read_only()) reset(digest);
   }
   std::unordered_set<std::string> out;
   Stmt s(db_, "SELECT id FROM remote_index WHERE remote = ?");

@@ -18,8 +18,9 @@ public:
   // gc -r ran there since they were learnt (its marker in PREFIX/gc/: one
   // listing request).
   std::unordered_set<std::string> known(Remote& remote);
-  // Forgets every object of this remote, and remembers `marker` (gc -r).
-  void reset(const std::string& marker);
+  // Forgets every object of this remote, and remembers `markers` (the
+  // digest of the gc markers' names then).
+  void reset(const std::string& markers);
   void add(const std::vector<ObjectId>& ids);
   void forget(const std::vector<ObjectId>& ids);
 

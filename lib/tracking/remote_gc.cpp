@@ -71,7 +71,9 @@ RemoteGcResult collect_remote_garbage(Repo& repo, const std::string& name, const
     if (h.finish() != id) return std::nullopt;
     return text;
   };
-  TrackedSources sources = tracked_sources();
+  // This clone's runs and run cache are its own: on the remote, the runs
+  // there (their pages) say what runs keep.
+  TrackedSources sources = tracked_sources({.keep_run_cache = false, .local_runs = false});
   sources.push_back(std::make_unique<ListedSource>(run_objects_or_refuse(repo, name)));
   GcResult counts;
   auto keep = kept_objects(repo, o.keep, sources, read_manifest, counts);
@@ -98,7 +100,7 @@ RemoteGcResult collect_remote_garbage(Repo& repo, const std::string& name, const
     // Others' clones forget what they knew of this remote at their next push.
     std::string marker = fmt::format("{:013}-{:016x}", now, std::random_device{}() * 0x9e3779b97f4a7c15ULL);
     remote->write_file("gc", marker, "gc -r\n");
-    RemoteIndex(repo.db(), remote->location()).reset(marker);
+    RemoteIndex(repo.db(), remote->location()).reset({});  // and the next known() notes the markers
     // Pages written since the first reading name what they name: read again
     // just before removing.
     for (const auto& t : run_objects_or_refuse(repo, name)) {

@@ -12,7 +12,7 @@ TrackedSources tracked_sources(const SourceOptions& opts) {
   out.push_back(pointer_source());
   out.push_back(pipeline_output_source(opts.keep_run_cache));
   out.push_back(registry_source());
-  out.push_back(run_artifact_source());
+  if (opts.local_runs) out.push_back(run_artifact_source());
   return out;
 }
 
@@ -25,7 +25,7 @@ TransferScope transfer_scope(Repo& repo, TransferScope request, ScopeFor what) {
 }
 
 GcResult collect_all_garbage(Repo& repo, const GcOptions& opts) {
-  GcResult r = collect_garbage(repo, opts, tracked_sources({.keep_run_cache = !opts.run_cache}));
+  GcResult r = collect_garbage(repo, opts, tracked_sources({.keep_run_cache = !opts.run_cache, .local_runs = true}));
   if (opts.run_cache && !opts.dry_run) r.run_cache_dropped = clear_run_cache(repo);
   return r;
 }

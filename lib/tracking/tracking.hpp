@@ -11,6 +11,7 @@ namespace mlops {
 
 struct SourceOptions {
   bool keep_run_cache = true;  // the pipeline's run cache counts as kept data
+  bool local_runs = true;      // this clone's run artifacts count as kept data
 };
 
 // Pointer files, pipeline outputs (mlops.lock), registered model versions, run artifacts.

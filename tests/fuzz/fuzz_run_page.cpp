@@ -13,15 +13,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       FUZZ_CHECK(mlops::decode_points(mlops::encode_points(points), "again").size() == points.size());
       return;
     }
-    auto runs = mlops::decode_run_page(text, "fuzz");
-    for (const auto& s : runs) {
+    auto page = mlops::decode_run_page(text, "fuzz");
+    for (const auto& s : page.runs) {
       FUZZ_CHECK(mlops::is_run_id(s.run.id));
       for (const auto& [path, id] : s.run.artifacts) {
         FUZZ_CHECK(mlops::is_safe_relative_path(path));
         (void)mlops::ObjectId::parse(id);
       }
     }
-    auto again = mlops::decode_run_page(mlops::encode_run_page(runs), "again");
-    FUZZ_CHECK(again.size() == runs.size());
+    auto again = mlops::decode_run_page(mlops::encode_run_page(page), "again");
+    FUZZ_CHECK(again.runs.size() == page.runs.size() && again.removed == page.removed);
   });
 }

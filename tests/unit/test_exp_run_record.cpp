@@ -40,7 +40,7 @@ std::string error_of(std::string_view page) {
 }  // namespace
 
 TEST_CASE("run pages: what is encoded decodes to the same run") {
-  auto runs = decode_run_page(encode_run_page({sample()}), "runs/P");
+  auto runs = decode_run_page(encode_run_page({{sample()}, {}}), "runs/P").runs;
   REQUIRE(runs.size() == 1);
   const Run& r = runs[0].run;
   CHECK(r.name == "brave-otter-007");
@@ -55,7 +55,7 @@ TEST_CASE("run pages: what is encoded decodes to the same run") {
 TEST_CASE("run pages: errors name the page, the run and the field") {
   CHECK(error_of("{") .find("runs/P: not a run page") == 0);
   CHECK(error_of(R"({"format":"mlops-runs 1","runs":[{"id":"x"}]})") == "runs/P: run 1: id is not a run id");
-  std::string page = encode_run_page({sample()});
+  std::string page = encode_run_page({{sample()}, {}});
   auto swap = [&](const std::string& from, const std::string& to) {
     std::string p = page;
     p.replace(p.find(from), from.size(), to);
