@@ -165,6 +165,10 @@ only_page() { cat "$REMOTE"/runs/*.json; }
   run mlops exp show run-1@bob --json
   [ "$status" -eq 0 ]
   [ "$(jq -r '.params.who' <<<"$output")" = bob ]
+  # One's own run is the one a plain name means (scripts that worked before a pull still do).
+  USER=carol run mlops exp show run-1 --json
+  [ "$status" -eq 0 ]
+  [ "$(jq -r '.params.who' <<<"$output")" = carol ]
   # A new local run still gets a name of its own.
   run mlops exp run -q -n run-1 -- true
   [ "$status" -eq 2 ]

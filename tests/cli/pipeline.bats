@@ -445,3 +445,46 @@ YAML
   [ "$(mlops exp list --json | jq length)" -eq 1 ]
   [ "$(cat report.txt)" = trained ]
 }
+
+@test "run -S sets params (and records them); exp apply brings a run's params, lock and outputs back" {
+  mlops init -q
+  printf 'train:\n  lr: 0.1\n  depth: 3\nother: x\n' > params.yaml
+  cat > mlops.yaml <<'YAML'
+stages:
+  train:
+    cmd: echo "lr=${params.train.lr}" > out.txt
+    params: [train.lr]
+    outs: [out.txt]
+YAML
+  git add -A && git commit -qm pipeline
+  mlops run -q && git add -A && git commit -qm first
+  first=$(mlops exp list --json | jq -r '.[0].name')
+  run mlops run -S train.lr=0.5 -S extra.tags='[a, b]'
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"git add mlops.lock params.yaml"* ]]
+  [ "$(cat out.txt)" = "lr=0.5" ]
+  run python3 -c 'import yaml; d = yaml.safe_load(open("params.yaml")); print(d["train"]["lr"], d["train"]["depth"], d["other"], d["extra"]["tags"])'
+  [ "$output" = "0.5 3 x ['a', 'b']" ]
+  second=$(mlops exp list --json | jq -r '.[0].name')
+  [ "$(mlops exp show "$second" --json | jq -r '.params["extra.tags"]')" = "[a, b]" ]
+  [ "$(mlops exp show "$second" --json | jq -r '.params["train.lr"]')" = 0.5 ]
+  # Bad settings change nothing.
+  refuses 2 "is not a file inside the repository" run -S '../x.yaml:a=1'
+  refuses 4 "cannot set train: it is a mapping" run -S train=3
+  refuses 2 "cannot go with --dry-run" run -n -S train.lr=1
+  # Apply the first run: uncommitted params and lock are refused, then forced.
+  refuses 5 "would overwrite changes not committed to git" exp apply "$first"
+  run mlops exp apply "$first" --force
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(cat out.txt)" = "lr=0.1" ]
+  git diff --quiet HEAD -- params.yaml mlops.lock
+  run mlops status --exit-code
+  [ "$status" -eq 0 ]
+  # A run that is not a pipeline run has nothing to apply.
+  mlops exp run -q -n plain -- true
+  run mlops exp apply plain
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"recorded no mlops.lock"* ]]
+}

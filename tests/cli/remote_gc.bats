@@ -143,3 +143,37 @@ age_remote() { find "$REMOTE" -exec touch -h -d '2 days ago' {} +; }
   a=$(mlops exp show p15 --json | jq -r '.artifacts["a15.txt"]')
   [ "$(cat "$(object_path "$a")")" = "artifact 15" ]
 }
+
+@test "gc -r does not follow symlinks on the remote out of it" {
+  mkdir -p "$BATS_TEST_TMPDIR/victimdocs" && echo secret > "$BATS_TEST_TMPDIR/victimdocs/thesis.tex"
+  touch -d '2 days ago' "$BATS_TEST_TMPDIR/victimdocs/thesis.tex"
+  echo x > d && mlops add -q d && mlops push -q
+  rm -rf "$REMOTE/tmp" && ln -s "$BATS_TEST_TMPDIR/victimdocs" "$REMOTE/tmp"
+  run mlops gc -r origin -w
+  echo "$output"
+  [ "$status" -eq 8 ]
+  [[ "$output" == *"tmp is not a folder (a symlink?)"* ]]
+  [ -e "$BATS_TEST_TMPDIR/victimdocs/thesis.tex" ]
+  # objects/ as a symlink to a store: refused, nothing removed there.
+  rm "$REMOTE/tmp"
+  mv "$REMOTE/objects" "$BATS_TEST_TMPDIR/elsewhere" && ln -s "$BATS_TEST_TMPDIR/elsewhere" "$REMOTE/objects"
+  before=$(find "$BATS_TEST_TMPDIR/elsewhere" -type f | wc -l)
+  run mlops gc -r origin -w --grace 0
+  [ "$status" -eq 8 ]
+  [ "$(find "$BATS_TEST_TMPDIR/elsewhere" -type f | wc -l)" -eq "$before" ]
+}
+
+@test "a gc marker planted with a future date does not keep other clones trusting their remote index" {
+  mkdir -p "$REMOTE/gc" && echo x > "$REMOTE/gc/9999999999999-ffffffffffffffff"
+  echo v1 > data.txt && mlops add -q data.txt && git add -A && git commit -qm v1
+  old=$(pointer_id data.txt.mlops)
+  mlops push -q
+  git clone -q . "$BATS_TEST_TMPDIR/other"
+  (cd "$BATS_TEST_TMPDIR/other" && mlops pull -q && mlops push -q)
+  echo v2 > data.txt && mlops add -q data.txt && git add -A && git commit -qm v2 && mlops push -q
+  mlops gc -r origin -w --grace 0 -q
+  ! grep -q "$old" <<<"$(remote_objects)"
+  cd "$BATS_TEST_TMPDIR/other"
+  run mlops push --json
+  [ "$(jq '.transferred' <<<"$output")" -eq 1 ]
+}
