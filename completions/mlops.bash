@@ -70,7 +70,10 @@ _mlops() {
     checkout) opts="-f --force --rev --json" ;;
     ls) opts="--rev --json" ;;
     diff) opts="--path --json" ;;
-    gc) opts="-w --workspace -a --all-branches -T --all-tags -A --all-commits -n --dry-run -f --force --run-cache --json" ;;
+    gc)
+      if [[ $prev == -r || $prev == --remote ]]; then COMPREPLY=($(compgen -W "$(_mlops_remotes)" -- "$cur")); return; fi
+      [[ $prev == --grace ]] && return
+      opts="-w --workspace -a --all-branches -T --all-tags -A --all-commits -n --dry-run -f --force --run-cache -r --remote --grace --json" ;;
     fsck) opts="--json --remote -r -j --jobs" ;;
     install-hooks) opts="--uninstall --json" ;;
     push) opts="-r --remote --rev --all-branches --all-tags --no-remote-index -j --jobs --json" ;;
@@ -80,7 +83,19 @@ _mlops() {
       local sub="" j
       for ((j = i + 1; j < cword; j++)); do [[ ${words[j]} != -* ]] && { sub=${words[j]}; break; }; done
       case $sub in
-        "") COMPREPLY=($(compgen -W "run log list show compare diff best export plot tag rename rm" -- "$cur")) ;;
+        "") COMPREPLY=($(compgen -W "run log list show compare diff best export plot tag rename rm push pull apply" -- "$cur")) ;;
+        push | pull)
+          if [[ $prev == -r || $prev == --remote ]]; then COMPREPLY=($(compgen -W "$(_mlops_remotes)" -- "$cur"))
+          elif [[ $prev == -e || $prev == --experiment || $prev == -j || $prev == --jobs ]]; then return
+          elif [[ $cur == -* ]]; then
+            local po="--all -e --experiment -r --remote -j --jobs --json"
+            [[ $sub == pull ]] && po="$po -f --force"
+            COMPREPLY=($(compgen -W "$po" -- "$cur"))
+          elif [[ $sub == push ]]; then COMPREPLY=($(compgen -W "$(_mlops_runs)" -- "$cur")); fi ;;
+        apply)
+          if [[ $prev == -r || $prev == --remote ]]; then COMPREPLY=($(compgen -W "$(_mlops_remotes)" -- "$cur"))
+          elif [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "-f --force -r --remote" -- "$cur"))
+          else COMPREPLY=($(compgen -W "$(_mlops_runs)" -- "$cur")); fi ;;
         run) COMPREPLY=($(compgen -W "-n --name -e --experiment -p --param -j --jobs --tag --artifact --metrics --parent --json --" -- "$cur")) ;;
         log)
           if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--step --run --sync" -- "$cur"))
@@ -97,7 +112,8 @@ _mlops() {
             compopt -o nospace 2>/dev/null
             COMPREPLY=($(compgen -P "$done_part" -W "$(_mlops_names fields) params.* metrics.* best.* tags.*" -- "$item"))
           elif [[ $prev == --filter || $prev == --limit ]]; then return
-          else COMPREPLY=($(compgen -W "--filter --sort --desc --limit --columns --json --csv" -- "$cur")); fi ;;
+          elif [[ $prev == -r ]]; then COMPREPLY=($(compgen -W "$(_mlops_remotes)" -- "$cur"))
+          else COMPREPLY=($(compgen -W "--filter --sort --desc --limit --columns --json --csv --remote -r" -- "$cur")); fi ;;
         best)
           if [[ $prev == -m || $prev == --metric ]]; then COMPREPLY=($(compgen -W "$(_mlops_metrics)" -- "$cur"))
           elif [[ $prev == --filter ]]; then return
@@ -109,12 +125,14 @@ _mlops() {
         show | compare | diff | plot | tag | rename | rm)
           local o=""
           case $sub in
-            show) o="--json --diff" ;;
+            show) o="--json --diff --remote -r" ;;
+            rm) o="--remote -r" ;;
             compare) o="--json" ;;
             diff) o="-a --all --json" ;;
             plot) o="-m --metric -o --output --width --height" ;;
           esac
           if [[ $prev == -o || $prev == --output ]]; then _filedir
+          elif [[ $prev == -r ]]; then COMPREPLY=($(compgen -W "$(_mlops_remotes)" -- "$cur"))
           elif [[ $sub == plot && ($prev == -m || $prev == --metric) ]]; then COMPREPLY=($(compgen -W "$(_mlops_metrics)" -- "$cur"))
           elif [[ $sub == plot && ($prev == --width || $prev == --height) ]]; then return
           elif [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$o" -- "$cur"))
@@ -123,8 +141,8 @@ _mlops() {
       return
       ;;
     run)
-      if [[ $prev == -j || $prev == --jobs ]]; then return; fi
-      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "-j --jobs -f --force -n --dry-run --downstream -k --keep-going --json" -- "$cur"))
+      if [[ $prev == -j || $prev == --jobs || $prev == -S || $prev == --set-param ]]; then return; fi
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "-j --jobs -f --force -n --dry-run --downstream -k --keep-going -S --set-param --json" -- "$cur"))
       else COMPREPLY=($(compgen -W "$(_mlops_stages)" -- "$cur")); fi
       return
       ;;
@@ -159,6 +177,7 @@ _mlops() {
         register) o="--version --bump --run -d --description --tag --no-git-tag --json" ;;
         promote | demote | alias | unalias) o="--no-git-tag --json" ;;
         get) o="-o --output -f --force -r --remote --json" ;;
+        sync) o="--runs -r --remote --json" ;;
       esac
       if [[ $prev == --bump ]]; then COMPREPLY=($(compgen -W "major minor patch" -- "$cur"))
       elif [[ $prev == -o || $prev == --output ]]; then _filedir

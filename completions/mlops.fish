@@ -53,6 +53,8 @@ complete -c mlops -n "__fish_seen_subcommand_from gc" -s A -l all-commits -d 'Ke
 complete -c mlops -n "__fish_seen_subcommand_from gc" -s n -l dry-run -d 'List what would be removed'
 complete -c mlops -n "__fish_seen_subcommand_from gc" -l run-cache -d 'Also forget the run cache'
 complete -c mlops -n "__fish_seen_subcommand_from gc" -s f -l force -d 'Allow a shared store'
+complete -c mlops -n "__fish_seen_subcommand_from gc" -s r -l remote -x -a '(__mlops_names remotes)' -d 'Clean this remote'
+complete -c mlops -n "__fish_seen_subcommand_from gc" -l grace -x -d 'With -r: keep objects younger than this'
 complete -c mlops -n "__fish_seen_subcommand_from install-hooks" -l uninstall -d 'Remove the hooks'
 
 function __mlops_remotes
@@ -82,9 +84,17 @@ complete -c mlops -n "__fish_seen_subcommand_from fsck" -s r -x -a '(__mlops_rem
 complete -c mlops -n "__fish_seen_subcommand_from fsck" -s j -l jobs -x -d 'Parallel downloads'
 complete -c mlops -n "__fish_seen_subcommand_from remote; and __fish_seen_subcommand_from modify" -a 'url jobs endpoint region profile path-style part-size timeout'
 complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a exp -d 'Experiment runs'
-set -l exp_commands run log list show compare diff best export plot tag rename rm
+set -l exp_commands run log list show compare diff best export plot tag rename rm push pull apply
 complete -c mlops -n "__fish_seen_subcommand_from exp; and not __fish_seen_subcommand_from $exp_commands" -a "$exp_commands"
-complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from show compare diff export plot tag rename rm" -f -a '(__mlops_names runs)'
+complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from show compare diff export plot tag rename rm push apply" -f -a '(__mlops_names runs)'
+complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from list show rm" -l remote -d 'Runs a remote holds'
+complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from list show rm push pull apply" -s r -x -a '(__mlops_names remotes)' -d 'Remote'
+complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from push pull apply" -l remote -x -a '(__mlops_names remotes)' -d 'Remote'
+complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from push pull" -l json -d 'Print JSON'
+complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from push pull" -l all -d 'Every run'
+complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from push pull" -s e -l experiment -x -d 'Only this experiment'
+complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from push pull" -s j -l jobs -x -d 'Objects at once'
+complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from pull apply" -s f -l force -d 'Take the remote version / overwrite changes'
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from run" -s j -l jobs -x -d 'Sweep runs at once'
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from run" -l parent -x -d 'Sweep the run belongs to'
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from list" -l columns -x -d 'Columns'
@@ -118,6 +128,8 @@ complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcomman
 
 # model
 set -l model_commands register list show versions history promote demote alias unalias get lineage sync
+complete -c mlops -n "__fish_seen_subcommand_from model; and __fish_seen_subcommand_from sync" -l runs -d 'Also pull the runs versions name'
+complete -c mlops -n "__fish_seen_subcommand_from model; and __fish_seen_subcommand_from sync" -s r -l remote -x -a '(__mlops_names remotes)' -d 'Remote for --runs'
 complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a model -d 'Model registry'
 complete -c mlops -n "__fish_seen_subcommand_from model; and not __fish_seen_subcommand_from $model_commands" -a "$model_commands"
 complete -c mlops -n "__fish_seen_subcommand_from model; and __fish_seen_subcommand_from show versions history promote demote alias unalias lineage" -a '(__mlops_names models)'
@@ -142,6 +154,7 @@ complete -c mlops -n "__fish_seen_subcommand_from run" -s j -l jobs -x -d 'Stage
 complete -c mlops -n "__fish_seen_subcommand_from run" -s f -l force -d 'Run even when up to date'
 complete -c mlops -n "__fish_seen_subcommand_from run" -s n -l dry-run -d 'Say what would run'
 complete -c mlops -n "__fish_seen_subcommand_from run" -l downstream -d 'And what depends on them'
+complete -c mlops -n "__fish_seen_subcommand_from run" -s S -l set-param -x -d 'Set [FILE:]KEY=VALUE in a params file first'
 complete -c mlops -n "__fish_seen_subcommand_from run" -s k -l keep-going -d 'Go on after a failure'
 complete -c mlops -n "__fish_seen_subcommand_from run dag" -l json -d 'Print JSON'
 complete -c mlops -n "__fish_seen_subcommand_from dag" -l dot -d 'Graphviz dot'
