@@ -393,10 +393,17 @@ ExpPullResult pull_runs(Repo& repo, const std::string& remote, const RunSelectio
   auto chosen = choose_remote(index, sel, res.remote, sel.absent_ok ? &res.not_on_remote : nullptr);
   RunStore runs(repo.db());
   auto here = runs.ids();
+  // The local copies of runs the remote has, read in one pass (not a query each).
+  std::unordered_map<std::string, Run> local;
+  bool any_here = std::any_of(chosen.begin(), chosen.end(), [&](const SharedRun* s) { return here.count(s->run.id) != 0; });
+  if (any_here)
+    for (auto& r : runs.list())
+      if (index.find(r.id)) local.emplace(r.id, std::move(r));
   std::vector<const SharedRun*> wanted;
   for (const auto* s : chosen) {
     if (here.count(s->run.id)) {
-      if (same_record(local_record(runs, runs.get(s->run.id)), *s)) {
+      auto it = local.find(s->run.id);
+      if (it != local.end() && same_record(local_record(runs, it->second), *s)) {
         ++res.already;
         continue;
       }

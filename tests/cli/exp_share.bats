@@ -2,24 +2,7 @@
 # Sharing runs through a folder remote: exp push, exp pull, exp list --remote,
 # and what a hostile remote can and cannot do to a clone that pulls from it.
 load helpers
-
-REMOTE=""
-
-setup() {
-  fresh_repo
-  REMOTE="$BATS_TEST_TMPDIR/remote"
-  mlops init -q
-  mlops remote add -q origin "$REMOTE" --default
-}
-
-# A new clone (its own repository and state) of the same remote, as USER.
-#   clone NAME  -> cd into it
-clone() {
-  mkdir -p "$BATS_TEST_TMPDIR/$1" && cd "$BATS_TEST_TMPDIR/$1"
-  git init -q . && git config user.email "$1@example.com" && git config user.name "$1"
-  mlops init -q
-  mlops remote add -q origin "$REMOTE" --default
-}
+load folder_remote
 
 # A run with params, tags, 5 metric points, a file and a folder artifact.
 #   a_run NAME [LR]

@@ -1,15 +1,7 @@
 #!/usr/bin/env bats
 # gc -r: cleaning a folder remote of what nothing kept names, while others push.
 load helpers
-
-REMOTE=""
-
-setup() {
-  fresh_repo
-  REMOTE="$BATS_TEST_TMPDIR/remote"
-  mlops init -q
-  mlops remote add -q origin "$REMOTE" --default
-}
+load folder_remote
 
 # Objects on the remote, one id per line.
 remote_objects() { (cd "$REMOTE/objects" && find . -type f | sed 's|^\./\(..\)/|xxh128:\1|' | sort); }
