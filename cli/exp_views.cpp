@@ -209,11 +209,12 @@ int run_show(Context& ctx, const ViewArgs& a) {
     others = store.list();
   }
   if (a.diff) {
-    if (a.from_remote()) fail(ExitCode::Usage, "--diff reads the store: pull the run first (mlops exp pull {})", r.short_id());
     if (r.git_diff_id.empty()) {
       if (!ctx.quiet) note("run {} had no uncommitted changes\n", r.name);
       return 0;
     }
+    if (a.from_remote() && !repo.store().has(ObjectId::parse(r.git_diff_id)))
+      fail(ExitCode::Usage, "--diff reads the store: pull the run first (mlops exp pull {})", r.short_id());
     fmt::print("{}", repo.store().read_verified(ObjectId::parse(r.git_diff_id)));
     return 0;
   }
