@@ -459,7 +459,11 @@ ExpPullResult pull_runs(Repo& repo, const std::string& remote, const RunSelectio
   for (const auto* s : wanted) {
     auto p = problems.find(s->run.id);
     if (p != problems.end()) {
-      res.failed.push_back(printable_path(fmt::format("{}: {}", run_label(s->run), list_some(p->second, 3))));
+      // One line per run: its first problems, joined.
+      auto& why = p->second;
+      std::vector<std::string> first(why.begin(), why.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(3, why.size())));
+      std::string more = why.size() > 3 ? fmt::format("; and {} more", why.size() - 3) : "";
+      res.failed.push_back(printable_path(fmt::format("{}: {}{}", run_label(s->run), fmt::join(first, "; "), more)));
       continue;
     }
     std::vector<MetricPoint> points;
