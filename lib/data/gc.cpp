@@ -13,24 +13,37 @@
 
 namespace mlops {
 
-std::unordered_set<std::string> kept_objects(Repo& repo, const GcOptions& o, const TrackedSources& sources,
-                                             const ManifestReader& read_manifest, GcResult& r) {
+namespace {
+
+// Error(Usage) unless the options say what to keep.
+void check_keep_flags(const GcOptions& o) {
   if (!(o.workspace || o.all_branches || o.all_tags || o.all_commits))
     throw Error(ExitCode::Usage, "say what to keep: --workspace, --all-branches, --all-tags or --all-commits",
                 "the workspace and HEAD are always kept; the flags add to them");
+}
+
+}  // namespace
+
+bool keep_with_files(std::unordered_set<std::string>& keep, const Tracked& t, const ManifestReader& read_manifest,
+                     const std::string& where) {
+  keep.insert(t.ptr.id.hex);
+  if (t.ptr.kind != Kind::Dir) return true;
+  auto text = read_manifest(t.ptr.id);
+  if (!text) return false;
+  for (const auto& e : Manifest::parse(*text, where + ":" + t.where()).entries) keep.insert(e.id.hex);
+  return true;
+}
+
+std::unordered_set<std::string> kept_objects(Repo& repo, const GcOptions& o, const TrackedSources& sources,
+                                             const ManifestReader& read_manifest, GcResult& r) {
+  check_keep_flags(o);
   std::unordered_set<std::string> keep;
   std::vector<std::string> unknown;
   // A revision's folder whose manifest is missing stops gc (its files are
   // unknown); one kept whatever the revision and already incomplete does not.
   auto keep_tracked = [&](const Tracked& t, const std::string& where) {
-    keep.insert(t.ptr.id.hex);
-    if (t.ptr.kind != Kind::Dir) return;
-    auto text = read_manifest(t.ptr.id);
-    if (!text) {
-      if (where != "kept") unknown.push_back(fmt::format("{} {} ({})", where, t.rel, t.ptr.id.str()));
-      return;
-    }
-    for (const auto& e : Manifest::parse(*text, where + ":" + t.where()).entries) keep.insert(e.id.hex);
+    if (!keep_with_files(keep, t, read_manifest, where) && where != "kept")
+      unknown.push_back(fmt::format("{} {} ({})", where, t.rel, t.ptr.id.str()));
   };
   for (const auto& source : sources) {
     for (const auto& t : source->in_workspace(repo)) keep_tracked(t, "workspace");
@@ -56,7 +69,8 @@ std::unordered_set<std::string> kept_objects(Repo& repo, const GcOptions& o, con
 }
 
 GcResult collect_garbage(Repo& repo, const GcOptions& o, const TrackedSources& sources) {
-  if (repo.config().get("cache.dir") && !o.force && !o.dry_run && (o.workspace || o.all_branches || o.all_tags || o.all_commits))
+  check_keep_flags(o);
+  if (repo.config().get("cache.dir") && !o.force && !o.dry_run)
     throw Error(ExitCode::Usage,
                 "the store is shared (cache.dir): gc would remove objects that other clones still use",
                 "run gc with --force if this repository is the store's only user");

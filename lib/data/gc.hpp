@@ -34,6 +34,11 @@ struct GcResult {
 // Reads a kept folder's manifest (verified); nullopt when it is nowhere to be had.
 using ManifestReader = std::function<std::optional<std::string>(const ObjectId&)>;
 
+// Adds t's object to `keep`, and a folder's files; false when a folder's
+// manifest cannot be read (`where` names it in parse errors).
+bool keep_with_files(std::unordered_set<std::string>& keep, const Tracked& t, const ManifestReader& read_manifest,
+                     const std::string& where);
+
 // The hex ids of every object that the sources say the workspace, HEAD and
 // the revisions `opts` asks for track, and what they keep whatever the
 // revision, with their folders' files. Throws Error(Missing), naming them,

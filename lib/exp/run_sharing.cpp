@@ -4,6 +4,7 @@
 #include <deque>
 #include <map>
 #include <set>
+#include <type_traits>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -25,8 +26,6 @@ namespace mlops {
 namespace {
 
 constexpr const char* kRunsDir = "runs";
-// The most a folder manifest may weigh, as transfer bounds it.
-constexpr std::uint64_t kMaxManifestBytes = 1u << 30;
 // A reader lists the page names after its newest page's time less this.
 constexpr std::int64_t kListOverlapMs = 24LL * 3600 * 1000;
 
@@ -143,15 +142,24 @@ public:
     remember(fresh);
   }
 
-  // Writes a page (objects first: the caller has sent them) and remembers it.
-  // Its time is at least one more than any page seen.
-  void write_page(RunPage page) {
-    std::string body = encode_run_page(page);
-    std::int64_t ms = std::max(now_ms(), newest_ms_ + 1);
-    std::string name = fmt::format("{:013}-{}.json", ms, hash_bytes(HashAlgo::Xxh128, body).hex);
-    remote_->write_file(kRunsDir, name, body);
-    add(name, std::move(page));
-    remember({{name, std::move(body)}});
+  // Writes the runs and removals as pages of at most kRunsPerPage each
+  // (objects first: the caller has sent them) and remembers them. A page's
+  // time is at least one more than any page seen.
+  void write_pages(const RunPage& all) {
+    auto part = [](const auto& v, std::size_t i) {
+      using V = std::decay_t<decltype(v)>;
+      return i >= v.size() ? V{} : V(v.begin() + static_cast<std::ptrdiff_t>(i),
+                                      v.begin() + static_cast<std::ptrdiff_t>(std::min(v.size(), i + kRunsPerPage)));
+    };
+    for (std::size_t i = 0; i < std::max(all.runs.size(), all.removed.size()); i += kRunsPerPage) {
+      RunPage page{part(all.runs, i), part(all.removed, i)};
+      std::string body = encode_run_page(page);
+      std::int64_t ms = std::max(now_ms(), newest_ms_ + 1);
+      std::string name = fmt::format("{:013}-{}.json", ms, hash_bytes(HashAlgo::Xxh128, body).hex);
+      remote_->write_file(kRunsDir, name, body);
+      add(name, std::move(page));
+      remember({{name, std::move(body)}});
+    }
   }
 
 private:
@@ -338,12 +346,7 @@ ExpPushResult push_runs(Repo& repo, const std::string& remote, const RunSelectio
   res.bytes = t.bytes;
   if (to_send.empty()) return res;
   index.refresh();  // the newest page time, just before writing ours
-  for (std::size_t i = 0; i < to_send.size(); i += kRunsPerPage) {
-    RunPage page;
-    page.runs.assign(to_send.begin() + static_cast<std::ptrdiff_t>(i),
-                     to_send.begin() + static_cast<std::ptrdiff_t>(std::min(to_send.size(), i + kRunsPerPage)));
-    index.write_page(std::move(page));
-  }
+  index.write_pages(RunPage{std::move(to_send), {}});
   // An object that was on the remote already (not sent) may have been
   // removed by a gc -r that read the pages before ours: asked again now
   // that our page is there, it is sent again if it is gone (mlops-gc(1)).
@@ -495,12 +498,7 @@ std::vector<RunLabel> remove_remote_runs(Repo& repo, const std::string& remote, 
     page.removed.push_back(s->run.id);
     out.push_back(label_of(s->run));
   }
-  for (std::size_t i = 0; i < page.removed.size(); i += kRunsPerPage) {
-    RunPage part;
-    part.removed.assign(page.removed.begin() + static_cast<std::ptrdiff_t>(i),
-                        page.removed.begin() + static_cast<std::ptrdiff_t>(std::min(page.removed.size(), i + kRunsPerPage)));
-    index.write_page(std::move(part));
-  }
+  index.write_pages(page);
   return out;
 }
 

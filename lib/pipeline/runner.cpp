@@ -421,25 +421,6 @@ private:
     const Run& run = run_;
     std::map<std::string, std::string> params, tags;
     std::vector<MetricPoint> metrics;
-    // Step metrics keep their names, unless two stages log the same one:
-    // then each is STAGE/NAME.
-    std::map<std::string, std::set<std::string>> stages_of;
-    for (const auto& [stage, pts] : step_metrics_)
-      for (const auto& p : pts) stages_of[p.key].insert(stage);
-    // A name a metrics file also has is the stage's own too.
-    for (const auto& s : pipeline_.stages)
-      for (const auto& mf : s.metrics)
-        if (lstat_path(repo_.abs(mf)))
-          try {
-            for (const auto& p : read_metrics_file(repo_.abs(mf), mf))
-              if (stages_of.count(p.key)) stages_of[p.key].insert("(metrics file)");
-          } catch (const Error&) {
-          }
-    for (const auto& [stage, pts] : step_metrics_)
-      for (auto p : pts) {
-        if (stages_of[p.key].size() > 1) p.key = stage + "/" + p.key;
-        metrics.push_back(std::move(p));
-      }
     std::set<std::string> current;  // stages whose lock entry and metrics describe this run
     for (const auto& r : reports_)
       if (r.outcome == StageOutcome::Ran || r.outcome == StageOutcome::Restored || r.outcome == StageOutcome::UpToDate)
@@ -463,6 +444,17 @@ private:
           metrics.insert(metrics.end(), pts.begin(), pts.end());
         }
     }
+    // Step metrics keep their names, unless two stages log the same one, or
+    // a metrics file recorded above has it too: then each is STAGE/NAME.
+    std::map<std::string, std::set<std::string>> stages_of;
+    for (const auto& p : metrics) stages_of[p.key].insert("(metrics file)");
+    for (const auto& [stage, pts] : step_metrics_)
+      for (const auto& p : pts) stages_of[p.key].insert(stage);
+    for (const auto& [stage, pts] : step_metrics_)
+      for (auto p : pts) {
+        if (stages_of[p.key].size() > 1) p.key = stage + "/" + p.key;
+        metrics.push_back(std::move(p));
+      }
     for (const auto& [k, v] : set_values_) params[k] = v;
     for (const auto& r : reports_)
       tags["stage." + r.name] = r.seconds > 0 ? fmt::format("{} in {:.2f}s", outcome_name(r.outcome), r.seconds) : outcome_name(r.outcome);

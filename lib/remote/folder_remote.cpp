@@ -25,14 +25,18 @@ bool FolderRemote::has(const ObjectId& id) {
   return ::stat(object_path(id).c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
-bool FolderRemote::put(const ObjectId& id, const fs::path& local, std::uint64_t size) {
-  fs::path dest = object_path(id);
+void FolderRemote::make_dirs_for(const fs::path& dest) const {
   try {
     make_dirs(root_ / "tmp");
     make_dirs(dest.parent_path());
   } catch (const Error& e) {
     throw Error(ExitCode::Remote, fmt::format("remote {}: {}", root_.string(), e.what()), e.hint());
   }
+}
+
+bool FolderRemote::put(const ObjectId& id, const fs::path& local, std::uint64_t size) {
+  fs::path dest = object_path(id);
+  make_dirs_for(dest);
   UniqueFd in = open_read(local);
   // The remote keeps the object's privacy: no read bit for others the store's copy lacks.
   TempFile tmp(root_ / "tmp", "obj", 0400 | (fstat_fd(in.get(), local).mode & (S_IRGRP | S_IROTH)));
@@ -109,7 +113,7 @@ void FolderRemote::remove(const ObjectId& id) {
   fs::path p = object_path(id);
   real_folder(root_ / "objects", name());
   real_folder(p.parent_path(), name());
-  if (::unlink(p.c_str()) != 0 && errno != ENOENT) fail_errno("remove", p.string(), errno);
+  remove_file(p);
 }
 
 std::optional<std::size_t> FolderRemote::clean_partial_uploads(std::int64_t before_ms) {
@@ -128,12 +132,7 @@ std::optional<std::size_t> FolderRemote::clean_partial_uploads(std::int64_t befo
 
 void FolderRemote::write_file(const std::string& dir, const std::string& file_name, std::string_view bytes) {
   fs::path dest = root_ / dir / file_name;
-  try {
-    make_dirs(root_ / "tmp");
-    make_dirs(dest.parent_path());
-  } catch (const Error& e) {
-    throw Error(ExitCode::Remote, fmt::format("remote {}: {}", root_.string(), e.what()), e.hint());
-  }
+  make_dirs_for(dest);
   TempFile tmp(root_ / "tmp", "file", 0444);
   write_all(tmp.fd(), bytes.data(), bytes.size(), dest);
   if (::fsync(tmp.fd()) != 0) fail_errno("sync", dest.string(), errno);
@@ -169,12 +168,6 @@ std::vector<std::string> FolderRemote::list_files(const std::string& dir, const 
   std::sort(out.begin(), out.end());
   return out;
 }
-
-void FolderRemote::remove_file(const std::string& dir, const std::string& file_name) {
-  fs::path p = root_ / dir / file_name;
-  if (::unlink(p.c_str()) != 0 && errno != ENOENT) fail_errno("remove", p.string(), errno);
-}
-
 
 void FolderRemote::quarantine(const ObjectId& id) {
   fs::path dir = root_ / "quarantine";

@@ -20,13 +20,14 @@ public:
   void write_file(const std::string& dir, const std::string& name, std::string_view bytes) override;
   std::optional<std::string> read_file(const std::string& dir, const std::string& name, std::uint64_t max_bytes) override;
   std::vector<std::string> list_files(const std::string& dir, const std::string& start_after) override;
-  void remove_file(const std::string& dir, const std::string& name) override;
 
 protected:
   bool read(const ObjectId& id, std::uint64_t max_bytes, const ObjectSink& sink) override;
 
 private:
   fs::path object_path(const ObjectId& id) const;
+  // The folders a write to `dest` needs (tmp/ and dest's own); Error(Remote).
+  void make_dirs_for(const fs::path& dest) const;
   fs::path root_;
 };
 

@@ -81,8 +81,6 @@ public:
                                                std::uint64_t max_bytes) = 0;
   // The names in `dir` that sort after `start_after`, sorted.
   virtual std::vector<std::string> list_files(const std::string& dir, const std::string& start_after = {}) = 0;
-  // Removes one; no error when it is gone already.
-  virtual void remove_file(const std::string& dir, const std::string& name) = 0;
 
 protected:
   // get() without the count: may stop early when it knows the size.

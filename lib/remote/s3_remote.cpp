@@ -452,12 +452,6 @@ std::vector<std::string> S3Remote::list_files(const std::string& dir, const std:
   return out;
 }
 
-void S3Remote::remove_file(const std::string& dir, const std::string& file_name) {
-  std::string key = s_.prefix + dir + "/" + file_name;
-  auto r = send(Call("DELETE", key));
-  if (r.status != 204 && r.status != 200 && r.status != 404) raise(r, "removing " + key);
-}
-
 bool S3Remote::read(const ObjectId& id, std::uint64_t, const ObjectSink& sink) {
   auto r = send(Call("GET", key_of(id)).data(sink));
   if (r.status == 200 || r.status == 206) return true;

@@ -40,7 +40,6 @@ public:
   void write_file(const std::string& dir, const std::string& name, std::string_view bytes) override;
   std::optional<std::string> read_file(const std::string& dir, const std::string& name, std::uint64_t max_bytes) override;
   std::vector<std::string> list_files(const std::string& dir, const std::string& start_after) override;
-  void remove_file(const std::string& dir, const std::string& name) override;
 
 protected:
   bool read(const ObjectId& id, std::uint64_t max_bytes, const ObjectSink& sink) override;

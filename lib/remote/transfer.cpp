@@ -50,10 +50,6 @@ std::vector<Tracked> scope_tracked(Repo& repo, const TransferScope& scope) {
   return out;
 }
 
-// The most a folder manifest may weigh (its size is in no pointer); the
-// store reads manifests whole up to the same bound.
-constexpr std::uint64_t kMaxManifestBytes = 1u << 30;
-
 // An object a tracked path needs, with a name for messages.
 struct Needed {
   ObjectId id;

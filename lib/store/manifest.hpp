@@ -10,6 +10,10 @@
 
 namespace mlops {
 
+// The most a folder manifest may weigh (its size is in no pointer): the
+// store, transfer and gc -r read manifests whole up to this bound.
+constexpr std::uint64_t kMaxManifestBytes = 1u << 30;
+
 struct ManifestEntry {
   std::string path;  // relative to the folder, '/'-separated, checked safe
   ObjectId id;

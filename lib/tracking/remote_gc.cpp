@@ -19,9 +19,6 @@ namespace mlops {
 
 namespace {
 
-// The most a folder manifest may weigh, as the store and transfer read them.
-constexpr std::uint64_t kMaxManifestBytes = 1u << 30;
-
 // What a fixed list says is kept (the runs on the remote).
 class ListedSource : public TrackedSource {
 public:
@@ -103,12 +100,7 @@ RemoteGcResult collect_remote_garbage(Repo& repo, const std::string& name, const
     RemoteIndex(repo.db(), remote->location()).reset({});  // and the next known() notes the markers
     // Pages written since the first reading name what they name: read again
     // just before removing.
-    for (const auto& t : run_objects_or_refuse(repo, name)) {
-      keep.insert(t.ptr.id.hex);
-      if (t.ptr.kind == Kind::Dir)
-        if (auto text = read_manifest(t.ptr.id))
-          for (const auto& e : Manifest::parse(*text, t.where()).entries) keep.insert(e.id.hex);
-    }
+    for (const auto& t : run_objects_or_refuse(repo, name)) keep_with_files(keep, t, read_manifest, "kept");
     for (const auto& c : candidates) {
       if (keep.count(c.hex)) {
         ++r.objects_kept;

@@ -488,3 +488,20 @@ YAML
   [ "$status" -eq 4 ]
   [[ "$output" == *"recorded no mlops.lock"* ]]
 }
+
+@test "a step metric named like a value of a metrics file keeps apart, under its stage" {
+  mlops init -q
+  cat > mlops.yaml <<'YAML'
+stages:
+  eval:
+    cmd: >-
+      echo '{"acc": 0.9}' >> "$MLOPS_METRICS_FILE" && echo '{"acc": 0.95}' > eval.json
+    metrics: [eval.json]
+YAML
+  git add -A && git commit -qm pipeline
+  run mlops run
+  [ "$status" -eq 0 ]
+  run_json=$(mlops exp list --json | jq '.[0]')
+  [ "$(jq -r '.metrics.acc.last' <<<"$run_json")" = 0.95 ]
+  [ "$(jq -r '.metrics["eval/acc"].last' <<<"$run_json")" = 0.9 ]
+}
