@@ -127,21 +127,30 @@ runs() { [ -f ../log.txt ] && wc -l < ../log.txt || echo 0; }
   cat > mlops.yaml <<'YAML'
 stages:
   a:
-    cmd: echo start-a; sleep 1; echo end-a; echo a > a.txt
+    cmd: echo start-a; ./meet a b; echo end-a; echo a > a.txt
     outs: [a.txt]
   b:
-    cmd: echo start-b; sleep 1; echo end-b; echo b > b.txt
+    cmd: echo start-b; ./meet b a; echo end-b; echo b > b.txt
     outs: [b.txt]
   c:
     cmd: cat a.txt b.txt > c.txt
     deps: [a.txt, b.txt]
     outs: [c.txt]
 YAML
-  start=$(date +%s%N)
-  run mlops run -j 2
-  elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
+  # A rendezvous instead of a stopwatch: each stage waits (up to 60 s) for
+  # the other to have started, which happens only when both run at once.
+  cat > meet <<'SH'
+#!/bin/sh
+: > "$MEET_DIR/started.$1"
+i=0
+while [ ! -e "$MEET_DIR/started.$2" ]; do
+  i=$((i + 1)); [ "$i" -lt 1200 ] || { echo "stage $1 never ran alongside $2" >&2; exit 1; }
+  sleep 0.05
+done
+SH
+  chmod +x meet
+  MEET_DIR=$BATS_TEST_TMPDIR run mlops run -j 2
   [ "$status" -eq 0 ]
-  [ "$elapsed" -lt 1900 ]
   [[ "$output" == *$'--- output of stage a ---\nstart-a\nend-a'* ]]
   [[ "$output" == *$'--- output of stage b ---\nstart-b\nend-b'* ]]
   [ "$(cat c.txt | tr '\n' ' ')" = "a b " ]
