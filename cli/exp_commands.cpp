@@ -15,6 +15,7 @@
 #include "exp/run_names.hpp"
 #include "exp/run_sharing.hpp"
 #include "exp/run_store.hpp"
+#include "tracking/pipeline_sweep.hpp"
 #include "tracking/run_apply.hpp"
 #include "exp/sweep.hpp"
 #include "output.hpp"
@@ -29,10 +30,11 @@ namespace {
 
 // ---- run --------------------------------------------------------------------
 struct RunArgs {
-  std::string name, experiment = "default", metrics, parent;
-  std::vector<std::string> params, tags, artifacts;
+  std::string name, experiment, metrics, parent;
+  std::vector<std::string> params, tags, artifacts, set_params;
   int jobs = 1;
-  bool json = false;
+  bool json = false, pipeline = false;
+  std::string experiment_or(const char* fallback) const { return experiment.empty() ? fallback : experiment; }
 };
 
 int run_one(Context& ctx, const RunArgs& a, std::map<std::string, std::string> params) {
@@ -40,7 +42,7 @@ int run_one(Context& ctx, const RunArgs& a, std::map<std::string, std::string> p
   RunSpec spec;
   spec.command = ctx.command;
   spec.name = a.name;
-  spec.experiment = a.experiment;
+  spec.experiment = a.experiment_or("default");
   spec.params = std::move(params);
   spec.tags = key_values(a.tags, "tag");
   if (!a.parent.empty()) spec.parent_id = RunStore(repo.db()).get(a.parent).id;
@@ -60,10 +62,40 @@ int run_one(Context& ctx, const RunArgs& a, std::map<std::string, std::string> p
 
 // A sweep (lib/exp/sweep.hpp): one line as it starts, one per run that ends
 // (with -j), one at the end.
+SweepCallbacks sweep_callbacks(Context& ctx, const RunArgs& a, const ParamGrid& g) {
+  SweepCallbacks cb;
+  cb.on_start = [&ctx, &a, &g](const Run& parent) {
+    if (!ctx.quiet)
+      note("mlops: sweep {} ({}): {} over {}\n", parent.name, parent.short_id(), plural(g.size(), "run", "runs"),
+           plural(std::min<std::size_t>(a.jobs, g.size()), "job", "jobs"));
+  };
+  cb.on_run_end = [&ctx, &a, &g](const SweepRunEnd& end) {
+    for (const auto& w : end.warnings) note("mlops: warning: run {}: {}\n", end.name, w);
+    if (!end.output_tail.empty()) {
+      note("mlops: run {} failed; the end of its output:\n", end.name);
+      for (const auto& line : end.output_tail) note("  | {}\n", line);
+    }
+    if (ctx.quiet || a.jobs == 1) return;  // one at a time, each run printed its own
+    std::string params;
+    for (const auto& [k, v] : g[end.index]) params += fmt::format(" {}={}", k, v);
+    note("mlops: [{}/{}] run {}{} {}\n", end.done, g.size(), end.name, params,
+         end.exit_code == 0 ? std::string("finished") : fmt::format("failed (exit code {})", end.exit_code));
+  };
+  return cb;
+}
+
+int finish_sweep(Context& ctx, const RunArgs& a, const SweepResult& r, std::size_t runs) {
+  if (!ctx.quiet)
+    note("mlops: sweep {} ({}) {}: {} of {} finished{}\n", r.parent.name, r.parent.short_id(), r.parent.status,
+         r.done - r.failed, runs, r.failed ? fmt::format(", {} failed", r.failed) : "");
+  if (a.json) print_json(run_json(r.parent));
+  return r.exit_code();
+}
+
 int run_sweep_command(Context& ctx, const RunArgs& a, ParamGrid grid) {
   SweepSpec spec;
   spec.name = a.name;
-  spec.experiment = a.experiment;
+  spec.experiment = a.experiment_or("default");
   spec.command = ctx.command;
   spec.param_lists = key_values(a.params, "param");  // the parent's params are the swept lists as given
   spec.tags = key_values(a.tags, "tag");
@@ -73,30 +105,34 @@ int run_sweep_command(Context& ctx, const RunArgs& a, ParamGrid grid) {
   spec.jobs = a.jobs;
   spec.quiet = ctx.quiet;
   spec.grid = std::move(grid);
-  const ParamGrid& g = spec.grid;
-  SweepCallbacks cb;
-  cb.on_start = [&](const Run& parent) {
-    if (!ctx.quiet)
-      note("mlops: sweep {} ({}): {} over {}\n", parent.name, parent.short_id(),
-                 plural(g.size(), "run", "runs"), plural(std::min<std::size_t>(a.jobs, g.size()), "job", "jobs"));
-  };
-  cb.on_run_end = [&](const SweepRunEnd& end) {
-    for (const auto& w : end.warnings) note("mlops: warning: run {}: {}\n", end.name, w);
-    if (ctx.quiet || a.jobs == 1) return;  // one at a time, each run printed its own
-    std::string params;
-    for (const auto& [k, v] : g[end.index]) params += fmt::format(" {}={}", k, v);
-    note("mlops: [{}/{}] run {}{} {}\n", end.done, g.size(), end.name, params,
-               end.exit_code == 0 ? std::string("finished") : fmt::format("failed (exit code {})", end.exit_code));
-  };
-  SweepResult r = run_sweep(ctx.repo(), spec, cb);
-  if (!ctx.quiet)
-    note("mlops: sweep {} ({}) {}: {} of {} finished{}\n", r.parent.name, r.parent.short_id(),
-               r.parent.status, r.done - r.failed, g.size(), r.failed ? fmt::format(", {} failed", r.failed) : "");
-  if (a.json) print_json(run_json(r.parent));
-  return r.exit_code();
+  SweepResult r = run_sweep(ctx.repo(), spec, sweep_callbacks(ctx, a, spec.grid));
+  return finish_sweep(ctx, a, r, spec.grid.size());
+}
+
+// exp run --pipeline: each combination of -S values a pipeline run in a
+// worktree of its own (lib/tracking/pipeline_sweep.hpp).
+int run_pipeline_sweep_command(Context& ctx, const RunArgs& a) {
+  if (!ctx.command.empty())
+    fail(ExitCode::Usage, "exp run --pipeline runs the pipeline in mlops.yaml: drop the command after --");
+  if (!a.params.empty()) fail(ExitCode::Usage, "with --pipeline, set params files with -S [FILE:]KEY=VALUE, not -p");
+  if (!a.artifacts.empty() || !a.metrics.empty())
+    fail(ExitCode::Usage, "with --pipeline, the stages' outputs and metrics files are recorded: drop --artifact and --metrics");
+  PipelineSweepSpec spec;
+  spec.name = a.name;
+  spec.experiment = a.experiment_or("pipeline");
+  spec.grid = expand_grid(a.set_params);
+  spec.param_lists = key_values(a.set_params, "param");
+  spec.tags = key_values(a.tags, "tag");
+  spec.jobs = a.jobs;
+  spec.quiet = ctx.quiet;
+  SweepResult r = run_pipeline_sweep(ctx.repo(), spec, sweep_callbacks(ctx, a, spec.grid));
+  return finish_sweep(ctx, a, r, spec.grid.size());
 }
 
 int run_run(Context& ctx, const RunArgs& a) {
+  if (a.pipeline) return run_pipeline_sweep_command(ctx, a);
+  if (!a.set_params.empty())
+    fail(ExitCode::Usage, "-S sets params of the pipeline: add --pipeline (a command's params are -p KEY=VALUE)");
   // A child of a sweep takes its values whole; otherwise lists make a grid.
   if (!a.parent.empty()) return run_one(ctx, a, key_values(a.params, "param"));
   ParamGrid grid = expand_grid(a.params);
@@ -220,7 +256,8 @@ void register_exp_commands(CLI::App& app, Context& ctx) {
             [&ctx](CLI::App* sub) {
               auto a = std::make_shared<RunArgs>();
               sub->add_option("-n,--name", a->name, "Run name (default: generated)");
-              sub->add_option("-e,--experiment", a->experiment, "Experiment the run belongs to")->capture_default_str();
+              sub->add_option("-e,--experiment", a->experiment,
+                              "Experiment the run belongs to (default: default; pipeline with --pipeline)");
               sub->add_option("-p,--param", a->params, "Parameter KEY=VALUE; KEY=V1,V2,... sweeps (repeatable)")
                   ->type_name("KEY=VALUE");
               sub->add_option("-j,--jobs", a->jobs, "Runs of a sweep at once")->check(CLI::Range(1, 256));
@@ -232,10 +269,16 @@ void register_exp_commands(CLI::App& app, Context& ctx) {
               sub->add_option("--parent", a->parent,
                               "Record the run as part of the sweep RUN (param values taken whole)")
                   ->type_name("RUN");
+              sub->add_flag("--pipeline", a->pipeline,
+                            "Run the pipeline (mlops.yaml) instead of a command, in a git worktree per combination");
+              sub->add_option("-S,--set-param", a->set_params,
+                              "With --pipeline: [FILE:]KEY=V1,V2,... set in a params file; lists sweep (repeatable)")
+                  ->type_name("[FILE:]KEY=VALUE");
               sub->add_flag("--json", a->json, "Print the run as JSON at the end");
               sub->footer(
                   "The command and its arguments follow '--': mlops exp run -p lr=0.1 -- python train.py\n"
-                  "Sweep: mlops exp run -p lr=0.1,0.01 -p batch=32,64 -j 2 -- python train.py ('\\,' keeps a comma)");
+                  "Sweep: mlops exp run -p lr=0.1,0.01 -p batch=32,64 -j 2 -- python train.py ('\\,' keeps a comma)\n"
+                  "Pipeline sweep: mlops exp run --pipeline -S train.lr=0.1,0.01 -S train.depth=3,5 -j 2");
               bind(sub, ctx, a, run_run);
             });
         command(exp, "log", "Log a metric, param, tag or artifact to a run (default: $MLOPS_RUN_ID)",

@@ -8,9 +8,13 @@
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "output.hpp"
+#include "data/checkout.hpp"
+#include "exp/run_store.hpp"
 #include "pipeline/dag.hpp"
+#include "run_format.hpp"
 #include "pipeline/runner.hpp"
 #include "pipeline/values_diff.hpp"
+#include "tracking/tracking.hpp"
 
 namespace mlops::cli {
 
@@ -19,7 +23,8 @@ namespace {
 using nlohmann::json;
 
 struct RunArgs {
-  std::vector<std::string> stages, set_params;
+  std::vector<std::string> stages, set_params, tags;
+  std::string name, experiment, parent;
   unsigned jobs = 1;
   bool force = false, dry_run = false, downstream = false, keep_going = false, json = false;
 };
@@ -38,6 +43,14 @@ int run_run(Context& ctx, const RunArgs& a) {
   opts.downstream = a.downstream;
   opts.keep_going = a.keep_going;
   for (const auto& s : a.set_params) opts.set_params.push_back(parse_param_setting(s));
+  opts.run_name = a.name;
+  opts.experiment = a.experiment;
+  opts.tags = key_values(a.tags, "tag");
+  if (!a.parent.empty()) {
+    // A run of a pipeline sweep, in its fresh worktree: the data first.
+    opts.parent_id = RunStore(repo.db()).get(a.parent).id;
+    checkout(repo, {}, CheckoutOptions{}, tracked_sources(), nullptr);
+  }
   bool quiet = ctx.quiet || a.json;
   PipelineCallbacks cb;
   cb.on_start = [&](const std::string& stage, const std::vector<std::string>& reasons) {
@@ -237,6 +250,13 @@ void register_pipeline_commands(CLI::App& app, Context& ctx) {
             sub->add_option("-S,--set-param", a->set_params,
                             "Set [FILE:]KEY=VALUE in a params file (default params.yaml) first, and record it")
                 ->type_name("[FILE:]KEY=VALUE");
+            sub->add_option("--name", a->name, "Name the experiment run it records")->type_name("NAME");
+            sub->add_option("--experiment", a->experiment, "Record the run in this experiment (default: pipeline)")
+                ->type_name("NAME");
+            sub->add_option("--tag", a->tags, "Tag the run it records (repeatable)")->type_name("KEY=VALUE");
+            sub->add_option("--parent", a->parent,
+                            "Record the run as part of the sweep RUN, after a checkout (exp run --pipeline sets it)")
+                ->type_name("RUN");
             sub->add_flag("--json", a->json, "Print JSON");
             bind(sub, ctx, a, run_run);
           });

@@ -96,7 +96,7 @@ _mlops() {
           if [[ $prev == -r || $prev == --remote ]]; then COMPREPLY=($(compgen -W "$(_mlops_remotes)" -- "$cur"))
           elif [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "-f --force -r --remote" -- "$cur"))
           else COMPREPLY=($(compgen -W "$(_mlops_runs)" -- "$cur")); fi ;;
-        run) COMPREPLY=($(compgen -W "-n --name -e --experiment -p --param -j --jobs --tag --artifact --metrics --parent --json --" -- "$cur")) ;;
+        run) COMPREPLY=($(compgen -W "-n --name -e --experiment -p --param -j --jobs --tag --artifact --metrics --parent --pipeline -S --set-param --json --" -- "$cur")) ;;
         log)
           if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--step --run --sync" -- "$cur"))
           elif [[ $prev == --run ]]; then COMPREPLY=($(compgen -W "$(_mlops_runs)" -- "$cur"))
@@ -141,8 +141,9 @@ _mlops() {
       return
       ;;
     run)
-      if [[ $prev == -j || $prev == --jobs || $prev == -S || $prev == --set-param ]]; then return; fi
-      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "-j --jobs -f --force -n --dry-run --downstream -k --keep-going -S --set-param --json" -- "$cur"))
+      if [[ $prev == -j || $prev == --jobs || $prev == -S || $prev == --set-param || $prev == --name || $prev == --experiment || $prev == --tag ]]; then return; fi
+      if [[ $prev == --parent ]]; then COMPREPLY=($(compgen -W "$(_mlops_runs)" -- "$cur")); return; fi
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "-j --jobs -f --force -n --dry-run --downstream -k --keep-going -S --set-param --name --experiment --tag --parent --json" -- "$cur"))
       else COMPREPLY=($(compgen -W "$(_mlops_stages)" -- "$cur")); fi
       return
       ;;

@@ -17,6 +17,9 @@ private:
   UniqueFd fd_;  // closing it releases the lock
 };
 
+// True while some process holds a lock on `file` (false when it is missing).
+bool lock_held(const fs::path& file);
+
 // Blocks until `fd` (a file opened by the caller) is locked; released when
 // the file is closed.
 void lock_fd(int fd, FileLock::Mode mode, const fs::path& for_errors);

@@ -136,7 +136,7 @@ std::string stamp_run(Repo& repo, Run& run, bool with_diff) {
   return {};
 }
 
-fs::path run_scratch_dir(const Repo& repo, const std::string& run_id) { return repo.dot_dir() / "runs" / run_id; }
+fs::path run_scratch_dir(const Repo& repo, const std::string& run_id) { return repo.state_dir() / "runs" / run_id; }
 
 fs::path run_journal_path(const Repo& repo, const std::string& run_id) {
   return run_scratch_dir(repo, run_id) / "journal.jsonl";

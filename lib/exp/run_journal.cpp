@@ -31,11 +31,7 @@ const char* kind_name(JournalEntry::Kind k) {
 fs::path recorder_lock(const fs::path& journal) { return journal.parent_path() / "recorder.lock"; }
 
 // True while the run's `mlops exp run` lives (it holds the lock exclusively).
-bool recorder_alive(const fs::path& journal) {
-  UniqueFd fd(::open(recorder_lock(journal).c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return false;
-  return ::flock(fd.get(), LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
-}
+bool recorder_alive(const fs::path& journal) { return lock_held(recorder_lock(journal)); }
 
 }  // namespace
 

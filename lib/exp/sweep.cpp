@@ -18,6 +18,7 @@
 #include "core/error.hpp"
 #include "core/fs.hpp"
 #include "core/hash.hpp"
+#include "core/text.hpp"
 #include "exp/run_command.hpp"
 #include "exp/run_names.hpp"
 #include "exp/run_store.hpp"
@@ -89,13 +90,18 @@ int run_processes(const std::vector<std::vector<std::string>>& argvs, const Proc
       for (const auto& a : argvs[next]) argv.push_back(const_cast<char*>(a.c_str()));
       argv.push_back(nullptr);
       if (pool.on_start) pool.on_start(next);
+      // Decided here: nothing but async-signal-safe calls after the fork.
+      std::string out = pool.output_of ? pool.output_of(next).string() : pool.quiet ? "/dev/null" : "";
+      std::string cwd = pool.cwd_of ? pool.cwd_of(next) : "";
       auto child = std::make_unique<ChildProcess>();
       if (child->pid() == 0) {
-        if (pool.quiet) {
-          int null = ::open("/dev/null", O_WRONLY);
-          ::dup2(null, STDOUT_FILENO);
-          ::dup2(null, STDERR_FILENO);
+        if (!out.empty()) {
+          int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+          if (fd < 0) ::_exit(127);
+          ::dup2(fd, STDOUT_FILENO);
+          ::dup2(fd, STDERR_FILENO);
         }
+        if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(127);
         ::execv(argv[0], argv.data());
         ::_exit(127);
       }
@@ -162,8 +168,37 @@ void leave_sweep_warnings(const Repo& repo, const std::string& sweep_id, const s
   atomic_write(warnings_file(repo, sweep_id, run_name), text);
 }
 
+namespace {
+
+// The last lines of a failed run's output (a pipeline sweep's run prints its
+// errors there, and nobody saw them).
+std::vector<std::string> output_tail(const fs::path& file) {
+  constexpr std::size_t kLines = 20;
+  constexpr std::uint64_t kBytes = 8192;
+  std::vector<std::string> lines;
+  try {
+    UniqueFd fd = open_read(file);
+    auto size = fstat_fd(fd.get(), file).size;
+    std::uint64_t from = size > kBytes ? size - kBytes : 0;
+    std::string text(size - from, '\0');
+    ssize_t n = ::pread(fd.get(), text.data(), text.size(), static_cast<off_t>(from));
+    text.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+    for (std::size_t at = 0, nl; at < text.size(); at = nl + 1) {
+      nl = text.find('\n', at);
+      if (nl == std::string::npos) nl = text.size();
+      if (nl > at) lines.push_back(printable_path(text.substr(at, nl - at)));
+    }
+  } catch (const Error&) {
+    return {};
+  }
+  if (lines.size() > kLines) lines.erase(lines.begin(), lines.end() - kLines);
+  return lines;
+}
+
+}  // namespace
+
 SweepResult run_sweep(Repo& repo, const SweepSpec& spec, const SweepCallbacks& cb) {
-  if (spec.command.empty()) fail(ExitCode::Usage, "name the command to run after --");
+  if (spec.command.empty() && !spec.custom) fail(ExitCode::Usage, "name the command to run after --");
   RunStore runs(repo.db());
   Run parent;
   parent.id = new_run_id();
@@ -178,7 +213,8 @@ SweepResult run_sweep(Repo& repo, const SweepSpec& spec, const SweepCallbacks& c
   parent.experiment = spec.experiment;
   parent.status = "running";
   parent.started_at = now_ms();
-  parent.command = fmt::format("sweep of {} runs: {}", spec.grid.size(), fmt::join(spec.command, " "));
+  parent.command = fmt::format("sweep of {} runs: {}", spec.grid.size(),
+                               spec.custom ? spec.custom->what : fmt::format("{}", fmt::join(spec.command, " ")));
   stamp_run(repo, parent, false);  // each run of the sweep records its own diff
   runs.create(parent);
   runs.set_params(parent.id, spec.param_lists);
@@ -190,6 +226,10 @@ SweepResult run_sweep(Repo& repo, const SweepSpec& spec, const SweepCallbacks& c
   if (parallel) make_dirs(run_scratch_dir(repo, parent.id));
   std::vector<std::vector<std::string>> argvs;
   for (std::size_t i = 0; i < spec.grid.size(); ++i) {
+    if (spec.custom) {
+      argvs.push_back(spec.custom->argv(i, parent.id, names[i]));
+      continue;
+    }
     std::vector<std::string> argv = {"/proc/self/exe", "exp", "run", "--parent", parent.id, "-n", names[i],
                                      "-e", spec.experiment};
     if (spec.quiet || parallel) argv.push_back("-q");
@@ -204,11 +244,19 @@ SweepResult run_sweep(Repo& repo, const SweepSpec& spec, const SweepCallbacks& c
   ProcessPool pool;
   pool.jobs = spec.jobs;
   pool.quiet = parallel;  // each run keeps its log
+  if (spec.custom) {
+    pool.cwd_of = spec.custom->cwd;
+    if (parallel) pool.output_of = spec.custom->output;
+    if (spec.custom->before) pool.on_start = [&](std::size_t i) { spec.custom->before(i, names[i]); };
+  }
   pool.on_exit = [&](std::size_t i, int code) {
     ++result.done;
     if (code != 0 && !result.failed++) result.first_failure = code;
-    SweepRunEnd end{i, result.done, names[i], code, {}};
+    SweepRunEnd end{i, result.done, names[i], code, {}, {}};
     if (parallel) end.warnings = take_warnings(repo, parent.id, names[i]);
+    if (parallel && code != 0 && pool.output_of) end.output_tail = output_tail(pool.output_of(i));
+    if (spec.custom && spec.custom->after)
+      for (auto& w : spec.custom->after(i, names[i])) end.warnings.push_back(std::move(w));
     if (cb.on_run_end) cb.on_run_end(end);
   };
   try {

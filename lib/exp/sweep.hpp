@@ -3,10 +3,12 @@
 // each run as a child of one parent run, up to N at a time.
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "core/fs.hpp"
 #include "exp/run_store.hpp"
 
 namespace mlops {
@@ -27,6 +29,8 @@ ParamGrid expand_grid(const std::vector<std::string>& items);
 struct ProcessPool {
   int jobs = 1;
   bool quiet = false;  // children's stdout/stderr to /dev/null (they keep their own logs)
+  std::function<fs::path(std::size_t)> output_of;  // else: stdout and stderr to this file
+  std::function<std::string(std::size_t)> cwd_of;  // the folder to start in (empty: this one)
   std::function<void(std::size_t)> on_start;
   std::function<void(std::size_t, int)> on_exit;  // index, exit status (128 + signal when killed)
 };
@@ -44,6 +48,19 @@ struct SweepSpec {
   std::string name;  // the parent's; generated when empty
   std::string experiment = "default";
   std::vector<std::string> command;
+  // A sweep of something else than `mlops exp run -- COMMAND` (a pipeline
+  // sweep, lib/tracking/pipeline_sweep): what the parent records as its
+  // command, each combination's process, and what comes before and after it
+  // (in the sweep's process; `after` must not throw: it returns warnings).
+  struct Custom {
+    std::string what;
+    std::function<std::vector<std::string>(std::size_t i, const std::string& parent_id, const std::string& name)> argv;
+    std::function<void(std::size_t i, const std::string& name)> before;
+    std::function<std::vector<std::string>(std::size_t i, const std::string& name)> after;
+    std::function<std::string(std::size_t i)> cwd;
+    std::function<fs::path(std::size_t i)> output;  // with jobs > 1, where its output goes
+  };
+  std::optional<Custom> custom;
   ParamGrid grid;
   std::map<std::string, std::string> param_lists, tags;  // the parent's: the lists as given, and its tags
   std::vector<std::string> run_options;                   // given to each run as they are (--tag, --artifact, --metrics)
@@ -55,6 +72,7 @@ struct SweepRunEnd {
   std::string name;
   int exit_code = 0;                  // 128 + signal when one ended it
   std::vector<std::string> warnings;  // jobs > 1: what the run would have printed
+  std::vector<std::string> output_tail;  // custom output, jobs > 1, a failed run: its last lines
 };
 struct SweepCallbacks {
   std::function<void(const Run& parent)> on_start;

@@ -138,6 +138,7 @@ public:
       if (r.outcome == StageOutcome::Failed || r.outcome == StageOutcome::Interrupted ||
           r.outcome == StageOutcome::Skipped)
         result.ok = false;
+    if (!opts_.parent_id.empty()) start_run();  // every combination of a sweep has its run
     record(result);
     if (file_text(kLockFile) != lock_before) git_files_.insert(kLockFile);
     result.git_files.assign(git_files_.begin(), git_files_.end());
@@ -332,7 +333,7 @@ private:
     auto kept_before = git_kept_texts(s);
     for (const auto& o : s.outputs()) repo_.tree().remove(o);
     for (const auto& o : s.outputs()) repo_.tree().open_parent(o, true);
-    fs::path log = repo_.dot_dir() / "tmp" / ("stage-" + std::to_string(index) + ".log");
+    fs::path log = run_scratch_dir(repo_, run_.id) / ("stage-" + std::to_string(index) + ".log");
     bool capture = opts_.jobs > 1;
     int code = run_stage_command(repo_, s, capture ? &log : nullptr, run_env);
     r.seconds = elapsed();
@@ -392,8 +393,9 @@ private:
     stamp_before_writing();
     run_ = stamp_;
     run_.id = new_run_id();
-    run_.name = unique_run_name(runs, "");
-    run_.experiment = "pipeline";
+    run_.name = unique_run_name(runs, opts_.run_name);
+    run_.experiment = opts_.experiment.empty() ? "pipeline" : opts_.experiment;
+    run_.parent_id = opts_.parent_id;
     run_.command = "mlops run";
     for (const auto& t : opts_.targets) run_.command += " " + t;
     run_.started_at = started_;
@@ -456,6 +458,7 @@ private:
         metrics.push_back(std::move(p));
       }
     for (const auto& [k, v] : set_values_) params[k] = v;
+    for (const auto& [k, v] : opts_.tags) tags[k] = v;
     for (const auto& r : reports_)
       tags["stage." + r.name] = r.seconds > 0 ? fmt::format("{} in {:.2f}s", outcome_name(r.outcome), r.seconds) : outcome_name(r.outcome);
     runs.set_params(run.id, params);
@@ -518,6 +521,10 @@ std::vector<StageReport> pipeline_status(Repo& repo, const PipelineOptions& opts
 }
 
 PipelineResult run_pipeline(Repo& repo, const PipelineOptions& opts, const PipelineCallbacks& cb) {
+  if (!opts.run_name.empty() && !opts.dry_run) {
+    RunStore runs(repo.db());
+    unique_run_name(runs, opts.run_name);  // refused now, not after the stages ran
+  }
   std::map<std::string, std::string> set;
   if (!opts.set_params.empty()) {
     if (opts.dry_run) fail(ExitCode::Usage, "-S writes params files: it cannot go with --dry-run");

@@ -3,6 +3,7 @@
 // independent stages in parallel; skip what is unchanged, restore what ran
 // before from the run cache; record the run as an experiment run.
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,11 @@ struct PipelineOptions {
   std::vector<ParamSetting> set_params;
   unsigned jobs = 1;
   bool force = false, dry_run = false, downstream = false, keep_going = false;
+  // The experiment run it records: its name (refused before anything runs
+  // when taken), experiment ("pipeline" when empty), tags, and the sweep it
+  // belongs to. A run of a sweep is recorded even when no stage command ran.
+  std::string run_name, experiment, parent_id;
+  std::map<std::string, std::string> tags;
 };
 
 enum class StageOutcome { UpToDate, Frozen, Restored, Ran, WouldRun, Failed, Skipped, Interrupted };

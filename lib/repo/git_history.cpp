@@ -194,10 +194,11 @@ std::optional<std::string> GitRepo::read_file(const git_oid& commit, const std::
   return read_blob(repo_.get(), *git_tree_entry_id(entry.get()), path, kMaxCommittedFile);
 }
 
-std::vector<std::string> GitRepo::tracked_changes() {
+std::vector<std::string> GitRepo::changed_paths(bool with_untracked) {
   git_status_options opts = GIT_STATUS_OPTIONS_INIT;
   opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
   opts.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;  // untracked files are left out by default
+  if (with_untracked) opts.flags |= GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
   git_status_list* raw = nullptr;
   if (git_status_list_new(&raw, repo_.get(), &opts) != 0)
     fail(ExitCode::Repo, "cannot read git status: {}", git_last_error());
@@ -207,8 +208,8 @@ std::vector<std::string> GitRepo::tracked_changes() {
     const git_status_entry* e = git_status_byindex(list.get(), i);
     const git_diff_delta* d = e->index_to_workdir ? e->index_to_workdir : e->head_to_index;
     if (!d) continue;
-    const char* p = d->new_file.path ? d->new_file.path : d->old_file.path;
-    if (p) paths.emplace_back(p);
+    for (const char* p : {d->old_file.path, d->new_file.path})
+      if (p) paths.emplace_back(p);
   }
   std::sort(paths.begin(), paths.end());
   paths.erase(std::unique(paths.begin(), paths.end()), paths.end());

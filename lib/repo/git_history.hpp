@@ -53,7 +53,19 @@ public:
   fs::path hooks_dir();
   // The tracked files that differ from HEAD, staged or not (untracked and
   // ignored files do not count), sorted.
-  std::vector<std::string> tracked_changes();
+  std::vector<std::string> tracked_changes() { return changed_paths(false); }
+  // The same, with untracked files that are not ignored (a rename is its old
+  // and its new path).
+  std::vector<std::string> changed_paths(bool with_untracked);
+
+  // Linked worktrees (git worktree; git_worktree.cpp), where a pipeline
+  // sweep runs each combination. Adds `name` at `dir` (which must not exist),
+  // detached at HEAD with HEAD's files. Error(Repo) before the first commit.
+  void add_detached_worktree(const std::string& name, const fs::path& dir);
+  // Forgets the worktree `name` once its folder is gone (git worktree prune),
+  // and the branch of that name an interrupted add leaves.
+  void forget_worktree(const std::string& name);
+  std::vector<std::string> worktree_names();
   // "Name <email>" from git's user.name and user.email, else user@host.
   std::string author();
   // Creates the annotated tag `name` on `commit`, tagged by author().

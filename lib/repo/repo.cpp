@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <thread>
 
 #include "core/error.hpp"
@@ -71,16 +72,32 @@ Repo Repo::discover(const fs::path& start) {
               "run 'mlops init' at the top of your git repository");
 }
 
-Repo::Repo(fs::path root) : root_(std::move(root)) {
+namespace {
+
+// The repository a sweep's worktree at `root` shares its state with: the one
+// kSharedStateEnv names, when root is one of its .mlops/worktrees/*. The
+// variable reaches whatever a stage runs, so any other work tree ignores it.
+fs::path state_root_for(const fs::path& root) {
+  const char* env = std::getenv(kSharedStateEnv);
+  if (!env || !*env) return root;
+  fs::path main = fs::path(env).lexically_normal();
+  if (!main.is_absolute() || root.parent_path() != main / ".mlops" / "worktrees") return root;
+  return main;
+}
+
+}  // namespace
+
+Repo::Repo(fs::path root) : root_(std::move(root)), state_root_(state_root_for(root_)) {
   // .mlops comes with clones (its config is committed): git can commit
   // symlinks there too. mlops never follows one in its own folder.
-  for (const char* name : {"", "config", "state.db", "state.db-wal", "state.db-shm", "objects", "tmp", "lock",
-                           "runs", "quarantine", ".gitignore"})
-    if (auto st = lstat_path(*name ? dot_dir() / name : dot_dir()); st && st->is_symlink())
-      throw Error(ExitCode::Repo,
-                  fmt::format("{} is a symbolic link; mlops never follows one in its own folder",
-                              (*name ? dot_dir() / name : dot_dir()).string()),
-                  "remove it (git rm --cached it if it was committed) and run the command again");
+  for (const fs::path& dir : {dot_dir(), state_dir()})
+    for (const char* name : {"", "config", "state.db", "state.db-wal", "state.db-shm", "objects", "tmp", "lock",
+                             "runs", "quarantine", ".gitignore", "worktrees"})
+      if (auto st = lstat_path(*name ? dir / name : dir); st && st->is_symlink())
+        throw Error(ExitCode::Repo,
+                    fmt::format("{} is a symbolic link; mlops never follows one in its own folder",
+                                (*name ? dir / name : dir).string()),
+                    "remove it (git rm --cached it if it was committed) and run the command again");
   config_ = std::make_unique<Config>(dot_dir() / "config");
   std::string name = config_->get_or_default("core.hash");
   if (name != "xxh128" && name != "sha256")
@@ -96,14 +113,14 @@ const SafeTree& Repo::tree() { return *tree_; }
 
 ObjectStore& Repo::store() {
   if (!store_) {
-    fs::path base = dot_dir();
+    fs::path base = state_dir();
     if (auto dir = config_->get("cache.dir")) {
-      base = fs::path(*dir).is_absolute() ? fs::path(*dir) : root_ / *dir;
+      base = fs::path(*dir).is_absolute() ? fs::path(*dir) : state_root_ / *dir;
       // A committed config may name any folder: never git's or a work tree's own.
       std::error_code ec;
       fs::path canon = fs::weakly_canonical(base, ec);
       for (const char* own : {".git", ".mlops"}) {
-        fs::path inside = fs::weakly_canonical(root_ / own, ec);
+        fs::path inside = fs::weakly_canonical(state_root_ / own, ec);
         auto rel = canon.lexically_relative(inside).generic_string();
         if (!rel.empty() && rel != ".." && !rel.starts_with("../"))
           throw Error(ExitCode::Repo, fmt::format("{}: cache.dir '{}' is inside {}", (dot_dir() / "config").string(), *dir, own),
@@ -119,7 +136,7 @@ ObjectStore& Repo::store() {
 }
 
 Db& Repo::db() {
-  if (!db_) db_ = std::make_unique<Db>(dot_dir() / "state.db");
+  if (!db_) db_ = std::make_unique<Db>(state_dir() / "state.db");
   return *db_;
 }
 

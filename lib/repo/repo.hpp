@@ -25,6 +25,10 @@ struct InitResult {
 // it is not inside a git work tree). Throws Error(Repo) when already initialised.
 InitResult init_repo(const fs::path& start, HashAlgo algo);
 
+// Names the repository whose store and state a pipeline sweep's worktree
+// (made under its .mlops/worktrees/) uses; ignored for any other work tree.
+inline constexpr const char* kSharedStateEnv = "MLOPS_SHARED_STATE";
+
 class Repo {
 public:
   // Walks up from `start` to the first directory holding .mlops/.
@@ -34,7 +38,13 @@ public:
   Repo(Repo&&) noexcept;
 
   const fs::path& root() const { return root_; }
+  // The work tree's own .mlops/: its config, and what belongs to this work
+  // tree alone.
   fs::path dot_dir() const { return root_ / ".mlops"; }
+  // Where the store (unless cache.dir), the state database and the runs'
+  // scratch folders live: dot_dir(), except in the worktree of a pipeline
+  // sweep (kSharedStateEnv), which shares its repository's.
+  fs::path state_dir() const { return state_root_ / ".mlops"; }
   Config& config() { return *config_; }
   HashAlgo algo() const { return algo_; }
   ObjectStore& store();
@@ -51,7 +61,7 @@ public:
   const SafeTree& tree();
 
 private:
-  fs::path root_;
+  fs::path root_, state_root_;
   std::unique_ptr<Config> config_;
   HashAlgo algo_;
   std::unique_ptr<ObjectStore> store_;

@@ -12,6 +12,7 @@
 #include "pipeline/output_source.hpp"
 #include "remote/remote.hpp"
 #include "remote/transfer.hpp"
+#include "repo/git.hpp"
 #include "repo/git_history.hpp"
 #include "repo/repo.hpp"
 #include "store/object_store.hpp"
@@ -36,11 +37,29 @@ ApplyResult apply_run(Repo& repo, const std::string& ref, bool force, const std:
   };
   const std::string lock_text = content(kLockFile, lock_it->second);
   auto lock = parse_lock(lock_text);
-  // The files to write: the lock, and the params files it names that the run kept.
+  // Outputs: from the store, else from the remote; planned before anything is written.
+  auto outs = outputs_as_tracked(lock, fmt::format("{} of run {}", kLockFile, run.name));
+  std::vector<ObjectId> ids;
+  for (const auto& t : outs) ids.push_back(t.ptr.id);
+  if (!store.missing(ids).empty() && (!remote.empty() || !remote_names(repo.config()).empty())) {
+    TransferScope scope;
+    scope.extra = outs;
+    scope.only_extra = true;
+    fetch(repo, remote, scope, 0, nullptr);
+  }
+  // The files to write: the lock, the params files it names that the run
+  // kept, and the outputs git keeps (metrics and plots files), which checkout
+  // leaves to git.
   std::map<std::string, std::string> files{{kLockFile, lock_text}};
   for (const auto& [stage, entry] : lock)
     for (const auto& [file, kv] : entry.params)
       if (auto a = run.artifacts.find(file); a != run.artifacts.end()) files[file] = content(file, a->second);
+  std::vector<std::string> out_paths;
+  for (const auto& t : outs) out_paths.push_back(t.rel);
+  std::set<std::string> in_git;
+  for (auto& p : git_indexed_under_any(repo.root(), out_paths, 1u << 20)) in_git.insert(std::move(p));
+  for (const auto& t : outs)
+    if (t.ptr.kind == Kind::File && in_git.count(t.rel)) files[t.rel] = content(t.rel, t.ptr.id.str());
   // Changes not in git are the user's: refused unless forced.
   auto git = GitRepo::open(repo.root());
   std::optional<GitCommitRef> head = git ? git->resolve("HEAD") : std::nullopt;
@@ -63,16 +82,6 @@ ApplyResult apply_run(Repo& repo, const std::string& ref, bool force, const std:
                 fmt::format("exp apply {} would overwrite changes not committed to git: {}", run.name,
                             list_some(unsaved)),
                 "commit or stash them first, or use --force");
-  // Outputs: from the store, else from the remote; planned before anything is written.
-  auto outs = outputs_as_tracked(lock, fmt::format("{} of run {}", kLockFile, run.name));
-  std::vector<ObjectId> ids;
-  for (const auto& t : outs) ids.push_back(t.ptr.id);
-  if (!store.missing(ids).empty() && (!remote.empty() || !remote_names(repo.config()).empty())) {
-    TransferScope scope;
-    scope.extra = outs;
-    scope.only_extra = true;
-    fetch(repo, remote, scope, 0, nullptr);
-  }
   CheckoutOptions opts;
   opts.force = force;
   for (const auto& c : checkout_tracked(repo, outs, opts, nullptr))
