@@ -31,7 +31,7 @@ namespace {
 // ---- run --------------------------------------------------------------------
 struct RunArgs {
   std::string name, experiment, metrics, parent;
-  std::vector<std::string> params, tags, artifacts, set_params;
+  std::vector<std::string> params, tags, artifacts, set_params, stages;
   int jobs = 1;
   bool json = false, pipeline = false;
   std::string experiment_or(const char* fallback) const { return experiment.empty() ? fallback : experiment; }
@@ -71,7 +71,7 @@ SweepCallbacks sweep_callbacks(Context& ctx, const RunArgs& a, const ParamGrid& 
   };
   cb.on_run_end = [&ctx, &a, &g](const SweepRunEnd& end) {
     for (const auto& w : end.warnings) note("mlops: warning: run {}: {}\n", end.name, w);
-    if (!end.output_tail.empty()) {
+    if (!end.output_tail.empty() && !end.interrupted) {
       note("mlops: run {} failed; the end of its output:\n", end.name);
       for (const auto& line : end.output_tail) note("  | {}\n", line);
     }
@@ -79,15 +79,19 @@ SweepCallbacks sweep_callbacks(Context& ctx, const RunArgs& a, const ParamGrid& 
     std::string params;
     for (const auto& [k, v] : g[end.index]) params += fmt::format(" {}={}", k, v);
     note("mlops: [{}/{}] run {}{} {}\n", end.done, g.size(), end.name, params,
-         end.exit_code == 0 ? std::string("finished") : fmt::format("failed (exit code {})", end.exit_code));
+         end.exit_code == 0 ? std::string("finished")
+         : end.interrupted  ? std::string("interrupted")
+                            : fmt::format("failed (exit code {})", end.exit_code));
   };
   return cb;
 }
 
 int finish_sweep(Context& ctx, const RunArgs& a, const SweepResult& r, std::size_t runs) {
   if (!ctx.quiet)
-    note("mlops: sweep {} ({}) {}: {} of {} finished{}\n", r.parent.name, r.parent.short_id(), r.parent.status,
-         r.done - r.failed, runs, r.failed ? fmt::format(", {} failed", r.failed) : "");
+    note("mlops: sweep {} ({}) {}: {} of {} finished{}{}{}\n", r.parent.name, r.parent.short_id(), r.parent.status,
+         r.done - r.failed, runs, r.failed > r.interrupted ? fmt::format(", {} failed", r.failed - r.interrupted) : "",
+         r.interrupted ? fmt::format(", {} interrupted", r.interrupted) : "",
+         r.done < runs ? fmt::format(", {} not started", runs - r.done) : "");
   if (a.json) print_json(run_json(r.parent));
   return r.exit_code();
 }
@@ -121,6 +125,8 @@ int run_pipeline_sweep_command(Context& ctx, const RunArgs& a) {
   spec.name = a.name;
   spec.experiment = a.experiment_or("pipeline");
   spec.grid = expand_grid(a.set_params);
+  spec.settings = a.set_params;
+  spec.stages = a.stages;
   spec.param_lists = key_values(a.set_params, "param");
   spec.tags = key_values(a.tags, "tag");
   spec.jobs = a.jobs;
@@ -133,6 +139,9 @@ int run_run(Context& ctx, const RunArgs& a) {
   if (a.pipeline) return run_pipeline_sweep_command(ctx, a);
   if (!a.set_params.empty())
     fail(ExitCode::Usage, "-S sets params of the pipeline: add --pipeline (a command's params are -p KEY=VALUE)");
+  if (!a.stages.empty())
+    fail(ExitCode::Usage, "the command follows '--': mlops exp run [OPTIONS] -- {} (stages go with --pipeline)",
+         fmt::join(a.stages, " "));
   // A child of a sweep takes its values whole; otherwise lists make a grid.
   if (!a.parent.empty()) return run_one(ctx, a, key_values(a.params, "param"));
   ParamGrid grid = expand_grid(a.params);
@@ -236,11 +245,15 @@ int run_rm(Context& ctx, const EditArgs& a) {
 
 int run_apply(Context& ctx, const EditArgs& a) {
   auto r = apply_run(ctx.repo(), a.run, a.force, a.remote);
-  if (ctx.quiet) return 0;
+  if (ctx.quiet) {
+    for (const auto& w : r.warnings) note("mlops: warning: {}\n", w);
+    return 0;
+  }
   fmt::print("Applied run {} ({}): {}{}.\n", r.run_name, r.run_id.substr(0, 8),
              r.files.empty() ? "params and mlops.lock as they were" : fmt::format("wrote {}", fmt::join(r.files, ", ")),
              r.outputs.empty() ? "" : fmt::format("; restored {}", fmt::join(r.outputs, ", ")));
   if (!r.files.empty()) print_git_hint(r.files, false);
+  for (const auto& w : r.warnings) note("mlops: warning: {}\n", w);
   return 0;
 }
 
@@ -269,6 +282,8 @@ void register_exp_commands(CLI::App& app, Context& ctx) {
               sub->add_option("--parent", a->parent,
                               "Record the run as part of the sweep RUN (param values taken whole)")
                   ->type_name("RUN");
+              sub->add_option("stages", a->stages, "With --pipeline: the stages to run (default: all)")
+                  ->type_name("STAGE");
               sub->add_flag("--pipeline", a->pipeline,
                             "Run the pipeline (mlops.yaml) instead of a command, in a git worktree per combination");
               sub->add_option("-S,--set-param", a->set_params,

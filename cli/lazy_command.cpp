@@ -18,6 +18,11 @@ void define_now(CLI::App* sub) {
   auto define = std::move(it->second);
   pending().erase(it);
   define(sub);
+  // One value per occurrence of an option, as git and dvc read them: in
+  // `mlops run -S lr=1 train` the stage is a positional (a repeatable CLI11
+  // option would otherwise take every word that follows it).
+  for (CLI::Option* opt : sub->get_options())
+    if (!opt->get_positional()) opt->allow_extra_args(false);
 }
 
 }  // namespace

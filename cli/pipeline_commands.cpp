@@ -99,7 +99,7 @@ int run_run(Context& ctx, const RunArgs& a) {
     print_json({{"ok", res.ok}, {"stages", arr}, {"run", res.run_id.empty() ? json() : json(res.run_id)}});
   } else if (!ctx.quiet && !res.run_id.empty()) {
     fmt::print("Recorded as run {} ({}); see 'mlops exp show {}'\n", res.run_name, res.run_id.substr(0, 8), res.run_name);
-    print_git_hint(res.git_files, false);
+    if (a.parent.empty()) print_git_hint(res.git_files, false);  // a sweep's worktree goes away
   }
   return res.exit_code();
 }

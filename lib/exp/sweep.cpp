@@ -244,16 +244,24 @@ SweepResult run_sweep(Repo& repo, const SweepSpec& spec, const SweepCallbacks& c
   ProcessPool pool;
   pool.jobs = spec.jobs;
   pool.quiet = parallel;  // each run keeps its log
+  std::map<std::size_t, std::vector<std::string>> before_warnings;
   if (spec.custom) {
     pool.cwd_of = spec.custom->cwd;
     if (parallel) pool.output_of = spec.custom->output;
-    if (spec.custom->before) pool.on_start = [&](std::size_t i) { spec.custom->before(i, names[i]); };
+    if (spec.custom->before)
+      pool.on_start = [&](std::size_t i) { before_warnings[i] = spec.custom->before(i, names[i]); };
   }
   pool.on_exit = [&](std::size_t i, int code) {
     ++result.done;
     if (code != 0 && !result.failed++) result.first_failure = code;
-    SweepRunEnd end{i, result.done, names[i], code, {}, {}};
-    if (parallel) end.warnings = take_warnings(repo, parent.id, names[i]);
+    SweepRunEnd end{i, result.done, names[i], code, false, {}, {}};
+    // A run the sweep's own stop signal ended was interrupted, not failed.
+    end.interrupted = code > 128 && StopSignals::received() != 0;
+    if (end.interrupted) ++result.interrupted;
+    end.warnings = std::move(before_warnings[i]);
+    before_warnings.erase(i);
+    if (parallel)
+      for (auto& w : take_warnings(repo, parent.id, names[i])) end.warnings.push_back(std::move(w));
     if (parallel && code != 0 && pool.output_of) end.output_tail = output_tail(pool.output_of(i));
     if (spec.custom && spec.custom->after)
       for (auto& w : spec.custom->after(i, names[i])) end.warnings.push_back(std::move(w));

@@ -51,12 +51,11 @@ struct SweepSpec {
   // A sweep of something else than `mlops exp run -- COMMAND` (a pipeline
   // sweep, lib/tracking/pipeline_sweep): what the parent records as its
   // command, each combination's process, and what comes before and after it
-  // (in the sweep's process; `after` must not throw: it returns warnings).
+  // (in the sweep's process; both return warnings; `after` must not throw).
   struct Custom {
     std::string what;
     std::function<std::vector<std::string>(std::size_t i, const std::string& parent_id, const std::string& name)> argv;
-    std::function<void(std::size_t i, const std::string& name)> before;
-    std::function<std::vector<std::string>(std::size_t i, const std::string& name)> after;
+    std::function<std::vector<std::string>(std::size_t i, const std::string& name)> before, after;
     std::function<std::string(std::size_t i)> cwd;
     std::function<fs::path(std::size_t i)> output;  // with jobs > 1, where its output goes
   };
@@ -71,6 +70,7 @@ struct SweepRunEnd {
   std::size_t index = 0, done = 0;
   std::string name;
   int exit_code = 0;                  // 128 + signal when one ended it
+  bool interrupted = false;           // ended by the signal that stops the sweep
   std::vector<std::string> warnings;  // jobs > 1: what the run would have printed
   std::vector<std::string> output_tail;  // custom output, jobs > 1, a failed run: its last lines
 };
@@ -80,7 +80,7 @@ struct SweepCallbacks {
 };
 struct SweepResult {
   Run parent;  // as finished
-  std::size_t done = 0, failed = 0;
+  std::size_t done = 0, failed = 0, interrupted = 0;  // interrupted runs count as failed too
   int first_failure = 0;  // the first failing run's exit code
   int stop_signal = 0;
   int exit_code() const { return stop_signal ? 128 + stop_signal : first_failure; }

@@ -33,6 +33,7 @@
 #include "pipeline/staleness.hpp"
 #include "repo/repo.hpp"
 #include "state/db.hpp"
+#include "store/store_lock.hpp"
 #include "store/manifest.hpp"
 #include "store/object_tree.hpp"
 #include "store/object_store.hpp"
@@ -138,7 +139,10 @@ public:
       if (r.outcome == StageOutcome::Failed || r.outcome == StageOutcome::Interrupted ||
           r.outcome == StageOutcome::Skipped)
         result.ok = false;
-    if (!opts_.parent_id.empty()) start_run();  // every combination of a sweep has its run
+    if (!opts_.parent_id.empty()) {  // every combination of a sweep has its run
+      StoreLock stored = hold_store();
+      start_run();
+    }
     record(result);
     if (file_text(kLockFile) != lock_before) git_files_.insert(kLockFile);
     result.git_files.assign(git_files_.begin(), git_files_.end());
@@ -274,6 +278,7 @@ private:
     std::string key;
     {
       std::lock_guard repo_lk(repo_mu_);
+      StoreLock stored = hold_store();  // gc waits: what is stored here is named below
       auto it = lock_.find(s.name);
       e = evaluate(repo_, s, it == lock_.end() ? nullptr : &it->second, params_);
       if (!e.missing.empty()) {
@@ -324,6 +329,7 @@ private:
     fs::path metrics_file;
     {
       std::lock_guard repo_lk(repo_mu_);
+      StoreLock stored = hold_store();  // gc waits: what is stored here is named below
       start_run();
       metrics_file = run_scratch_dir(repo_, run_.id) / ("stage-" + std::to_string(index) + ".jsonl");
       run_env = {{"MLOPS_RUN_ID", run_.id}, {"MLOPS_METRICS_FILE", metrics_file.string()}};
@@ -351,6 +357,7 @@ private:
       return r;
     }
     std::lock_guard repo_lk(repo_mu_);
+    StoreLock stored = hold_store();  // gc waits: what is stored here is named below
     for (const auto& o : s.outputs()) {
       auto v = version_of(repo_, o, true);
       if (!v) {
@@ -377,6 +384,11 @@ private:
     stamp_run(repo_, stamp_, true);  // a diff that could not be taken leaves the run marked dirty
     stamped_ = true;
   }
+
+  // A shared lock on the store around putting objects and naming them (in
+  // the run cache, mlops.lock, the run's artifacts): gc, which takes it
+  // alone, never removes an object in between (store/store_lock.hpp).
+  StoreLock hold_store() { return StoreLock(repo_.store().base_dir(), StoreLock::Mode::Shared); }
 
   // The stage's lock entry, written at once: a later failure keeps it.
   void commit(const Stage& s, const LockEntry& entry) {
@@ -419,6 +431,7 @@ private:
   // metrics, data versions, stage outcomes.
   void record(PipelineResult& result) {
     if (run_.id.empty()) return;  // no stage command ran
+    StoreLock stored = hold_store();  // the artifacts put below are named at once
     RunStore runs(repo_.db());
     const Run& run = run_;
     std::map<std::string, std::string> params, tags;

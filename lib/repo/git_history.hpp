@@ -66,6 +66,8 @@ public:
   // and the branch of that name an interrupted add leaves.
   void forget_worktree(const std::string& name);
   std::vector<std::string> worktree_names();
+  // Where the worktree `name` is (empty when git does not know it).
+  fs::path worktree_path(const std::string& name);
   // "Name <email>" from git's user.name and user.email, else user@host.
   std::string author();
   // Creates the annotated tag `name` on `commit`, tagged by author().

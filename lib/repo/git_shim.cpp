@@ -98,3 +98,4 @@ GIT(int, git_repository_open_from_worktree, (git_repository **out, git_worktree 
 GIT(int, git_repository_set_head_detached, (git_repository *repo, const git_oid *committish), (repo, committish))
 GIT(int, git_branch_lookup, (git_reference **out, git_repository *repo, const char *branch_name, git_branch_t branch_type), (out, repo, branch_name, branch_type))
 GIT(int, git_branch_delete, (git_reference *branch), (branch))
+GIT(const char *, git_worktree_path, (const git_worktree *wt), (wt))

@@ -50,6 +50,14 @@ void GitRepo::forget_worktree(const std::string& name) {
   delete_branch(repo_.get(), name);
 }
 
+fs::path GitRepo::worktree_path(const std::string& name) {
+  git_worktree* raw = nullptr;
+  if (git_worktree_lookup(&raw, repo_.get(), name.c_str()) != 0) return {};
+  GitWorktreePtr wt(raw);
+  const char* p = git_worktree_path(wt.get());
+  return p ? fs::path(p) : fs::path();
+}
+
 std::vector<std::string> GitRepo::worktree_names() {
   git_strarray names{};
   if (git_worktree_list(&names, repo_.get()) != 0) fail(ExitCode::Repo, "cannot list git worktrees: {}", git_last_error());

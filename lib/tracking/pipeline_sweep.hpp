@@ -19,13 +19,16 @@ struct PipelineSweepSpec {
   std::string name;                   // the sweep run's; generated when empty
   std::string experiment = "pipeline";
   ParamGrid grid;                     // [FILE:]KEY -> value, per combination
+  std::vector<std::string> settings;  // the -S items as given, in order (the sweep run's command)
+  std::vector<std::string> stages;    // mlops run's targets (all when empty)
   std::map<std::string, std::string> param_lists, tags;  // the sweep run's
   int jobs = 1;
   bool quiet = false;
 };
 
-// Throws Error(Usage) for a bad -S item and Error(Repo) outside git or before
-// the first commit, before anything is made. Worktrees a killed sweep left
+// Throws, before anything is made: Error(Usage) for a bad -S item, a -S key
+// no stage of the pipeline uses (every run would be the same) or an unknown
+// stage; Error(Repo) outside git or before the first commit. Worktrees a killed sweep left
 // are removed first.
 SweepResult run_pipeline_sweep(Repo& repo, const PipelineSweepSpec& spec, const SweepCallbacks& cb);
 

@@ -13,6 +13,9 @@ struct ApplyResult {
   std::string run_name, run_id;
   std::vector<std::string> files;    // params files and mlops.lock written (those that differed)
   std::vector<std::string> outputs;  // outputs restored
+  // What apply does not bring back: the run did not finish, was made at
+  // another commit, or with uncommitted changes to other files (its diff).
+  std::vector<std::string> warnings;
 };
 
 // Refuses with Error(Conflict), changing nothing, when a file it would write

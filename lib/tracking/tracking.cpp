@@ -1,5 +1,7 @@
 #include "tracking/tracking.hpp"
 
+#include "tracking/pipeline_sweep.hpp"
+
 #include "exp/artifact_source.hpp"
 #include "pipeline/output_source.hpp"
 #include "pipeline/run_cache.hpp"
@@ -25,6 +27,7 @@ TransferScope transfer_scope(Repo& repo, TransferScope request, ScopeFor what) {
 }
 
 GcResult collect_all_garbage(Repo& repo, const GcOptions& opts) {
+  if (!opts.dry_run) remove_stale_sweep_worktrees(repo);  // what killed pipeline sweeps left
   GcResult r = collect_garbage(repo, opts, tracked_sources({.keep_run_cache = !opts.run_cache, .local_runs = true}));
   if (opts.run_cache && !opts.dry_run) r.run_cache_dropped = clear_run_cache(repo);
   return r;

@@ -142,8 +142,12 @@ YAML
   [ "$(git worktree list | wc -l)" -eq 3 ]
   kill -9 "$pid"
   wait "$pid" || true
+  # Its runs live on (they hold the sweep's lock): nothing removes their worktrees.
+  mlops gc -w -q
+  [ "$(ls -d .mlops/worktrees/*-[12] | wc -l)" -eq 2 ]
   pkill -9 -f "sleep 30" || true
-  # Left behind: two worktrees. The next sweep removes them first.
+  wait_for 20 '! pgrep -f "mlops run --parent" > /dev/null'
+  # Left behind: two worktrees. The next sweep (or gc) removes them first.
   [ "$(ls -d .mlops/worktrees/*-[12] | wc -l)" -eq 2 ]
   rm -f "$MARKS"/*
   sed -i 's/sleep 30/sleep 0/' mlops.yaml
@@ -166,6 +170,7 @@ YAML
   code=0
   wait "$pid" || code=$?
   [ "$code" -eq 130 ]
+  [ "$(mlops exp show stopped-1 --json | jq -r .status)" = interrupted ]
   [ "$(mlops exp show stopped --json | jq -r .status)" = interrupted ]
   [ -z "$(ls -A .mlops/worktrees | grep -v '^worktrees.lock$')" ]
   [ "$(git worktree list | wc -l)" -eq 1 ]
@@ -221,4 +226,96 @@ YAML
   [ "$status" -ne 0 ]
   [[ "$stderr" == *"run lost-1 failed; the end of its output:"* ]]
   [[ "$stderr" == *"raw.csv"* ]]
+}
+
+@test "stage targets; a -S key no stage uses is refused; apply warns about what it does not bring back" {
+  mlops init -q
+  printf 'lr: 1\nother: 0\n' > params.yaml
+  cat > mlops.yaml <<'YAML'
+stages:
+  a:
+    cmd: echo "a ${params.lr}" > a.txt; echo "src $(cat src.txt)" >> a.txt
+    params: [lr]
+    deps: [src.txt]
+    outs: [a.txt]
+  b:
+    cmd: echo b > b.txt
+    outs: [b.txt]
+YAML
+  echo one > src.txt
+  git add -A && git commit -qm pipeline
+  run --separate-stderr mlops exp run --pipeline -n only-a -S lr=2,3 a
+  echo "$stderr"
+  [ "$status" -eq 0 ]
+  [ "$(mlops exp show only-a-1 --json | jq -r '.tags | has("stage.b")')" = false ]
+  [ "$(mlops exp show only-a --json | jq -r .command)" = "sweep of 2 runs: mlops run -S lr=2,3 a" ]
+  refuses 2 "-S lr2: no stage of mlops.yaml uses this param" exp run --pipeline -S lr2=1,2
+  refuses 2 "-S other.yaml:lr: no stage of mlops.yaml uses this param" exp run --pipeline -S other.yaml:lr=1,2
+  refuses 2 "no stage 'nosuch' in mlops.yaml" exp run --pipeline -S lr=1,2 nosuch
+  refuses 2 "the command follows '--'" exp run a
+  # A run made with uncommitted code, at another commit: apply says what it
+  # does not bring back.
+  echo two > src.txt
+  mlops exp run --pipeline -q -n code -S lr=4
+  git checkout -q src.txt
+  git commit -q --allow-empty -m later
+  run --separate-stderr mlops exp apply code-1
+  echo "$stderr"
+  [ "$status" -eq 0 ]
+  [[ "$stderr" == *"was made with uncommitted changes to src.txt that apply does not bring back"* ]]
+  [[ "$stderr" == *"was made at commit"* ]]
+  [ "$(head -1 a.txt)" = "a 4" ]
+  # A sweep is not a run to apply.
+  git checkout -q -- . && git clean -qfd -e .mlops
+  refuses 4 "is a sweep: apply one of its runs" exp apply code
+}
+
+@test "a user's own worktrees and branches are left alone; a .mlops symlink in HEAD is not followed" {
+  printf 'lr: 1\n' > params.yaml
+  printf 'stages:\n  t:\n    cmd: echo ${params.lr} > o.txt\n    params: [lr]\n    outs: [o.txt]\n' > mlops.yaml
+  mkdir "$BATS_TEST_TMPDIR/victim"
+  ln -s "$BATS_TEST_TMPDIR/victim" .mlops   # a teammate's crafted commit
+  git add -A && git commit -qm crafted
+  git rm -q --cached .mlops && rm .mlops && mlops init -q
+  # A worktree of the user's own, named like a sweep's, and its branch.
+  git worktree add -q "$BATS_TEST_TMPDIR/wt/20240115-1"
+  (cd "$BATS_TEST_TMPDIR/wt/20240115-1" && echo w > f && git add f && git commit -qm precious)
+  run --separate-stderr mlops exp run --pipeline -n s -S lr=1,2 -j 2
+  echo "$stderr"
+  [ "$status" -eq 0 ]
+  [ -z "$(ls -A "$BATS_TEST_TMPDIR/victim")" ]
+  git rev-parse -q --verify 20240115-1 > /dev/null
+  [ "$(git worktree list | wc -l)" -eq 2 ]
+  (cd "$BATS_TEST_TMPDIR/wt/20240115-1" && git log -1 --format=%s | grep -qx precious)
+  [ "$(git branch --list | wc -l)" -eq 2 ]
+  mlops gc -w -q
+  git rev-parse -q --verify 20240115-1 > /dev/null
+}
+
+@test "exp apply writes only the metrics files mlops.yaml declares, and never through a symlink" {
+  mlops init -q
+  printf 'lr: 1\n' > params.yaml
+  cat > mlops.yaml <<'YAML'
+stages:
+  t:
+    cmd: >-
+      echo "{\"acc\": ${params.lr}}" > m.json; echo done > o.txt
+    params: [lr]
+    outs: [o.txt]
+    metrics: [m.json]
+YAML
+  git add -A && git commit -qm pipeline
+  mlops run -q && git add -A && git commit -qm first
+  mlops exp run --pipeline -q -n s -S lr=2
+  # m.json no longer declared: the run's lock still names it, apply leaves it.
+  sed -i '/metrics:/d' mlops.yaml && git commit -qam "no metrics"
+  run mlops exp apply s-1
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(cat m.json)" = '{"acc": 1}' ]
+  git checkout -q HEAD~1 -- mlops.yaml && git commit -qam metrics && git checkout -q -- params.yaml mlops.lock
+  # A committed symlink in its place is the user's: refused without --force.
+  ln -sf o.txt m.json && git add m.json && git commit -qm link
+  refuses 5 "m.json" exp apply s-1
+  [ -L m.json ]
 }
