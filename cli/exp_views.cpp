@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <tuple>
 #include <set>
 
 #include <fmt/format.h>
@@ -221,6 +222,10 @@ int run_show(Context& ctx, const ViewArgs& a) {
   std::vector<Run> children;
   for (auto& c : others)
     if (c.parent_id == r.id) children.push_back(std::move(c));
+  // In the sweep's order: NAME-1, NAME-2, ..., NAME-10 (by name, shorter first).
+  std::sort(children.begin(), children.end(), [](const Run& x, const Run& y) {
+    return std::tuple(x.name.size(), x.name) < std::tuple(y.name.size(), y.name);
+  });
   if (a.json) {
     json j = run_json(r);
     j["children"] = json::array();

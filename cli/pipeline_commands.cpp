@@ -100,6 +100,8 @@ int run_run(Context& ctx, const RunArgs& a) {
   } else if (!ctx.quiet && !res.run_id.empty()) {
     fmt::print("Recorded as run {} ({}); see 'mlops exp show {}'\n", res.run_name, res.run_id.substr(0, 8), res.run_name);
     if (a.parent.empty()) print_git_hint(res.git_files, false);  // a sweep's worktree goes away
+  } else if (!ctx.quiet && (!a.name.empty() || !a.tags.empty())) {
+    note("mlops: no stage command ran, so no run was recorded (named or tagged)\n");
   }
   return res.exit_code();
 }

@@ -53,6 +53,10 @@ std::map<std::string, std::string> set_params(Repo& repo, const std::vector<Para
     } catch (const YAML::Exception&) {
       value = YAML::Node(s.value);  // not YAML: the text itself
     }
+    // "#tag" is a YAML comment, so null: only a null spelled out is one.
+    if (value.IsNull() && s.value != "~" && s.value != "null" && s.value != "Null" && s.value != "NULL" &&
+        !s.value.empty())
+      value = YAML::Node(s.value);
     // Walks the dotted key, making mappings on the way (nodes are handles:
     // assigning to `cur` must not overwrite the node it pointed to).
     std::vector<std::string> parts;

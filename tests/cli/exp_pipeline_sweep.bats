@@ -78,6 +78,8 @@ workspace() {
     [[ "$diff" == *"+note"* ]]
     [[ "$diff" == *"-obsolete"* ]]
   done
+  # exp show of the sweep lists its runs in order.
+  mlops exp show grid | grep -o '^  grid-[0-9]*' | tr -d ' ' | tr '\n' ' ' | grep -qx 'grid-1 grid-2 grid-3 grid-4 '
   # The sweep run holds the lists.
   [ "$(mlops exp show grid --json | jq -r '.params["train.lr"]')" = "0.1,0.01" ]
   # Outputs went into the shared store and the run cache: applying one brings

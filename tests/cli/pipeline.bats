@@ -478,6 +478,14 @@ YAML
   second=$(mlops exp list --json | jq -r '.[0].name')
   [ "$(mlops exp show "$second" --json | jq -r '.params["extra.tags"]')" = "[a, b]" ]
   [ "$(mlops exp show "$second" --json | jq -r '.params["train.lr"]')" = 0.5 ]
+  # A value YAML would read as a comment is the text itself; null is spelled out.
+  mlops run -q -S 'extra.note=#x' -S extra.none=null
+  run python3 -c 'import yaml; d = yaml.safe_load(open("params.yaml")); print(d["extra"]["note"], d["extra"]["none"])'
+  [ "$output" = "#x None" ]
+  # --name and --tag with nothing to run say that no run was recorded.
+  run mlops run --name nothing-ran --tag k=v
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"no stage command ran, so no run was recorded"* ]]
   # Bad settings change nothing.
   refuses 2 "is not a file inside the repository" run -S '../x.yaml:a=1'
   refuses 4 "cannot set train: it is a mapping" run -S train=3
