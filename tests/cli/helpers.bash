@@ -23,6 +23,10 @@ teardown() {
 
 mlops() { "$MLOPS" "$@"; }
 
+# The sqlite3 CLI gives up at once on a database another process is writing
+# (a logger mlops left in the background): wait as mlops itself does.
+sqlite3() { command sqlite3 -cmd ".timeout 10000" "$@"; }
+
 # A skip is a pass that tested nothing: with CI=true it fails, unless the
 # README's "Tests that skip" section gives its reason as a limit of the machine.
 eval "bats_skip_for_real() $(declare -f skip | tail -n +2)"
