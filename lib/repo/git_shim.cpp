@@ -97,5 +97,5 @@ GIT(int, git_worktree_prune, (git_worktree *wt, git_worktree_prune_options *opts
 GIT(int, git_repository_open_from_worktree, (git_repository **out, git_worktree *wt), (out, wt))
 GIT(int, git_repository_set_head_detached, (git_repository *repo, const git_oid *committish), (repo, committish))
 GIT(int, git_branch_lookup, (git_reference **out, git_repository *repo, const char *branch_name, git_branch_t branch_type), (out, repo, branch_name, branch_type))
-GIT(int, git_branch_delete, (git_reference *branch), (branch))
+GIT(int, git_reference_delete, (git_reference *ref), (ref))
 GIT(const char *, git_worktree_path, (const git_worktree *wt), (wt))

@@ -11,11 +11,13 @@ namespace mlops {
 namespace {
 using GitWorktreePtr = std::unique_ptr<git_worktree, GitDeleter<git_worktree, git_worktree_free>>;
 
+// The reference alone: the branch has no config section, and libgit2 1.5's
+// git_branch_delete leaks the regex it matches config sections with.
 void delete_branch(git_repository* repo, const std::string& name) {
   git_reference* raw = nullptr;
   if (git_branch_lookup(&raw, repo, name.c_str(), GIT_BRANCH_LOCAL) != 0) return;
   GitReferencePtr ref(raw);
-  if (git_branch_delete(ref.get()) != 0)
+  if (git_reference_delete(ref.get()) != 0)
     fail(ExitCode::Repo, "cannot delete the branch {} a sweep's worktree made: {}", name, git_last_error());
 }
 }  // namespace
