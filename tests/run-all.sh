@@ -3,7 +3,7 @@
 # where the README's first command builds, which then runs as written: the
 # quickstart end to end), then one under AddressSanitizer and
 # UndefinedBehaviorSanitizer; then fuzzes each parser briefly (tests/fuzz/run;
-# MLOPS_FUZZ_SECONDS, default 20 per parser). Warnings are errors here.
+# MLOPS_FUZZ_SECONDS, default 10 per parser). Warnings are errors here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -27,4 +27,4 @@ echo "== ASan + UBSan build =="
 ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run_suite build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMLOPS_SANITIZE=ON
 echo "== fuzzing the parsers (libFuzzer) =="
-tests/fuzz/run "${MLOPS_FUZZ_SECONDS:-20}"
+tests/fuzz/run "${MLOPS_FUZZ_SECONDS:-10}"
