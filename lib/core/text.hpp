@@ -23,6 +23,10 @@ bool is_lower_hex(std::string_view s, std::size_t len);
 // anything else follows the number.
 std::optional<double> parse_number(const std::string& s);
 
+// The lines of `text`, without their '\n' (a last line without one counts;
+// nothing follows a final '\n'). Views into `text`.
+std::vector<std::string_view> split_lines(std::string_view text);
+
 // "\n  a\n  b … and N more": the first `max` items of a list, for error messages.
 std::string list_some(const std::vector<std::string>& items, std::size_t max = 10);
 

@@ -118,11 +118,7 @@ std::string stamp_run(Repo& repo, Run& run, bool with_diff) {
   run.memory_bytes = machine.memory_bytes;
   auto git = GitRepo::open(repo.root());
   if (!git) return {};
-  if (auto head = git->resolve("HEAD")) {
-    char buf[GIT_OID_HEXSZ + 1];
-    git_oid_tostr(buf, sizeof buf, &head->oid);
-    run.git_commit = buf;
-  }
+  if (auto head = git->resolve("HEAD")) run.git_commit = oid_hex(head->oid);
   if (!with_diff) return {};
   std::string diff;
   try {

@@ -146,13 +146,8 @@ std::vector<std::string> take_warnings(const Repo& repo, const std::string& swee
     text = fmt::format("its warnings could not be read back ({}); see 'mlops exp show {}'", e.what(), run_name);
   }
   remove_file(file);
-  std::vector<std::string> out;
-  for (std::size_t at = 0, nl; at < text.size(); at = nl + 1) {
-    nl = text.find('\n', at);
-    if (nl == std::string::npos) nl = text.size();
-    out.push_back(text.substr(at, nl - at));
-  }
-  return out;
+  auto lines = split_lines(text);
+  return {lines.begin(), lines.end()};
 }
 
 }  // namespace
@@ -183,11 +178,8 @@ std::vector<std::string> output_tail(const fs::path& file) {
     std::string text(size - from, '\0');
     ssize_t n = ::pread(fd.get(), text.data(), text.size(), static_cast<off_t>(from));
     text.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
-    for (std::size_t at = 0, nl; at < text.size(); at = nl + 1) {
-      nl = text.find('\n', at);
-      if (nl == std::string::npos) nl = text.size();
-      if (nl > at) lines.push_back(printable_path(text.substr(at, nl - at)));
-    }
+    for (std::string_view line : split_lines(text))
+      if (!line.empty()) lines.push_back(printable_path(line));
   } catch (const Error&) {
     return {};
   }

@@ -4,6 +4,12 @@
 
 namespace mlops {
 
+std::string oid_hex(const git_oid& oid) {
+  char buf[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(buf, sizeof buf, &oid);
+  return buf;
+}
+
 void ensure_libgit2() {
   static std::once_flag once;
   std::call_once(once, [] {

@@ -42,6 +42,9 @@ std::vector<std::string> git_indexed_under(const fs::path& root, const std::stri
 std::vector<std::string> git_indexed_under_any(const fs::path& root, const std::vector<std::string>& rels,
                                                std::size_t max = 5);
 
+// A git object id as 40 hex digits.
+std::string oid_hex(const git_oid& oid);
+
 // The work tree of the git repository containing `start`, if any.
 std::optional<fs::path> git_worktree_of(const fs::path& start);
 

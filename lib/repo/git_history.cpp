@@ -10,11 +10,7 @@
 
 namespace mlops {
 
-std::string GitCommitRef::short_id() const {
-  char buf[GIT_OID_HEXSZ + 1];
-  git_oid_tostr(buf, sizeof buf, &oid);
-  return std::string(buf, 7);
-}
+std::string GitCommitRef::short_id() const { return oid_hex(oid).substr(0, 7); }
 
 std::optional<GitRepo> GitRepo::open(const fs::path& root) {
   ensure_libgit2();
@@ -99,9 +95,7 @@ std::vector<GitCommitRef> GitRepo::commits(bool branches, bool tags, bool all_co
   std::vector<GitCommitRef> out;
   std::set<std::string> seen;
   auto add = [&](const git_oid& oid, std::string label) {
-    char buf[GIT_OID_HEXSZ + 1];
-    git_oid_tostr(buf, sizeof buf, &oid);
-    if (seen.insert(buf).second) out.push_back({oid, std::move(label)});
+    if (seen.insert(oid_hex(oid)).second) out.push_back({oid, std::move(label)});
   };
   if (auto head = resolve("HEAD")) add(head->oid, "HEAD");
   if (branches || tags) {

@@ -98,7 +98,12 @@ std::vector<std::string> bring_changes(const fs::path& from, const fs::path& to,
   std::vector<std::string> skipped;
   // Deletions first, symlinks last: a tracked folder the user replaced with a
   // symlink loses its files before the link takes its place.
-  std::vector<std::pair<int, std::string>> order;
+  struct Change {
+    int order;  // 0 deleted, 1 a file, 2 a symlink
+    std::string rel;
+    std::optional<FileStat> st;
+  };
+  std::vector<Change> changes;
   for (const auto& rel : paths) {
     if (rel == ".mlops" || rel.starts_with(".mlops/")) continue;
     if (auto why = unwritable_reason(rel); !why.empty()) {
@@ -106,12 +111,11 @@ std::vector<std::string> bring_changes(const fs::path& from, const fs::path& to,
       continue;
     }
     auto st = lstat_path(from / rel);
-    order.emplace_back(!st ? 0 : st->is_symlink() ? 2 : 1, rel);
+    changes.push_back({!st ? 0 : st->is_symlink() ? 2 : 1, rel, st});
   }
-  std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (const auto& [kind, rel] : order) {
+  std::stable_sort(changes.begin(), changes.end(), [](const Change& a, const Change& b) { return a.order < b.order; });
+  for (const auto& [order, rel, st] : changes) {
     fs::path src = from / rel;
-    auto st = lstat_path(src);
     if (!st) {
       tree.remove(rel);
       continue;

@@ -25,14 +25,9 @@ namespace {
 // The files a run's uncommitted diff touches ("diff --git a/P b/P" lines).
 std::vector<std::string> diff_paths(const std::string& diff) {
   std::vector<std::string> out;
-  for (std::size_t at = 0; at < diff.size();) {
-    std::size_t nl = diff.find('\n', at);
-    if (nl == std::string::npos) nl = diff.size();
-    std::string_view line(diff.data() + at, nl - at);
+  for (std::string_view line : split_lines(diff))
     if (line.starts_with("diff --git a/"))
       if (auto b = line.rfind(" b/"); b != std::string_view::npos) out.emplace_back(line.substr(b + 3));
-    at = nl + 1;
-  }
   return out;
 }
 
@@ -42,13 +37,10 @@ std::vector<std::string> apply_warnings(Repo& repo, const Run& run, const std::o
   std::vector<std::string> out;
   if (run.status != "finished")
     out.push_back(fmt::format("run {} is {}: its {} holds the stages that finished", run.name, run.status, kLockFile));
-  if (head && !run.git_commit.empty()) {
-    char buf[GIT_OID_HEXSZ + 1];
-    git_oid_tostr(buf, sizeof buf, &head->oid);
-    if (run.git_commit != buf)
+  if (head && !run.git_commit.empty())
+    if (std::string now = oid_hex(head->oid); run.git_commit != now)
       out.push_back(fmt::format("run {} was made at commit {}, HEAD is {}: the code may differ", run.name,
-                                run.git_commit.substr(0, 12), std::string(buf).substr(0, 12)));
-  }
+                                run.git_commit.substr(0, 12), now.substr(0, 12)));
   if (!run.git_diff_id.empty()) {
     ObjectId oid = ObjectId::parse(run.git_diff_id);
     if (!repo.store().has(oid)) return out;

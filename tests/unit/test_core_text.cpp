@@ -42,3 +42,11 @@ TEST_CASE("similar_words: close spellings and prefixes, closest first") {
   CHECK(similar_words("rem", cmds) == std::vector<std::string>{"rm", "remote"});
   CHECK(similar_words("xyzzy", cmds).empty());
 }
+
+TEST_CASE("split_lines: lines without their newline, a last line without one, empty lines kept") {
+  using V = std::vector<std::string_view>;
+  CHECK(mlops::split_lines("") == V{});
+  CHECK(mlops::split_lines("a\nb\n") == V{"a", "b"});
+  CHECK(mlops::split_lines("a\n\nb") == V{"a", "", "b"});
+  CHECK(mlops::split_lines("\n") == V{""});
+}
