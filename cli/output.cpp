@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include "core/json_number.hpp"
+
 namespace mlops::cli {
 
 std::string human_size(std::uint64_t bytes) {
@@ -47,7 +49,9 @@ int terminal_width() {
 }
 
 std::string json_text(const nlohmann::json& j) {
-  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+  nlohmann::json spelled = j;  // NaN and ±inf as strings, not null (core/json_number.hpp)
+  spell_non_finite(spelled);
+  return spelled.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 void print_json(const nlohmann::json& j) { fmt::print("{}\n", json_text(j)); }

@@ -65,6 +65,45 @@ bool has_control_chars(std::string_view s) {
   return false;
 }
 
+std::size_t unsafe_char_at(std::string_view s, std::size_t i, bool newlines) {
+  auto b0 = static_cast<unsigned char>(s[i]);
+  if (b0 < 0x20) return newlines && (b0 == '\n' || b0 == '\t') ? 0 : 1;
+  if (b0 == 0x7f) return 1;
+  auto b1 = i + 1 < s.size() ? static_cast<unsigned char>(s[i + 1]) : 0;
+  if (b0 == 0xc2 && b1 >= 0x80 && b1 <= 0x9f) return 2;
+  if (b0 == 0xe2 && i + 2 < s.size()) {
+    auto b2 = static_cast<unsigned char>(s[i + 2]);
+    if ((b1 == 0x80 && b2 >= 0xaa && b2 <= 0xae) || (b1 == 0x81 && b2 >= 0xa6 && b2 <= 0xa9)) return 3;
+  }
+  return 0;
+}
+
+std::string escaped_text(std::string_view s) {
+  bool clean = is_valid_utf8(s);
+  for (std::size_t i = 0; clean && i < s.size(); ++i) clean = unsafe_char_at(s, i, false) == 0;
+  if (clean) return std::string(s);
+  std::string out;
+  for (std::size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = utf8_seq_len(s, i);
+    std::size_t bad = n == 0 ? 1 : unsafe_char_at(s, i, false);
+    if (n == 0 || (bad == 1 && c < 0x80)) {
+      out += c == '\n' ? std::string("\\n") : c == '\t' ? std::string("\\t") : c == '\r' ? std::string("\\r")
+                                                                                 : fmt::format("\\x{:02x}", c);
+      ++i;
+    } else if (bad > 1) {  // a C1 control or an override: its code point
+      auto b = [&](std::size_t k) { return static_cast<unsigned>(static_cast<unsigned char>(s[i + k])); };
+      unsigned cp = bad == 2 ? ((b(0) & 0x1f) << 6) | (b(1) & 0x3f) : ((b(0) & 0x0f) << 12) | ((b(1) & 0x3f) << 6) | (b(2) & 0x3f);
+      out += fmt::format("\\u{:04x}", cp);
+      i += bad;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
 std::string list_some(const std::vector<std::string>& items, std::size_t max) {
   std::string out;
   for (std::size_t i = 0; i < items.size() && i < max; ++i) out += "\n  " + items[i];

@@ -14,6 +14,15 @@ bool is_valid_utf8(std::string_view s);
 std::string printable_path(std::string_view s);
 // True when s has a byte below 0x20 or 0x7f (newlines would break manifests).
 bool has_control_chars(std::string_view s);
+// The length of a character at s[i] that text shown to people must not hold:
+// a control character (but '\n' and '\t' with `newlines`), a C1 control
+// (U+0080-U+009F, some terminals act on them) or a bidirectional override
+// (it makes text read other than it is); 0 when s[i] starts none. s is UTF-8.
+std::size_t unsafe_char_at(std::string_view s, std::size_t i, bool newlines);
+// s with every byte that is not UTF-8 and every unsafe character escaped
+// (\n, \t, \r, \xNN, \uNNNN), so that it passes the checks shown text
+// gets; s itself when it has none.
+std::string escaped_text(std::string_view s);
 bool starts_with(std::string_view s, std::string_view prefix);
 // "30d", "12h", "90m", "45s", "0" in ms; Error(Usage) naming `what` otherwise.
 std::int64_t parse_duration_ms(const std::string& text, const std::string& what);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/json_number.hpp"
 #include "core/text.hpp"
 
 namespace mlops {
@@ -138,19 +139,9 @@ private:
   static void check_text(const std::string& key, std::string_view v, bool newlines) {
     if (v.size() > kMaxText) bad(key, "is too long");
     if (!is_valid_utf8(v)) bad(key, "is not valid UTF-8");
-    for (unsigned char c : v)
-      if ((c < 0x20 && !(newlines && (c == '\n' || c == '\t'))) || c == 0x7f) bad(key, "has a control character");
-    // C1 controls (U+0080-U+009F: some terminals act on them) and the
-    // bidirectional overrides that make text read other than it is.
-    for (std::size_t i = 0; i + 1 < v.size(); ++i) {
-      auto b0 = static_cast<unsigned char>(v[i]), b1 = static_cast<unsigned char>(v[i + 1]);
-      if (b0 == 0xc2 && b1 >= 0x80 && b1 <= 0x9f) bad(key, "has a control character");
-      if (b0 == 0xe2 && i + 2 < v.size()) {
-        auto b2 = static_cast<unsigned char>(v[i + 2]);
-        if ((b1 == 0x80 && b2 >= 0xaa && b2 <= 0xae) || (b1 == 0x81 && b2 >= 0xa6 && b2 <= 0xa9))
-          bad(key, "has a bidirectional override character");
-      }
-    }
+    for (std::size_t i = 0; i < v.size(); ++i)
+      if (std::size_t n = unsafe_char_at(v, i, newlines))
+        bad(key, n == 3 ? "has a bidirectional override character" : "has a control character");
   }
   static void check_key(const char* what, const std::string& key) {
     if (key.empty()) bad(what, "has an empty name");
@@ -190,9 +181,10 @@ private:
   }
   static double num(const json& o, const char* key, const std::string& where) {
     auto it = o.find(key);
-    if (it == o.end() || !it->is_number() || !std::isfinite(it->get<double>()))
-      bad(where + "." + key, "is not a finite number");
-    return it->get<double>();
+    std::optional<double> v;
+    if (it != o.end()) v = number_from_json(*it);
+    if (!v) bad(where + "." + key, "is not a number");
+    return *v;
   }
   void pairs(const char* key, const char* what, std::map<std::string, std::string>& out) {
     const json& o = member(key, json::value_t::object);
@@ -219,7 +211,8 @@ std::string encode_run_page(const RunPage& runs_page) {
     const Run& r = s.run;
     json metrics = json::object(), artifacts = json::object();
     for (const auto& [k, m] : r.metrics)
-      metrics[k] = {{"step", m.step}, {"last", m.last}, {"min", m.min}, {"max", m.max}, {"count", m.count}};
+      metrics[k] = {{"step", m.step}, {"last", json_number(m.last)}, {"min", json_number(m.min)},
+                    {"max", json_number(m.max)}, {"count", m.count}};
     for (const auto& [path, id] : r.artifacts) {
       auto a = s.artifacts.find(path);
       SharedArtifact info = a == s.artifacts.end() ? SharedArtifact{} : a->second;
@@ -343,7 +336,7 @@ std::vector<MetricPoint> decode_points(std::string_view bytes, const std::string
     whole(f[1], p.step);
     whole(f[3], p.ts);
     auto [e, ec] = std::from_chars(f[2].data(), f[2].data() + f[2].size(), p.value);
-    if (ec != std::errc() || e != f[2].data() + f[2].size() || !std::isfinite(p.value)) bad("the value is not a finite number");
+    if (ec != std::errc() || e != f[2].data() + f[2].size()) bad("the value is not a number");
     out.push_back(std::move(p));
   }
   return out;

@@ -1,5 +1,7 @@
 #include "exp/run_store.hpp"
 
+#include <cmath>
+
 #include <algorithm>
 #include <cstdlib>
 #include <functional>
@@ -223,8 +225,9 @@ bool RunStore::import_run(const Run& r, const std::map<std::string, std::uint64_
     auto [it, fresh] = sums.try_emplace(p.key, MetricSummary{p.step, p.value, p.value, p.value, 0});
     MetricSummary& m = it->second;
     if (!fresh && p.step >= m.step) m.step = p.step, m.last = p.value;
-    m.min = std::min(m.min, p.value);
-    m.max = std::max(m.max, p.value);
+    // NaN (imported histories have them) is nobody's min or max while a number is there.
+    if (std::isnan(m.min)) m.min = m.max = p.value;
+    else if (!std::isnan(p.value)) m.min = std::min(m.min, p.value), m.max = std::max(m.max, p.value);
     ++m.count;
   }
   Stmt sum(db_, "INSERT INTO latest_metrics (run_id, key, step, value, min, max, count) VALUES (?, ?, ?, ?, ?, ?, ?)");

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/json_number.hpp"
 #include "registry/semver.hpp"
 #include "state/db.hpp"
 
@@ -31,7 +32,11 @@ ModelVersion read_version(Stmt& s) {
   v.created_at = s.col_int(10);
   try {
     v.tags = nlohmann::json::parse(s.col_text(11)).get<std::map<std::string, std::string>>();
-    v.metrics = nlohmann::json::parse(s.col_text(12)).get<std::map<std::string, double>>();
+    const nlohmann::json metrics = nlohmann::json::parse(s.col_text(12));
+    for (const auto& [k, x] : metrics.items()) {
+      auto value = number_from_json(x);
+      v.metrics[k] = value ? *value : x.get<double>();  // a json type_error when it is no number
+    }
     v.data = nlohmann::json::parse(s.col_text(13)).get<std::map<std::string, std::string>>();
   } catch (const nlohmann::json::exception& e) {
     // A database edited by hand or damaged: a repository problem, not a bug.
@@ -82,7 +87,7 @@ void RegistryStore::insert(const ModelVersion& v) {
   bind_or_null(s, 7, v.run_id);
   bind_or_null(s, 8, v.git_commit);
   s.bind(9, v.description).bind(10, v.author).bind(11, v.created_at);
-  s.bind(12, nlohmann::json(v.tags).dump()).bind(13, nlohmann::json(v.metrics).dump()).bind(14, nlohmann::json(v.data).dump());
+  s.bind(12, nlohmann::json(v.tags).dump()).bind(13, json_numbers(v.metrics).dump()).bind(14, nlohmann::json(v.data).dump());
   s.run();
 }
 

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/json_number.hpp"
 #include "core/hash.hpp"
 #include "core/text.hpp"
 #include "registry/model_ref.hpp"
@@ -111,11 +112,16 @@ std::map<std::string, Value> mapping(const json& record, const char* key, std::s
   if (!v) return out;
   bool ok = v->is_object();
   if (ok)
-    for (const auto& [k, x] : v->items()) ok &= numbers ? x.is_number() : x.is_string();
+    for (const auto& [k, x] : v->items()) ok &= numbers ? number_from_json(x).has_value() : x.is_string();
   if (!ok)
     bad_record(tag, fmt::format("'{}' in its mlops record must map names to {}, not {}", key, numbers ? "numbers" : "text",
                                 shown(*v)));
-  return v->get<std::map<std::string, Value>>();
+  if constexpr (numbers) {
+    for (const auto& [k, x] : v->items()) out[k] = *number_from_json(x);
+    return out;
+  } else {
+    return v->get<std::map<std::string, Value>>();
+  }
 }
 
 }  // namespace

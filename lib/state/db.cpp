@@ -1,5 +1,8 @@
 #include "state/db.hpp"
 
+#include <cmath>
+#include <limits>
+
 #include "core/error.hpp"
 #include "state/migrations.hpp"
 
@@ -19,6 +22,18 @@ bool cannot_write(const fs::path& path) {
 }
 
 }  // namespace
+
+Db::Db(const fs::path& path, Foreign) : path_(path), read_only_(true) {
+  int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc == SQLITE_OK) rc = sqlite3_exec(db_, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+    sqlite3_close(db_);
+    db_ = nullptr;
+    fail(ExitCode::Input, "cannot read {}: {}", path.string(), msg);
+  }
+  sqlite3_busy_timeout(db_, 30000);
+}
 
 Db::Db(const fs::path& path) : path_(path), read_only_(cannot_write(path)) {
   int flags = read_only_ ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
@@ -126,7 +141,10 @@ Stmt& Stmt::bind(int i, std::string_view v) {
   return *this;
 }
 
+// SQLite stores a NaN as NULL; metric values keep it as the text 'NaN' (a
+// REAL column leaves text that is no number as text), and read it back.
 Stmt& Stmt::bind_double(int i, double v) {
+  if (std::isnan(v)) return bind(i, std::string_view("NaN"));
   if (sqlite3_bind_double(st_, i, v) != SQLITE_OK) db_.raise("bind");
   return *this;
 }
@@ -156,7 +174,10 @@ void Stmt::reset() {
 
 std::int64_t Stmt::col_int(int i) const { return sqlite3_column_int64(st_, i); }
 
-double Stmt::col_double(int i) const { return sqlite3_column_double(st_, i); }
+double Stmt::col_double(int i) const {
+  if (sqlite3_column_type(st_, i) == SQLITE_TEXT && col_view(i) == "NaN") return std::numeric_limits<double>::quiet_NaN();
+  return sqlite3_column_double(st_, i);
+}
 
 std::string_view Stmt::col_view(int i) const {
   auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st_, i));

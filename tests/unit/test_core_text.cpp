@@ -50,3 +50,17 @@ TEST_CASE("split_lines: lines without their newline, a last line without one, em
   CHECK(mlops::split_lines("a\n\nb") == V{"a", "", "b"});
   CHECK(mlops::split_lines("\n") == V{""});
 }
+
+TEST_CASE("escaped_text: what shown text may not hold is escaped, the rest kept") {
+  using mlops::escaped_text;
+  CHECK(escaped_text("plain é text") == "plain é text");
+  CHECK(escaped_text("two\nlines\tand\r") == "two\\nlines\\tand\\r");
+  CHECK(escaped_text("bell\x07") == "bell\\x07");
+  CHECK(escaped_text("bad \xff byte") == "bad \\xff byte");
+  CHECK(escaped_text("c1 \xc2\x9b") == "c1 \\u009b");
+  CHECK(escaped_text("rlo \xe2\x80\xae") == "rlo \\u202e");
+  for (std::string s : {"a\nb", "\xe2\x81\xa6x", "\x7f"}) {
+    std::string e = escaped_text(s);
+    for (std::size_t i = 0; i < e.size(); ++i) CHECK(mlops::unsafe_char_at(e, i, false) == 0);
+  }
+}

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <cmath>
+
 #include "core/error.hpp"
 #include "exp/run_record.hpp"
 
@@ -52,6 +54,23 @@ TEST_CASE("run pages: what is encoded decodes to the same run") {
   CHECK(runs[0].points.str() == "xxh128:ffeeddccbbaa99887766554433221100");
 }
 
+TEST_CASE("NaN and infinities (imported MLflow histories) travel in pages and points as themselves") {
+  SharedRun s = sample();
+  s.run.metrics = {{"loss", MetricSummary{2, NAN, -INFINITY, INFINITY, 3}}};
+  auto page = encode_run_page({{s}, {}});
+  CHECK(page.find("\"last\":\"NaN\"") != std::string::npos);
+  const auto& m = decode_run_page(page, "runs/P").runs.at(0).run.metrics.at("loss");
+  CHECK(std::isnan(m.last));
+  CHECK(m.min == -INFINITY);
+  CHECK(m.max == INFINITY);
+  std::vector<MetricPoint> pts = {{"loss", 0, NAN, 1}, {"loss", 1, INFINITY, 2}, {"loss", 2, -INFINITY, 3}};
+  auto back = decode_points(encode_points(pts), "points");
+  REQUIRE(back.size() == 3);
+  CHECK(std::isnan(back[0].value));
+  CHECK(back[1].value == INFINITY);
+  CHECK(back[2].value == -INFINITY);
+}
+
 TEST_CASE("run pages: errors name the page, the run and the field") {
   CHECK(error_of("{") .find("runs/P: not a run page") == 0);
   CHECK(error_of(R"({"format":"mlops-runs 1","runs":[{"id":"x"}]})") == "runs/P: run 1: id is not a run id");
@@ -84,7 +103,7 @@ TEST_CASE("metric points: round trip exact, and bad lines named") {
     return std::string();
   };
   CHECK(err("nope") == "points: not a metric points file");
-  CHECK(err("mlops-points 1\nloss\t0\tnan\t1\n") == "points: line 2: the value is not a finite number");
+  CHECK(err("mlops-points 1\nloss\t0\tone\t1\n") == "points: line 2: the value is not a number");
   CHECK(err("mlops-points 1\nloss\t-1\t1\t1\n") == "points: line 2: a step or time is not a whole number");
   CHECK(err("mlops-points 1\nloss\t0\t1\t1") == "points: line 2 is cut short");
   CHECK(err("mlops-points 1\nloss\t0\t1\n") == "points: line 2: expected KEY, STEP, VALUE and TIME separated by tabs");

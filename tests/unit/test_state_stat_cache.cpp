@@ -4,6 +4,7 @@
 #include "state/stat_cache.hpp"
 #include "temp_dir.hpp"
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -67,4 +68,23 @@ TEST_CASE("the schema is versioned and reopening is idempotent") {
   Stmt wal(db, "PRAGMA journal_mode");
   REQUIRE(wal.step());
   CHECK(wal.col_text(0) == "wal");
+}
+
+TEST_CASE("the state database keeps NaN and infinities as themselves (SQLite alone would make NaN NULL)") {
+  test::TempDir dir;
+  Db db(dir / "state.db");
+  db.exec("CREATE TABLE t (v REAL NOT NULL)");
+  for (double v : {std::nan(""), double(INFINITY), -double(INFINITY), 0.25}) {
+    Stmt ins(db, "INSERT INTO t (v) VALUES (?)");
+    ins.bind_double(1, v);
+    ins.run();
+  }
+  Stmt s(db, "SELECT v FROM t ORDER BY rowid");
+  std::vector<double> back;
+  while (s.step()) back.push_back(s.col_double(0));
+  REQUIRE(back.size() == 4);
+  CHECK(std::isnan(back[0]));
+  CHECK(back[1] == INFINITY);
+  CHECK(back[2] == -INFINITY);
+  CHECK(back[3] == 0.25);
 }

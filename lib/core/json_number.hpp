@@ -1,0 +1,22 @@
+#pragma once
+// Metric values that JSON cannot hold. MLflow histories carry NaN and ±inf;
+// JSON has no literal for them, and nlohmann writes them as null, which would
+// read back as a missing value. Wherever mlops writes numbers as JSON (output,
+// run pages, registry records) a non-finite value is the string "NaN",
+// "Infinity" or "-Infinity" (JavaScript's names), and reads back as itself.
+#include <map>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace mlops {
+
+nlohmann::json json_number(double v);
+nlohmann::json json_numbers(const std::map<std::string, double>& values);
+// A number, or one of the three strings; nullopt for anything else.
+std::optional<double> number_from_json(const nlohmann::json& j);
+// Replaces every non-finite number in `j` (at any depth) by its string.
+void spell_non_finite(nlohmann::json& j);
+
+}  // namespace mlops
