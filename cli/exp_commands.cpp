@@ -10,6 +10,7 @@
 #include "context.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
+#include "exp/artifact_get.hpp"
 #include "exp/run_command.hpp"
 #include "exp/run_journal.hpp"
 #include "exp/run_names.hpp"
@@ -203,7 +204,7 @@ int run_log(Context& ctx, const LogArgs& a) {
 
 // ---- tag / rename / rm ------------------------------------------------------
 struct EditArgs {
-  std::string run, name, remote;
+  std::string run, name, remote, path, output;
   std::vector<std::string> runs, tags;
   bool force = false, from_remote = false;
 };
@@ -220,6 +221,14 @@ int run_rename(Context& ctx, const EditArgs& a) {
   Run r = runs.get(a.run);
   runs.rename(r.id, a.name);
   if (!ctx.quiet) fmt::print("renamed {} ({}) to {}\n", r.name, r.short_id(), a.name);
+  return 0;
+}
+
+int run_get(Context& ctx, const EditArgs& a) {
+  std::string out = a.output.empty() ? fs::path(a.path).filename().string() : a.output;
+  auto got = get_run_artifact(ctx.repo(), a.run, a.path, ctx.cwd() / out, a.force);
+  if (!ctx.quiet)
+    fmt::print("{} of {} ({}) -> {} ({})\n", got.path, got.run_name, got.run_id.substr(0, 8), out, human_size(got.size));
   return 0;
 }
 
@@ -333,6 +342,16 @@ void register_exp_commands(CLI::App& app, Context& ctx) {
                   sub->add_flag("-f,--force", a->force, "Overwrite changes not committed to git");
                   sub->add_option("-r,--remote", a->remote, "Remote to fetch missing outputs from")->type_name("NAME");
                   bind(sub, ctx, a, run_apply);
+                });
+        command(exp, "get", "Copy a run's artifact (a file or folder kept with it) out of the store",
+                [&ctx](CLI::App* sub) {
+                  auto a = std::make_shared<EditArgs>();
+                  sub->add_option("run", a->run, "Run id, id prefix or name")->required();
+                  sub->add_option("path", a->path, "The artifact, as exp show lists it, or a path inside a folder artifact")
+                      ->required();
+                  sub->add_option("-o,--output", a->output, "Where to put it (default: its name, here)")->type_name("PATH");
+                  sub->add_flag("-f,--force", a->force, "Replace what is at the output path");
+                  bind(sub, ctx, a, run_get);
                 });
         command(exp, "rm", "Delete runs (their artifacts stay in the store until gc)", [&ctx](CLI::App* sub) {
           auto a = std::make_shared<EditArgs>();

@@ -6,9 +6,11 @@
 #include <algorithm>
 #include <cstdlib>
 #include <functional>
+#include <memory>
 #include <set>
 
 #include "core/error.hpp"
+#include "core/json_number.hpp"
 #include "core/safe_tree.hpp"
 #include "core/text.hpp"
 #include "core/link.hpp"
@@ -90,29 +92,31 @@ public:
     if (make_tag) git_ = git_for_tags(repo);
   }
   // Tags the change of `v` (nothing without git); returns the tag's name.
-  std::string tag(const ModelVersion& v, const std::function<std::string()>& name, const std::string& headline) {
+  std::string tag(const ModelVersion& v, const std::function<std::string()>& name, const std::string& headline,
+                  const json& record = {}) {
     if (!git_) return "";
     std::string tag = name();
-    git_->create_tag(tag, tag_target(*git_, v), tag_message(headline, {{"version", v.version}}));
-    guard_.arm(&*git_, tag);
+    git_->create_tag(tag, tag_target(*git_, v), tag_message(headline, record.is_null() ? json{{"version", v.version}} : record));
+    guards_.emplace_back(std::make_unique<TagGuard>());
+    guards_.back()->arm(&*git_, tag);
     return tag;
   }
   std::string author() { return who(git_); }
   void commit() {
     tx_.commit();
-    guard_.keep = true;
+    for (auto& g : guards_) g->keep = true;
   }
 
 private:
   std::optional<GitRepo> git_;
   Transaction tx_;
-  TagGuard guard_;  // destroyed first: the tag goes before the transaction rolls back
+  std::vector<std::unique_ptr<TagGuard>> guards_;  // destroyed first: tags go before the transaction rolls back
 };
 
 json record_of(const ModelVersion& v) {
   return {{"path", v.path},       {"object_id", v.object_id},   {"size", v.size},     {"kind", v.kind},
           {"run_id", v.run_id},   {"git_commit", v.git_commit}, {"description", v.description},
-          {"author", v.author},   {"created_at", v.created_at}, {"tags", v.tags},     {"metrics", v.metrics},
+          {"author", v.author},   {"created_at", v.created_at}, {"tags", v.tags},     {"metrics", json_numbers(v.metrics)},
           {"data", v.data}};
 }
 
@@ -353,6 +357,61 @@ RegistryChange Registry::unalias(const std::string& model, const std::string& al
   return change;
 }
 
+bool Registry::import_version(const ModelVersion& in, const std::string& stage, bool git_tag,
+                              std::vector<std::string>& tags_made) {
+  check_model_name(in.model);
+  if (!stage.empty()) {
+    check_label("stage", stage);
+    if (auto allowed = allowed_stages(); !contains(allowed, stage))
+      throw Error(ExitCode::Usage, fmt::format("unknown stage '{}' (stages: {})", stage, fmt::join(allowed, ", ")),
+                  "add it to the model.stages setting to use it");
+  }
+  if (auto here = store_.version(in.model, in.version)) {
+    if (here->object_id == in.object_id) return false;
+    fail(ExitCode::Conflict, "model {} version {} is here already, with other content ({})", in.model, in.version,
+         here->object_id);
+  }
+  TaggedChange step(repo_, git_tag);
+  ModelVersion v = in;
+  std::string reg_tag;
+  if (git_tag) {
+    auto git = git_for_tags(repo_);
+    auto head = git.resolve("HEAD");
+    if (!head) throw Error(ExitCode::Usage, "the git repository has no commit to tag yet", "commit first, or leave out --git-tags");
+    v.git_commit = oid_hex(head->oid);
+    reg_tag = step.tag(v, [&] { return register_tag_name(v.model, v.version); },
+                       fmt::format("Registering model {} version v{}", v.model, v.version), record_of(v));
+    tags_made.push_back(reg_tag);
+  }
+  store_.insert(v);
+  store_.log({0, v.model, v.version, "register", fmt::format("{} {} (imported)", v.path, v.object_id), v.author, reg_tag,
+              v.created_at});
+  if (!stage.empty()) {
+    std::string tag = step.tag(v, [&] { return stage_tag_name(v.model, stage, next_tag_number(v.model), false); },
+                               fmt::format("Promoting model {} version v{} to stage {}", v.model, v.version, stage));
+    if (!tag.empty()) tags_made.push_back(tag);
+    store_.assign(v.model, stage, v.version, v.created_at);
+    store_.log({0, v.model, v.version, "promote", stage + " (imported)", v.author, tag, v.created_at});
+  }
+  step.commit();
+  return true;
+}
+
+void Registry::import_alias(const std::string& model, const std::string& alias, const std::string& version,
+                            bool git_tag, std::vector<std::string>& tags_made) {
+  check_label("alias", alias);
+  TaggedChange step(repo_, git_tag);
+  ModelVersion v = existing(model, version);
+  auto aliases = store_.aliases(model);
+  if (auto it = aliases.find(alias); it != aliases.end() && it->second == v.version) return;
+  std::string tag = step.tag(v, [&] { return alias_tag_name(model, alias, next_tag_number(model), false); },
+                             fmt::format("Alias {} of model {} now names version v{}", alias, model, v.version));
+  if (!tag.empty()) tags_made.push_back(tag);
+  store_.set_alias(model, alias, v.version);
+  store_.log({0, model, v.version, "alias", alias + " (imported)", step.author(), tag, now_ms()});
+  step.commit();
+}
+
 SyncResult Registry::sync() {
   GitRepo git = git_for_tags(repo_);
   struct Tagged {
@@ -483,23 +542,7 @@ void Registry::materialize(const ModelVersion& v, const fs::path& dest, bool for
     fetch(repo_, remote, scope, 0, nullptr);
     if (!complete()) fail(ExitCode::Missing, "{}@{} is not on remote {} either", v.model, v.version, remote);
   }
-  // The folder the user named is trusted; below it nothing is followed.
-  fs::path abs_dest = fs::absolute(dest).lexically_normal();
-  // Anywhere the user says, but never into a repository's own folders.
-  for (const auto& part : abs_dest)
-    if (part == ".git" || part == ".mlops")
-      throw Error(ExitCode::Usage, fmt::format("{} is inside a {} folder; mlops does not write there", dest.string(), part.string()),
-                  "name a path outside .git and .mlops with -o");
-  make_dirs(abs_dest.parent_path());
-  SafeTree tree(abs_dest.parent_path());
-  std::string name = abs_dest.filename().string();
-  if (lstat_path(dest)) {
-    if (!force) throw Error(ExitCode::Conflict, fmt::format("{} exists", dest.string()), "give --force to replace it");
-    tree.remove(name);
-  }
-  // A copy (or reflink), never a link into the read-only store: the model leaves the repository.
-  Linker linker({LinkMode::Reflink, LinkMode::Copy});
-  place_tree(store, linker, tree, name, id, dir, v.size, label);
+  copy_tree_out(store, id, dir, v.size, label, dest, force);
 }
 
 }  // namespace mlops

@@ -53,6 +53,17 @@ public:
   RegistryChange set_alias(const std::string& model, const std::string& alias, const std::string& version,
                            bool git_tag);
   RegistryChange unalias(const std::string& model, const std::string& alias, bool git_tag);
+  // A version made elsewhere (an importer), its content stored already and
+  // its fields set (created_at and author kept); then its stage (none when
+  // empty), as it was there: other versions in the stage stay. With git_tag,
+  // GTO tags at HEAD (their names are added to `tags_made`). False when the
+  // version is here with the same content (nothing done); Error(Conflict)
+  // when it is here with other content, Error(Usage) for a stage that
+  // model.stages lacks.
+  bool import_version(const ModelVersion& v, const std::string& stage, bool git_tag, std::vector<std::string>& tags_made);
+  // An alias as it was there (pointing it again at its version is no change).
+  void import_alias(const std::string& model, const std::string& alias, const std::string& version, bool git_tag,
+                    std::vector<std::string>& tags_made);
   // Rebuilds every model that has registration tags from the git tags.
   SyncResult sync();
 

@@ -45,6 +45,10 @@ private:
 class Db {
 public:
   explicit Db(const fs::path& path);
+  // Another program's database (an importer's source): opened read-only,
+  // never migrated; Error(Input) naming the file when it cannot be opened.
+  struct Foreign {};
+  Db(const fs::path& path, Foreign);
   ~Db();
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;

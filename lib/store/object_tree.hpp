@@ -24,4 +24,14 @@ bool has_tree(const ObjectStore& store, const ObjectId& id, bool dir, std::strin
 void place_tree(const ObjectStore& store, Linker& linker, const SafeTree& tree, const std::string& rel,
                 const ObjectId& id, bool dir, std::uint64_t size, std::string_view label);
 
+// A copy (or reflink) of stored content at `dest`, a path the user named,
+// for use outside the repository (model get, exp get): never a link into
+// the read-only store, never inside a .git or .mlops folder. Error(Conflict)
+// when dest exists, unless force (then it is replaced). The store must hold
+// the content (has_tree).
+// dest made absolute; Error(Usage) when it is inside a .git or .mlops folder.
+fs::path outside_dest(const fs::path& dest);
+void copy_tree_out(const ObjectStore& store, const ObjectId& id, bool dir, std::uint64_t size, std::string_view label,
+                   const fs::path& dest, bool force);
+
 }  // namespace mlops

@@ -1,0 +1,116 @@
+// mlops import mlflow: an MLflow history into runs and the model registry.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "context.hpp"
+#include "core/error.hpp"
+#include "core/text.hpp"
+#include "import/mlflow_import.hpp"
+#include "output.hpp"
+#include "progress_bar.hpp"
+
+namespace mlops::cli {
+
+namespace {
+
+struct MlflowArgs {
+  std::string source;
+  std::vector<std::string> experiments;
+  bool include_deleted = false, dry_run = false, git_tags = false, json = false;
+  unsigned jobs = 0;
+};
+
+// The history named, or the one MLflow would use here: ./mlruns, else ./mlflow.db.
+std::string default_source(const fs::path& cwd) {
+  if (lstat_path(cwd / "mlruns")) return "mlruns";
+  if (lstat_path(cwd / "mlflow.db")) return "sqlite:///mlflow.db";
+  throw Error(ExitCode::Usage, "no MLflow history here (no mlruns/ folder, no mlflow.db)",
+              "name it: mlops import mlflow PATH/mlruns, or mlops import mlflow sqlite:///PATH/mlflow.db");
+}
+
+int run_import_mlflow(Context& ctx, const MlflowArgs& a) {
+  MlflowImportOptions o;
+  o.source = a.source.empty() ? default_source(ctx.cwd()) : a.source;
+  o.experiments = a.experiments;
+  o.include_deleted = a.include_deleted;
+  o.dry_run = a.dry_run;
+  o.git_tags = a.git_tags;
+  o.jobs = a.jobs ? a.jobs : 4;
+  MlflowImportResult r;
+  {
+    ProgressBar bar("importing runs", ctx.quiet || a.json);
+    r = import_mlflow(ctx.repo(), o, ctx.cwd(), bar.get());
+  }
+  for (const auto& p : r.problems) note("mlops: warning: {}\n", p);
+  if (a.json) {
+    print_json({{"source", r.source},
+                {"dry_run", a.dry_run},
+                {"experiments", r.experiments},
+                {"runs", {{"imported", r.runs_imported}, {"already", r.runs_already}, {"deleted_skipped", r.runs_deleted}}},
+                {"points", r.points},
+                {"artifacts", {{"count", r.artifacts}, {"bytes", r.artifact_bytes}}},
+                {"versions", {{"imported", r.versions_imported}, {"already", r.versions_already},
+                              {"deleted_skipped", r.versions_deleted}}},
+                {"git_tags", r.git_tags},
+                {"renamed", r.renamed},
+                {"missing", r.missing},
+                {"conflicts", r.conflicts},
+                {"problems", r.problems}});
+  } else if (!ctx.quiet) {
+    fmt::print("{} {} from {} ({}): {} metric points, {} ({}){}.\n", a.dry_run ? "Would import" : "Imported",
+               plural(r.runs_imported, "run", "runs"), r.source, plural(r.experiments, "experiment", "experiments"),
+               r.points, plural(r.artifacts, "artifact", "artifacts"), human_size(r.artifact_bytes),
+               r.runs_already ? fmt::format("; {} here already", plural(r.runs_already, "run was", "runs were")) : "");
+    if (r.runs_deleted)
+      fmt::print("Skipped {} (--include-deleted imports them).\n", plural(r.runs_deleted, "deleted run", "deleted runs"));
+    if (!r.versions_imported.empty() || r.versions_already)
+      fmt::print("{} {}{}{}.\n", a.dry_run ? "Would register" : "Registered",
+                 plural(r.versions_imported.size(), "model version", "model versions"),
+                 r.versions_imported.empty() ? "" : ": " + fmt::format("{}", fmt::join(r.versions_imported, ", ")),
+                 r.versions_already ? fmt::format("; {} here already", r.versions_already) : "");
+    if (r.versions_deleted)
+      fmt::print("Skipped {} (deleted in MLflow).\n", plural(r.versions_deleted, "model version", "model versions"));
+    if (!r.renamed.empty())
+      fmt::print("Named for mlops (the MLflow names are kept as tags):{}\n", list_some(r.renamed, 20));
+    if (!r.git_tags.empty()) fmt::print("Made {}.\n", plural(r.git_tags.size(), "git tag", "git tags"));
+  }
+  if (!r.conflicts.empty())
+    throw Error(ExitCode::Conflict,
+                fmt::format("{} here already with other content; kept as they are:{}",
+                            plural(r.conflicts.size(), "model version is", "model versions are"), list_some(r.conflicts)),
+                "versions are never replaced; import into a fresh registry, or rename the model here");
+  if (!r.missing.empty())
+    throw Error(ExitCode::Missing,
+                fmt::format("{} could not be read; everything else was imported:{}",
+                            plural(r.missing.size(), "artifact location", "artifact locations"), list_some(r.missing)),
+                "copy the artifacts next to the history (mlruns/ or the folder of mlflow.db) and import again "
+                "for the model versions; a run imported without its artifacts stays so (mlops exp rm it first)");
+  return 0;
+}
+
+}  // namespace
+
+void register_import_commands(CLI::App& app, Context& ctx) {
+  command(&app, "import", "Bring in history from other tools: MLflow runs and models", [&ctx](CLI::App* imp) {
+    imp->require_subcommand(1);
+    command(imp, "mlflow", "Import an MLflow history (mlruns/ or mlflow.db): runs, metrics, artifacts, models",
+            [&ctx](CLI::App* sub) {
+              auto a = std::make_shared<MlflowArgs>();
+              sub->add_option("source", a->source, "mlruns/ folder or sqlite:///mlflow.db (default: ./mlruns, ./mlflow.db)")
+                  ->type_name("MLRUNS|sqlite:///DB");
+              sub->add_option("-e,--experiment", a->experiments, "Only this experiment (name or id; repeatable)")
+                  ->type_name("NAME");
+              sub->add_flag("--include-deleted", a->include_deleted, "Also deleted runs and experiments");
+              sub->add_flag("-n,--dry-run", a->dry_run, "Say what would be imported; change nothing");
+              sub->add_flag("--git-tags", a->git_tags, "Make GTO git tags for the versions, stages and aliases");
+              sub->add_option("-j,--jobs", a->jobs, "Files stored at once (default 4)")->check(CLI::Range(1, 256));
+              sub->add_flag("--json", a->json, "Print JSON");
+              sub->footer("A second import adds only what is new: runs keep their MLflow id.\n"
+                          "Exit status 7 when artifacts could not be read (everything else is imported),\n"
+                          "5 when a model version is here already with other content.");
+              bind(sub, ctx, a, run_import_mlflow);
+            });
+  });
+}
+
+}  // namespace mlops::cli

@@ -1,0 +1,74 @@
+#include "exp/artifact_get.hpp"
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "core/safe_tree.hpp"
+#include "core/text.hpp"
+#include "exp/artifact_source.hpp"
+#include "exp/run_store.hpp"
+#include "repo/repo.hpp"
+#include "state/db.hpp"
+#include "store/manifest.hpp"
+#include "store/object_store.hpp"
+#include "store/object_tree.hpp"
+
+namespace mlops {
+
+GotArtifact get_run_artifact(Repo& repo, const std::string& run_ref, const std::string& path, const fs::path& dest,
+                             bool force) {
+  RunStore runs(repo.db());
+  Run run = runs.get(run_ref);
+  auto sizes = runs.artifact_sizes(run.id);
+  ObjectStore& store = repo.store();
+  GotArtifact got{run.name, run.id, path, false, 0};
+  std::string label = fmt::format("{}:{}", run.name, path);
+  // The artifact itself, or the folder artifact that holds `path`.
+  for (const auto& [name, id_text] : run.artifacts) {
+    bool exact = name == path;
+    if (!exact && !path.starts_with(name + "/")) continue;
+    ObjectId id = ObjectId::parse(id_text);
+    Tracked t = run_object(store, label, id, sizes[name]);
+    bool dir = t.ptr.kind == Kind::Dir;
+    if (!has_tree(store, id, dir, label))
+      throw Error(ExitCode::Missing, fmt::format("{}: the artifact's content is not in the store", label),
+                  "mlops exp pull brings a run's artifacts from the remote it was pushed to");
+    if (exact) {
+      got.dir = dir;
+      got.size = t.ptr.size;
+      copy_tree_out(store, id, dir, t.ptr.size, label, dest, force);
+      return got;
+    }
+    if (!dir) break;
+    // A file or folder inside a folder artifact: its entries below `rest`.
+    std::string rest = path.substr(name.size() + 1);
+    Manifest m = Manifest::parse(store.read_verified(id, kMaxManifestBytes), label);
+    if (const ManifestEntry* e = m.find(rest)) {
+      got.size = e->size;
+      copy_tree_out(store, e->id, false, e->size, label, dest, force);
+      return got;
+    }
+    std::vector<const ManifestEntry*> below;
+    for (const auto& e : m.entries)
+      if (e.path.starts_with(rest + "/")) below.push_back(&e);
+    if (below.empty()) break;
+    fs::path abs = outside_dest(dest);
+    if (lstat_path(abs)) {
+      if (!force) throw Error(ExitCode::Conflict, fmt::format("{} exists", dest.string()), "give --force to replace it");
+      SafeTree(abs.parent_path()).remove(abs.filename().string());
+    }
+    got.dir = true;
+    for (const ManifestEntry* e : below) {
+      got.size += e->size;
+      copy_tree_out(store, e->id, false, e->size, label, dest / e->path.substr(rest.size() + 1), false);
+    }
+    return got;
+  }
+  std::vector<std::string> names;
+  for (const auto& [name, id] : run.artifacts) names.push_back(name);
+  if (names.empty()) fail(ExitCode::Input, "run {} ({}) has no artifacts", run.name, run.short_id());
+  throw Error(ExitCode::Input, fmt::format("run {} ({}) has no artifact '{}'", run.name, run.short_id(), printable_path(path)),
+              fmt::format("its artifacts:{}", list_some(names, 20)));
+}
+
+}  // namespace mlops

@@ -1,0 +1,341 @@
+#include "import/mlflow_import.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "core/hash.hpp"
+#include "core/text.hpp"
+#include "exp/run_record.hpp"
+#include "exp/run_store.hpp"
+#include "import/external_tree.hpp"
+#include "import/mlflow_history.hpp"
+#include "registry/model_ref.hpp"
+#include "registry/registry.hpp"
+#include "repo/repo.hpp"
+#include "store/object_store.hpp"
+#include "store/store_lock.hpp"
+
+namespace mlops {
+
+namespace {
+
+constexpr std::size_t kMaxNameBytes = 200;
+
+// The mlops id of an MLflow run: its own id (MLflow makes 32 hex digits),
+// or one derived from it, the same at every import.
+std::string run_id_for(const std::string& mlflow_id) {
+  if (is_run_id(mlflow_id)) return mlflow_id;
+  return hash_bytes(HashAlgo::Xxh128, "mlflow-run:" + mlflow_id).hex;
+}
+
+std::string cut_utf8(std::string s, std::size_t max) {
+  if (s.size() <= max) return s;
+  std::size_t n = max;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xc0) == 0x80) --n;
+  return s.substr(0, n);
+}
+
+// A name `exp list` can show and refs can name: RunStore::check_name's rules.
+std::string run_name_for(const MlflowRun& r) {
+  std::string name = r.name;
+  if (name.empty())
+    if (auto it = r.tags.find("mlflow.runName"); it != r.tags.end()) name = it->second;
+  name = escaped_text(name);
+  std::replace(name.begin(), name.end(), '@', '-');
+  name = cut_utf8(name, kMaxNameBytes);
+  if (name.empty()) name = "mlflow-" + r.id.substr(0, 8);
+  if (is_lower_hex(name, 32)) name = "run-" + name.substr(0, 28);
+  return name;
+}
+
+// GTO's rules: lowercase letters, digits, '-' and '/', starting and ending
+// with a letter or digit.
+std::string model_name_for(const std::string& mlflow) {
+  std::string out;
+  for (char ch : mlflow) {
+    char c = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '/';
+    if (!ok) c = '-';
+    if (c == '-' && (out.empty() || out.back() == '-' || out.back() == '/')) continue;
+    if (c == '/' && (out.empty() || out.back() == '/' || out.back() == '-')) continue;
+    out += c;
+  }
+  while (!out.empty() && (out.back() == '-' || out.back() == '/')) out.pop_back();
+  return out.empty() ? "model" : out;
+}
+
+// Stages and aliases: a lowercase letter, then lowercase letters, digits and '-'.
+std::string label_for(const std::string& mlflow) {
+  std::string out;
+  for (char ch : mlflow) {
+    char c = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    out += (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? c : '-';
+  }
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  if (out.empty() || !(out[0] >= 'a' && out[0] <= 'z')) out = "a-" + out;
+  return out;
+}
+
+std::string status_for(const std::string& mlflow) {
+  if (mlflow == "FINISHED") return "finished";
+  if (mlflow == "FAILED") return "failed";
+  if (mlflow == "KILLED") return "interrupted";
+  return "lost";  // RUNNING or SCHEDULED there: nothing will finish it here
+}
+
+std::map<std::string, std::string> escaped_map(const std::map<std::string, std::string>& in) {
+  std::map<std::string, std::string> out;
+  for (const auto& [k, v] : in) out.emplace(escaped_text(k), escaped_text(v));
+  return out;
+}
+
+std::string describe(const ArtifactLocation& at, const std::string& uri) {
+  using State = ArtifactLocation::State;
+  switch (at.state) {
+    case State::Remote: return fmt::format("{} is not on this machine", escaped_text(uri));
+    case State::Outside:
+      return fmt::format("{} is outside the folder the history is in (not read)", printable_path(at.path.string()));
+    default: return fmt::format("nothing at {}", escaped_text(uri));
+  }
+}
+
+class Importer {
+public:
+  Importer(Repo& repo, const MlflowImportOptions& opts, const fs::path& cwd, Progress* progress)
+      : repo_(repo), opts_(opts), progress_(progress), source_(open_mlflow_source(opts.source, cwd)) {
+    r_.source = source_->where();
+  }
+
+  MlflowImportResult run() {
+    auto experiments = chosen_experiments();
+    std::optional<StoreLock> hold;  // gc waits: what is stored is named before the lock goes
+    if (!opts_.dry_run) hold.emplace(repo_.store().base_dir(), StoreLock::Mode::Shared);
+    RunStore runs(repo_.db());
+    here_ = runs.ids();
+    for (const auto& e : experiments) {
+      ++r_.experiments;
+      for (auto& run : source_->runs(e, r_.problems)) import_run(runs, e, run);
+    }
+    import_models();
+    return std::move(r_);
+  }
+
+private:
+  std::vector<MlflowExperiment> chosen_experiments() {
+    auto all = source_->experiments(r_.problems);
+    if (opts_.experiments.empty()) {
+      std::vector<MlflowExperiment> out;
+      for (auto& e : all)
+        if (!e.deleted || opts_.include_deleted) out.push_back(std::move(e));
+      return out;
+    }
+    std::vector<MlflowExperiment> out;
+    for (const auto& want : opts_.experiments) {
+      auto it = std::find_if(all.begin(), all.end(), [&](const auto& e) { return e.name == want || e.id == want; });
+      if (it == all.end()) {
+        std::vector<std::string> names;
+        for (const auto& e : all) names.push_back(fmt::format("{} (id {})", escaped_text(e.name), e.id));
+        throw Error(ExitCode::Usage, fmt::format("{} has no experiment '{}'", r_.source, escaped_text(want)),
+                    fmt::format("its experiments:{}", list_some(names, 20)));
+      }
+      out.push_back(*it);
+    }
+    return out;
+  }
+
+  void import_run(RunStore& runs, const MlflowExperiment& e, MlflowRun& in) {
+    if (in.deleted && !opts_.include_deleted) {
+      ++r_.runs_deleted;
+      return;
+    }
+    std::string id = run_id_for(in.id);
+    known_runs_.emplace(in.id, id);
+    if (here_.count(id)) {
+      ++r_.runs_already;
+      return;
+    }
+    Run run;
+    run.id = id;
+    run.name = run_name_for(in);
+    if (run.name != in.name && !in.name.empty())
+      r_.renamed.push_back(fmt::format("run '{}' -> '{}'", escaped_text(in.name), run.name));
+    run.experiment = escaped_text(e.name.empty() ? e.id : e.name);
+    run.status = status_for(in.status);
+    run.user = escaped_text(in.user);
+    run.started_at = std::max<std::int64_t>(0, in.start_ms);
+    run.ended_at = in.end_ms > 0 ? std::max(in.end_ms, run.started_at) : (run.status == "lost" ? 0 : run.started_at);
+    run.params = escaped_map(in.params);
+    run.tags = escaped_map(in.tags);
+    run.tags["mlflow.runId"] = escaped_text(in.id);
+    run.tags["mlflow.experimentId"] = escaped_text(e.id);
+    run.tags["mlflow.status"] = escaped_text(in.status);
+    for (const auto& [k, v] : e.tags) run.tags.emplace("mlflow.experiment." + escaped_text(k), escaped_text(v));
+    if (auto it = in.tags.find("mlflow.source.git.commit"); it != in.tags.end() && is_lower_hex(it->second, 40))
+      run.git_commit = it->second;
+    if (auto it = in.tags.find("mlflow.source.name"); it != in.tags.end()) run.command = escaped_text(it->second);
+    if (auto it = in.tags.find("mlflow.parentRunId"); it != in.tags.end() && !it->second.empty())
+      run.parent_id = run_id_for(it->second);
+
+    std::vector<MetricPoint> points = source_->points(in, r_.problems);
+    for (auto& p : points) p.key = escaped_text(p.key);
+    r_.points += points.size();
+
+    std::map<std::string, std::uint64_t> sizes;
+    import_artifacts(in, run, sizes);
+    ++r_.runs_imported;
+    advance(progress_, 1, 0);
+    if (opts_.dry_run) return;
+    if (run.ended_at == 0) run.status = "lost";
+    runs.import_run(run, sizes, points);
+    here_.insert(id);
+  }
+
+  void import_artifacts(const MlflowRun& in, Run& run, std::map<std::string, std::uint64_t>& sizes) {
+    if (in.artifact_uri.empty()) return;
+    ArtifactLocation at = source_->locate(in.artifact_uri, &in);
+    if (at.state == ArtifactLocation::State::Absent) return;  // a run that kept none
+    if (at.state != ArtifactLocation::State::Found) {
+      r_.missing.push_back(fmt::format("run {} ({}): artifacts: {}", run.name, in.id, describe(at, in.artifact_uri)));
+      return;
+    }
+    // One artifact per top-level entry, as `mlops exp log artifact` keeps them.
+    std::vector<std::pair<std::string, fs::path>> entries;
+    auto st = lstat_path(at.path);
+    if (st && st->is_dir()) {
+      for (const auto& d : fs::directory_iterator(at.path)) entries.emplace_back(d.path().filename().string(), d.path());
+    } else {
+      entries.emplace_back(at.path.filename().string(), at.path);
+    }
+    std::sort(entries.begin(), entries.end());
+    for (const auto& [name, path] : entries) {
+      if (!is_safe_relative_path(name)) {
+        r_.problems.push_back(fmt::format("{}: a name mlops cannot keep (skipped)", printable_path(path.string())));
+        continue;
+      }
+      auto entry = lstat_path(path);
+      if (!entry || entry->is_symlink() || !(entry->is_regular() || entry->is_dir())) {
+        r_.problems.push_back(fmt::format("{}: not a plain file or folder (skipped)", printable_path(path.string())));
+        continue;
+      }
+      if (opts_.dry_run) {
+        ++r_.artifacts;
+        continue;
+      }
+      auto stored = store_external(repo_.store(), path, opts_.jobs);
+      if (!stored) continue;
+      for (const auto& s : stored->skipped) r_.problems.push_back(fmt::format("{}/{}", printable_path(path.string()), s));
+      run.artifacts[name] = stored->pointer.id.str();
+      sizes[name] = stored->pointer.size;
+      ++r_.artifacts;
+      r_.artifact_bytes += stored->pointer.size;
+    }
+  }
+
+  void import_models() {
+    Registry reg(repo_);
+    for (const auto& m : source_->models(r_.problems)) {
+      std::string name = model_name_for(m.name);
+      std::set<std::int64_t> imported;
+      std::size_t before = r_.versions_imported.size();
+      for (const auto& mv : m.versions) {
+        if (mv.stage == "Deleted_Internal") {
+          ++r_.versions_deleted;
+          continue;
+        }
+        if (import_version(reg, m, name, mv)) imported.insert(mv.version);
+      }
+      bool fresh = r_.versions_imported.size() > before;  // renames are news only once
+      if (name != m.name && fresh) r_.renamed.push_back(fmt::format("model '{}' -> '{}'", escaped_text(m.name), name));
+      for (const auto& [alias, version] : m.aliases) {
+        if (!imported.count(version)) {
+          r_.problems.push_back(fmt::format("model {}: alias {} names version {}, which was not imported", name,
+                                            escaped_text(alias), version));
+          continue;
+        }
+        std::string label = label_for(alias);
+        if (label != alias && fresh) r_.renamed.push_back(fmt::format("alias '{}' of {} -> '{}'", escaped_text(alias), name, label));
+        if (!opts_.dry_run) reg.import_alias(name, label, fmt::format("{}.0.0", version), opts_.git_tags, r_.git_tags);
+      }
+    }
+  }
+
+  // True when the version is here now (imported or already).
+  bool import_version(Registry& reg, const MlflowModel& m, const std::string& name, const MlflowModelVersion& mv) {
+    std::string label = fmt::format("{}@{}.0.0", name, mv.version);
+    const MlflowRun* run = nullptr;
+    ArtifactLocation at = source_->locate(mv.source, run);
+    if (at.state != ArtifactLocation::State::Found) {
+      r_.missing.push_back(fmt::format("model {} version {}: {}", escaped_text(m.name), mv.version, describe(at, mv.source)));
+      return false;
+    }
+    ModelVersion v;
+    v.model = name;
+    v.version = fmt::format("{}.0.0", mv.version);
+    v.path = at.path.filename().string();
+    v.description = escaped_text(mv.description);
+    v.author = escaped_text(mv.user);
+    v.created_at = mv.created_ms;
+    v.tags = escaped_map(mv.tags);
+    v.tags["mlflow.model"] = escaped_text(m.name);
+    v.tags["mlflow.version"] = std::to_string(mv.version);
+    v.tags["mlflow.source"] = escaped_text(mv.source);
+    if (!m.description.empty()) v.tags["mlflow.model.description"] = escaped_text(m.description);
+    for (const auto& [k, val] : m.tags) v.tags.emplace("mlflow.model." + escaped_text(k), escaped_text(val));
+    if (!mv.run_id.empty()) {
+      if (auto it = known_runs_.find(mv.run_id); it != known_runs_.end() && here_.count(it->second)) {
+        v.run_id = it->second;
+        RunStore runs(repo_.db());
+        if (!opts_.dry_run)
+          for (const auto& [k, s] : runs.get(v.run_id).metrics) v.metrics[k] = s.last;
+      } else {
+        v.tags["mlflow.runId"] = escaped_text(mv.run_id);
+      }
+    }
+    std::string stage = mv.stage.empty() || mv.stage == "None" ? "" : label_for(mv.stage);
+    if (opts_.dry_run) {
+      if (auto here = reg.store().version(name, v.version)) ++r_.versions_already;
+      else r_.versions_imported.push_back(label);
+      return true;
+    }
+    auto stored = store_external(repo_.store(), at.path, opts_.jobs);
+    if (!stored) {
+      r_.missing.push_back(fmt::format("model {} version {}: {} vanished", escaped_text(m.name), mv.version, at.path.string()));
+      return false;
+    }
+    v.object_id = stored->pointer.id.str();
+    v.size = stored->pointer.size;
+    v.kind = std::string(kind_name(stored->pointer.kind));
+    try {
+      if (reg.import_version(v, stage, opts_.git_tags, r_.git_tags)) r_.versions_imported.push_back(label);
+      else ++r_.versions_already;
+      return true;
+    } catch (const Error& e) {
+      if (e.code() == ExitCode::Conflict) {
+        r_.conflicts.push_back(fmt::format("{}: {}", label, e.what()));
+        return false;
+      }
+      throw;
+    }
+  }
+
+  Repo& repo_;
+  const MlflowImportOptions& opts_;
+  Progress* progress_;
+  std::unique_ptr<MlflowSource> source_;
+  MlflowImportResult r_;
+  std::unordered_set<std::string> here_;
+  std::map<std::string, std::string> known_runs_;  // MLflow id -> mlops id
+};
+
+}  // namespace
+
+MlflowImportResult import_mlflow(Repo& repo, const MlflowImportOptions& opts, const fs::path& cwd, Progress* progress) {
+  return Importer(repo, opts, cwd, progress).run();
+}
+
+}  // namespace mlops
