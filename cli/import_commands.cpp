@@ -50,7 +50,7 @@ int run_import_mlflow(Context& ctx, const MlflowArgs& a) {
                 {"points", r.points},
                 {"artifacts", {{"count", r.artifacts}, {"bytes", r.artifact_bytes}}},
                 {"versions", {{"imported", r.versions_imported}, {"already", r.versions_already},
-                              {"deleted_skipped", r.versions_deleted}}},
+                              {"deleted_skipped", r.versions_deleted}, {"other_experiments", r.versions_elsewhere}}},
                 {"git_tags", r.git_tags},
                 {"renamed", r.renamed},
                 {"missing", r.missing},
@@ -68,6 +68,9 @@ int run_import_mlflow(Context& ctx, const MlflowArgs& a) {
                  plural(r.versions_imported.size(), "model version", "model versions"),
                  r.versions_imported.empty() ? "" : ": " + fmt::format("{}", fmt::join(r.versions_imported, ", ")),
                  r.versions_already ? fmt::format("; {} here already", r.versions_already) : "");
+    if (r.versions_elsewhere)
+      fmt::print("Skipped {} made by runs of other experiments.\n",
+                 plural(r.versions_elsewhere, "model version", "model versions"));
     if (r.versions_deleted)
       fmt::print("Skipped {} (deleted in MLflow).\n", plural(r.versions_deleted, "model version", "model versions"));
     if (!r.renamed.empty())

@@ -36,7 +36,7 @@ _mlops() {
   # what readline would otherwise repeat.
   _init_completion -n =: || return
 
-  local commands="init add status checkout ls rm config diff gc fsck remote push fetch pull exp model run dag params metrics doctor install-hooks help"
+  local commands="init add status checkout ls rm config diff gc fsck remote push fetch pull exp model import run dag params metrics doctor install-hooks help"
   local global_opts="-C -q --quiet -v --verbose --version -h --help"
 
   # Find the command word, skipping global options (and -C's argument).
@@ -83,7 +83,7 @@ _mlops() {
       local sub="" j
       for ((j = i + 1; j < cword; j++)); do [[ ${words[j]} != -* ]] && { sub=${words[j]}; break; }; done
       case $sub in
-        "") COMPREPLY=($(compgen -W "run log list show compare diff best export plot tag rename rm push pull apply" -- "$cur")) ;;
+        "") COMPREPLY=($(compgen -W "run log list show compare diff best export plot tag rename get rm push pull apply" -- "$cur")) ;;
         push | pull)
           if [[ $prev == -r || $prev == --remote ]]; then COMPREPLY=($(compgen -W "$(_mlops_remotes)" -- "$cur"))
           elif [[ $prev == -e || $prev == --experiment || $prev == -j || $prev == --jobs ]]; then return
@@ -92,6 +92,10 @@ _mlops() {
             [[ $sub == pull ]] && po="$po -f --force"
             COMPREPLY=($(compgen -W "$po" -- "$cur"))
           elif [[ $sub == push ]]; then COMPREPLY=($(compgen -W "$(_mlops_runs)" -- "$cur")); fi ;;
+        get)
+          if [[ $prev == -o || $prev == --output ]]; then _filedir
+          elif [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "-o --output -f --force" -- "$cur"))
+          elif [[ $prev == get ]]; then COMPREPLY=($(compgen -W "$(_mlops_runs)" -- "$cur")); fi ;;
         apply)
           if [[ $prev == -r || $prev == --remote ]]; then COMPREPLY=($(compgen -W "$(_mlops_remotes)" -- "$cur"))
           elif [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "-f --force -r --remote" -- "$cur"))
@@ -194,6 +198,16 @@ _mlops() {
       elif [[ $sub == promote || $sub == demote ]] && [[ ${words[cword - 2]} != "$sub" ]]; then
         COMPREPLY=($(compgen -W "$(_mlops_names stages-of-models)" -- "$cur"))
       fi
+      return
+      ;;
+    import)
+      local sub="" j
+      for ((j = i + 1; j < cword; j++)); do [[ ${words[j]} != -* ]] && { sub=${words[j]}; break; }; done
+      if [[ -z $sub ]]; then COMPREPLY=($(compgen -W "mlflow" -- "$cur"))
+      elif [[ $prev == -e || $prev == --experiment || $prev == -j || $prev == --jobs ]]; then return
+      elif [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "-e --experiment --include-deleted -n --dry-run --git-tags -j --jobs --json" -- "$cur"))
+      else _filedir; fi
       return
       ;;
     remote)

@@ -1,6 +1,6 @@
 # fish completion for mlops. Install as ~/.config/fish/completions/mlops.fish.
 
-set -l commands init add status checkout ls rm config diff gc fsck remote push fetch pull exp model run dag params metrics doctor install-hooks help
+set -l commands init add status checkout ls rm config diff gc fsck remote push fetch pull exp model import run dag params metrics doctor install-hooks help
 
 # Names mlops knows, from its hidden helper: paths, remotes, runs, stages, models.
 function __mlops_names
@@ -84,9 +84,11 @@ complete -c mlops -n "__fish_seen_subcommand_from fsck" -s r -x -a '(__mlops_rem
 complete -c mlops -n "__fish_seen_subcommand_from fsck" -s j -l jobs -x -d 'Parallel downloads'
 complete -c mlops -n "__fish_seen_subcommand_from remote; and __fish_seen_subcommand_from modify" -a 'url jobs endpoint region profile path-style part-size timeout'
 complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a exp -d 'Experiment runs'
-set -l exp_commands run log list show compare diff best export plot tag rename rm push pull apply
+set -l exp_commands run log list show compare diff best export plot tag rename get rm push pull apply
 complete -c mlops -n "__fish_seen_subcommand_from exp; and not __fish_seen_subcommand_from $exp_commands" -a "$exp_commands"
-complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from show compare diff export plot tag rename rm push apply" -f -a '(__mlops_names runs)'
+complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from show compare diff export plot tag rename get rm push apply" -f -a '(__mlops_names runs)'
+complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from get" -s o -l output -r -d 'Where to put it'
+complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from get" -s f -l force -d 'Replace what is there'
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from list show rm" -l remote -d 'Runs a remote holds'
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from list show rm push pull apply" -s r -x -a '(__mlops_names remotes)' -d 'Remote'
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from push pull apply" -l remote -x -a '(__mlops_names remotes)' -d 'Remote'
@@ -127,6 +129,16 @@ complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcomman
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from list" -l csv -d 'Print CSV'
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from list show run compare diff best export" -l json -d 'Print JSON'
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from list" -l filter -x -d 'Only matching runs'
+
+# import
+complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a import -d 'Bring in an MLflow history'
+complete -c mlops -n "__fish_seen_subcommand_from import; and not __fish_seen_subcommand_from mlflow" -f -a mlflow -d 'mlruns/ or mlflow.db'
+complete -c mlops -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from mlflow" -s e -l experiment -x -d 'Only this experiment'
+complete -c mlops -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from mlflow" -l include-deleted -d 'Deleted runs too'
+complete -c mlops -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from mlflow" -s n -l dry-run -d 'Say what would be imported'
+complete -c mlops -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from mlflow" -l git-tags -d 'GTO git tags for the versions'
+complete -c mlops -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from mlflow" -s j -l jobs -x -d 'Files stored at once'
+complete -c mlops -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from mlflow" -l json -d 'Print JSON'
 
 # model
 set -l model_commands register list show versions history promote demote alias unalias get lineage sync

@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <limits>
+#include <mutex>
 #include <set>
 
 #include <fmt/format.h>
@@ -47,7 +48,6 @@ public:
 
   std::vector<MlflowRun> runs(const MlflowExperiment& e, MlflowProblems&) override {
     std::vector<MlflowRun> out;
-    std::map<std::string, std::size_t> at;
     Stmt s(db_,
            "SELECT run_uuid, name, user_id, status, lifecycle_stage, start_time, end_time, artifact_uri "
            "FROM runs WHERE experiment_id = ? ORDER BY start_time, run_uuid");
@@ -63,20 +63,18 @@ public:
       r.end_ms = s.col_int(6);
       r.artifact_uri = s.col_text(7);
       r.experiment_id = e.id;
-      at.emplace(r.id, out.size());
       out.push_back(std::move(r));
     }
-    // One pass per table for the whole experiment: neither table is indexed by run.
+    // One pass per table for the whole experiment (neither is indexed by
+    // run), kept until load() asks for a run's share.
+    details_.clear();
     for (auto [table, field] : {std::pair{"params", &MlflowRun::params}, std::pair{"tags", &MlflowRun::tags}}) {
       Stmt kv(db_, fmt::format("SELECT x.run_uuid, x.key, x.value FROM {} x JOIN runs r ON r.run_uuid = x.run_uuid "
                                "WHERE r.experiment_id = ?",
                                table));
       kv.bind(1, e.id);
-      while (kv.step())
-        if (auto it = at.find(kv.col_text(0)); it != at.end()) (out[it->second].*field).emplace(kv.col_text(1), kv.col_text(2));
+      while (kv.step()) (details_[kv.col_text(0)].run.*field).emplace(kv.col_text(1), kv.col_text(2));
     }
-    // The points too, kept until points() asks for them.
-    points_.clear();
     Stmt m(db_,
            "SELECT m.run_uuid, m.key, m.value, m.timestamp, m.step, m.is_nan FROM metrics m "
            "JOIN runs r ON r.run_uuid = m.run_uuid WHERE r.experiment_id = ? ORDER BY m.run_uuid, m.key, m.step, m.timestamp");
@@ -90,17 +88,18 @@ public:
       p.step = m.col_int(4);
       if (m.col_int(5) != 0) p.value = std::numeric_limits<double>::quiet_NaN();
       else if (p.value == kMax || p.value == -kMax) p.value = p.value > 0 ? INFINITY : -INFINITY;
-      points_[m.col_text(0)].push_back(std::move(p));
+      details_[m.col_text(0)].points.push_back(std::move(p));
     }
     return out;
   }
 
-  std::vector<MetricPoint> points(const MlflowRun& r, MlflowProblems&) override {
-    auto it = points_.find(r.id);
-    if (it == points_.end()) return {};
-    std::vector<MetricPoint> out = std::move(it->second);
-    points_.erase(it);
-    return out;
+  // Runs of the experiment runs() read last; only the run's own entry changes.
+  void load(MlflowRun& r, std::vector<MetricPoint>& points, MlflowProblems&) override {
+    auto it = details_.find(r.id);
+    if (it == details_.end()) return;
+    r.params = std::move(it->second.run.params);
+    r.tags = std::move(it->second.run.tags);
+    points = std::move(it->second.points);
   }
 
   std::vector<MlflowModel> models(MlflowProblems&) override {
@@ -155,7 +154,7 @@ public:
   }
 
   ArtifactLocation locate(const std::string& uri, const MlflowRun* run) override {
-    using State = ArtifactLocation::State;
+    std::lock_guard lock(mu_);  // runs are loaded on several threads; the connection is one
     if (uri.starts_with("runs:/")) {
       std::string rest = uri.substr(6);
       auto slash = rest.find('/');
@@ -163,15 +162,22 @@ public:
       Stmt s(db_, "SELECT artifact_uri FROM runs WHERE run_uuid = ?");
       s.bind(1, rest.substr(0, slash));
       if (!s.step() || (!sub.empty() && !is_safe_relative_path(sub))) return {};
-      return locate(sub.empty() ? s.col_text(0) : s.col_text(0) + "/" + sub, nullptr);
+      return locate_path(sub.empty() ? s.col_text(0) : s.col_text(0) + "/" + sub);
     }
     if (uri.starts_with("models:/m-")) {
       if (!has_table("logged_models")) return {};
       Stmt s(db_, "SELECT artifact_location FROM logged_models WHERE model_id = ?");
       s.bind(1, uri.substr(8));
       if (!s.step()) return {};
-      return locate(s.col_text(0), nullptr);
+      return locate_path(s.col_text(0));
     }
+    (void)run;
+    return locate_path(uri);
+  }
+
+private:
+  ArtifactLocation locate_path(const std::string& uri) {
+    using State = ArtifactLocation::State;
     if (uri.starts_with("mlflow-artifacts:/"))
       return roots_.locate(base_ / "mlartifacts" / ArtifactRoots::strip_slashes(uri.substr(18)));
     std::string path = ArtifactRoots::file_path(uri, base_);
@@ -180,11 +186,9 @@ public:
     if (found.state != State::Found)
       if (auto cut = path.rfind("/mlruns/"); cut != std::string::npos)
         if (auto moved = roots_.locate(base_ / "mlruns" / path.substr(cut + 8)); moved.state == State::Found) return moved;
-    (void)run;
     return found;
   }
 
-private:
   bool has_table(const char* name) {
     Stmt s(db_, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?");
     s.bind(1, std::string_view(name));
@@ -200,7 +204,12 @@ private:
   std::string shown_;
   fs::path base_;
   ArtifactRoots roots_;
-  std::map<std::string, std::vector<MetricPoint>> points_;
+  struct Details {
+    MlflowRun run;  // params and tags
+    std::vector<MetricPoint> points;
+  };
+  std::map<std::string, Details> details_;
+  std::mutex mu_;
 };
 
 }  // namespace

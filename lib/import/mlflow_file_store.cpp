@@ -176,19 +176,19 @@ public:
       r.start_ms = int_of(*meta, "start_time");
       r.end_ms = int_of(*meta, "end_time");
       r.artifact_uri = text_of(*meta, "artifact_uri");
-      r.params = read_keyed(run_dir / "params", problems);
-      r.tags = read_keyed(run_dir / "tags", problems);
       run_dirs_[r.id] = run_dir;
       out.push_back(std::move(r));
     }
     return out;
   }
 
-  std::vector<MetricPoint> points(const MlflowRun& r, MlflowProblems& problems) override {
-    std::vector<MetricPoint> out;
-    fs::path dir = run_dirs_.at(r.id) / "metrics";
+  void load(MlflowRun& r, std::vector<MetricPoint>& out, MlflowProblems& problems) override {
+    const fs::path& run_dir = run_dirs_.at(r.id);
+    r.params = read_keyed(run_dir / "params", problems);
+    r.tags = read_keyed(run_dir / "tags", problems);
+    fs::path dir = run_dir / "metrics";
     auto st = lstat_path(dir);
-    if (!st || !st->is_dir()) return out;
+    if (!st || !st->is_dir()) return;
     std::vector<std::string> keys;
     WalkVisitor v;
     v.file = [&](const WalkEntry& e) { keys.push_back(e.rel); };
@@ -208,7 +208,6 @@ public:
                                             printable_path((dir / key).string()), line_no));
       }
     }
-    return out;
   }
 
   std::vector<MlflowModel> models(MlflowProblems& problems) override {

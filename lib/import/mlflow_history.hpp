@@ -65,10 +65,12 @@ public:
   // What the user named, for messages.
   virtual std::string where() const = 0;
   virtual std::vector<MlflowExperiment> experiments(MlflowProblems& problems) = 0;
-  // The runs of one experiment, without their metric points.
+  // The runs of one experiment, as their records say: without params, tags
+  // and metric points (load() reads those).
   virtual std::vector<MlflowRun> runs(const MlflowExperiment& e, MlflowProblems& problems) = 0;
-  // Every point of every metric of a run (step and time as MLflow has them).
-  virtual std::vector<MetricPoint> points(const MlflowRun& r, MlflowProblems& problems) = 0;
+  // A run's params and tags, and every point of every metric (step and time
+  // as MLflow has them). Safe to call for different runs at once.
+  virtual void load(MlflowRun& r, std::vector<MetricPoint>& points, MlflowProblems& problems) = 0;
   virtual std::vector<MlflowModel> models(MlflowProblems& problems) = 0;
   // The local file or folder an artifact URI names: file:// URIs and paths
   // (rebased on this source's folder when the history was moved),

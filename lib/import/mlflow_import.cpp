@@ -9,6 +9,7 @@
 
 #include "core/error.hpp"
 #include "core/hash.hpp"
+#include "core/parallel.hpp"
 #include "core/text.hpp"
 #include "exp/run_record.hpp"
 #include "exp/run_store.hpp"
@@ -119,7 +120,7 @@ public:
     here_ = runs.ids();
     for (const auto& e : experiments) {
       ++r_.experiments;
-      for (auto& run : source_->runs(e, r_.problems)) import_run(runs, e, run);
+      import_experiment(runs, e);
     }
     import_models();
     return std::move(r_);
@@ -148,27 +149,56 @@ private:
     return out;
   }
 
-  void import_run(RunStore& runs, const MlflowExperiment& e, MlflowRun& in) {
-    if (in.deleted && !opts_.include_deleted) {
-      ++r_.runs_deleted;
-      return;
-    }
-    std::string id = run_id_for(in.id);
-    known_runs_.emplace(in.id, id);
-    if (here_.count(id)) {
-      ++r_.runs_already;
-      return;
-    }
+  // A run on its way in: read and stored on a worker thread, recorded on the main one.
+  struct Pending {
+    MlflowRun in;
     Run run;
-    run.id = id;
+    std::vector<MetricPoint> points;
+    std::map<std::string, std::uint64_t> sizes;
+    std::uint64_t artifacts = 0, artifact_bytes = 0;
+    std::vector<std::string> problems, missing;
+  };
+  static constexpr std::size_t kBatch = 64;
+
+  void import_experiment(RunStore& runs, const MlflowExperiment& e) {
+    std::vector<Pending> todo;
+    for (auto& in : source_->runs(e, r_.problems)) {
+      if (in.deleted && !opts_.include_deleted) {
+        ++r_.runs_deleted;
+        continue;
+      }
+      std::string id = run_id_for(in.id);
+      known_runs_.emplace(in.id, id);
+      if (here_.count(id)) {  // its params, tags and points are not even read
+        ++r_.runs_already;
+        continue;
+      }
+      Pending p;
+      p.in = std::move(in);
+      p.run.id = id;
+      todo.push_back(std::move(p));
+    }
+    // Reading the history is most of the work (a file per param, tag and
+    // metric): runs are read a batch at a time on several threads, then
+    // recorded in order.
+    for (std::size_t at = 0; at < todo.size(); at += kBatch) {
+      std::size_t n = std::min(kBatch, todo.size() - at);
+      parallel_for(n, opts_.jobs, [&](std::size_t i) { prepare(e, todo[at + i]); });
+      for (std::size_t i = 0; i < n; ++i) record(runs, todo[at + i]);
+    }
+  }
+
+  void prepare(const MlflowExperiment& e, Pending& p) {
+    MlflowRun& in = p.in;
+    source_->load(in, p.points, p.problems);
+    Run& run = p.run;
     run.name = run_name_for(in);
-    if (run.name != in.name && !in.name.empty())
-      r_.renamed.push_back(fmt::format("run '{}' -> '{}'", escaped_text(in.name), run.name));
     run.experiment = escaped_text(e.name.empty() ? e.id : e.name);
     run.status = status_for(in.status);
     run.user = escaped_text(in.user);
     run.started_at = std::max<std::int64_t>(0, in.start_ms);
-    run.ended_at = in.end_ms > 0 ? std::max(in.end_ms, run.started_at) : (run.status == "lost" ? 0 : run.started_at);
+    run.ended_at = in.end_ms > 0 ? std::max(in.end_ms, run.started_at) : 0;
+    if (run.ended_at == 0 && run.status != "lost") run.ended_at = run.started_at;
     run.params = escaped_map(in.params);
     run.tags = escaped_map(in.tags);
     run.tags["mlflow.runId"] = escaped_text(in.id);
@@ -180,27 +210,32 @@ private:
     if (auto it = in.tags.find("mlflow.source.name"); it != in.tags.end()) run.command = escaped_text(it->second);
     if (auto it = in.tags.find("mlflow.parentRunId"); it != in.tags.end() && !it->second.empty())
       run.parent_id = run_id_for(it->second);
-
-    std::vector<MetricPoint> points = source_->points(in, r_.problems);
-    for (auto& p : points) p.key = escaped_text(p.key);
-    r_.points += points.size();
-
-    std::map<std::string, std::uint64_t> sizes;
-    import_artifacts(in, run, sizes);
-    ++r_.runs_imported;
-    advance(progress_, 1, 0);
-    if (opts_.dry_run) return;
-    if (run.ended_at == 0) run.status = "lost";
-    runs.import_run(run, sizes, points);
-    here_.insert(id);
+    for (auto& pt : p.points) pt.key = escaped_text(pt.key);
+    import_artifacts(p);
   }
 
-  void import_artifacts(const MlflowRun& in, Run& run, std::map<std::string, std::uint64_t>& sizes) {
+  void record(RunStore& runs, Pending& p) {
+    r_.problems.insert(r_.problems.end(), p.problems.begin(), p.problems.end());
+    r_.missing.insert(r_.missing.end(), p.missing.begin(), p.missing.end());
+    if (p.run.name != p.in.name && !p.in.name.empty())
+      r_.renamed.push_back(fmt::format("run '{}' -> '{}'", escaped_text(p.in.name), p.run.name));
+    r_.points += p.points.size();
+    r_.artifacts += p.artifacts;
+    r_.artifact_bytes += p.artifact_bytes;
+    ++r_.runs_imported;
+    advance(progress_, 1, p.artifact_bytes);
+    if (!opts_.dry_run) runs.import_run(p.run, p.sizes, p.points);
+    here_.insert(p.run.id);
+    p = Pending{};  // a batch's points are freed as it is recorded
+  }
+
+  void import_artifacts(Pending& p) {
+    const MlflowRun& in = p.in;
     if (in.artifact_uri.empty()) return;
     ArtifactLocation at = source_->locate(in.artifact_uri, &in);
     if (at.state == ArtifactLocation::State::Absent) return;  // a run that kept none
     if (at.state != ArtifactLocation::State::Found) {
-      r_.missing.push_back(fmt::format("run {} ({}): artifacts: {}", run.name, in.id, describe(at, in.artifact_uri)));
+      p.missing.push_back(fmt::format("run {} ({}): artifacts: {}", p.run.name, escaped_text(in.id), describe(at, in.artifact_uri)));
       return;
     }
     // One artifact per top-level entry, as `mlops exp log artifact` keeps them.
@@ -214,25 +249,22 @@ private:
     std::sort(entries.begin(), entries.end());
     for (const auto& [name, path] : entries) {
       if (!is_safe_relative_path(name)) {
-        r_.problems.push_back(fmt::format("{}: a name mlops cannot keep (skipped)", printable_path(path.string())));
+        p.problems.push_back(fmt::format("{}: a name mlops cannot keep (skipped)", printable_path(path.string())));
         continue;
       }
       auto entry = lstat_path(path);
       if (!entry || entry->is_symlink() || !(entry->is_regular() || entry->is_dir())) {
-        r_.problems.push_back(fmt::format("{}: not a plain file or folder (skipped)", printable_path(path.string())));
+        p.problems.push_back(fmt::format("{}: not a plain file or folder (skipped)", printable_path(path.string())));
         continue;
       }
-      if (opts_.dry_run) {
-        ++r_.artifacts;
-        continue;
-      }
-      auto stored = store_external(repo_.store(), path, opts_.jobs);
+      ++p.artifacts;
+      if (opts_.dry_run) continue;
+      auto stored = store_external(repo_.store(), path, 1);
       if (!stored) continue;
-      for (const auto& s : stored->skipped) r_.problems.push_back(fmt::format("{}/{}", printable_path(path.string()), s));
-      run.artifacts[name] = stored->pointer.id.str();
-      sizes[name] = stored->pointer.size;
-      ++r_.artifacts;
-      r_.artifact_bytes += stored->pointer.size;
+      for (const auto& s : stored->skipped) p.problems.push_back(fmt::format("{}/{}", printable_path(path.string()), s));
+      p.run.artifacts[name] = stored->pointer.id.str();
+      p.sizes[name] = stored->pointer.size;
+      p.artifact_bytes += stored->pointer.size;
     }
   }
 
@@ -245,6 +277,11 @@ private:
       for (const auto& mv : m.versions) {
         if (mv.stage == "Deleted_Internal") {
           ++r_.versions_deleted;
+          continue;
+        }
+        // With --experiment, versions made by runs of other experiments stay there.
+        if (!opts_.experiments.empty() && !mv.run_id.empty() && !known_runs_.count(mv.run_id)) {
+          ++r_.versions_elsewhere;
           continue;
         }
         if (import_version(reg, m, name, mv)) imported.insert(mv.version);

@@ -41,6 +41,7 @@ struct MlflowImportResult {
   std::uint64_t points = 0, artifacts = 0, artifact_bytes = 0;
   std::vector<std::string> versions_imported;   // "name@1.0.0"
   std::size_t versions_already = 0, versions_deleted = 0;
+  std::size_t versions_elsewhere = 0;           // made by runs of experiments not chosen (--experiment)
   std::vector<std::string> git_tags;            // made (--git-tags)
   std::vector<std::string> renamed;             // "what: 'MLflow name' -> 'mlops name'"
   std::vector<std::string> missing;             // content that could not be read (exit 7)

@@ -1,0 +1,276 @@
+#!/usr/bin/env bats
+# mlops import mlflow: an MLflow history (mlruns/ file store or mlflow.db)
+# into runs and the model registry, nothing lost. The history is written by
+# fixtures/mlflow_history.py in MLflow's own formats; its expected.json, md5sum
+# and sqlite3 are the oracles.
+load helpers
+
+FIXTURE="$MLOPS_SOURCE_DIR/tests/cli/fixtures/mlflow_history.py"
+
+setup() {
+  fresh_repo
+  git commit -q --allow-empty -m init
+  mlops init -q
+  HIST="$BATS_TEST_TMPDIR/hist"
+  python3 "$FIXTURE" "$HIST" "$@"
+  command sqlite3 "$HIST/mlflow.db" <"$HIST/mlflow.sql"
+}
+
+# Python over `mlops exp list --json` and expected.json: every live run is
+# here, by name, with its MLflow id, status, params and as many points.
+check_runs() {
+  mlops exp list --json >"$BATS_TEST_TMPDIR/runs.json"
+  python3 - "$BATS_TEST_TMPDIR/runs.json" "$HIST/expected.json" <<'PY'
+import json, sys
+runs = {r["name"]: r for r in json.load(open(sys.argv[1]))}
+exp = json.load(open(sys.argv[2]))
+assert sorted(runs) == sorted(exp["runs"]), (sorted(runs), sorted(exp["runs"]))
+status = {"FINISHED": "finished", "FAILED": "failed", "KILLED": "interrupted"}
+for name, e in exp["runs"].items():
+    r = runs[name]
+    assert r["id"] == e["id"] and r["tags"]["mlflow.runId"] == e["id"], name
+    assert r["status"] == status[e["status"]], (name, r["status"])
+    assert r["params"] == e["params"], (name, r["params"])
+    points = sum(m["count"] for m in r["metrics"].values())
+    assert points == e["points"], (name, points, e["points"])
+    assert sorted(r["artifacts"]) == e["artifacts"], (name, r["artifacts"])
+PY
+}
+
+# Every artifact file, copied out with exp get, has the md5 of the original.
+check_artifacts() {
+  python3 -c 'import json,sys; [print(k, v) for k, v in json.load(open(sys.argv[1]))["files"].items()]' \
+    "$HIST/expected.json" | while read -r path md5; do
+    run="${path%%/*}" file="${path#*/}"
+    mlops exp get -q "$run" "$file" -o "$BATS_TEST_TMPDIR/out/$path"
+    [ "$(md5sum <"$BATS_TEST_TMPDIR/out/$path" | cut -d' ' -f1)" = "$md5" ] || { echo "$path differs"; return 1; }
+  done
+}
+
+check_registry() {
+  run mlops model list --json
+  [ "$status" -eq 0 ]
+  python3 -c '
+import json, sys
+m = json.loads(sys.argv[1])
+assert len(m) == 1 and m[0]["model"] == "iris-classifier", m
+assert m[0]["versions"] == 2 and m[0]["stages"] == {"archived": ["1.0.0"], "production": ["2.0.0"]}, m
+assert m[0]["aliases"] == {"champion": "2.0.0"}, m' "$output"
+  run mlops model show iris-classifier@2.0.0 --json
+  python3 -c '
+import json, sys
+v = json.loads(sys.argv[1])
+assert v["tags"]["mlflow.model"] == "Iris Classifier" and v["tags"]["validated"] == "yes", v
+assert v["run"]["name"] == "child-a" if isinstance(v.get("run"), dict) else True, v' "$output"
+  mlops model get -q iris-classifier:champion -o "$BATS_TEST_TMPDIR/champion"
+  cmp "$BATS_TEST_TMPDIR/champion/model.pkl" <(printf 'child-a weights')
+  mlops model get -q iris-classifier#archived -o "$BATS_TEST_TMPDIR/archived"
+  [ "$(md5sum <"$BATS_TEST_TMPDIR/archived/model.pkl" | cut -d' ' -f1)" = \
+    "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["files"]["parent/model/model.pkl"])' "$HIST/expected.json")" ]
+}
+
+@test "import mlflow: a file store's runs, points, artifacts and registry, byte for byte" {
+  run mlops import mlflow "$HIST/mlruns"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Imported 5 runs from $HIST/mlruns (2 experiments): 20 metric points, 3 artifacts"* ]]
+  [[ "$output" == *"Skipped 1 deleted run (--include-deleted imports them)"* ]]
+  [[ "$output" == *"Registered 2 model versions: iris-classifier@1.0.0, iris-classifier@2.0.0"* ]]
+  [[ "$output" == *"model 'Iris Classifier' -> 'iris-classifier'"* ]]
+  check_runs
+  check_artifacts
+  check_registry
+  # Nested runs keep their parent; the commit and the note (escaped) are kept.
+  run mlops exp show child-a --json
+  [ "$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["parent"])' "$output")" = "$(mlops exp show parent --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')" ]
+  run mlops exp show parent --json
+  python3 -c '
+import json, sys
+r = json.loads(sys.argv[1])
+assert r["git_commit"] == "a" * 40 and r["command"] == "train.py", r
+assert r["tags"]["mlflow.note.content"] == "Best so far.\\nSecond line\\twith a tab.", r["tags"]
+assert r["user"] == "alice" and r["experiment"] == "iris", r' "$output"
+  # The two-field metric lines are step 0.
+  run mlops exp export stopped
+  python3 -c '
+import json, sys
+h = json.loads(sys.argv[1])[0]["history"]["legacy"]
+assert [(p["step"], p["value"]) for p in h] == [(0, 1.5), (0, 2.5)], h' "$output"
+}
+
+@test "import mlflow: NaN and infinities are kept and shown as such, never 0" {
+  mlops import mlflow -q "$HIST/mlruns"
+  run mlops exp export child-b
+  [ "$status" -eq 0 ]
+  python3 -c '
+import json, sys
+h = json.loads(sys.argv[1])[0]["history"]["loss"]
+assert [p["value"] for p in h] == ["NaN", "Infinity", "-Infinity", 3.5], h' "$output"
+  run mlops exp show child-b
+  [[ "$output" == *"loss    3.5   3     -inf  -inf  inf  4"* ]]
+  # Logging one directly stays an error (mlops-exp(1)).
+  run mlops exp log metric loss nan --run child-b
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"not a finite number"* ]]
+}
+
+@test "import mlflow: a second import changes nothing; --include-deleted adds the deleted runs" {
+  mlops import mlflow -q "$HIST/mlruns"
+  before="$(sqlite3 .mlops/state.db 'SELECT count(*) FROM runs; SELECT count(*) FROM metrics; SELECT count(*) FROM model_versions; SELECT count(*) FROM model_events')"
+  run mlops import mlflow "$HIST/mlruns"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Imported 0 runs"*"; 5 runs were here already."* ]]
+  [[ "$output" == *"Registered 0 model versions; 2 here already."* ]]
+  [[ "$output" != *"Named for mlops"* ]]
+  [ "$(sqlite3 .mlops/state.db 'SELECT count(*) FROM runs; SELECT count(*) FROM metrics; SELECT count(*) FROM model_versions; SELECT count(*) FROM model_events')" = "$before" ]
+  run mlops import mlflow --include-deleted "$HIST/mlruns"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Imported 2 runs"* ]]
+  mlops exp show thrown-away >/dev/null
+  mlops exp show in-trash >/dev/null
+}
+
+@test "import mlflow: an mlflow.db (made with sqlite3 in MLflow's schema) gives the same history" {
+  source_points="$(sqlite3 "$HIST/mlflow.db" "SELECT count(*) FROM metrics m JOIN runs r USING (run_uuid) WHERE r.lifecycle_stage = 'active'")"
+  [ "$source_points" -eq 20 ]
+  run mlops import mlflow "sqlite:///$HIST/mlflow.db"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Imported 5 runs from sqlite:///$HIST/mlflow.db (2 experiments): 20 metric points, 3 artifacts"* ]]
+  [ "$(sqlite3 .mlops/state.db 'SELECT count(*) FROM metrics')" -eq "$source_points" ]
+  check_runs
+  check_artifacts
+  check_registry
+  # is_nan and ±DBL_MAX come back as NaN and ±inf.
+  run mlops exp export child-b
+  python3 -c '
+import json, sys
+h = json.loads(sys.argv[1])[0]["history"]["loss"]
+assert [p["value"] for p in h] == ["NaN", "Infinity", "-Infinity", 3.5], h' "$output"
+  # A path ending in .db works as well, and finds everything here already.
+  run mlops import mlflow "$HIST/mlflow.db"
+  [[ "$output" == *"5 runs were here already"* ]]
+}
+
+@test "import mlflow: a moved mlruns/ (URIs naming where it was) finds its artifacts where it is now" {
+  rm -rf "$HIST" && python3 "$FIXTURE" "$HIST" --moved
+  grep -q "file:///nonexistent/old/mlruns" "$HIST"/mlruns/1/*/meta.yaml
+  run mlops import mlflow "$HIST/mlruns"
+  [ "$status" -eq 0 ]
+  check_artifacts
+  check_registry
+}
+
+@test "import mlflow: --experiment picks experiments by name or id; an unknown one lists what there is" {
+  run mlops import mlflow -e Default "$HIST/mlruns"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Imported 1 run "* ]]
+  run mlops import mlflow --experiment 1 "$HIST/mlruns"
+  [[ "$output" == *"Imported 4 runs"* ]]
+  run mlops import mlflow -e nope "$HIST/mlruns"
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"has no experiment 'nope'"* ]]
+  [[ "$output" == *"iris (id 1)"* ]]
+}
+
+@test "import mlflow: --dry-run says what it would do and changes nothing" {
+  before="$(find .mlops -type f | sort | xargs md5sum)"
+  run mlops import mlflow --dry-run "$HIST/mlruns"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Would import 5 runs"* ]]
+  [[ "$output" == *"Would register 2 model versions"* ]]
+  [ "$(sqlite3 .mlops/state.db 'SELECT count(*) FROM runs')" -eq 0 ]
+  [ "$(find .mlops/objects -type f | wc -l)" -eq 0 ]
+}
+
+@test "import mlflow: the default source is ./mlruns, then ./mlflow.db; none is a clear error" {
+  run mlops import mlflow
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"no MLflow history here (no mlruns/ folder, no mlflow.db)"* ]]
+  cp "$HIST/mlflow.db" mlflow.db
+  mv "$HIST/mlartifacts" mlartifacts
+  run mlops import mlflow
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"from sqlite:///mlflow.db"* ]]
+  run mlops import mlflow "$BATS_TEST_TMPDIR/nowhere"
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"no such file or folder"* ]]
+  echo "not sqlite" >fake.db
+  run mlops import mlflow fake.db
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"cannot read"*"fake.db"* ]]
+  run mlops import mlflow s3://bucket/mlruns
+  [ "$status" -eq 2 ]
+}
+
+@test "import mlflow --git-tags: GTO tags for versions, stages and aliases; sync rebuilds the same registry" {
+  run mlops import mlflow --git-tags "$HIST/mlruns"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Made 5 git tags"* ]]
+  git tag | sort >"$BATS_TEST_TMPDIR/tags"
+  grep -qx 'iris-classifier@v1.0.0' "$BATS_TEST_TMPDIR/tags"
+  grep -qx 'iris-classifier@v2.0.0' "$BATS_TEST_TMPDIR/tags"
+  grep -q '^iris-classifier#production' "$BATS_TEST_TMPDIR/tags"
+  mlops model list --json >"$BATS_TEST_TMPDIR/before.json"
+  sqlite3 .mlops/state.db 'DELETE FROM model_versions; DELETE FROM model_stages; DELETE FROM model_aliases'
+  mlops model sync -q
+  run mlops model list --json
+  python3 -c '
+import json, sys
+a, b = json.load(open(sys.argv[1])), json.loads(sys.argv[2])
+for m in a + b: m.pop("updated_at")
+assert a == b, (a, b)' "$BATS_TEST_TMPDIR/before.json" "$output"
+}
+
+@test "import mlflow, hostile history: URIs and symlinks that leave it are not read, odd names are escaped" {
+  secret="$BATS_TEST_TMPDIR/secret"
+  mkdir -p "$secret" && echo "private key" >"$secret/id_rsa"
+  exp="$HIST/mlruns/1"
+  # A run whose artifacts are said to be elsewhere on this machine.
+  run_dir="$exp/$(printf 'f%.0s' {1..32})"
+  mkdir -p "$run_dir/params" "$run_dir/tags" "$run_dir/metrics"
+  cat >"$run_dir/meta.yaml" <<YAML
+artifact_uri: file://$secret
+run_id: $(printf 'f%.0s' {1..32})
+run_name: "evil@name\u202e\x1b[31m"
+experiment_id: '1'
+status: 3
+start_time: 1700000000000
+end_time: 1700000000100
+lifecycle_stage: active
+user_id: mallory
+YAML
+  # A param that is a symlink to a secret, and a symlink among the parent's artifacts.
+  ln -s "$secret/id_rsa" "$run_dir/params/key"
+  printf 0.1 >"$run_dir/params/lr"
+  ln -s "$secret/id_rsa" "$exp/$(python3 -c 'import hashlib; print(hashlib.md5(b"run1").hexdigest())')/artifacts/leak"
+  # A run whose meta.yaml is broken, and one whose aliases would expand forever.
+  mkdir -p "$exp/badbadbadbadbadbadbadbadbadbadba" "$exp/laughs"
+  echo "run_id: [unclosed" >"$exp/badbadbadbadbadbadbadbadbadbadba/meta.yaml"
+  python3 -c '
+lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+for i in range(1, 10):
+    lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i-1}"] * 10) + "]")
+print("\n".join(lines))' >"$exp/laughs/meta.yaml"
+  # A model version whose source climbs out through mlflow-artifacts:/.
+  mkdir -p "$HIST/mlruns/models/Evil/version-1"
+  printf "name: Evil\n" >"$HIST/mlruns/models/Evil/meta.yaml"
+  printf "name: Evil\nversion: 1\ncurrent_stage: Production\nsource: mlflow-artifacts:/../../../../../../%s\n" "$secret" \
+    >"$HIST/mlruns/models/Evil/version-1/meta.yaml"
+  run mlops import mlflow "$HIST/mlruns"
+  [ "$status" -eq 7 ]
+  [[ "$output" == *"artifacts: $secret is outside the folder the history is in (not read)"* ]]
+  [[ "$output" == *"model Evil version 1:"*"outside the folder the history is in"* ]]
+  [[ "$output" == *"params/key: not a plain file (skipped)"* ]]
+  [[ "$output" == *"leak: not a plain file or folder (skipped)"* ]]
+  [[ "$output" == *"badbadbadbadbadbadbadbadbadbadba/meta.yaml:2: end of sequence flow not found"* ]]
+  [[ "$output" == *"laughs/meta.yaml:6: aliases expand to more than 1000000 nodes"* ]]
+  # Everything else is imported; the secret is nowhere in the store.
+  [ "$(sqlite3 .mlops/state.db 'SELECT count(*) FROM runs')" -eq 6 ]
+  ! grep -rq "private key" .mlops/objects
+  run mlops exp show "$(printf 'f%.0s' {1..8})" --json
+  python3 -c '
+import json, sys
+r = json.loads(sys.argv[1])
+assert "@" not in r["name"] and "\x1b" not in r["name"] and "\u202e" not in r["name"], r["name"]
+assert r["params"] == {"lr": "0.1"}, r["params"]' "$output"
+  [ "$(mlops model list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" -eq 1 ]
+}
