@@ -244,7 +244,7 @@ int run_show(Context& ctx, const ViewArgs& a) {
   fmt::print("started    {}\nduration   {}\ngit        {}{}\n", started(r), duration(r),
              r.git_commit.empty() ? "(no commit)" : r.git_commit.substr(0, 12),
              r.git_dirty ? " + uncommitted changes (mlops exp show --diff " + r.name + ")" : "");
-  fmt::print("user       {}@{}\n", r.user, r.host);
+  fmt::print("user       {}{}\n", r.user, r.host.empty() ? "" : "@" + r.host);
   if (!r.os.empty())
     fmt::print("machine    {}; {} x {}; {} memory\n", r.os, r.cpus, r.cpu,
                human_size(static_cast<std::uint64_t>(r.memory_bytes)));
