@@ -17,6 +17,7 @@ static LazyLibrary& libcrypto_library() {
 #define CRYPTO(ret, name, params, args) MLOPS_LAZY(mlops::libcrypto_library(), ret, name, params, args)
 
 CRYPTO(const EVP_MD*, EVP_sha256, (), ())
+CRYPTO(const EVP_MD*, EVP_md5, (), ())
 CRYPTO(const char*, OpenSSL_version, (int type), (type))
 CRYPTO(EVP_MD_CTX*, EVP_MD_CTX_new, (), ())
 CRYPTO(void, EVP_MD_CTX_free, (EVP_MD_CTX * ctx), (ctx))
