@@ -224,11 +224,24 @@ int run_rename(Context& ctx, const EditArgs& a) {
   return 0;
 }
 
+// Every artifact of a run goes to a folder named after it.
+std::string runs_name_for_output(Context& ctx, const std::string& ref) { return RunStore(ctx.repo().db()).get(ref, false).name; }
+
 int run_get(Context& ctx, const EditArgs& a) {
-  std::string out = a.output.empty() ? fs::path(a.path).filename().string() : a.output;
-  auto got = get_run_artifact(ctx.repo(), a.run, a.path, ctx.cwd() / out, a.force);
+  std::string run = a.run, path = a.path;
+  if (run.starts_with("runs:/")) {  // MLflow's runs:/RUN/PATH
+    if (!path.empty()) fail(ExitCode::Usage, "give runs:/RUN/PATH, or RUN PATH, not both");
+    std::string rest = run.substr(6);
+    run = rest.substr(0, rest.find('/'));
+    path = rest.find('/') == std::string::npos ? "" : rest.substr(rest.find('/') + 1);
+  }
+  std::string name = fs::path(path).filename().string();
+  if (name.empty()) name = fs::path(path.substr(0, path.find_last_not_of('/') + 1)).filename().string();
+  std::string out = !a.output.empty() ? a.output : !path.empty() ? name : runs_name_for_output(ctx, run);
+  auto got = get_run_artifact(ctx.repo(), run, path, ctx.cwd() / out, a.force);
   if (!ctx.quiet)
-    fmt::print("{} of {} ({}) -> {} ({})\n", got.path, got.run_name, got.run_id.substr(0, 8), out, human_size(got.size));
+    fmt::print("{} of {} ({}) -> {} ({})\n", got.path.empty() ? "the artifacts" : got.path, got.run_name,
+               got.run_id.substr(0, 8), out, human_size(got.size));
   return 0;
 }
 
@@ -346,10 +359,11 @@ void register_exp_commands(CLI::App& app, Context& ctx) {
         command(exp, "get", "Copy a run's artifact (a file or folder kept with it) out of the store",
                 [&ctx](CLI::App* sub) {
                   auto a = std::make_shared<EditArgs>();
-                  sub->add_option("run", a->run, "Run id, id prefix or name")->required();
-                  sub->add_option("path", a->path, "The artifact, as exp show lists it, or a path inside a folder artifact")
-                      ->required();
-                  sub->add_option("-o,--output", a->output, "Where to put it (default: its name, here)")->type_name("PATH");
+                  sub->add_option("run", a->run, "Run id, id prefix or name; or runs:/RUN/PATH")->required();
+                  sub->add_option("path", a->path,
+                                  "The artifact, as exp show lists it, or a path inside a folder artifact (default: all)");
+                  sub->add_option("-o,--output", a->output, "Where to put it (default: its name, or the run's, here)")
+                      ->type_name("PATH");
                   sub->add_flag("-f,--force", a->force, "Replace what is at the output path");
                   bind(sub, ctx, a, run_get);
                 });

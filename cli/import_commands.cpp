@@ -16,7 +16,7 @@ namespace {
 struct MlflowArgs {
   std::string source;
   std::vector<std::string> experiments;
-  bool include_deleted = false, dry_run = false, git_tags = false, json = false;
+  bool include_deleted = false, dry_run = false, git_tags = false, update = false, json = false;
   unsigned jobs = 0;
 };
 
@@ -35,6 +35,7 @@ int run_import_mlflow(Context& ctx, const MlflowArgs& a) {
   o.include_deleted = a.include_deleted;
   o.dry_run = a.dry_run;
   o.git_tags = a.git_tags;
+  o.update = a.update;
   o.jobs = a.jobs ? a.jobs : 4;
   MlflowImportResult r;
   {
@@ -46,7 +47,8 @@ int run_import_mlflow(Context& ctx, const MlflowArgs& a) {
     print_json({{"source", r.source},
                 {"dry_run", a.dry_run},
                 {"experiments", r.experiments},
-                {"runs", {{"imported", r.runs_imported}, {"already", r.runs_already}, {"deleted_skipped", r.runs_deleted}}},
+                {"runs", {{"imported", r.runs_imported}, {"updated", r.runs_updated}, {"already", r.runs_already},
+                          {"deleted_skipped", r.runs_deleted}}},
                 {"points", r.points},
                 {"artifacts", {{"count", r.artifacts}, {"bytes", r.artifact_bytes}}},
                 {"versions", {{"imported", r.versions_imported}, {"already", r.versions_already},
@@ -55,11 +57,16 @@ int run_import_mlflow(Context& ctx, const MlflowArgs& a) {
                 {"renamed", r.renamed},
                 {"missing", r.missing},
                 {"conflicts", r.conflicts},
-                {"problems", r.problems}});
+                {"problems", r.problems},
+                {"not_imported", r.not_imported}});
   } else if (!ctx.quiet) {
-    fmt::print("{} {} from {} ({}): {} metric points, {} ({}){}.\n", a.dry_run ? "Would import" : "Imported",
+    fmt::print("{} {} from {} ({}): {}, {} ({}){}{}.\n", a.dry_run ? "Would import" : "Imported",
                plural(r.runs_imported, "run", "runs"), r.source, plural(r.experiments, "experiment", "experiments"),
-               r.points, plural(r.artifacts, "artifact", "artifacts"), human_size(r.artifact_bytes),
+               plural(r.points, "metric point", "metric points"), plural(r.artifacts, "artifact", "artifacts"),
+               human_size(r.artifact_bytes),
+               r.runs_updated ? fmt::format("; {} {}", a.dry_run ? "would update" : "updated",
+                                            plural(r.runs_updated, "run", "runs"))
+                              : "",
                r.runs_already ? fmt::format("; {} here already", plural(r.runs_already, "run was", "runs were")) : "");
     if (r.runs_deleted)
       fmt::print("Skipped {} (--include-deleted imports them).\n", plural(r.runs_deleted, "deleted run", "deleted runs"));
@@ -76,6 +83,7 @@ int run_import_mlflow(Context& ctx, const MlflowArgs& a) {
     if (!r.renamed.empty())
       fmt::print("Named for mlops (the MLflow names are kept as tags):{}\n", list_some(r.renamed, 20));
     if (!r.git_tags.empty()) fmt::print("Made {}.\n", plural(r.git_tags.size(), "git tag", "git tags"));
+    if (!r.not_imported.empty()) fmt::print("Not imported:{}\n", list_some(r.not_imported, 20));
   }
   if (!r.conflicts.empty())
     throw Error(ExitCode::Conflict,
@@ -87,7 +95,11 @@ int run_import_mlflow(Context& ctx, const MlflowArgs& a) {
                 fmt::format("{} could not be read; everything else was imported:{}",
                             plural(r.missing.size(), "artifact location", "artifact locations"), list_some(r.missing)),
                 "copy the artifacts next to the history (mlruns/ or the folder of mlflow.db) and import again "
-                "for the model versions; a run imported without its artifacts stays so (mlops exp rm it first)");
+                "for the model versions; 'mlops import mlflow --update' brings runs' artifacts");
+  if (!r.problems.empty())
+    throw Error(ExitCode::Input,
+                fmt::format("{} of {} could not be read (listed above); everything else was imported",
+                            plural(r.problems.size(), "part", "parts"), r.source));
   return 0;
 }
 
@@ -106,11 +118,13 @@ void register_import_commands(CLI::App& app, Context& ctx) {
               sub->add_flag("--include-deleted", a->include_deleted, "Also deleted runs and experiments");
               sub->add_flag("-n,--dry-run", a->dry_run, "Say what would be imported; change nothing");
               sub->add_flag("--git-tags", a->git_tags, "Make GTO git tags for the versions, stages and aliases");
+              sub->add_flag("--update", a->update,
+                            "Read runs here already again and take the history's record; versions take its stages");
               sub->add_option("-j,--jobs", a->jobs, "Files stored at once (default 4)")->check(CLI::Range(1, 256));
               sub->add_flag("--json", a->json, "Print JSON");
-              sub->footer("A second import adds only what is new: runs keep their MLflow id.\n"
-                          "Exit status 7 when artifacts could not be read (everything else is imported),\n"
-                          "5 when a model version is here already with other content.");
+              sub->footer("A second import adds only what is new (--update: and what changed): runs keep their MLflow id.\n"
+                          "Exit status 5 when a model version is here already with other content, 7 when\n"
+                          "artifacts could not be read, 4 when parts of the history could not (the rest is imported).");
               bind(sub, ctx, a, run_import_mlflow);
             });
   });

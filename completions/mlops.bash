@@ -206,7 +206,7 @@ _mlops() {
       if [[ -z $sub ]]; then COMPREPLY=($(compgen -W "mlflow" -- "$cur"))
       elif [[ $prev == -e || $prev == --experiment || $prev == -j || $prev == --jobs ]]; then return
       elif [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W "-e --experiment --include-deleted -n --dry-run --git-tags -j --jobs --json" -- "$cur"))
+        COMPREPLY=($(compgen -W "-e --experiment --include-deleted --update -n --dry-run --git-tags -j --jobs --json" -- "$cur"))
       else _filedir; fi
       return
       ;;

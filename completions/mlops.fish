@@ -135,6 +135,7 @@ complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a import -d 'B
 complete -c mlops -n "__fish_seen_subcommand_from import; and not __fish_seen_subcommand_from mlflow" -f -a mlflow -d 'mlruns/ or mlflow.db'
 complete -c mlops -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from mlflow" -s e -l experiment -x -d 'Only this experiment'
 complete -c mlops -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from mlflow" -l include-deleted -d 'Deleted runs too'
+complete -c mlops -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from mlflow" -l update -d 'Read runs here again, take the history record'
 complete -c mlops -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from mlflow" -s n -l dry-run -d 'Say what would be imported'
 complete -c mlops -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from mlflow" -l git-tags -d 'GTO git tags for the versions'
 complete -c mlops -n "__fish_seen_subcommand_from import; and __fish_seen_subcommand_from mlflow" -s j -l jobs -x -d 'Files stored at once'

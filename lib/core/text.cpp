@@ -87,7 +87,10 @@ std::string escaped_text(std::string_view s) {
     auto c = static_cast<unsigned char>(s[i]);
     std::size_t n = utf8_seq_len(s, i);
     std::size_t bad = n == 0 ? 1 : unsafe_char_at(s, i, false);
-    if (n == 0 || (bad == 1 && c < 0x80)) {
+    if (c == '\\') {  // doubled, so that the escaped text reads back unambiguously
+      out += "\\\\";
+      ++i;
+    } else if (n == 0 || (bad == 1 && c < 0x80)) {
       out += c == '\n' ? std::string("\\n") : c == '\t' ? std::string("\\t") : c == '\r' ? std::string("\\r")
                                                                                  : fmt::format("\\x{:02x}", c);
       ++i;

@@ -20,8 +20,9 @@ bool has_control_chars(std::string_view s);
 // (it makes text read other than it is); 0 when s[i] starts none. s is UTF-8.
 std::size_t unsafe_char_at(std::string_view s, std::size_t i, bool newlines);
 // s with every byte that is not UTF-8 and every unsafe character escaped
-// (\n, \t, \r, \xNN, \uNNNN), so that it passes the checks shown text
-// gets; s itself when it has none.
+// (\n, \t, \r, \xNN, \uNNNN, and then every backslash doubled), so that
+// it passes the checks shown text gets and reads back unambiguously; s
+// itself, backslashes and all, when it has nothing to escape.
 std::string escaped_text(std::string_view s);
 bool starts_with(std::string_view s, std::string_view prefix);
 // "30d", "12h", "90m", "45s", "0" in ms; Error(Usage) naming `what` otherwise.

@@ -15,13 +15,44 @@
 
 namespace mlops {
 
-GotArtifact get_run_artifact(Repo& repo, const std::string& run_ref, const std::string& path, const fs::path& dest,
+namespace {
+
+// Replaces what is at dest (with force), else refuses; dest checked first.
+void clear_dest(const fs::path& dest, bool force) {
+  fs::path abs = outside_dest(dest);
+  if (!lstat_path(abs)) return;
+  if (!force) throw Error(ExitCode::Conflict, fmt::format("{} exists", dest.string()), "give --force to replace it");
+  SafeTree(abs.parent_path()).remove(abs.filename().string());
+}
+
+}  // namespace
+
+GotArtifact get_run_artifact(Repo& repo, const std::string& run_ref, const std::string& path_given, const fs::path& dest,
                              bool force) {
   RunStore runs(repo.db());
   Run run = runs.get(run_ref);
   auto sizes = runs.artifact_sizes(run.id);
   ObjectStore& store = repo.store();
+  std::string path = path_given;
+  while (path.size() > 1 && path.back() == '/') path.pop_back();  // model/ is model
   GotArtifact got{run.name, run.id, path, false, 0};
+  if (path.empty()) {  // every artifact, in a folder
+    if (run.artifacts.empty()) fail(ExitCode::Input, "run {} ({}) has no artifacts", run.name, run.short_id());
+    clear_dest(dest, force);
+    got.dir = true;
+    for (const auto& [name, id_text] : run.artifacts) {
+      ObjectId id = ObjectId::parse(id_text);
+      std::string label = fmt::format("{}:{}", run.name, name);
+      Tracked t = run_object(store, label, id, sizes[name]);
+      bool dir = t.ptr.kind == Kind::Dir;
+      if (!has_tree(store, id, dir, label))
+        throw Error(ExitCode::Missing, fmt::format("{}: the artifact's content is not in the store", label),
+                    "mlops exp pull brings a run's artifacts from the remote it was pushed to");
+      copy_tree_out(store, id, dir, t.ptr.size, label, dest / name, false);
+      got.size += t.ptr.size;
+    }
+    return got;
+  }
   std::string label = fmt::format("{}:{}", run.name, path);
   // The artifact itself, or the folder artifact that holds `path`.
   for (const auto& [name, id_text] : run.artifacts) {
@@ -51,12 +82,14 @@ GotArtifact get_run_artifact(Repo& repo, const std::string& run_ref, const std::
     std::vector<const ManifestEntry*> below;
     for (const auto& e : m.entries)
       if (e.path.starts_with(rest + "/")) below.push_back(&e);
-    if (below.empty()) break;
-    fs::path abs = outside_dest(dest);
-    if (lstat_path(abs)) {
-      if (!force) throw Error(ExitCode::Conflict, fmt::format("{} exists", dest.string()), "give --force to replace it");
-      SafeTree(abs.parent_path()).remove(abs.filename().string());
+    if (below.empty()) {
+      std::vector<std::string> inside;
+      for (const auto& e : m.entries) inside.push_back(name + "/" + e.path);
+      throw Error(ExitCode::Input,
+                  fmt::format("run {} ({}): artifact {} has no '{}'", run.name, run.short_id(), name, printable_path(rest)),
+                  fmt::format("it holds:{}", list_some(inside, 20)));
     }
+    clear_dest(dest, force);
     got.dir = true;
     for (const ManifestEntry* e : below) {
       got.size += e->size;

@@ -16,7 +16,8 @@ struct GotArtifact {
 };
 
 // `path` is an artifact's path as `exp show` lists it, or a path inside a
-// folder artifact ("model/MLmodel"). Error(Input) naming the run's
+// folder artifact ("model/MLmodel"); empty: every artifact, into the folder
+// `dest`. Error(Input) naming the run's
 // artifacts when it has none by that path; Error(Missing) when the store
 // lacks the content (exp pull brings it).
 GotArtifact get_run_artifact(Repo& repo, const std::string& run_ref, const std::string& path, const fs::path& dest,

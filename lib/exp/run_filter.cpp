@@ -77,7 +77,9 @@ std::vector<Token> tokenize(std::string_view t) {
       out.push_back({Token::Type::Number, std::string(t.substr(start, i - start)), start});
     } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
       std::size_t start = i;
-      while (i < t.size() && (std::isalnum(static_cast<unsigned char>(t[i])) || t[i] == '_' || t[i] == '.' || t[i] == '-'))
+      // '/' too: metric names such as val/loss (MLflow's) are fields.
+      while (i < t.size() &&
+             (std::isalnum(static_cast<unsigned char>(t[i])) || t[i] == '_' || t[i] == '.' || t[i] == '-' || t[i] == '/'))
         ++i;
       out.push_back({Token::Type::Word, std::string(t.substr(start, i - start)), start});
     } else {

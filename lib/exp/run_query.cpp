@@ -1,5 +1,7 @@
 #include "exp/run_query.hpp"
 
+#include <cmath>
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -83,7 +85,8 @@ void sort_runs(std::vector<Run>& runs, const RunField& key, bool desc) {
   keyed.reserve(runs.size());
   for (auto& r : runs) {
     auto num = key.number(r);
-    keyed.push_back({num ? std::nullopt : key.text(r), num, &r});
+    if (num && std::isnan(*num)) keyed.push_back({std::nullopt, std::nullopt, &r});  // NaN sorts as no value
+    else keyed.push_back({num ? std::nullopt : key.text(r), num, &r});
   }
   std::stable_sort(keyed.begin(), keyed.end(), [&](const Keyed& x, const Keyed& y) {
     bool hx = x.num || x.text, hy = y.num || y.text;
@@ -103,7 +106,7 @@ std::optional<std::size_t> best_run(const std::vector<Run>& runs, const RunField
   std::optional<std::size_t> best;
   std::optional<double> value;
   for (std::size_t i = 0; i < runs.size(); ++i)
-    if (auto v = f.number(runs[i]); v && (!value || better(goal, *v, *value))) value = v, best = i;
+    if (auto v = f.number(runs[i]); v && !std::isnan(*v) && (!value || better(goal, *v, *value))) value = v, best = i;
   return best;
 }
 

@@ -135,7 +135,9 @@ public:
       MlflowModelVersion mv;
       mv.version = v.col_int(1);
       mv.stage = v.col_text(2);
-      mv.source = v.col_text(4).empty() ? v.col_text(3) : v.col_text(4);
+      mv.source = v.col_text(3);
+      mv.storage_location = v.col_text(4);
+      if (mv.source.starts_with("models:/m-")) named_.insert(mv.source.substr(8));
       mv.run_id = v.col_text(5);
       mv.user = v.col_text(6);
       mv.description = v.col_text(7);
@@ -150,6 +152,15 @@ public:
           for (auto& mv : m->versions)
             if (mv.version == t.col_int(1)) mv.tags.emplace(t.col_text(2), t.col_text(3));
     }
+    return out;
+  }
+
+  std::vector<std::string> unregistered_models(MlflowProblems&) override {
+    std::vector<std::string> out;
+    if (!has_table("logged_models")) return out;
+    Stmt s(db_, "SELECT model_id FROM logged_models ORDER BY model_id");
+    while (s.step())
+      if (!named_.count(s.col_text(0))) out.push_back(s.col_text(0));
     return out;
   }
 
@@ -178,8 +189,11 @@ public:
 private:
   ArtifactLocation locate_path(const std::string& uri) {
     using State = ArtifactLocation::State;
-    if (uri.starts_with("mlflow-artifacts:/"))
-      return roots_.locate(base_ / "mlartifacts" / ArtifactRoots::strip_slashes(uri.substr(18)));
+    if (uri.starts_with("mlflow-artifacts:/")) {
+      auto at = roots_.locate(base_ / "mlartifacts" / ArtifactRoots::strip_slashes(uri.substr(18)));
+      at.root_missing = at.state == State::Absent && !lstat_path(base_ / "mlartifacts");
+      return at;
+    }
     std::string path = ArtifactRoots::file_path(uri, base_);
     if (path.empty()) return {State::Remote, {}};
     ArtifactLocation found = roots_.locate(path);
@@ -210,6 +224,7 @@ private:
   };
   std::map<std::string, Details> details_;
   std::mutex mu_;
+  std::set<std::string> named_;  // logged models registered versions name
 };
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -236,8 +237,9 @@ public:
         MlflowModelVersion v;
         v.version = int_of(*vm, "version");
         v.stage = text_of(*vm, "current_stage");
-        v.source = text_of(*vm, "storage_location");
-        if (v.source.empty()) v.source = text_of(*vm, "source");
+        v.source = text_of(*vm, "source");
+        v.storage_location = text_of(*vm, "storage_location");
+        if (v.source.starts_with("models:/m-")) named_.insert(v.source.substr(8));
         v.run_id = text_of(*vm, "run_id");
         v.user = text_of(*vm, "user_id");
         v.description = text_of(*vm, "description");
@@ -256,12 +258,23 @@ public:
     return out;
   }
 
+  std::vector<std::string> unregistered_models(MlflowProblems&) override {
+    std::vector<std::string> out;
+    for (const auto& [eid, dir] : exp_dirs_)
+      for (const auto& m : subdirs(dir / "models"))
+        if (m.starts_with("m-") && !named_.count(m)) out.push_back(m);
+    return out;
+  }
+
   ArtifactLocation locate(const std::string& uri, const MlflowRun* run) override {
     using State = ArtifactLocation::State;
     if (uri.starts_with("runs:/")) return run_artifact(uri.substr(6));
     if (uri.starts_with("models:/m-")) return logged_model(uri.substr(8));
-    if (uri.starts_with("mlflow-artifacts:/"))
-      return roots_.locate(root_.parent_path() / "mlartifacts" / ArtifactRoots::strip_slashes(uri.substr(18)));
+    if (uri.starts_with("mlflow-artifacts:/")) {
+      auto at = roots_.locate(root_.parent_path() / "mlartifacts" / ArtifactRoots::strip_slashes(uri.substr(18)));
+      at.root_missing = at.state == State::Absent && !lstat_path(root_.parent_path() / "mlartifacts");
+      return at;
+    }
     std::string path = ArtifactRoots::file_path(uri, root_.parent_path());
     if (path.empty()) return {State::Remote, {}};
     ArtifactLocation at = roots_.locate(path);
@@ -297,6 +310,7 @@ private:
   std::string shown_;
   ArtifactRoots roots_;
   std::map<std::string, fs::path> exp_dirs_, run_dirs_;
+  std::set<std::string> named_;  // logged models registered versions name
 };
 
 }  // namespace

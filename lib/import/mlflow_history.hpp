@@ -33,7 +33,7 @@ struct MlflowRun {
 struct MlflowModelVersion {
   std::int64_t version = 0;
   std::string stage;   // None, Staging, Production, Archived
-  std::string source, run_id, user, description, status;
+  std::string source, storage_location, run_id, user, description, status;
   std::int64_t created_ms = 0;
   std::map<std::string, std::string> tags;
 };
@@ -54,6 +54,9 @@ struct ArtifactLocation {
     Remote,   // s3://, gs://, an MLflow server...: not on this machine
   } state = State::Absent;
   fs::path path;
+  // Absent because the folder all such artifacts live in is not there (an
+  // mlflow.db whose server's mlartifacts/ was not copied): a loss to report.
+  bool root_missing = false;
 };
 
 // What a reader could not read, with where: "mlruns/1/abc/metrics/loss:3: …".
@@ -72,6 +75,8 @@ public:
   // as MLflow has them). Safe to call for different runs at once.
   virtual void load(MlflowRun& r, std::vector<MetricPoint>& points, MlflowProblems& problems) = 0;
   virtual std::vector<MlflowModel> models(MlflowProblems& problems) = 0;
+  // MLflow 3 logged models (m-ID) that no registered version names.
+  virtual std::vector<std::string> unregistered_models(MlflowProblems& problems) = 0;
   // The local file or folder an artifact URI names: file:// URIs and paths
   // (rebased on this source's folder when the history was moved),
   // mlflow-artifacts:/ under the server's default mlartifacts/ folder,

@@ -11,12 +11,14 @@
 #include "core/hash.hpp"
 #include "core/parallel.hpp"
 #include "core/text.hpp"
+#include "core/walk.hpp"
 #include "exp/run_record.hpp"
 #include "exp/run_store.hpp"
 #include "import/external_tree.hpp"
 #include "import/mlflow_history.hpp"
 #include "registry/model_ref.hpp"
 #include "registry/registry.hpp"
+#include "repo/git_history.hpp"
 #include "repo/repo.hpp"
 #include "store/object_store.hpp"
 #include "store/store_lock.hpp"
@@ -56,7 +58,7 @@ std::string run_name_for(const MlflowRun& r) {
 
 // GTO's rules: lowercase letters, digits, '-' and '/', starting and ending
 // with a letter or digit.
-std::string model_name_for(const std::string& mlflow) {
+std::string gto_name(const std::string& mlflow) {
   std::string out;
   for (char ch : mlflow) {
     char c = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
@@ -85,14 +87,33 @@ std::string label_for(const std::string& mlflow) {
 std::string status_for(const std::string& mlflow) {
   if (mlflow == "FINISHED") return "finished";
   if (mlflow == "FAILED") return "failed";
-  if (mlflow == "KILLED") return "interrupted";
+  if (mlflow == "KILLED") return "killed";
   return "lost";  // RUNNING or SCHEDULED there: nothing will finish it here
 }
 
-std::map<std::string, std::string> escaped_map(const std::map<std::string, std::string>& in) {
+// Keys and values escaped where they must be; the keys whose key or value
+// was are added to `escaped` (as PREFIX + key), so that it can be undone.
+std::map<std::string, std::string> escaped_map(const std::map<std::string, std::string>& in, const char* prefix,
+                                               std::vector<std::string>& escaped) {
   std::map<std::string, std::string> out;
-  for (const auto& [k, v] : in) out.emplace(escaped_text(k), escaped_text(v));
+  for (const auto& [k, v] : in) {
+    std::string ek = escaped_text(k), ev = escaped_text(v);
+    if (ek != k || ev != v) escaped.push_back(prefix + ek);
+    out.emplace(std::move(ek), std::move(ev));
+  }
   return out;
+}
+
+std::uint64_t tree_size(const fs::path& p) {
+  auto st = lstat_path(p);
+  if (!st || !st->is_dir()) return st ? st->size : 0;
+  std::uint64_t total = 0;
+  WalkVisitor v;
+  v.file = [&](const WalkEntry& e) {
+    if (e.st.is_regular()) total += e.st.size;
+  };
+  walk_tree(p, "", v);
+  return total;
 }
 
 std::string describe(const ArtifactLocation& at, const std::string& uri) {
@@ -101,7 +122,10 @@ std::string describe(const ArtifactLocation& at, const std::string& uri) {
     case State::Remote: return fmt::format("{} is not on this machine", escaped_text(uri));
     case State::Outside:
       return fmt::format("{} is outside the folder the history is in (not read)", printable_path(at.path.string()));
-    default: return fmt::format("nothing at {}", escaped_text(uri));
+    default:
+      return at.root_missing
+                 ? fmt::format("nothing at {}: the server's mlartifacts/ folder is not beside the history", escaped_text(uri))
+                 : fmt::format("nothing at {}", escaped_text(uri));
   }
 }
 
@@ -114,11 +138,20 @@ public:
 
   MlflowImportResult run() {
     auto experiments = chosen_experiments();
+    if (opts_.git_tags) {  // refused before anything is imported
+      auto git = GitRepo::open(repo_.root());
+      if (!git) throw Error(ExitCode::Usage, "--git-tags needs a git repository");
+      if (!git->resolve("HEAD")) throw Error(ExitCode::Usage, "--git-tags needs a commit to tag", "commit first");
+    }
     std::optional<StoreLock> hold;  // gc waits: what is stored is named before the lock goes
     if (!opts_.dry_run) hold.emplace(repo_.store().base_dir(), StoreLock::Mode::Shared);
     RunStore runs(repo_.db());
     here_ = runs.ids();
     for (const auto& e : experiments) {
+      if (e.deleted && !opts_.include_deleted) {
+        r_.runs_deleted += source_->runs(e, r_.problems).size();  // counted, not read
+        continue;
+      }
       ++r_.experiments;
       import_experiment(runs, e);
     }
@@ -129,12 +162,7 @@ public:
 private:
   std::vector<MlflowExperiment> chosen_experiments() {
     auto all = source_->experiments(r_.problems);
-    if (opts_.experiments.empty()) {
-      std::vector<MlflowExperiment> out;
-      for (auto& e : all)
-        if (!e.deleted || opts_.include_deleted) out.push_back(std::move(e));
-      return out;
-    }
+    if (opts_.experiments.empty()) return all;
     std::vector<MlflowExperiment> out;
     for (const auto& want : opts_.experiments) {
       auto it = std::find_if(all.begin(), all.end(), [&](const auto& e) { return e.name == want || e.id == want; });
@@ -169,7 +197,7 @@ private:
       }
       std::string id = run_id_for(in.id);
       known_runs_.emplace(in.id, id);
-      if (here_.count(id)) {  // its params, tags and points are not even read
+      if (here_.count(id) && !opts_.update) {  // its params, tags and points are not even read
         ++r_.runs_already;
         continue;
       }
@@ -192,19 +220,22 @@ private:
     MlflowRun& in = p.in;
     source_->load(in, p.points, p.problems);
     Run& run = p.run;
-    run.name = run_name_for(in);
     run.experiment = escaped_text(e.name.empty() ? e.id : e.name);
     run.status = status_for(in.status);
     run.user = escaped_text(in.user);
     run.started_at = std::max<std::int64_t>(0, in.start_ms);
     run.ended_at = in.end_ms > 0 ? std::max(in.end_ms, run.started_at) : 0;
     if (run.ended_at == 0 && run.status != "lost") run.ended_at = run.started_at;
-    run.params = escaped_map(in.params);
-    run.tags = escaped_map(in.tags);
+    std::vector<std::string> escaped;
+    run.params = escaped_map(in.params, "params.", escaped);
+    run.tags = escaped_map(in.tags, "tags.", escaped);
+    if (!escaped.empty()) run.tags["mlflow.escaped"] = fmt::format("{}", fmt::join(escaped, ","));
+    if (in.deleted) run.tags["mlflow.lifecycleStage"] = "deleted";
     run.tags["mlflow.runId"] = escaped_text(in.id);
     run.tags["mlflow.experimentId"] = escaped_text(e.id);
     run.tags["mlflow.status"] = escaped_text(in.status);
     for (const auto& [k, v] : e.tags) run.tags.emplace("mlflow.experiment." + escaped_text(k), escaped_text(v));
+    if (e.deleted) run.tags["mlflow.experiment.lifecycleStage"] = "deleted";
     if (auto it = in.tags.find("mlflow.source.git.commit"); it != in.tags.end() && is_lower_hex(it->second, 40))
       run.git_commit = it->second;
     if (auto it = in.tags.find("mlflow.source.name"); it != in.tags.end()) run.command = escaped_text(it->second);
@@ -217,25 +248,41 @@ private:
   void record(RunStore& runs, Pending& p) {
     r_.problems.insert(r_.problems.end(), p.problems.begin(), p.problems.end());
     r_.missing.insert(r_.missing.end(), p.missing.begin(), p.missing.end());
-    if (p.run.name != p.in.name && !p.in.name.empty())
-      r_.renamed.push_back(fmt::format("run '{}' -> '{}'", escaped_text(p.in.name), p.run.name));
+    bool again = here_.count(p.run.id) > 0;  // --update
+    // Names stay as they were given, unless mlops cannot take them: then
+    // the change is listed (the MLflow name is the tag mlflow.runName).
+    if (again) p.run.name = runs.get(p.run.id, false).name;
+    else p.run.name = free_name(runs, run_name_for(p.in));
+    if (!again && p.run.name != p.in.name)
+      r_.renamed.push_back(p.in.name.empty()
+                               ? fmt::format("run {} (no name) -> '{}'", escaped_text(p.in.id), p.run.name)
+                               : fmt::format("run '{}' -> '{}'", escaped_text(p.in.name), p.run.name));
     r_.points += p.points.size();
     r_.artifacts += p.artifacts;
     r_.artifact_bytes += p.artifact_bytes;
-    ++r_.runs_imported;
     advance(progress_, 1, p.artifact_bytes);
-    if (!opts_.dry_run) runs.import_run(p.run, p.sizes, p.points);
+    names_.insert(p.run.name);
+    if (!opts_.dry_run && !runs.import_run(p.run, p.sizes, p.points, again)) return;
+    ++(again ? r_.runs_updated : r_.runs_imported);
     here_.insert(p.run.id);
     p = Pending{};  // a batch's points are freed as it is recorded
+  }
+
+  // `name`, or name-2, name-3... when a run here (or one imported just now) has it.
+  std::string free_name(RunStore& runs, const std::string& name) {
+    auto taken = [&](const std::string& n) { return names_.count(n) || (!opts_.dry_run && runs.name_taken(n)); };
+    if (!taken(name)) return name;
+    for (int i = 2;; ++i)
+      if (std::string n = fmt::format("{}-{}", cut_utf8(name, kMaxNameBytes - 8), i); !taken(n)) return n;
   }
 
   void import_artifacts(Pending& p) {
     const MlflowRun& in = p.in;
     if (in.artifact_uri.empty()) return;
     ArtifactLocation at = source_->locate(in.artifact_uri, &in);
-    if (at.state == ArtifactLocation::State::Absent) return;  // a run that kept none
+    if (at.state == ArtifactLocation::State::Absent && !at.root_missing) return;  // a run that kept none
     if (at.state != ArtifactLocation::State::Found) {
-      p.missing.push_back(fmt::format("run {} ({}): artifacts: {}", p.run.name, escaped_text(in.id), describe(at, in.artifact_uri)));
+      p.missing.push_back(fmt::format("run {} ({}): artifacts: {}", escaped_text(in.name), escaped_text(in.id), describe(at, in.artifact_uri)));
       return;
     }
     // One artifact per top-level entry, as `mlops exp log artifact` keeps them.
@@ -257,8 +304,12 @@ private:
         p.problems.push_back(fmt::format("{}: not a plain file or folder (skipped)", printable_path(path.string())));
         continue;
       }
+      if (entry->is_dir() && fs::is_empty(path)) continue;  // MLflow keeps no empty folder; nor does mlops
       ++p.artifacts;
-      if (opts_.dry_run) continue;
+      if (opts_.dry_run) {
+        p.artifact_bytes += tree_size(path);
+        continue;
+      }
       auto stored = store_external(repo_.store(), path, 1);
       if (!stored) continue;
       for (const auto& s : stored->skipped) p.problems.push_back(fmt::format("{}/{}", printable_path(path.string()), s));
@@ -270,9 +321,14 @@ private:
 
   void import_models() {
     Registry reg(repo_);
+    std::map<std::string, std::string> owner;  // mlops name -> the MLflow model given it in this import
     for (const auto& m : source_->models(r_.problems)) {
-      std::string name = model_name_for(m.name);
-      std::set<std::int64_t> imported;
+      if (m.versions.empty()) {
+        r_.not_imported.push_back(fmt::format("model '{}': no versions", escaped_text(m.name)));
+        continue;
+      }
+      std::string name = model_name_for(m, reg, owner);
+      std::set<std::int64_t> here;  // versions here now, imported or already
       std::size_t before = r_.versions_imported.size();
       for (const auto& mv : m.versions) {
         if (mv.stage == "Deleted_Internal") {
@@ -284,20 +340,46 @@ private:
           ++r_.versions_elsewhere;
           continue;
         }
-        if (import_version(reg, m, name, mv)) imported.insert(mv.version);
+        if (import_version(reg, m, name, mv)) here.insert(mv.version);
       }
       bool fresh = r_.versions_imported.size() > before;  // renames are news only once
       if (name != m.name && fresh) r_.renamed.push_back(fmt::format("model '{}' -> '{}'", escaped_text(m.name), name));
+      if (!fresh && !opts_.update) continue;  // aliases as they were set when it came in
       for (const auto& [alias, version] : m.aliases) {
-        if (!imported.count(version)) {
-          r_.problems.push_back(fmt::format("model {}: alias {} names version {}, which was not imported", name,
+        if (!here.count(version)) {
+          r_.problems.push_back(fmt::format("model {}: alias {} names version {}, which is not here", name,
                                             escaped_text(alias), version));
           continue;
         }
         std::string label = label_for(alias);
-        if (label != alias && fresh) r_.renamed.push_back(fmt::format("alias '{}' of {} -> '{}'", escaped_text(alias), name, label));
+        if (label != alias && fresh)
+          r_.renamed.push_back(fmt::format("alias '{}' of {} -> '{}'", escaped_text(alias), name, label));
         if (!opts_.dry_run) reg.import_alias(name, label, fmt::format("{}.0.0", version), opts_.git_tags, r_.git_tags);
       }
+    }
+    for (const auto& lm : source_->unregistered_models(r_.problems))
+      r_.not_imported.push_back(fmt::format("logged model {} (no registered version names it)", escaped_text(lm)));
+  }
+
+  // The mlops name of an MLflow model: GTO's rules, and not a name another
+  // MLflow model has (here already, or earlier in this import): then -2, -3...
+  std::string model_name_for(const MlflowModel& m, Registry& reg, std::map<std::string, std::string>& owner) {
+    std::string base = gto_name(m.name);
+    for (int i = 1;; ++i) {
+      std::string name = i == 1 ? base : fmt::format("{}-{}", base, i);
+      auto it = owner.find(name);
+      if (it != owner.end()) {
+        if (it->second == m.name) return name;
+        continue;
+      }
+      auto versions = reg.store().versions(name);
+      bool ours = versions.empty() || std::any_of(versions.begin(), versions.end(), [&](const ModelVersion& v) {
+                    auto t = v.tags.find("mlflow.model");
+                    return t != v.tags.end() && t->second == escaped_text(m.name);
+                  });
+      if (!ours) continue;
+      owner.emplace(name, m.name);
+      return name;
     }
   }
 
@@ -305,7 +387,11 @@ private:
   bool import_version(Registry& reg, const MlflowModel& m, const std::string& name, const MlflowModelVersion& mv) {
     std::string label = fmt::format("{}@{}.0.0", name, mv.version);
     const MlflowRun* run = nullptr;
-    ArtifactLocation at = source_->locate(mv.source, run);
+    // MLflow 3: a version of a logged model keeps its files' place in
+    // storage_location, its source being models:/m-ID.
+    ArtifactLocation at = source_->locate(mv.storage_location.empty() ? mv.source : mv.storage_location, run);
+    if (at.state != ArtifactLocation::State::Found && !mv.storage_location.empty())
+      at = source_->locate(mv.source, run);
     if (at.state != ArtifactLocation::State::Found) {
       r_.missing.push_back(fmt::format("model {} version {}: {}", escaped_text(m.name), mv.version, describe(at, mv.source)));
       return false;
@@ -313,29 +399,31 @@ private:
     ModelVersion v;
     v.model = name;
     v.version = fmt::format("{}.0.0", mv.version);
-    v.path = at.path.filename().string();
+    v.path = mv.source.starts_with("models:/") ? "model" : at.path.filename().string();
     v.description = escaped_text(mv.description);
     v.author = escaped_text(mv.user);
     v.created_at = mv.created_ms;
-    v.tags = escaped_map(mv.tags);
+    std::vector<std::string> escaped;
+    v.tags = escaped_map(mv.tags, "", escaped);
     v.tags["mlflow.model"] = escaped_text(m.name);
     v.tags["mlflow.version"] = std::to_string(mv.version);
     v.tags["mlflow.source"] = escaped_text(mv.source);
     if (!m.description.empty()) v.tags["mlflow.model.description"] = escaped_text(m.description);
     for (const auto& [k, val] : m.tags) v.tags.emplace("mlflow.model." + escaped_text(k), escaped_text(val));
     if (!mv.run_id.empty()) {
-      if (auto it = known_runs_.find(mv.run_id); it != known_runs_.end() && here_.count(it->second)) {
-        v.run_id = it->second;
-        RunStore runs(repo_.db());
-        if (!opts_.dry_run)
-          for (const auto& [k, s] : runs.get(v.run_id).metrics) v.metrics[k] = s.last;
+      if (auto it = known_runs_.find(mv.run_id); it != known_runs_.end() && here_.count(it->second) && !opts_.dry_run) {
+        Run made = RunStore(repo_.db()).get(it->second);
+        v.run_id = made.id;
+        for (const auto& [k, s] : made.metrics) v.metrics[k] = s.last;
+        // The code that made it (lineage); --git-tags tag HEAD instead (a tag names a commit here).
+        v.git_commit = made.git_commit;
       } else {
         v.tags["mlflow.runId"] = escaped_text(mv.run_id);
       }
     }
     std::string stage = mv.stage.empty() || mv.stage == "None" ? "" : label_for(mv.stage);
     if (opts_.dry_run) {
-      if (auto here = reg.store().version(name, v.version)) ++r_.versions_already;
+      if (reg.store().version(name, v.version)) ++r_.versions_already;
       else r_.versions_imported.push_back(label);
       return true;
     }
@@ -348,7 +436,7 @@ private:
     v.size = stored->pointer.size;
     v.kind = std::string(kind_name(stored->pointer.kind));
     try {
-      if (reg.import_version(v, stage, opts_.git_tags, r_.git_tags)) r_.versions_imported.push_back(label);
+      if (reg.import_version(v, stage, opts_.git_tags, opts_.update, r_.git_tags)) r_.versions_imported.push_back(label);
       else ++r_.versions_already;
       return true;
     } catch (const Error& e) {
@@ -367,6 +455,7 @@ private:
   MlflowImportResult r_;
   std::unordered_set<std::string> here_;
   std::map<std::string, std::string> known_runs_;  // MLflow id -> mlops id
+  std::set<std::string> names_;                    // run names given in this import
 };
 
 }  // namespace

@@ -31,13 +31,16 @@ struct MlflowImportOptions {
   bool include_deleted = false;          // deleted runs and experiments too
   bool dry_run = false;
   bool git_tags = false;                 // GTO tags for the versions, stages and aliases
+  // Runs here already are read again and replaced by the history's record;
+  // versions here already take the history's stage and aliases.
+  bool update = false;
   unsigned jobs = 2;
 };
 
 struct MlflowImportResult {
   std::string source;
   std::size_t experiments = 0;
-  std::size_t runs_imported = 0, runs_already = 0, runs_deleted = 0;  // deleted: skipped
+  std::size_t runs_imported = 0, runs_updated = 0, runs_already = 0, runs_deleted = 0;  // deleted: skipped
   std::uint64_t points = 0, artifacts = 0, artifact_bytes = 0;
   std::vector<std::string> versions_imported;   // "name@1.0.0"
   std::size_t versions_already = 0, versions_deleted = 0;
@@ -46,7 +49,8 @@ struct MlflowImportResult {
   std::vector<std::string> renamed;             // "what: 'MLflow name' -> 'mlops name'"
   std::vector<std::string> missing;             // content that could not be read (exit 7)
   std::vector<std::string> conflicts;           // versions here already with other content (exit 5)
-  std::vector<std::string> problems;            // parts of the source that could not be read (skipped)
+  std::vector<std::string> problems;            // parts of the source that could not be read (skipped; exit 4)
+  std::vector<std::string> not_imported;        // what was left out by design (empty models, unregistered logged models)
 };
 
 // Error(Usage) for an --experiment the source lacks (with its experiments).

@@ -1,5 +1,7 @@
 #include "registry/model_ref.hpp"
 
+#include <algorithm>
+
 #include <cctype>
 
 #include "core/error.hpp"
@@ -20,10 +22,11 @@ bool is_model_name(std::string_view name) {
 
 void check_model_name(std::string_view name) {
   if (!is_model_name(name))
-    fail(ExitCode::Usage,
-         "'{}' is not a model name: use lowercase letters, digits, '-' and '/', starting and ending with a letter "
-         "or digit (as GTO does)",
-         name);
+    throw Error(ExitCode::Usage,
+                fmt::format("'{}' is not a model name: use lowercase letters, digits, '-' and '/', starting and ending "
+                            "with a letter or digit (as GTO does)",
+                            name),
+                "mlops import mlflow names MLflow's models so (\"Iris Classifier\" is iris-classifier): mlops model list");
 }
 
 void check_label(std::string_view what, std::string_view label) {
@@ -49,7 +52,14 @@ ModelRef parse_model_ref(std::string_view text) {
   switch (text[at]) {
     case '@': {
       auto v = SemVer::parse(rest);
-      if (!v) fail(ExitCode::Usage, "'{}' in {} is not a semantic version such as 1.2.0", rest, text);
+      if (!v) {
+        // MLflow's NAME@ALIAS and NAME/3 habits: say what mlops calls them.
+        bool digits = !rest.empty() && std::all_of(rest.begin(), rest.end(), [](char c) { return c >= '0' && c <= '9'; });
+        std::string hint = digits ? fmt::format("versions are semantic: {}@{}.0.0 (an imported MLflow version {} is {}.0.0)",
+                                                ref.model, rest, rest, rest)
+                                  : fmt::format("an alias is {}:{}, a stage {}#{}", ref.model, rest, ref.model, rest);
+        throw Error(ExitCode::Usage, fmt::format("'{}' in {} is not a semantic version such as 1.2.0", rest, text), hint);
+      }
       ref.kind = ModelRef::Kind::Version;
       ref.value = v->str();
       break;

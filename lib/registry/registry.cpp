@@ -357,7 +357,7 @@ RegistryChange Registry::unalias(const std::string& model, const std::string& al
   return change;
 }
 
-bool Registry::import_version(const ModelVersion& in, const std::string& stage, bool git_tag,
+bool Registry::import_version(const ModelVersion& in, const std::string& stage, bool git_tag, bool update,
                               std::vector<std::string>& tags_made) {
   check_model_name(in.model);
   if (!stage.empty()) {
@@ -366,12 +366,25 @@ bool Registry::import_version(const ModelVersion& in, const std::string& stage, 
       throw Error(ExitCode::Usage, fmt::format("unknown stage '{}' (stages: {})", stage, fmt::join(allowed, ", ")),
                   "add it to the model.stages setting to use it");
   }
-  if (auto here = store_.version(in.model, in.version)) {
-    if (here->object_id == in.object_id) return false;
+  auto here = store_.version(in.model, in.version);
+  if (here && here->object_id != in.object_id)
     fail(ExitCode::Conflict, "model {} version {} is here already, with other content ({})", in.model, in.version,
          here->object_id);
-  }
   TaggedChange step(repo_, git_tag);
+  auto put_in_stage = [&](const ModelVersion& v) {
+    std::string tag = step.tag(v, [&] { return stage_tag_name(v.model, stage, next_tag_number(v.model), false); },
+                               fmt::format("Promoting model {} version v{} to stage {}", v.model, v.version, stage));
+    if (!tag.empty()) tags_made.push_back(tag);
+    store_.assign(v.model, stage, v.version, now_ms());
+    store_.log({0, v.model, v.version, "promote", stage + " (imported)", step.author(), tag, now_ms()});
+  };
+  if (here) {
+    if (update && !stage.empty() && !contains(store_.stages(in.model)[stage], in.version)) {
+      put_in_stage(*here);
+      step.commit();
+    }
+    return false;
+  }
   ModelVersion v = in;
   std::string reg_tag;
   if (git_tag) {
@@ -386,13 +399,7 @@ bool Registry::import_version(const ModelVersion& in, const std::string& stage, 
   store_.insert(v);
   store_.log({0, v.model, v.version, "register", fmt::format("{} {} (imported)", v.path, v.object_id), v.author, reg_tag,
               v.created_at});
-  if (!stage.empty()) {
-    std::string tag = step.tag(v, [&] { return stage_tag_name(v.model, stage, next_tag_number(v.model), false); },
-                               fmt::format("Promoting model {} version v{} to stage {}", v.model, v.version, stage));
-    if (!tag.empty()) tags_made.push_back(tag);
-    store_.assign(v.model, stage, v.version, v.created_at);
-    store_.log({0, v.model, v.version, "promote", stage + " (imported)", v.author, tag, v.created_at});
-  }
+  if (!stage.empty()) put_in_stage(v);
   step.commit();
   return true;
 }

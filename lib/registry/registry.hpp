@@ -57,10 +57,11 @@ public:
   // its fields set (created_at and author kept); then its stage (none when
   // empty), as it was there: other versions in the stage stay. With git_tag,
   // GTO tags at HEAD (their names are added to `tags_made`). False when the
-  // version is here with the same content (nothing done); Error(Conflict)
-  // when it is here with other content, Error(Usage) for a stage that
-  // model.stages lacks.
-  bool import_version(const ModelVersion& v, const std::string& stage, bool git_tag, std::vector<std::string>& tags_made);
+  // version is here with the same content (then, with `update`, it is only
+  // put in `stage` when it is not); Error(Conflict) when it is here with
+  // other content, Error(Usage) for a stage that model.stages lacks.
+  bool import_version(const ModelVersion& v, const std::string& stage, bool git_tag, bool update,
+                      std::vector<std::string>& tags_made);
   // An alias as it was there (pointing it again at its version is no change).
   void import_alias(const std::string& model, const std::string& alias, const std::string& version, bool git_tag,
                     std::vector<std::string>& tags_made);

@@ -139,6 +139,20 @@ void FolderRemote::write_file(const std::string& dir, const std::string& file_na
   tmp.commit(dest, /*replace=*/false);
 }
 
+bool FolderRemote::read_foreign(const std::string& key, std::uint64_t max_bytes, const ObjectSink& sink) {
+  fs::path src = root_ / key;
+  FileStat st;
+  auto fd = open_plain(src, st);
+  if (!fd) return false;
+  if (!st.is_regular())
+    throw DamagedObject(ExitCode::Remote, fmt::format("remote {}: {} is not a regular file", name(), src.string()));
+  if (st.size > max_bytes)
+    throw DamagedObject(ExitCode::Remote, fmt::format("remote {}: {} is {} bytes, more than the {} it may be", name(),
+                                                      src.string(), st.size, max_bytes));
+  read_chunks(fd->get(), st.size, src, [&](const char* data, std::size_t n, bool) { sink(data, n); });
+  return true;
+}
+
 std::optional<std::string> FolderRemote::read_file(const std::string& dir, const std::string& file_name,
                                                    std::uint64_t max_bytes) {
   fs::path src = root_ / dir / file_name;

@@ -19,6 +19,7 @@ public:
   std::optional<std::size_t> clean_partial_uploads(std::int64_t before_ms) override;
   void write_file(const std::string& dir, const std::string& name, std::string_view bytes) override;
   std::optional<std::string> read_file(const std::string& dir, const std::string& name, std::uint64_t max_bytes) override;
+  bool read_foreign(const std::string& key, std::uint64_t max_bytes, const ObjectSink& sink) override;
   std::vector<std::string> list_files(const std::string& dir, const std::string& start_after) override;
 
 protected:

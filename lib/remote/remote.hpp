@@ -82,6 +82,13 @@ public:
   // The names in `dir` that sort after `start_after`, sorted.
   virtual std::vector<std::string> list_files(const std::string& dir, const std::string& start_after = {}) = 0;
 
+  // A file in another tool's layout under the remote's prefix (DVC's
+  // files/md5/ab/cdef…, for mlops import dvc --fetch), streamed to `sink`;
+  // false when absent. `key` is '/'-separated lowercase hex, letters, digits
+  // and '.', checked by the caller. DamagedObject past max_bytes or when it
+  // is not a plain file; Error(Remote) when the remote fails.
+  virtual bool read_foreign(const std::string& key, std::uint64_t max_bytes, const ObjectSink& sink) = 0;
+
 protected:
   // get() without the count: may stop early when it knows the size.
   virtual bool read(const ObjectId& id, std::uint64_t max_bytes, const ObjectSink& sink) = 0;

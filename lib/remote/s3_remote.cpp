@@ -440,6 +440,21 @@ std::optional<std::string> S3Remote::read_file(const std::string& dir, const std
   return out;
 }
 
+bool S3Remote::read_foreign(const std::string& key, std::uint64_t max_bytes, const ObjectSink& sink) {
+  std::string full = s_.prefix + key;
+  std::uint64_t got = 0;
+  auto r = send(Call("GET", full).data([&](const char* d, std::size_t n) {
+    got += n;
+    if (got > max_bytes)
+      throw DamagedObject(ExitCode::Remote, fmt::format("remote {}: {} is more than the {} bytes it may be",
+                                                        s_.remote_name, full, max_bytes));
+    sink(d, n);
+  }));
+  if (r.status == 404) return false;
+  if (r.status != 200 && r.status != 206) raise(r, "downloading " + full);
+  return true;
+}
+
 std::vector<std::string> S3Remote::list_files(const std::string& dir, const std::string& start_after) {
   std::vector<std::string> out;
   const std::string prefix = s_.prefix + dir + "/";

@@ -33,6 +33,7 @@ public:
   bool has(const ObjectId& id) override;
   bool put(const ObjectId& id, const fs::path& local, std::uint64_t size) override;
   void quarantine(const ObjectId& id) override;  // DELETE
+  bool read_foreign(const std::string& key, std::uint64_t max_bytes, const ObjectSink& sink) override;
   std::unordered_set<std::string> list() override;  // ListObjectsV2, page by page
   std::vector<Listed> list_with_times() override;
   void remove(const ObjectId& id) override;

@@ -25,7 +25,7 @@ import json, sys
 runs = {r["name"]: r for r in json.load(open(sys.argv[1]))}
 exp = json.load(open(sys.argv[2]))
 assert sorted(runs) == sorted(exp["runs"]), (sorted(runs), sorted(exp["runs"]))
-status = {"FINISHED": "finished", "FAILED": "failed", "KILLED": "interrupted"}
+status = {"FINISHED": "finished", "FAILED": "failed", "KILLED": "killed"}
 for name, e in exp["runs"].items():
     r = runs[name]
     assert r["id"] == e["id"] and r["tags"]["mlflow.runId"] == e["id"], name
@@ -73,7 +73,7 @@ assert v["run"]["name"] == "child-a" if isinstance(v.get("run"), dict) else True
   run mlops import mlflow "$HIST/mlruns"
   [ "$status" -eq 0 ]
   [[ "$output" == *"Imported 5 runs from $HIST/mlruns (2 experiments): 20 metric points, 3 artifacts"* ]]
-  [[ "$output" == *"Skipped 1 deleted run (--include-deleted imports them)"* ]]
+  [[ "$output" == *"Skipped 2 deleted runs (--include-deleted imports them)"* ]]
   [[ "$output" == *"Registered 2 model versions: iris-classifier@1.0.0, iris-classifier@2.0.0"* ]]
   [[ "$output" == *"model 'Iris Classifier' -> 'iris-classifier'"* ]]
   check_runs
@@ -273,4 +273,120 @@ r = json.loads(sys.argv[1])
 assert "@" not in r["name"] and "\x1b" not in r["name"] and "\u202e" not in r["name"], r["name"]
 assert r["params"] == {"lr": "0.1"}, r["params"]' "$output"
   [ "$(mlops model list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" -eq 1 ]
+}
+
+# A run folder of the file store: RUN ID, experiment 1 (the fixture's ids are md5("runN")).
+run_dir() { echo "$HIST/mlruns/1/$(python3 -c 'import hashlib,sys; print(hashlib.md5(sys.argv[1].encode()).hexdigest())' "$1")"; }
+
+@test "import mlflow: names mlops needs are made unique and listed; text is escaped so that it reads back" {
+  # Two MLflow models that would get one mlops name, and two runs of one name.
+  cp -r "$HIST/mlruns/models/Iris Classifier" "$HIST/mlruns/models/iris_classifier"
+  sed -i 's/^name: .*/name: '"'"'iris_classifier'"'"'/' "$HIST"/mlruns/models/iris_classifier/meta.yaml \
+    "$HIST"/mlruns/models/iris_classifier/version-*/meta.yaml
+  sed -i "s/^run_name: 'child-b'/run_name: 'child-a'/" "$(run_dir run3)/meta.yaml"
+  sed -i "/^run_name:/d" "$(run_dir run4)/meta.yaml" && rm "$(run_dir run4)/tags/mlflow.runName"
+  printf 'C:\\new\\table' >"$(run_dir run2)/params/path"
+  run mlops import mlflow "$HIST/mlruns"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"model 'iris_classifier' -> 'iris-classifier-2'"* ]]
+  [[ "$output" == *"run 'child-a' -> 'child-a-2'"* ]]
+  [[ "$output" == *"run 0efc63d89b2a95c1556997d0cbf0db1a (no name) -> 'mlflow-0efc63d8'"* ]]
+  [ "$(mlops model list --json | python3 -c 'import json,sys; print(sorted(m["model"] for m in json.load(sys.stdin)))')" = "['iris-classifier', 'iris-classifier-2']" ]
+  # Both MLflow models keep their stages; a second import keeps the split.
+  mlops model show -q iris-classifier-2#production >/dev/null
+  run mlops import mlflow "$HIST/mlruns"
+  [[ "$output" == *"Registered 0 model versions; 4 here already."* ]]
+  # The note's newline and tab are escaped, backslashes then doubled, and the run says which keys were.
+  run mlops exp show parent --json
+  python3 -c '
+import json, sys
+t = json.loads(sys.argv[1])["tags"]
+assert t["mlflow.note.content"] == "Best so far.\\nSecond line\\twith a tab.", t
+assert t["mlflow.escaped"] == "tags.mlflow.note.content", t' "$output"
+  [ "$(mlops exp show child-a --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["params"]["path"])')" = 'C:\new\table' ]
+}
+
+@test "import mlflow --update: runs and stages changed in MLflow since are brought in; deleted runs are marked" {
+  mlops import mlflow -q "$HIST/mlruns"
+  # The run is killed no more: it finished, with one more point and a tag; version 1 moved to Staging.
+  sed -i 's/^status: 5/status: 3/' "$(run_dir run4)/meta.yaml"
+  echo "1700000000052 3.5" >>"$(run_dir run4)/metrics/legacy"
+  printf yes >"$(run_dir run4)/tags/reviewed"
+  sed -i "s/^current_stage: 'Archived'/current_stage: 'Staging'/" "$HIST/mlruns/models/Iris Classifier/version-1/meta.yaml"
+  run mlops import mlflow "$HIST/mlruns"
+  [[ "$output" == *"5 runs were here already"* ]]
+  [ "$(mlops exp show stopped --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')" = killed ]
+  run mlops import mlflow --update --include-deleted "$HIST/mlruns"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Imported 2 runs"*"; updated 5 runs"* ]]
+  run mlops exp show stopped --json
+  python3 -c '
+import json, sys
+r = json.loads(sys.argv[1])
+assert r["status"] == "finished" and r["tags"]["reviewed"] == "yes", r
+assert r["metrics"]["legacy"]["count"] == 3, r["metrics"]' "$output"
+  mlops model show iris-classifier#staging >/dev/null
+  [ "$(mlops exp show thrown-away --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["tags"]["mlflow.lifecycleStage"])')" = deleted ]
+  mlops exp list --filter 'not tags.mlflow.lifecycleStage = deleted' --json | python3 -c '
+import json, sys
+names = sorted(r["name"] for r in json.load(sys.stdin))
+assert names == ["child-a", "child-b", "first-try", "parent", "stopped"], names'
+}
+
+@test "import mlflow: NaN is nobody's best; names with '/' can be filtered on" {
+  # child-a's loss ends in NaN (its best would otherwise be the lowest);
+  # child-b's holds NaN, inf and -inf.
+  printf '1700000000099 nan 9\n' >>"$(run_dir run2)/metrics/loss"
+  mlops import mlflow -q "$HIST/mlruns"
+  run mlops exp best -m loss --json
+  [ "$status" -eq 0 ]
+  [ "$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["name"])' "$output")" != child-a ]
+  run mlops exp list --sort metrics.loss --columns name,metrics.loss
+  [ "$(echo "$output" | sed -n 2p | awk '{print $1}')" != child-a ]
+  run mlops exp list --filter 'metrics.val/loss < 1' --columns name
+  [ "$status" -eq 0 ]
+  [[ "$output" == *parent* ]]
+}
+
+@test "import mlflow: artifacts left behind by the server, unreadable runs and --git-tags without a commit are reported" {
+  # mlflow.db without the server's mlartifacts/ folder: every run's artifacts are missing (exit 7).
+  mv "$HIST/mlartifacts" "$BATS_TEST_TMPDIR/away"
+  run mlops import mlflow "$HIST/mlflow.db"
+  [ "$status" -eq 7 ]
+  [[ "$output" == *"run parent ("*"): artifacts: nothing at mlflow-artifacts:/1/"*"the server's mlartifacts/ folder is not beside the history"* ]]
+  # Brought back, --update adds them.
+  mv "$BATS_TEST_TMPDIR/away" "$HIST/mlartifacts"
+  run mlops import mlflow --update "$HIST/mlflow.db"
+  [ "$status" -eq 0 ]
+  mlops exp get -q parent confusion.png -o "$BATS_TEST_TMPDIR/c.png"
+  # A run whose meta.yaml is broken is skipped, said, and the exit status is 4.
+  echo "run_id: [" >"$(run_dir run4)/meta.yaml"
+  run mlops import mlflow "$HIST/mlruns"
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"meta.yaml:2:"* ]]
+  [[ "$output" == *"1 part of $HIST/mlruns could not be read"* ]]
+  # --git-tags in a repository without a commit: refused before anything is imported.
+  fresh_repo && mlops init -q
+  run mlops import mlflow --git-tags "$HIST/mlruns"
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"--git-tags needs a commit to tag"* ]]
+  [ "$(sqlite3 .mlops/state.db 'SELECT count(*) FROM runs')" -eq 0 ]
+}
+
+@test "exp get: every artifact, runs:/RUN/PATH, a trailing slash, what a folder holds" {
+  mlops import mlflow -q "$HIST/mlruns"
+  mlops exp get -q parent
+  [ -f parent/model/MLmodel ] && [ -f parent/confusion.png ]
+  run mlops exp get parent
+  [ "$status" -eq 5 ]
+  id="$(mlops exp show parent --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')"
+  mlops exp get -q "runs:/$id/model/" -o m
+  cmp m/MLmodel parent/model/MLmodel
+  run mlops exp get parent model/nope
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"artifact model has no 'nope'"*"model/MLmodel"* ]]
+  run mlops exp get parent model -o .git/x
+  [ "$status" -eq 2 ]
+  run mlops model show iris-classifier@1
+  [[ "$output" == *"iris-classifier@1.0.0 (an imported MLflow version 1 is 1.0.0)"* ]]
 }

@@ -56,6 +56,8 @@ TEST_CASE("escaped_text: what shown text may not hold is escaped, the rest kept"
   CHECK(escaped_text("plain é text") == "plain é text");
   CHECK(escaped_text("two\nlines\tand\r") == "two\\nlines\\tand\\r");
   CHECK(escaped_text("bell\x07") == "bell\\x07");
+  CHECK(escaped_text("C:\\new") == "C:\\new");                 // nothing to escape: as it is
+  CHECK(escaped_text("C:\\new\n") == "C:\\\\new\\n");         // else backslashes doubled
   CHECK(escaped_text("bad \xff byte") == "bad \\xff byte");
   CHECK(escaped_text("c1 \xc2\x9b") == "c1 \\u009b");
   CHECK(escaped_text("rlo \xe2\x80\xae") == "rlo \\u202e");

@@ -14,6 +14,7 @@ Run sample() {
   r.params = {{"lr", "0.010"}, {"optimizer", "adam"}};
   r.tags = {{"team", "nlp"}};
   r.metrics["acc"] = MetricSummary{9, 0.93, 0.5, 0.93, 10};
+  r.metrics["val/loss"] = MetricSummary{9, 0.2, 0.2, 0.9, 10};  // MLflow's names
   return r;
 }
 bool match(const char* expr) { return RunFilter::parse(expr).matches(sample()); }
@@ -32,6 +33,7 @@ TEST_CASE("filters compare numbers as numbers and strings as strings") {
   CHECK_FALSE(match("tags.owner = me"));
   CHECK(match("not tags.owner = me"));
   CHECK(match("metrics.acc >= -1"));
+  CHECK(match("metrics.val/loss < 0.5"));
 }
 
 TEST_CASE("bad filters say what was expected and where") {
