@@ -42,7 +42,14 @@ int run_import_mlflow(Context& ctx, const MlflowArgs& a) {
     ProgressBar bar("importing runs", ctx.quiet || a.json);
     r = import_mlflow(ctx.repo(), o, ctx.cwd(), bar.get());
   }
-  for (const auto& p : r.problems) note("mlops: warning: {}\n", p);
+  // Everything below names what the history holds: escaped again for the
+  // terminal, whatever a reader let through.
+  for (auto* list : {&r.problems, &r.missing, &r.renamed, &r.conflicts, &r.not_imported})
+    for (auto& line : *list) line = escaped_text(line);
+  constexpr std::size_t kShown = 50;  // a history of garbage is not a screenful per line
+  for (std::size_t i = 0; i < r.problems.size() && i < kShown; ++i) note("mlops: warning: {}\n", r.problems[i]);
+  if (r.problems.size() > kShown)
+    note("mlops: warning: … and {} more (--json lists them all)\n", r.problems.size() - kShown);
   if (a.json) {
     print_json({{"source", r.source},
                 {"dry_run", a.dry_run},

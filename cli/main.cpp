@@ -16,13 +16,16 @@
 #include "command_tree.hpp"
 #include "context.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "output.hpp"
 
 namespace {
 
+// Messages name files and values that came from others: nothing in them may
+// drive the terminal.
 int report(const mlops::Error& e) {
-  mlops::cli::note("mlops: error: {}\n", e.what());
-  if (!e.hint().empty()) mlops::cli::note("hint: {}\n", e.hint());
+  mlops::cli::note("mlops: error: {}\n", mlops::escaped_text(e.what(), true));
+  if (!e.hint().empty()) mlops::cli::note("hint: {}\n", mlops::escaped_text(e.hint(), true));
   return static_cast<int>(e.code());
 }
 

@@ -78,16 +78,19 @@ std::size_t unsafe_char_at(std::string_view s, std::size_t i, bool newlines) {
   return 0;
 }
 
-std::string escaped_text(std::string_view s) {
+std::string escaped_text(std::string_view s, bool lines) {
   bool clean = is_valid_utf8(s);
-  for (std::size_t i = 0; clean && i < s.size(); ++i) clean = unsafe_char_at(s, i, false) == 0;
+  for (std::size_t i = 0; clean && i < s.size(); ++i) clean = unsafe_char_at(s, i, lines) == 0;
   if (clean) return std::string(s);
   std::string out;
   for (std::size_t i = 0; i < s.size();) {
     auto c = static_cast<unsigned char>(s[i]);
     std::size_t n = utf8_seq_len(s, i);
-    std::size_t bad = n == 0 ? 1 : unsafe_char_at(s, i, false);
-    if (c == '\\') {  // doubled, so that the escaped text reads back unambiguously
+    std::size_t bad = n == 0 ? 1 : unsafe_char_at(s, i, lines);
+    if (bad == 0 && n > 0 && c != '\\') {
+      out.append(s.substr(i, n));
+      i += n;
+    } else if (c == '\\') {  // doubled, so that the escaped text reads back unambiguously
       out += "\\\\";
       ++i;
     } else if (n == 0 || (bad == 1 && c < 0x80)) {

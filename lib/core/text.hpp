@@ -23,7 +23,8 @@ std::size_t unsafe_char_at(std::string_view s, std::size_t i, bool newlines);
 // (\n, \t, \r, \xNN, \uNNNN, and then every backslash doubled), so that
 // it passes the checks shown text gets and reads back unambiguously; s
 // itself, backslashes and all, when it has nothing to escape.
-std::string escaped_text(std::string_view s);
+// With `lines`, newlines and tabs are kept (messages of several lines).
+std::string escaped_text(std::string_view s, bool lines = false);
 bool starts_with(std::string_view s, std::string_view prefix);
 // "30d", "12h", "90m", "45s", "0" in ms; Error(Usage) naming `what` otherwise.
 std::int64_t parse_duration_ms(const std::string& text, const std::string& what);

@@ -19,7 +19,13 @@ struct DirCloser {
   void operator()(DIR* d) const { ::closedir(d); }
 };
 
-void walk_fd(int dirfd, const fs::path& abs, const std::string& rel, const WalkVisitor& v) {
+void walk_fd(int dirfd, const fs::path& abs, const std::string& rel, const WalkVisitor& v, int depth) {
+  if (depth > kMaxWalkDepth) {
+    ::close(dirfd);
+    // Each level holds a descriptor and a stack frame: a crafted tree must
+    // not exhaust either.
+    fail(ExitCode::Input, "{}: folders nested more than {} deep", abs.string(), kMaxWalkDepth);
+  }
   std::unique_ptr<DIR, DirCloser> dir(::fdopendir(dirfd));
   if (!dir) {
     int err = errno;
@@ -49,7 +55,7 @@ void walk_fd(int dirfd, const fs::path& abs, const std::string& rel, const WalkV
       if (!v.enter_dir(e)) continue;
       int sub = ::openat(::dirfd(dir.get()), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
       if (sub < 0) fail_errno("open directory", (abs / name).string(), errno);
-      walk_fd(sub, abs / name, e.rel, v);
+      walk_fd(sub, abs / name, e.rel, v, depth + 1);
     } else if (v.file) {
       v.file(e);
     }
@@ -61,7 +67,7 @@ void walk_fd(int dirfd, const fs::path& abs, const std::string& rel, const WalkV
 void walk_tree(const fs::path& root, const std::string& prefix, const WalkVisitor& visitor) {
   int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) fail_errno("open directory", root.string(), errno);
-  walk_fd(fd, root, prefix, visitor);
+  walk_fd(fd, root, prefix, visitor, 0);
 }
 
 }  // namespace mlops

@@ -22,6 +22,9 @@ struct WalkVisitor {
   bool stat_entries = true;
 };
 
+// Deeper folders are refused (Error(Input)): each level holds a descriptor.
+constexpr int kMaxWalkDepth = 256;
+
 // Walks `root` (a directory). Entries below it are reported with paths relative to
 // it, prefixed by `prefix` + '/' when prefix is not empty. Order within a
 // directory is unspecified; callers sort when order matters.

@@ -18,8 +18,8 @@ using nlohmann::json;
 
 constexpr std::string_view kPageFormat = "mlops-runs 1";
 constexpr std::string_view kPointsHeader = "mlops-points 1\n";
-constexpr std::size_t kMaxText = 64 * 1024;   // a param, tag, command or path
-constexpr std::size_t kMaxEntries = 100000;   // params, tags, metrics or artifacts of one run
+constexpr std::size_t kMaxText = kMaxRunText;
+constexpr std::size_t kMaxEntries = kMaxRunEntries;
 
 json opt_int(const std::optional<std::int64_t>& v) { return v ? json(*v) : json(); }
 

@@ -26,6 +26,12 @@ struct SharedRun {
   std::uint64_t points_size = 0, diff_size = 0;     // bytes of the points and git diff objects
 };
 
+// What one run may hold, so that every clone takes it from a page: a
+// param, tag, command or path of at most kMaxRunText bytes; at most
+// kMaxRunEntries params, tags, metrics or artifacts.
+constexpr std::size_t kMaxRunText = 64 * 1024;
+constexpr std::size_t kMaxRunEntries = 100000;
+
 // A page is at most this big, and holds at most kRunsPerPage runs (and as
 // many removals).
 constexpr std::uint64_t kMaxRunPageBytes = 64u << 20;

@@ -25,9 +25,15 @@ class DbStore final : public MlflowSource {
 public:
   DbStore(const fs::path& file, std::string shown)
       : db_(file, Db::Foreign{}), shown_(std::move(shown)), base_(file.parent_path()),
-        roots_({base_}) {
+        // Not the database's own folder (the project, often: .git, .env...):
+        // the folders MLflow keeps artifacts in beside it.
+        roots_({}, {base_ / "mlartifacts", base_ / "mlruns"}) {
     for (const char* t : {"experiments", "runs", "params", "tags", "metrics"})
       if (!has_table(t)) fail(ExitCode::Input, "{}: not an MLflow database (no table '{}')", shown_, t);
+    // MLflow's tables are plain tables: a generated column (or a view) would
+    // let the file make values of any size, or run forever, as it is read.
+    Stmt g(db_, "SELECT m.name FROM sqlite_schema m, pragma_table_xinfo(m.name) c WHERE m.type = 'table' AND c.hidden != 0");
+    if (g.step()) fail(ExitCode::Input, "{}: not an MLflow database (table '{}' has generated columns)", shown_, g.col_text(0));
   }
   std::string where() const override { return shown_; }
 

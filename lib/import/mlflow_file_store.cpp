@@ -133,7 +133,7 @@ bool parse_metric_line(std::string_view line, MetricPoint& p) {
 class FileStore final : public MlflowSource {
 public:
   FileStore(fs::path root, std::string shown)
-      : root_(std::move(root)), shown_(std::move(shown)), roots_({root_, root_.parent_path() / "mlartifacts"}) {}
+      : root_(std::move(root)), shown_(std::move(shown)), roots_({root_}, {root_.parent_path() / "mlartifacts"}) {}
   std::string where() const override { return shown_; }
 
   std::vector<MlflowExperiment> experiments(MlflowProblems& problems) override {
@@ -198,16 +198,25 @@ public:
     for (const auto& key : keys) {
       auto text = read_plain(dir / key, kMaxMetricBytes, problems);
       if (!text) continue;
-      std::size_t line_no = 0;
-      for (std::string_view line : split_lines(*text)) {
+      std::size_t line_no = 0, bad = 0;
+      std::string_view all(*text);
+      for (std::size_t pos = 0; pos < all.size();) {  // line by line, nothing more held than the text
+        std::size_t eol = all.find('\n', pos);
+        if (eol == std::string_view::npos) eol = all.size();
+        std::string_view line = all.substr(pos, eol - pos);
+        pos = eol + 1;
         ++line_no;
         if (line.empty()) continue;
         MetricPoint p;
         p.key = key;
         if (parse_metric_line(line, p)) out.push_back(std::move(p));
-        else problems.push_back(fmt::format("{}:{}: not \"TIMESTAMP VALUE STEP\" (skipped)",
-                                            printable_path((dir / key).string()), line_no));
+        else if (++bad <= 3)  // a file of garbage is one problem, not a warning per line
+          problems.push_back(fmt::format("{}:{}: not \"TIMESTAMP VALUE STEP\" (skipped)",
+                                         printable_path((dir / key).string()), line_no));
       }
+      if (bad > 3)
+        problems.push_back(fmt::format("{}: {} more lines that are not points (skipped)", printable_path((dir / key).string()),
+                                       bad - 3));
     }
   }
 
@@ -278,7 +287,7 @@ public:
     std::string path = ArtifactRoots::file_path(uri, root_.parent_path());
     if (path.empty()) return {State::Remote, {}};
     ArtifactLocation at = roots_.locate(path);
-    if (at.state == State::Found) return at;
+    if (at.state != State::Absent) return at;  // found, or outside: said, never replaced
     // Moved since: what follows the last "/mlruns/" is under this root; a
     // run's own artifacts/ folder is where MLflow put them.
     if (auto cut = path.rfind("/mlruns/"); cut != std::string::npos)

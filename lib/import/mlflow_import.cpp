@@ -93,11 +93,19 @@ std::string status_for(const std::string& mlflow) {
 
 // Keys and values escaped where they must be; the keys whose key or value
 // was are added to `escaped` (as PREFIX + key), so that it can be undone.
+// What no run may hold (kMaxRunText, kMaxRunEntries: every clone must be
+// able to take the run from a page) is left out and said in `problems`.
 std::map<std::string, std::string> escaped_map(const std::map<std::string, std::string>& in, const char* prefix,
-                                               std::vector<std::string>& escaped) {
+                                               std::vector<std::string>& escaped, std::vector<std::string>& problems,
+                                               const std::string& whose) {
   std::map<std::string, std::string> out;
   for (const auto& [k, v] : in) {
     std::string ek = escaped_text(k), ev = escaped_text(v);
+    if (ek.empty() || ek.size() > kMaxRunText || ev.size() > kMaxRunText || out.size() >= kMaxRunEntries) {
+      problems.push_back(fmt::format("{}: {}{}: an empty or too long name or value, or one too many (left out)", whose,
+                                     prefix, cut_utf8(ek, 100)));
+      continue;
+    }
     if (ek != k || ev != v) escaped.push_back(prefix + ek);
     out.emplace(std::move(ek), std::move(ev));
   }
@@ -168,7 +176,7 @@ private:
       auto it = std::find_if(all.begin(), all.end(), [&](const auto& e) { return e.name == want || e.id == want; });
       if (it == all.end()) {
         std::vector<std::string> names;
-        for (const auto& e : all) names.push_back(fmt::format("{} (id {})", escaped_text(e.name), e.id));
+        for (const auto& e : all) names.push_back(fmt::format("{} (id {})", escaped_text(e.name), escaped_text(e.id)));
         throw Error(ExitCode::Usage, fmt::format("{} has no experiment '{}'", r_.source, escaped_text(want)),
                     fmt::format("its experiments:{}", list_some(names, 20)));
       }
@@ -185,6 +193,7 @@ private:
     std::map<std::string, std::uint64_t> sizes;
     std::uint64_t artifacts = 0, artifact_bytes = 0;
     std::vector<std::string> problems, missing;
+    bool failed = false;
   };
   static constexpr std::size_t kBatch = 64;
 
@@ -196,7 +205,11 @@ private:
         continue;
       }
       std::string id = run_id_for(in.id);
-      known_runs_.emplace(in.id, id);
+      if (!known_runs_.emplace(in.id, id).second) {
+        r_.problems.push_back(fmt::format("run {} appears twice in {} (the second is left out)", escaped_text(in.id),
+                                          r_.source));
+        continue;
+      }
       if (here_.count(id) && !opts_.update) {  // its params, tags and points are not even read
         ++r_.runs_already;
         continue;
@@ -216,7 +229,19 @@ private:
     }
   }
 
+  // One run's trouble (a folder nested too deep, a special file) is said,
+  // and the others come in.
   void prepare(const MlflowExperiment& e, Pending& p) {
+    try {
+      prepare_run(e, p);
+    } catch (const Error& err) {
+      p.failed = true;
+      p.problems.push_back(fmt::format("run {} ({}): {} (left out)", escaped_text(p.in.name), escaped_text(p.in.id),
+                                       escaped_text(err.what())));
+    }
+  }
+
+  void prepare_run(const MlflowExperiment& e, Pending& p) {
     MlflowRun& in = p.in;
     source_->load(in, p.points, p.problems);
     Run& run = p.run;
@@ -227,9 +252,9 @@ private:
     run.ended_at = in.end_ms > 0 ? std::max(in.end_ms, run.started_at) : 0;
     if (run.ended_at == 0 && run.status != "lost") run.ended_at = run.started_at;
     std::vector<std::string> escaped;
-    run.params = escaped_map(in.params, "params.", escaped);
-    run.tags = escaped_map(in.tags, "tags.", escaped);
-    if (!escaped.empty()) run.tags["mlflow.escaped"] = fmt::format("{}", fmt::join(escaped, ","));
+    std::string whose = fmt::format("run {} ({})", escaped_text(in.name), escaped_text(in.id));
+    run.params = escaped_map(in.params, "params.", escaped, p.problems, whose);
+    run.tags = escaped_map(in.tags, "tags.", escaped, p.problems, whose);
     if (in.deleted) run.tags["mlflow.lifecycleStage"] = "deleted";
     run.tags["mlflow.runId"] = escaped_text(in.id);
     run.tags["mlflow.experimentId"] = escaped_text(e.id);
@@ -241,13 +266,29 @@ private:
     if (auto it = in.tags.find("mlflow.source.name"); it != in.tags.end()) run.command = escaped_text(it->second);
     if (auto it = in.tags.find("mlflow.parentRunId"); it != in.tags.end() && !it->second.empty())
       run.parent_id = run_id_for(it->second);
-    for (auto& pt : p.points) pt.key = escaped_text(pt.key);
+    std::set<std::string> keys;
+    for (auto& pt : p.points) {
+      std::string key = escaped_text(pt.key);
+      if (key != pt.key && keys.insert(key).second) escaped.push_back("metrics." + key);
+      pt.key = std::move(key);
+      keys.insert(pt.key);
+    }
+    for (const auto& k : keys)
+      if (k.empty() || k.size() > kMaxRunText || keys.size() > kMaxRunEntries) {
+        p.problems.push_back(fmt::format("{}: its metrics' names are empty, too long or too many (left out)", whose));
+        p.points.clear();
+        break;
+      }
+    if (!escaped.empty()) run.tags["mlflow.escaped"] = cut_utf8(fmt::format("{}", fmt::join(escaped, ",")), kMaxRunText);
+    for (std::string* text : {&run.experiment, &run.user, &run.command})
+      if (text->size() > kMaxRunText) *text = cut_utf8(*text, kMaxRunText);
     import_artifacts(p);
   }
 
   void record(RunStore& runs, Pending& p) {
     r_.problems.insert(r_.problems.end(), p.problems.begin(), p.problems.end());
     r_.missing.insert(r_.missing.end(), p.missing.begin(), p.missing.end());
+    if (p.failed) return;
     bool again = here_.count(p.run.id) > 0;  // --update
     // Names stay as they were given, unless mlops cannot take them: then
     // the change is listed (the MLflow name is the tag mlflow.runName).
@@ -340,7 +381,17 @@ private:
           ++r_.versions_elsewhere;
           continue;
         }
-        if (import_version(reg, m, name, mv)) here.insert(mv.version);
+        if (mv.version <= 0) {
+          r_.problems.push_back(fmt::format("model {}: version {} is no version number (left out)", escaped_text(m.name),
+                                            mv.version));
+          continue;
+        }
+        try {
+          if (import_version(reg, m, name, mv)) here.insert(mv.version);
+        } catch (const Error& err) {
+          r_.problems.push_back(fmt::format("model {} version {}: {} (left out)", escaped_text(m.name), mv.version,
+                                            escaped_text(err.what())));
+        }
       }
       bool fresh = r_.versions_imported.size() > before;  // renames are news only once
       if (name != m.name && fresh) r_.renamed.push_back(fmt::format("model '{}' -> '{}'", escaped_text(m.name), name));
@@ -354,7 +405,13 @@ private:
         std::string label = label_for(alias);
         if (label != alias && fresh)
           r_.renamed.push_back(fmt::format("alias '{}' of {} -> '{}'", escaped_text(alias), name, label));
-        if (!opts_.dry_run) reg.import_alias(name, label, fmt::format("{}.0.0", version), opts_.git_tags, r_.git_tags);
+        if (opts_.dry_run) continue;
+        try {
+          reg.import_alias(name, label, fmt::format("{}.0.0", version), opts_.git_tags, r_.git_tags);
+        } catch (const Error& err) {
+          r_.problems.push_back(fmt::format("model {}: alias {}: {} (left out)", name, escaped_text(alias),
+                                            escaped_text(err.what())));
+        }
       }
     }
     for (const auto& lm : source_->unregistered_models(r_.problems))
@@ -404,7 +461,7 @@ private:
     v.author = escaped_text(mv.user);
     v.created_at = mv.created_ms;
     std::vector<std::string> escaped;
-    v.tags = escaped_map(mv.tags, "", escaped);
+    v.tags = escaped_map(mv.tags, "", escaped, r_.problems, label);
     v.tags["mlflow.model"] = escaped_text(m.name);
     v.tags["mlflow.version"] = std::to_string(mv.version);
     v.tags["mlflow.source"] = escaped_text(mv.source);
@@ -422,6 +479,14 @@ private:
       }
     }
     std::string stage = mv.stage.empty() || mv.stage == "None" ? "" : label_for(mv.stage);
+    if (!stage.empty()) {
+      auto allowed = reg.allowed_stages();
+      if (std::find(allowed.begin(), allowed.end(), stage) == allowed.end()) {
+        r_.problems.push_back(fmt::format("{}: stage '{}' is not one of model.stages ({}); imported without it", label,
+                                          escaped_text(mv.stage), fmt::format("{}", fmt::join(allowed, ","))));
+        stage.clear();
+      }
+    }
     if (opts_.dry_run) {
       if (reg.store().version(name, v.version)) ++r_.versions_already;
       else r_.versions_imported.push_back(label);

@@ -7,8 +7,10 @@
 
 namespace mlops {
 
-ArtifactRoots::ArtifactRoots(std::vector<fs::path> roots) {
-  for (auto& r : roots) {
+ArtifactRoots::ArtifactRoots(std::vector<fs::path> named, std::vector<fs::path> beside) {
+  for (const auto& r : beside)
+    if (auto st = lstat_path(r); st && st->is_dir()) named.push_back(r);
+  for (auto& r : named) {
     std::error_code ec;
     auto c = fs::weakly_canonical(r, ec);
     if (!ec) roots_.push_back(c);
@@ -44,6 +46,9 @@ std::unique_ptr<MlflowSource> open_mlflow_source(const std::string& where, const
   if (where.starts_with("sqlite:///")) {
     fs::path file = where.substr(10);
     if (file.is_relative()) file = cwd / file;
+    auto st = lstat_path(file);
+    if (!st) fail(ExitCode::Input, "{}: no such file", where);
+    if (!st->is_regular()) fail(ExitCode::Input, "{}: not a database file", where);
     return open_mlflow_db(file, where);
   }
   if (where.find("://") != std::string::npos)
@@ -52,6 +57,8 @@ std::unique_ptr<MlflowSource> open_mlflow_source(const std::string& where, const
   fs::path p = fs::path(where).is_relative() ? cwd / where : fs::path(where);
   auto st = lstat_path(p);
   if (!st) fail(ExitCode::Input, "{}: no such file or folder", where);
+  if (!st->is_dir() && !st->is_regular())  // a FIFO would hang SQLite's open
+    fail(ExitCode::Input, "{}: not a folder (mlruns/) or a database file", where);
   if (st->is_dir()) {
     if (!lstat_path(p / "0" / "meta.yaml") && !lstat_path(p / "models")) {
       bool any = false;

@@ -17,7 +17,10 @@ std::unique_ptr<MlflowSource> open_mlflow_db(const fs::path& file, const std::st
 // names ~/.ssh must not copy it into the store (and from there to a remote).
 class ArtifactRoots {
 public:
-  explicit ArtifactRoots(std::vector<fs::path> roots);
+  // `named`: the folder the user named (taken as it is); `beside`: folders
+  // found next to it (mlartifacts/), which count only when they are real
+  // folders: a symlink there would let the history name any folder.
+  ArtifactRoots(std::vector<fs::path> named, std::vector<fs::path> beside);
   // Found when p exists and, symlinks resolved, lies inside a root.
   ArtifactLocation locate(const fs::path& p) const;
   // file:///abs, file:/abs or a path (relative to `base`); empty for other schemes.

@@ -390,3 +390,90 @@ assert names == ["child-a", "child-b", "first-try", "parent", "stopped"], names'
   run mlops model show iris-classifier@1
   [[ "$output" == *"iris-classifier@1.0.0 (an imported MLflow version 1 is 1.0.0)"* ]]
 }
+
+@test "import mlflow, hostile history 2: a symlinked mlartifacts/, the database's own folder, a teammate's model name" {
+  secret="$BATS_TEST_TMPDIR/secret"
+  mkdir -p "$secret" && echo "private key" >"$secret/id_rsa"
+  # mlartifacts/ beside mlruns/ is a symlink to /: it is no folder the history may read.
+  rm -rf "$HIST/mlartifacts" && ln -s / "$HIST/mlartifacts"
+  sed -i "s|^artifact_uri:.*|artifact_uri: 'mlflow-artifacts:$secret'|" "$(run_dir run1)/meta.yaml"
+  # The victim's own model of the name the history's would get.
+  echo mine >mine.bin && git add -A && git commit -qm mine
+  mlops model register -q iris-classifier mine.bin --version 3.0.0 --no-git-tag
+  mlops model alias -q iris-classifier champion 3.0.0 --no-git-tag
+  run mlops import mlflow "$HIST/mlruns"
+  [ "$status" -eq 7 ]
+  [[ "$output" == *"run parent ("*"): artifacts: $HIST/mlartifacts$secret is outside the folder the history is in (not read)"* ]]
+  ! grep -rq "private key" .mlops/objects
+  # The victim's model and alias are untouched; the history's is a model of its own.
+  [ "$(mlops model show iris-classifier:champion --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["version"])')" = 3.0.0 ]
+  mlops model show -q iris-classifier-2#production >/dev/null
+  # An mlflow.db lying in the project: its folder (.git, .env) is not an artifact location.
+  fresh_repo && mlops init -q
+  echo "AWS_SECRET_ACCESS_KEY=hunter2" >.env
+  command sqlite3 mlflow.db <"$HIST/mlflow.sql"
+  command sqlite3 mlflow.db "UPDATE runs SET artifact_uri = '.' WHERE name = 'first-try'"
+  run mlops import mlflow
+  [ "$status" -eq 7 ]
+  [[ "$output" == *"run first-try ("*"): artifacts: "*"is outside the folder the history is in (not read)"* ]]
+  ! grep -rq hunter2 .mlops/objects
+}
+
+@test "import mlflow, hostile history 3: what no run may hold, special files, deep folders, escapes, bombs" {
+  r0="$(dirname "$(run_dir run1)")/../0/$(python3 -c 'import hashlib; print(hashlib.md5(b"run0").hexdigest())')"
+  head -c 70000 /dev/zero | tr '\0' a >"$r0/params/long"                  # over a run record's 64 KiB
+  mkfifo "$HIST/mlruns/models/Iris Classifier/fifo"
+  sed -i "s|^source: .*|source: 'file://$HIST/mlruns/models/Iris Classifier/fifo'|" "$HIST/mlruns/models/Iris Classifier/version-1/meta.yaml"
+  sed -i "s/^current_stage: 'Production'/current_stage: 'QA'/" "$HIST/mlruns/models/Iris Classifier/version-2/meta.yaml"
+  python3 -c '
+import os, sys
+os.chdir(sys.argv[1])
+for i in range(300):
+    os.mkdir("d"); os.chdir("d")' "$(run_dir run3)/tags"
+  printf '1 2 3\n' >"$(run_dir run2)/metrics/$(printf 'evil\033[2J')"
+  yes x | head -c 2000000 >"$(run_dir run2)/metrics/bomb"
+  run timeout 60 "$MLOPS" import mlflow "$HIST/mlruns"
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"params.long: an empty or too long name or value, or one too many (left out)"* ]]
+  [[ "$output" == *"model Iris Classifier version 1: "*"fifo: not a file or folder (left out)"* ]]
+  [[ "$output" == *"stage 'QA' is not one of model.stages"*"imported without it"* ]]
+  [[ "$output" == *"run child-b ("*"folders nested more than 256 deep (left out)"* ]]
+  [[ "$output" == *"bomb: 999997 more lines that are not points (skipped)"* ]]
+  [[ "$output" != *$'\033'* ]]
+  [[ "$(mlops exp show child-a --json)" == *'"mlflow.escaped": "metrics.evil\\x1b[2J"'* ]]
+  # The rest came in, and every run here can be sent to a remote and read back.
+  [ "$(sqlite3 .mlops/state.db 'SELECT count(*) FROM runs')" -eq 4 ]
+  mlops remote add -q team "$BATS_TEST_TMPDIR/remote" --default
+  mlops exp push -q --all
+  fresh_repo && mlops init -q && mlops remote add -q team "$BATS_TEST_TMPDIR/remote" --default
+  run mlops exp pull
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Pulled 4 runs"* ]]
+}
+
+@test "import mlflow, hostile database: a FIFO, generated columns, versions that are no numbers, one run twice" {
+  mkfifo mlflow.db
+  run timeout 20 "$MLOPS" import mlflow
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"sqlite:///mlflow.db: not a database file"* ]]
+  rm mlflow.db
+  command sqlite3 bomb.db "CREATE TABLE experiments (experiment_id INTEGER, name TEXT, lifecycle_stage TEXT);
+    CREATE TABLE runs (run_uuid TEXT); CREATE TABLE metrics (key TEXT); CREATE TABLE tags (key TEXT);
+    CREATE TABLE params (key TEXT, run_uuid TEXT, value TEXT GENERATED ALWAYS AS (printf('%.*c', 400000000, 'x')));"
+  run timeout 20 "$MLOPS" import mlflow bomb.db
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"not an MLflow database (table 'params' has generated columns)"* ]]
+  command sqlite3 "$HIST/mlflow.db" "UPDATE model_versions SET version = -3 WHERE version = 1;
+    INSERT INTO runs SELECT * FROM runs WHERE name = 'parent' LIMIT 0"
+  run mlops import mlflow "$HIST/mlflow.db"
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"model Iris Classifier: version -3 is no version number (left out)"* ]]
+  [ "$(mlops model versions iris-classifier --json | python3 -c 'import json,sys; print([v["version"] for v in json.load(sys.stdin)])')" = "['2.0.0']" ]
+  # The file store: a run folder copied under another name keeps one record.
+  cp -r "$(run_dir run1)" "$(dirname "$(run_dir run1)")/ffffffffffffffffffffffffffffffff"
+  fresh_repo && mlops init -q
+  run mlops import mlflow "$HIST/mlruns"
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"run $(python3 -c 'import hashlib; print(hashlib.md5(b"run1").hexdigest())') appears twice"* ]]
+  [[ "$output" == *"Imported 5 runs"*": 20 metric points"* ]]
+}
