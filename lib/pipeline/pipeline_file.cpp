@@ -295,7 +295,12 @@ Pipeline parse_pipeline(const std::string& text, const std::function<std::map<st
         add(std::move(st), item);
       };
       if (items.IsSequence()) {
-        for (const auto& item : items) expand(name_part(item.IsScalar() ? item.Scalar() : std::to_string(line_of(item))), item, "");
+        // A mapping item is named by its index, as DVC names it (NAME@0).
+        std::size_t index = 0;
+        for (const auto& item : items) {
+          expand(name_part(item.IsScalar() ? item.Scalar() : std::to_string(index)), item, "");
+          ++index;
+        }
       } else if (items.IsMap()) {
         for (const auto& it : items) expand(name_part(it.first.Scalar()), it.second, it.first.Scalar());
       } else {

@@ -233,7 +233,7 @@ only_page() { cat "$REMOTE"/runs/*.json; }
     ".runs[0].id = \"$other\" | .runs[0].started_at = -5 => negative"
     ".runs[0].id = \"$other\" | .runs[0].exit_code = 1e300 => exit_code"
     ".runs[0].id = \"$other\" | .runs[0].points = \"xxh128:zz\" => object id"
-    ".runs[0].id = \"$other\" | .runs[0].metrics.loss.last = \"NaN\" => finite number"
+    ".runs[0].id = \"$other\" | .runs[0].metrics.loss.last = \"many\" => is not a number"
     ".format = \"mlops-runs 99\" => not a run page"
     ".runs = [range(1001) | {}] => more than a page holds"
     ".runs[0].id = \"$other\" | .runs[0].params = [[[[[[[[1]]]]]]]] => nested too deeply"
