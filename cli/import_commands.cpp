@@ -5,6 +5,7 @@
 #include "context.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
+#include "import/dvc_import.hpp"
 #include "import/mlflow_import.hpp"
 #include "output.hpp"
 #include "progress_bar.hpp"
@@ -110,11 +111,93 @@ int run_import_mlflow(Context& ctx, const MlflowArgs& a) {
   return 0;
 }
 
+struct DvcArgs {
+  std::vector<std::string> from_cache;
+  std::string remote;
+  bool fetch = false, remove_dvc = false, dry_run = false, force = false, json = false;
+  unsigned jobs = 0;
+};
+
+int run_import_dvc(Context& ctx, const DvcArgs& a) {
+  DvcImportOptions o;
+  o.from_cache = a.from_cache;
+  o.fetch = a.fetch || !a.remote.empty();
+  o.remote = a.remote;
+  o.remove_dvc = a.remove_dvc;
+  o.dry_run = a.dry_run;
+  o.force = a.force;
+  o.jobs = a.jobs ? a.jobs : 4;
+  if (o.remove_dvc && o.dry_run) fail(ExitCode::Usage, "--remove-dvc and --dry-run: choose one");
+  DvcImportResult r;
+  {
+    ProgressBar bar("importing data", ctx.quiet || a.json);
+    r = import_dvc(ctx.repo(), o, ctx.cwd(), bar.get());
+  }
+  for (auto* list : {&r.conflicts, &r.missing, &r.notes}) {
+    for (auto& line : *list) line = escaped_text(line, true);
+  }
+  if (a.json) {
+    nlohmann::json imported = nlohmann::json::array();
+    for (const auto& i : r.imported)
+      imported.push_back({{"path", i.path}, {"source", i.source}, {"files", i.files}, {"bytes", i.bytes}});
+    print_json({{"dry_run", a.dry_run}, {"imported", imported}, {"already", r.already}, {"conflicts", r.conflicts},
+                {"missing", r.missing}, {"notes", r.notes}, {"removed", r.removed}, {"git_files", r.git_files},
+                {"fetched", r.fetched}, {"pipeline_converted", false}});
+  } else if (!ctx.quiet) {
+    std::uint64_t files = 0, bytes = 0;
+    std::vector<std::string> lines;
+    for (const auto& i : r.imported) {
+      files += i.files, bytes += i.bytes;
+      lines.push_back(fmt::format("{} ({}, {})", escaped_text(i.path), plural(i.files, "file", "files"), i.source));
+    }
+    fmt::print("{} {} ({}, {}){}{}\n", a.dry_run ? "Would import" : "Imported",
+               plural(r.imported.size(), "DVC-tracked path", "DVC-tracked paths"), plural(files, "file", "files"),
+               human_size(bytes), lines.empty() ? "" : ":", list_some(lines, 50));
+    if (!r.already.empty()) fmt::print("{} here already.\n", plural(r.already.size(), "path was", "paths were"));
+    if (!r.removed.empty()) fmt::print("Removed {}.\n", plural(r.removed.size(), "DVC file", "DVC files"));
+    for (const auto& n : r.notes) note("mlops: note: {}\n", n);
+    if (r.pipeline)
+      note("mlops: note: dvc.yaml: pipelines are not converted yet; its stages' outputs tracked in dvc.lock are not "
+           "imported (mlops.yaml: see mlops-yaml(5))\n");
+    if (!r.git_files.empty() && !a.dry_run)
+      fmt::print("To record it in git: git add {}{}\n", fmt::join(r.git_files.begin(),
+                 r.git_files.begin() + static_cast<long>(std::min<std::size_t>(r.git_files.size(), 10)), " "),
+                 r.git_files.size() > 10 ? " …" : "");
+  }
+  if (!r.conflicts.empty())
+    throw Error(ExitCode::Conflict,
+                fmt::format("{} left as {}:{}", plural(r.conflicts.size(), "pointer", "pointers"),
+                            r.conflicts.size() == 1 ? "it is" : "they are", list_some(r.conflicts)),
+                "--force replaces them with DVC's version");
+  if (!r.missing.empty())
+    throw Error(ExitCode::Missing,
+                fmt::format("{} not found; everything else was imported:{}",
+                            plural(r.missing.size(), "DVC-tracked path's content was", "DVC-tracked paths' content was"),
+                            list_some(r.missing, 10)),
+                "--fetch reads the DVC remote, --from-cache DIR another DVC cache (dvc pull first, or copy the cache)");
+  return 0;
+}
+
 }  // namespace
 
 void register_import_commands(CLI::App& app, Context& ctx) {
-  command(&app, "import", "Bring in history from other tools: MLflow runs and models", [&ctx](CLI::App* imp) {
+  command(&app, "import", "Bring in what other tools keep: DVC-tracked data, MLflow runs and models", [&ctx](CLI::App* imp) {
     imp->require_subcommand(1);
+    command(imp, "dvc", "Import the data a DVC repository tracks (.dvc files): pointers, content verified", [&ctx](CLI::App* sub) {
+      auto a = std::make_shared<DvcArgs>();
+      sub->add_option("--from-cache", a->from_cache, "Another DVC cache folder to read content from (repeatable)")
+          ->type_name("DIR");
+      sub->add_flag("--fetch", a->fetch, "Read what the caches lack from the DVC remote (read-only)");
+      sub->add_option("-r,--remote", a->remote, "The DVC remote for --fetch (default: its core.remote)")->type_name("NAME");
+      sub->add_flag("--remove-dvc", a->remove_dvc, "Remove each .dvc file once all its outputs came in");
+      sub->add_flag("-n,--dry-run", a->dry_run, "Say what would be imported, and from where; change nothing");
+      sub->add_flag("-f,--force", a->force, "Replace existing mlops pointers that name other content");
+      sub->add_option("-j,--jobs", a->jobs, "Files read at once (default 4)")->check(CLI::Range(1, 256));
+      sub->add_flag("--json", a->json, "Print JSON");
+      sub->footer("Run at the top of the DVC repository, after mlops init. Every file is checked against its DVC MD5.\n"
+                  "Exit status 7 when content is nowhere (the rest is imported), 5 when a pointer would be replaced.");
+      bind(sub, ctx, a, run_import_dvc);
+    });
     command(imp, "mlflow", "Import an MLflow history (mlruns/ or mlflow.db): runs, metrics, artifacts, models",
             [&ctx](CLI::App* sub) {
               auto a = std::make_shared<MlflowArgs>();

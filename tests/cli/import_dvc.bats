@@ -1,0 +1,173 @@
+#!/usr/bin/env bats
+# mlops import dvc: the data a DVC repository tracks (.dvc files) becomes
+# mlops data. fixtures/dvc_project.py writes the repository in DVC's formats
+# (ids from hashlib and json.dumps, as DVC computes them); md5sum is the
+# oracle for every byte that comes back.
+load helpers
+
+FIXTURE="$MLOPS_SOURCE_DIR/tests/cli/fixtures/dvc_project.py"
+
+setup() {
+  DVC="$BATS_TEST_TMPDIR/dvc"
+  python3 "$FIXTURE" "$DVC"
+  TEST_REPO="$DVC/repo"
+  cd "$TEST_REPO"
+  git init -q . && git config user.email t@example.com && git config user.name t
+  git add -A && git commit -qm "a DVC project"
+  mlops init -q
+  export NO_COLOR=1
+}
+
+teardown() { cd /; }
+
+# Every data file of expected.json, in the workspace, has its md5sum.
+check_files() {
+  python3 -c 'import json,sys; [print(v, k) for k, v in json.load(open(sys.argv[1])).items()]' "$DVC/expected.json" |
+    md5sum -c --quiet
+}
+
+@test "import dvc: pointers from the workspace, verified; status clean at once; checkout brings back every byte" {
+  run mlops import dvc --fetch
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Imported 4 DVC-tracked paths (15 files"* ]]
+  [[ "$output" == *"data/images (12 files, workspace)"* ]]
+  [[ "$output" == *"notes.txt (1 file, workspace)"* ]]
+  [[ "$output" == *"model.pkl (1 file, DVC remote $DVC/remote)"* ]]
+  [[ "$output" == *"dvc.yaml: pipelines are not converted yet"* ]]
+  [[ "$output" == *"model.pkl.dvc:2: desc: mlops pointers have no such field"* ]]
+  run mlops status --json
+  [ "$status" -eq 0 ]
+  mlops checkout -q model.pkl
+  check_files
+  # Gone from the workspace, everything comes back from the store byte for byte (CRLFs too).
+  rm -rf data/raw.csv data/images notes.txt model.pkl
+  mlops checkout -q
+  check_files
+  [ "$(head -c 12 notes.txt | od -c | head -1)" = "$(printf 'first line\r\n' | od -c | head -1)" ]
+  # And through a remote, into a fresh clone.
+  mlops remote add -q team "$BATS_TEST_TMPDIR/mlops-remote" --default
+  mlops push -q
+  git add -A && git commit -qm "mlops pointers"
+  git clone -q . "$BATS_TEST_TMPDIR/clone" && cd "$BATS_TEST_TMPDIR/clone"
+  mlops init -q 2>/dev/null || true
+  mlops remote add -q team "$BATS_TEST_TMPDIR/mlops-remote" --default 2>/dev/null || true
+  mlops pull -q
+  check_files
+}
+
+@test "import dvc: content from the DVC cache (DVC 3 and DVC 2 layouts) and --from-cache, each file verified" {
+  rm -rf data/raw.csv data/images notes.txt
+  run mlops import dvc
+  [ "$status" -eq 7 ]   # model.pkl is on the remote only
+  [[ "$output" == *"data/images (12 files, DVC cache)"* ]]
+  [[ "$output" == *"notes.txt (1 file, DVC cache)"* ]]
+  [[ "$output" == *"model.pkl (model.pkl.dvc): md5 "*"looked in:"*"model.pkl (workspace)"*".dvc/cache/files/md5/"* ]]
+  mlops checkout -q
+  [ ! -e model.pkl ]
+  rm -f model.pkl.mlops
+  # Another cache folder (a copy of the remote here) has it.
+  run mlops import dvc --from-cache "$DVC/remote"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"model.pkl (1 file, DVC cache)"*"3 paths were here already."* ]]
+  mlops checkout -q
+  check_files
+}
+
+@test "import dvc: damaged content is never taken: a cache file, a listing, a remote object that do not hash to their id" {
+  rm -rf data/raw.csv data/images
+  raw=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["data/raw.csv"])' "$DVC/expected.json")
+  obj=".dvc/cache/files/md5/${raw:0:2}/${raw:2}"
+  chmod u+w "$obj" && echo tampered >>"$obj"
+  listing=$(ls .dvc/cache/files/md5/*/*.dir)
+  sed -i 's/img00001/img00009/' "$listing"
+  run mlops import dvc
+  [ "$status" -eq 7 ]
+  [[ "$output" == *"data/raw.csv (data/raw.csv.dvc): md5 $raw"*"$obj (there, but its MD5 differs: damaged)"* ]]
+  [[ "$output" == *"data/images (data/images.dvc)"*".dir (its MD5 differs: damaged)"* ]]
+  [ ! -e data/raw.csv.mlops ] && [ ! -e data/images.mlops ]
+  # The remote's copy of model.pkl, damaged, is refused too.
+  model=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["model.pkl"])' "$DVC/expected.json")
+  echo x >>"$DVC/remote/files/md5/${model:0:2}/${model:2}"
+  run mlops import dvc --fetch
+  [ "$status" -eq 7 ]
+  [[ "$output" == *"model.pkl (model.pkl.dvc)"*"is 16386 bytes, more than the 16384 it may be (damaged)"* ]]
+  [ ! -e model.pkl.mlops ]
+}
+
+@test "import dvc: a second import changes nothing; existing pointers are kept unless --force; --dry-run writes nothing" {
+  before="$(find . -path ./.git -prune -o -type f -print | sort | xargs md5sum)"
+  run mlops import dvc --dry-run --fetch
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Would import 4 DVC-tracked paths"* ]]
+  [ "$(find . -path ./.git -prune -o -type f -print | sort | xargs md5sum)" = "$before" ]
+  mlops import dvc -q --fetch
+  state="$(find . -path ./.git -prune -o -type f -name '*.mlops' -print -o -name .gitignore -print | sort | xargs md5sum)"
+  run mlops import dvc --fetch
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Imported 0 DVC-tracked paths"*"4 paths were here already."* ]]
+  [ "$(find . -path ./.git -prune -o -type f -name '*.mlops' -print -o -name .gitignore -print | sort | xargs md5sum)" = "$state" ]
+  # A pointer that names other content is not replaced without --force.
+  echo other >other.csv && mlops add -q other.csv && cp other.csv.mlops data/raw.csv.mlops
+  sed -i 's/^path: other.csv/path: raw.csv/' data/raw.csv.mlops
+  run mlops import dvc --fetch
+  [ "$status" -eq 5 ]
+  [[ "$output" == *"data/raw.csv.mlops exists and names other content"* ]]
+  grep -q "$(mlops ls other.csv --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')" data/raw.csv.mlops
+  mlops import dvc -q --fetch --force
+  mlops checkout -q --force
+  check_files
+}
+
+@test "import dvc --remove-dvc: only the .dvc files whose outputs all came in go; data and cache stay" {
+  run mlops import dvc --remove-dvc
+  [ "$status" -eq 7 ]
+  [ ! -e data/raw.csv.dvc ] && [ ! -e data/images.dvc ] && [ ! -e notes.txt.dvc ]
+  [ -e model.pkl.dvc ]               # its content was nowhere: kept
+  [ -d .dvc/cache ] && [ -f data/raw.csv ]
+  run mlops import dvc --remove-dvc --fetch
+  [ "$status" -eq 0 ]
+  [ ! -e model.pkl.dvc ]
+  [[ "$output" == *"Removed 1 DVC file."* ]]
+}
+
+@test "import dvc, hostile repository: paths out of it, listings with ../, symlinks in the cache; not a DVC repository" {
+  # A .dvc file whose output leaves the repository: refused before anything is written.
+  printf 'outs:\n- md5: %s\n  hash: md5\n  path: ../../outside\n' "$(printf x | md5sum | cut -c1-32)" >evil.dvc
+  run mlops import dvc
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"evil.dvc:2: path '../../outside' is outside the repository"* ]]
+  [ -z "$(find . -type f -name '*.mlops' -not -path './.mlops/*')" ]
+  rm evil.dvc
+  printf 'outs:\n- md5: %s\n  hash: md5\n  path: .git/hooks/pre-commit\n' "$(printf x | md5sum | cut -c1-32)" >evil.dvc
+  run mlops import dvc
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"evil.dvc:2"*".git"* ]]
+  rm evil.dvc
+  # A listing whose entry climbs out: the folder is refused, by name.
+  rm -rf data/images
+  listing=$(ls .dvc/cache/files/md5/*/*.dir)
+  evil=$(python3 -c 'import json,sys
+entries=[{"md5": "0"*32, "relpath": "../../../../etc/cron.d/x"}]
+print(json.dumps(entries, sort_keys=True))')
+  name=$(printf '%s' "$evil" | md5sum | cut -c1-32)
+  mkdir -p ".dvc/cache/files/md5/${name:0:2}" && printf '%s' "$evil" >".dvc/cache/files/md5/${name:0:2}/${name:2}.dir"
+  sed -i "s/^- md5: .*/- md5: $name.dir/" data/images.dvc
+  run mlops import dvc
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"the DVC listing $name.dir is malformed: an unsafe path '../../../../etc/cron.d/x'"* ]]
+  git checkout -q data/images.dvc
+  # A cache object that is a symlink to a secret is not read.
+  raw=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["data/raw.csv"])' "$DVC/expected.json")
+  echo secret >"$BATS_TEST_TMPDIR/secret"
+  rm data/raw.csv ".dvc/cache/files/md5/${raw:0:2}/${raw:2}"
+  ln -s "$BATS_TEST_TMPDIR/secret" ".dvc/cache/files/md5/${raw:0:2}/${raw:2}"
+  run mlops import dvc
+  [ "$status" -eq 7 ]
+  [[ "$output" == *"(there, but not a regular file)"* ]]
+  ! grep -rq secret .mlops/objects
+  # Not a DVC repository at all.
+  fresh_repo && mlops init -q
+  run mlops import dvc
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"not a DVC repository (no .dvc/ folder)"* ]]
+}
