@@ -203,7 +203,11 @@ _mlops() {
     import)
       local sub="" j
       for ((j = i + 1; j < cword; j++)); do [[ ${words[j]} != -* ]] && { sub=${words[j]}; break; }; done
-      if [[ -z $sub ]]; then COMPREPLY=($(compgen -W "mlflow" -- "$cur"))
+      if [[ -z $sub ]]; then COMPREPLY=($(compgen -W "dvc mlflow" -- "$cur"))
+      elif [[ $sub == dvc ]]; then
+        if [[ $prev == --from-cache ]]; then _filedir -d
+        elif [[ $prev == -r || $prev == --remote || $prev == -j || $prev == --jobs ]]; then return
+        else COMPREPLY=($(compgen -W "--from-cache --fetch -r --remote --remove-dvc -n --dry-run -f --force -j --jobs --json" -- "$cur")); fi
       elif [[ $prev == -e || $prev == --experiment || $prev == -j || $prev == --jobs ]]; then return
       elif [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "-e --experiment --include-deleted --update -n --dry-run --git-tags -j --jobs --json" -- "$cur"))
