@@ -142,7 +142,8 @@ int run_import_dvc(Context& ctx, const DvcArgs& a) {
       imported.push_back({{"path", i.path}, {"source", i.source}, {"files", i.files}, {"bytes", i.bytes}});
     print_json({{"dry_run", a.dry_run}, {"imported", imported}, {"already", r.already}, {"conflicts", r.conflicts},
                 {"missing", r.missing}, {"notes", r.notes}, {"removed", r.removed}, {"git_files", r.git_files},
-                {"fetched", r.fetched}, {"pipeline_converted", false}});
+                {"fetched", r.fetched}, {"pipeline_written", r.pipeline_written}, {"up_to_date", r.up_to_date},
+                {"stale", r.stale}});
   } else if (!ctx.quiet) {
     std::uint64_t files = 0, bytes = 0;
     std::vector<std::string> lines;
@@ -156,9 +157,11 @@ int run_import_dvc(Context& ctx, const DvcArgs& a) {
     if (!r.already.empty()) fmt::print("{} here already.\n", plural(r.already.size(), "path was", "paths were"));
     if (!r.removed.empty()) fmt::print("Removed {}.\n", plural(r.removed.size(), "DVC file", "DVC files"));
     for (const auto& n : r.notes) note("mlops: note: {}\n", n);
-    if (r.pipeline)
-      note("mlops: note: dvc.yaml: pipelines are not converted yet; its stages' outputs tracked in dvc.lock are not "
-           "imported (mlops.yaml: see mlops-yaml(5))\n");
+    if (r.pipeline_written)
+      fmt::print("{} mlops.yaml from dvc.yaml{}\n", a.dry_run ? "Would write" : "Wrote",
+                 a.dry_run ? "." : fmt::format(": {} up to date as DVC left {}{}", plural(r.up_to_date.size(), "stage", "stages"),
+                                               r.up_to_date.size() == 1 ? "it" : "them",
+                                               r.stale.empty() ? "." : fmt::format("; these will run:{}", list_some(r.stale, 20))));
     if (!r.git_files.empty() && !a.dry_run)
       fmt::print("To record it in git: git add {}{}\n", fmt::join(r.git_files.begin(),
                  r.git_files.begin() + static_cast<long>(std::min<std::size_t>(r.git_files.size(), 10)), " "),

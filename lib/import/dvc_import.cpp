@@ -11,14 +11,19 @@
 #include "core/error.hpp"
 #include "core/parallel.hpp"
 #include "core/text.hpp"
+#include "core/yaml_load.hpp"
 #include "data/gitignore.hpp"
 #include "data/pointer.hpp"
 #include "data/workspace.hpp"
 #include "import/dvc_content.hpp"
+#include "import/dvc_pipeline.hpp"
 #include "import/dvc_project.hpp"
 #include "remote/aws_credentials.hpp"
 #include "remote/folder_remote.hpp"
 #include "remote/s3_remote.hpp"
+#include "pipeline/lock_file.hpp"
+#include "pipeline/pipeline_file.hpp"
+#include "pipeline/staleness.hpp"
 #include "repo/repo.hpp"
 #include "store/manifest.hpp"
 #include "store/object_store.hpp"
@@ -84,11 +89,107 @@ public:
         r_.removed.push_back(f.rel);
       }
     }
+    if (r_.pipeline) import_pipeline();
     r_.fetched = content_->fetched_files();
     return std::move(r_);
   }
 
 private:
+  void import_pipeline() {
+    DvcPipeline conv = convert_dvc_yaml(repo_.root());
+    r_.notes.insert(r_.notes.end(), conv.notes.begin(), conv.notes.end());
+    // The conversion must be a pipeline mlops takes before it is written.
+    (void)parse_pipeline(conv.mlops_yaml, [&] { return load_params(repo_, kDefaultParamsFile); });
+    fs::path file = repo_.abs(kPipelineFile);
+    if (auto st = lstat_path(file)) {
+      std::string old = st->is_regular() ? read_file(file, 16u << 20) : "";
+      if (old != conv.mlops_yaml && !opts_.force) {
+        r_.conflicts.push_back(fmt::format("{} exists and is not dvc.yaml's conversion", kPipelineFile));
+        return;
+      }
+    }
+    r_.pipeline_written = true;
+    if (opts_.dry_run) return;
+    atomic_write(file, conv.mlops_yaml);
+    r_.git_files.push_back(kPipelineFile);
+    Pipeline pipeline = load_pipeline(repo_);
+    auto dvc_lock = read_dvc_lock(repo_.root(), conv.wdirs);
+    auto lock = read_lock(repo_);
+    Params params(repo_);
+    bool changed = false;
+    for (const Stage& stage : pipeline.stages) {
+      auto l = dvc_lock.find(stage.name);
+      if (l == dvc_lock.end()) {
+        r_.stale.push_back(fmt::format("{}: not in dvc.lock (DVC never ran it)", stage.name));
+        continue;
+      }
+      std::string why = differs(stage, l->second, conv.wdirs[stage.name.substr(0, stage.name.find('@'))], params);
+      if (!why.empty()) {
+        r_.stale.push_back(fmt::format("{}: {}", stage.name, why));
+        continue;
+      }
+      LockEntry entry = evaluate(repo_, stage, nullptr, params).now;
+      for (const auto& out : stage.outputs())
+        if (auto v = version_of(repo_, out, true)) entry.outs.push_back(*v);
+      if (auto it = lock.find(stage.name); it != lock.end() && !opts_.force) {
+        if (it->second.outs == entry.outs && it->second.deps == entry.deps && it->second.cmd == entry.cmd) {
+          r_.up_to_date.push_back(stage.name);
+          continue;
+        }
+        r_.conflicts.push_back(fmt::format("mlops.lock: stage {} records another run (--force takes DVC's)", stage.name));
+        continue;
+      }
+      lock[stage.name] = std::move(entry);
+      for (const auto& out : stage.outs)
+        if (auto gi = gitignore_add(repo_.root(), out); !gi.empty()) r_.git_files.push_back(gi);
+      r_.up_to_date.push_back(stage.name);
+      changed = true;
+    }
+    if (changed) {
+      write_lock(repo_, lock);
+      r_.git_files.push_back(kLockFile);
+    }
+  }
+
+  // Why a stage's state in the workspace is not what dvc.lock recorded ("" when it is).
+  std::string differs(const Stage& stage, const DvcLockStage& l, const std::string& wdir, Params& params) {
+    std::string cmd = wdir.empty() ? l.cmd : fmt::format("cd {} && {}", wdir, l.cmd);
+    if (stage.cmd != cmd) return "its command changed since dvc.lock";
+    auto matches = [&](const DvcLockedPath& p) {
+      fs::path abs = repo_.abs(p.path);
+      auto st = lstat_path(abs);
+      if (!st) return false;
+      if (!p.dir) return st->is_regular() && dvc_file_matches(abs, p.md5, p.legacy);
+      if (!st->is_dir()) return false;
+      WorkTree tree = list_workspace(repo_, p.path);
+      std::vector<DvcDirEntry> entries;
+      for (const auto& wf : tree.files) entries.push_back({wf.path, dvc_file_md5s(abs / wf.path, p.legacy).back()});
+      return dvc_dir_md5(entries) == p.md5;
+    };
+    for (const auto& d : l.deps)
+      if (!matches(d)) return fmt::format("dependency {} is not what dvc.lock recorded", d.path);
+    for (const auto& o : l.outs)
+      if (!matches(o)) return fmt::format("output {} is not what dvc.lock recorded", o.path);
+    for (const auto& out : stage.outputs())
+      if (std::none_of(l.outs.begin(), l.outs.end(), [&](const DvcLockedPath& o) { return o.path == out; }))
+        return fmt::format("output {} is not in dvc.lock", out);
+    if (!l.params_yaml.empty()) {
+      YAML::Node recorded = load_yaml(l.params_yaml, "dvc.lock");
+      for (const auto& [file, keys] : stage.params) {
+        std::string dvc_file = wdir.empty() ? file : fs::path(file).lexically_relative(wdir).generic_string();
+        YAML::Node section = recorded[dvc_file];
+        YAML::Emitter e;
+        e << section;
+        auto was = section ? flatten_yaml(e.c_str(), "dvc.lock") : std::map<std::string, std::string>{};
+        for (const auto& [k, v] : params.values(stage, file, keys)) {
+          auto it = was.find(k);
+          if (it == was.end() || it->second != v) return fmt::format("param {} is not what dvc.lock recorded", k);
+        }
+      }
+    }
+    return "";
+  }
+
   // True when the output's pointer is written (or there already).
   bool import_out(const DvcFile& f, const DvcOut& out) {
     if (out.md5.empty()) {

@@ -3,8 +3,10 @@
 // becomes mlops data: a PATH.mlops pointer beside each output, its content
 // in the store, verified against DVC's MD5 on the way in. Content comes
 // from the workspace when it matches, else from the DVC cache (and folders
-// named by --from-cache), else, with --fetch, from the DVC remote. Pipelines
-// (dvc.yaml, dvc.lock) are not converted yet: they are reported.
+// named by --from-cache), else, with --fetch, from the DVC remote. dvc.yaml
+// becomes mlops.yaml (dvc_pipeline.hpp), and every stage whose
+// dependencies, params and outputs in the workspace are what dvc.lock
+// recorded is recorded in mlops.lock as up to date: nothing re-runs.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -40,7 +42,10 @@ struct DvcImportResult {
   std::vector<std::string> removed;       // .dvc files removed (--remove-dvc)
   std::vector<std::string> git_files;     // pointers and .gitignore files written
   std::uint64_t fetched = 0;              // files read from the DVC remote
-  bool pipeline = false;                  // dvc.yaml is there (not converted yet)
+  bool pipeline = false;                  // dvc.yaml is there
+  bool pipeline_written = false;          // mlops.yaml written (or there already, the same)
+  std::vector<std::string> up_to_date;    // stages recorded in mlops.lock as DVC left them
+  std::vector<std::string> stale;         // "STAGE: why it will run"
 };
 
 // Error(Input) when the root is no DVC repository or a .dvc file is

@@ -33,7 +33,7 @@ check_files() {
   [[ "$output" == *"data/images (12 files, workspace)"* ]]
   [[ "$output" == *"notes.txt (1 file, workspace)"* ]]
   [[ "$output" == *"model.pkl (1 file, DVC remote $DVC/remote)"* ]]
-  [[ "$output" == *"dvc.yaml: pipelines are not converted yet"* ]]
+  [[ "$output" == *"Wrote mlops.yaml from dvc.yaml: 4 stages up to date as DVC left them."* ]]
   [[ "$output" == *"model.pkl.dvc:2: desc: mlops pointers have no such field"* ]]
   run mlops status --json
   [ "$status" -eq 0 ]
@@ -170,4 +170,88 @@ print(json.dumps(entries, sort_keys=True))')
   run mlops import dvc
   [ "$status" -eq 4 ]
   [[ "$output" == *"not a DVC repository (no .dvc/ folder)"* ]]
+}
+
+@test "import dvc: dvc.yaml becomes mlops.yaml, dvc.lock mlops.lock: a workspace that matched dvc.lock needs no run" {
+  run mlops import dvc --fetch
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Wrote mlops.yaml from dvc.yaml: 4 stages up to date as DVC left them."* ]]
+  [[ "$output" == *"stage report: outs: ../report.txt: persist: not kept"* ]]
+  [[ "$output" == *"stage report: wdir src: the command runs as 'cd src && ...'"* ]]
+  grep -qF 'cmd: python src/prep.py --lr ${params.lr}' mlops.yaml
+  grep -qF 'cmd: cd src && cat ../data/prepared.csv > ../report.txt' mlops.yaml
+  run mlops status
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Pipeline is up to date (4 stages)"* ]]
+  run mlops run -n --json
+  [ "$status" -eq 0 ]
+  python3 -c '
+import json, sys
+stages = json.loads(sys.argv[1])
+assert sorted(s["stage"] for s in stages) == ["evaluate@large", "evaluate@small", "prepare", "report"], stages
+assert all(s["outcome"] == "up to date" for s in stages), stages' "$output"
+  # Importing again changes nothing.
+  before="$(md5sum mlops.yaml mlops.lock)"
+  run mlops import dvc --fetch
+  [ "$status" -eq 0 ]
+  [ "$(md5sum mlops.yaml mlops.lock)" = "$before" ]
+  # A stage's outputs came into the store: checkout brings them back.
+  rm data/prepared.csv && mlops checkout -q && check_files
+}
+
+@test "import dvc: a stage the workspace no longer matches is said and left to run; mlops.yaml of one's own is kept" {
+  echo "# changed since" >>src/prep.py
+  run mlops import dvc --fetch
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"3 stages up to date as DVC left them; these will run:"*"prepare: dependency src/prep.py is not what dvc.lock recorded"* ]]
+  run mlops status --json
+  python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+why = {s["stage"]: s["reasons"] for s in d["stages"]}
+assert why["prepare"] == ["never run"], why
+assert why["report"] == ["stage prepare is stale"], why' "$output"
+  # A params change since dvc.lock too.
+  git checkout -q src/prep.py && rm mlops.yaml mlops.lock
+  sed -i 's/depth: 3/depth: 4/' params.yaml
+  run mlops import dvc --fetch
+  [[ "$output" == *"prepare: param train.depth is not what dvc.lock recorded"* ]]
+  # mlops.yaml written by hand is not replaced.
+  printf 'stages:\n  mine:\n    cmd: "true"\n' >mlops.yaml
+  run mlops import dvc --fetch
+  [ "$status" -eq 5 ]
+  [[ "$output" == *"mlops.yaml exists and is not dvc.yaml's conversion"* ]]
+  grep -q mine mlops.yaml
+}
+
+@test "import dvc: vars files, matrix stages and foreach over a params list are converted, each said" {
+  printf 'sizes: [s, m]\nseed: 7\n' >more.yaml
+  cat >dvc.yaml <<'YAML'
+vars:
+  - more.yaml
+  - {extra: 42}
+stages:
+  grid:
+    matrix:
+      lr: [0.1, 0.01]
+    cmd: train --lr ${item.lr} --seed ${seed} --x ${extra} --d ${train.depth}
+  each:
+    foreach: ${train.sets}
+    do:
+      cmd: echo ${item}
+plots:
+  - loss.csv
+YAML
+  printf 'lr: 0.1\ntrain:\n  depth: 3\n  sets: [a, b]\n' >params.yaml
+  rm dvc.lock
+  run mlops import dvc --fetch
+  [ "$status" -eq 0 ]
+  grep -qF 'cmd: train --lr ${lr} --seed 7 --x 42 --d ${params.train.depth}' mlops.yaml
+  [[ "$output" == *'stage grid: cmd: ${seed} (from vars) written in as '"'"'7'"'"* ]]
+  [[ "$output" == *'stage each: foreach: ${train.sets} written in'* ]]
+  [[ "$output" == *"dvc.yaml: plots: not kept"* ]]
+  [[ "$output" == *"grid@0.1: not in dvc.lock (DVC never ran it)"* ]]
+  run mlops dag --json
+  [ "$status" -eq 0 ]
+  [[ "$output" == *'"each@a"'* && "$output" == *'"grid@0.01"'* ]]
 }

@@ -1,0 +1,341 @@
+#include "import/dvc_pipeline.hpp"
+
+#include <regex>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "core/safe_tree.hpp"
+#include "core/text.hpp"
+#include "core/yaml_load.hpp"
+#include "pipeline/pipeline_file.hpp"
+
+namespace mlops {
+
+namespace {
+
+std::string rel_join(const std::string& base, const std::string& path) {
+  fs::path p = (base.empty() ? fs::path(path) : fs::path(base) / path).lexically_normal();
+  std::string s = p.generic_string();
+  while (s.size() > 1 && s.back() == '/') s.pop_back();
+  return s;
+}
+
+// The flattened keys of a YAML mapping, "a.b" -> value text.
+void flatten(const YAML::Node& n, const std::string& prefix, std::map<std::string, std::string>& out) {
+  if (n.IsMap()) {
+    for (const auto& kv : n) flatten(kv.second, prefix.empty() ? kv.first.Scalar() : prefix + "." + kv.first.Scalar(), out);
+    if (!prefix.empty()) out.emplace(prefix, "");  // a section: a key too
+  } else if (n.IsScalar()) {
+    out[prefix] = n.Scalar();
+  } else {
+    YAML::Emitter e;
+    e << YAML::Flow << n;
+    out[prefix] = e.c_str();
+  }
+}
+
+struct Context {
+  const std::map<std::string, std::string>* params;  // params.yaml, flattened
+  std::map<std::string, std::string> vars;           // other vars, flattened
+  bool matrix = false, foreach = false;
+  std::string stage;
+  std::vector<std::string>* notes;
+};
+
+// ${...} as mlops reads it.
+std::string rewrite(const std::string& s, Context& c, const std::string& field) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto at = s.find("${", i);
+    if (at == std::string::npos) {
+      out += s.substr(i);
+      break;
+    }
+    if (at > 0 && s[at - 1] == '\\') {  // \${ is DVC's escape: the text itself
+      out += s.substr(i, at - 1 - i) + "${";
+      i = at + 2;
+      continue;
+    }
+    auto end = s.find('}', at);
+    if (end == std::string::npos) {
+      out += s.substr(i);
+      break;
+    }
+    out += s.substr(i, at - i);
+    std::string name = s.substr(at + 2, end - at - 2);
+    i = end + 1;
+    std::string trimmed = name;
+    trimmed.erase(0, trimmed.find_first_not_of(' '));
+    trimmed.erase(trimmed.find_last_not_of(' ') + 1);
+    if (c.matrix && trimmed.starts_with("item.")) {
+      out += "${" + trimmed.substr(5) + "}";
+    } else if ((c.foreach && (trimmed == "item" || trimmed.starts_with("item.") || trimmed == "key"))) {
+      out += "${" + trimmed + "}";
+    } else if (c.params->count(trimmed)) {
+      out += "${params." + trimmed + "}";
+    } else if (auto v = c.vars.find(trimmed); v != c.vars.end()) {
+      out += v->second;
+      c.notes->push_back(fmt::format("dvc.yaml: stage {}: {}: ${{{}}} (from vars) written in as '{}'", c.stage, field,
+                                     trimmed, v->second));
+    } else {
+      out += "${" + trimmed + "}";
+      c.notes->push_back(fmt::format("dvc.yaml: stage {}: {}: ${{{}}} names nothing mlops knows (left as it is)", c.stage,
+                                     field, trimmed));
+    }
+  }
+  return out;
+}
+
+std::string scalar_of(const YAML::Node& n) { return n.IsScalar() ? n.Scalar() : ""; }
+
+// A path list entry: "path" or {path: {options}}.
+std::string path_entry(const YAML::Node& e, Context& c, const std::string& field, bool is_out) {
+  if (e.IsScalar()) return e.Scalar();
+  if (e.IsMap() && e.size() == 1) {
+    auto kv = *e.begin();
+    const YAML::Node opts = kv.second;
+    if (opts.IsMap())
+      for (const auto& o : opts) {
+        std::string key = o.first.Scalar(), value = scalar_of(o.second);
+        if (key == "cache" && value == "false" && !is_out) continue;  // metrics and plots are git's in mlops too
+        if (key == "cache" && value == "false")
+          c.notes->push_back(fmt::format("dvc.yaml: stage {}: {}: {}: cache: false (git keeps it in DVC): mlops keeps "
+                                         "outputs in its store; make it a metric or plot to leave it to git",
+                                         c.stage, field, kv.first.Scalar()));
+        else if (key != "cache")
+          c.notes->push_back(fmt::format("dvc.yaml: stage {}: {}: {}: {}: not kept (mlops has no such option)", c.stage,
+                                         field, kv.first.Scalar(), key));
+      }
+    return kv.first.Scalar();
+  }
+  fail(ExitCode::Input, "dvc.yaml:{}: stage {}: {}: expected a path or {{path: options}}", e.Mark().line + 1, c.stage, field);
+}
+
+YAML::Node convert_stage(const YAML::Node& body, Context& c, const std::string& base_wdir, std::string& wdir_out) {
+  if (!body.IsMap()) fail(ExitCode::Input, "dvc.yaml:{}: stage {}: not a mapping", body.Mark().line + 1, c.stage);
+  std::string wdir = base_wdir;
+  if (body["wdir"] && body["wdir"].IsScalar() && body["wdir"].Scalar() != ".") wdir = rel_join(wdir, body["wdir"].Scalar());
+  wdir_out = wdir;
+  auto path = [&](const std::string& p, const std::string& field) {
+    std::string r = rel_join(wdir, rewrite(p, c, field));
+    if (r.starts_with("../") || r == "..")
+      fail(ExitCode::Input, "dvc.yaml: stage {}: {}: '{}' is outside the repository", c.stage, field, printable_path(p));
+    return r;
+  };
+  YAML::Node out(YAML::NodeType::Map);
+  for (const auto& kv : body) {
+    std::string key = kv.first.Scalar();
+    const YAML::Node v = kv.second;
+    if (key == "cmd") {
+      std::string prefix = wdir.empty() ? "" : fmt::format("cd {} && ", wdir);
+      if (v.IsSequence()) {
+        YAML::Node list(YAML::NodeType::Sequence);
+        bool first = true;
+        for (const auto& cmd : v) {
+          list.push_back((first ? prefix : "") + rewrite(scalar_of(cmd), c, "cmd"));
+          first = false;
+        }
+        out["cmd"] = list;
+      } else {
+        out["cmd"] = prefix + rewrite(scalar_of(v), c, "cmd");
+      }
+    } else if (key == "deps" || key == "outs" || key == "metrics" || key == "plots") {
+      YAML::Node list(YAML::NodeType::Sequence);
+      if (v.IsSequence())
+        for (const auto& e : v) list.push_back(path(path_entry(e, c, key, key == "outs"), key));
+      out[key] = list;
+    } else if (key == "params") {
+      // Keys of params.yaml (of wdir's, in DVC), {file: [keys]} and {file: null} alike.
+      std::string default_file = rel_join(wdir, "params.yaml");
+      std::map<std::string, YAML::Node> files;
+      if (v.IsSequence())
+        for (const auto& e : v) {
+          if (e.IsScalar()) {
+            if (!files.count(default_file)) files[default_file] = YAML::Node(YAML::NodeType::Sequence);
+            files[default_file].push_back(e.Scalar());
+          } else if (e.IsMap()) {
+            for (const auto& f : e) {
+              std::string file = path(f.first.Scalar(), "params");
+              if (f.second.IsNull() || (f.second.IsSequence() && f.second.size() == 0)) files[file] = YAML::Node();
+              else {
+                if (!files.count(file) || files[file].IsNull()) files[file] = YAML::Node(YAML::NodeType::Sequence);
+                for (const auto& k : f.second) files[file].push_back(k.Scalar());
+              }
+            }
+          }
+        }
+      YAML::Node list(YAML::NodeType::Sequence);
+      for (auto& [file, keys] : files) {
+        if (file == "params.yaml" && keys.IsSequence()) {
+          for (const auto& k : keys) list.push_back(k.Scalar());
+        } else {
+          YAML::Node m;
+          m[file] = keys;
+          list.push_back(m);
+        }
+      }
+      out["params"] = list;
+    } else if (key == "frozen" || key == "always_changed" || key == "desc") {
+      out[key] = scalar_of(v);
+    } else if (key == "wdir") {
+      continue;  // in the command
+    } else if (key == "vars") {
+      c.notes->push_back(fmt::format("dvc.yaml: stage {}: vars: written in where used (mlops has no stage vars)", c.stage));
+    } else {
+      c.notes->push_back(fmt::format("dvc.yaml: stage {}: {}: not kept (mlops has no such field)", c.stage, key));
+    }
+  }
+  if (!wdir.empty())
+    c.notes->push_back(fmt::format("dvc.yaml: stage {}: wdir {}: the command runs as 'cd {} && ...', its paths "
+                                   "from the repository root",
+                                   c.stage, wdir, wdir));
+  return out;
+}
+
+}  // namespace
+
+DvcPipeline convert_dvc_yaml(const fs::path& root) {
+  DvcPipeline p;
+  const std::string file = "dvc.yaml";
+  YAML::Node doc;
+  try {
+    doc = load_yaml(read_file(root / file, 16u << 20), file);
+  } catch (const YAML::Exception& e) {
+    fail(ExitCode::Input, "dvc.yaml:{}: malformed YAML: {}", e.mark.line + 1, e.msg);
+  }
+  if (!doc.IsMap() || !doc["stages"] || !doc["stages"].IsMap()) fail(ExitCode::Input, "dvc.yaml: no 'stages:' mapping");
+  std::map<std::string, std::string> params;
+  YAML::Node params_doc;
+  if (auto st = lstat_path(root / "params.yaml"); st && st->is_regular()) {
+    params_doc = load_yaml(read_file(root / "params.yaml", 16u << 20), "params.yaml");
+    flatten(params_doc, "", params);
+  }
+  Context c{&params, {}, false, false, "", &p.notes};
+  for (const auto& kv : doc) {
+    std::string key = kv.first.Scalar();
+    if (key == "stages") continue;
+    if (key == "vars" && kv.second.IsSequence()) {
+      for (const auto& v : kv.second) {
+        if (v.IsMap()) {
+          flatten(v, "", c.vars);
+        } else if (v.IsScalar()) {
+          std::string name = v.Scalar().substr(0, v.Scalar().find(':'));
+          if (name == "params.yaml") continue;
+          fs::path f = root / rel_join("", name);
+          if (auto st = lstat_path(f); st && st->is_regular())
+            flatten(load_yaml(read_file(f, 16u << 20), name), "", c.vars);
+          else
+            p.notes.push_back(fmt::format("dvc.yaml: vars: {} is not there (its values are not written in)", name));
+        }
+      }
+      continue;
+    }
+    p.notes.push_back(fmt::format("dvc.yaml: {}: not kept (mlops.yaml has stages only{})", key,
+                                  key == "plots" ? "; mlops exp plot draws a run's metrics" : ""));
+  }
+  YAML::Node stages(YAML::NodeType::Map);
+  for (const auto& kv : doc["stages"]) {
+    std::string name = kv.first.Scalar();
+    const YAML::Node body = kv.second;
+    c.stage = name;
+    c.matrix = c.foreach = false;
+    std::string wdir;
+    if (body.IsMap() && body["foreach"]) {
+      c.foreach = true;
+      YAML::Node items = body["foreach"];
+      if (items.IsScalar()) {  // foreach: ${list in params.yaml}
+        std::string ref = items.Scalar();
+        if (ref.starts_with("${") && ref.ends_with("}")) {
+          std::string k = ref.substr(2, ref.size() - 3);
+          YAML::Node found = params_doc;
+          std::size_t at = 0;
+          while (found && at <= k.size()) {
+            auto dot = k.find('.', at);
+            found = found[k.substr(at, dot - at)];
+            if (dot == std::string::npos) break;
+            at = dot + 1;
+          }
+          if (!found) fail(ExitCode::Input, "dvc.yaml: stage {}: foreach: {} names nothing in params.yaml", name, ref);
+          items = YAML::Clone(found);
+          p.notes.push_back(fmt::format("dvc.yaml: stage {}: foreach: {} written in (its items as they are now)", name, ref));
+        }
+      }
+      YAML::Node s;
+      s["foreach"] = items;
+      s["do"] = convert_stage(body["do"], c, "", wdir);
+      stages[name] = s;
+    } else if (body.IsMap() && body["matrix"]) {
+      c.matrix = true;
+      YAML::Node rest = YAML::Clone(body);
+      rest.remove("matrix");
+      YAML::Node s = convert_stage(rest, c, "", wdir);
+      YAML::Node m(YAML::NodeType::Map);
+      m["matrix"] = body["matrix"];
+      for (const auto& f : s) m[f.first] = f.second;
+      stages[name] = m;
+    } else {
+      stages[name] = convert_stage(body, c, "", wdir);
+    }
+    p.wdirs[name] = wdir;
+  }
+  YAML::Node out;
+  out["stages"] = stages;
+  YAML::Emitter e;
+  e << out;
+  p.mlops_yaml = std::string("# Converted from dvc.yaml by mlops import dvc (see mlops-yaml(5)).\n") + e.c_str() + "\n";
+  return p;
+}
+
+std::map<std::string, DvcLockStage> read_dvc_lock(const fs::path& root, const std::map<std::string, std::string>& wdirs) {
+  std::map<std::string, DvcLockStage> out;
+  auto st = lstat_path(root / "dvc.lock");
+  if (!st) return out;
+  YAML::Node doc;
+  try {
+    doc = load_yaml(read_file(root / "dvc.lock", 64u << 20), "dvc.lock");
+  } catch (const YAML::Exception& e) {
+    fail(ExitCode::Input, "dvc.lock:{}: malformed YAML: {}", e.mark.line + 1, e.msg);
+  }
+  if (!doc.IsMap() || !doc["stages"] || !doc["stages"].IsMap())
+    fail(ExitCode::Input, "dvc.lock: not schema 2.0 (no 'stages:' mapping; DVC 1 lock files are not read)");
+  for (const auto& kv : doc["stages"]) {
+    std::string name = kv.first.Scalar();
+    const YAML::Node s = kv.second;
+    std::string base = name.substr(0, name.find('@'));
+    std::string wdir = wdirs.count(base) ? wdirs.at(base) : "";
+    DvcLockStage l;
+    if (s["cmd"] && s["cmd"].IsSequence()) {
+      for (const auto& c : s["cmd"]) l.cmd += (l.cmd.empty() ? "" : " && ") + scalar_of(c);
+    } else if (s["cmd"]) {
+      l.cmd = scalar_of(s["cmd"]);
+    }
+    auto paths = [&](const char* key, std::vector<DvcLockedPath>& into) {
+      if (!s[key] || !s[key].IsSequence()) return;
+      for (const auto& e : s[key]) {
+        DvcLockedPath lp;
+        lp.path = rel_join(wdir, scalar_of(e["path"]));
+        if (lp.path.empty() || lp.path.starts_with("../"))
+          fail(ExitCode::Input, "dvc.lock:{}: stage {}: path '{}' is outside the repository", e.Mark().line + 1, name,
+               printable_path(scalar_of(e["path"])));
+        lp.md5 = scalar_of(e["md5"]);
+        if (lp.md5.ends_with(".dir")) lp.dir = true, lp.md5.resize(lp.md5.size() - 4);
+        lp.legacy = !e["hash"];
+        into.push_back(std::move(lp));
+      }
+    };
+    paths("deps", l.deps);
+    paths("outs", l.outs);
+    if (s["params"]) {
+      YAML::Emitter e;
+      e << s["params"];
+      l.params_yaml = e.c_str();
+    }
+    out.emplace(name, std::move(l));
+  }
+  return out;
+}
+
+}  // namespace mlops
