@@ -123,7 +123,8 @@ DvcConfig read_dvc_config(const fs::path& root) {
     if (!fst || !fst->is_regular()) continue;
     std::string section;
     std::size_t line_no = 0;
-    for (std::string_view raw : split_lines(read_file(file, 1u << 20))) {
+    const std::string text = read_file(file, 1u << 20);  // the lines are views into it
+    for (std::string_view raw : split_lines(text)) {
       ++line_no;
       std::string line(raw);
       while (!line.empty() && (line.back() == ' ' || line.back() == '\r' || line.back() == '\t')) line.pop_back();
