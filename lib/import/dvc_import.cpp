@@ -82,14 +82,25 @@ public:
     if (!opts_.dry_run) hold.emplace(repo_.store().base_dir(), StoreLock::Mode::Shared);
     for (const auto& f : files) {
       r_.notes.insert(r_.notes.end(), f.notes.begin(), f.notes.end());
-      bool complete = true;
-      for (const auto& out : f.outs) complete = import_out(f, out) && complete;
-      if (complete && opts_.remove_dvc && !opts_.dry_run) {
-        if (::unlink(repo_.abs(f.rel).c_str()) != 0) fail_errno("remove", f.rel, errno);
-        r_.removed.push_back(f.rel);
-      }
+      for (const auto& out : f.outs) import_out(f, out);
     }
     if (r_.pipeline) import_pipeline();
+    // The DVC files go only once everything in them is verified and here:
+    // every output's content, mlops.yaml, every stage in mlops.lock.
+    if (opts_.remove_dvc && !opts_.dry_run) {
+      if (r_.missing.empty() && r_.conflicts.empty() && r_.stale.empty()) {
+        std::vector<std::string> gone;
+        for (const auto& f : files) gone.push_back(f.rel);
+        if (r_.pipeline) gone.insert(gone.end(), {"dvc.yaml", "dvc.lock"});
+        for (const auto& rel : gone)
+          if (lstat_path(repo_.abs(rel))) {
+            if (::unlink(repo_.abs(rel).c_str()) != 0) fail_errno("remove", rel, errno);
+            r_.removed.push_back(rel);
+          }
+      } else {
+        r_.notes.push_back("--remove-dvc: the DVC files are kept until everything in them came in (see below)");
+      }
+    }
     r_.fetched = content_->fetched_files();
     return std::move(r_);
   }

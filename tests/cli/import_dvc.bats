@@ -118,16 +118,19 @@ check_files() {
   check_files
 }
 
-@test "import dvc --remove-dvc: only the .dvc files whose outputs all came in go; data and cache stay" {
+@test "import dvc --remove-dvc: the DVC files go only once everything in them came in; data and cache stay" {
   run mlops import dvc --remove-dvc
-  [ "$status" -eq 7 ]
-  [ ! -e data/raw.csv.dvc ] && [ ! -e data/images.dvc ] && [ ! -e notes.txt.dvc ]
-  [ -e model.pkl.dvc ]               # its content was nowhere: kept
-  [ -d .dvc/cache ] && [ -f data/raw.csv ]
+  [ "$status" -eq 7 ]                # model.pkl's content is nowhere: nothing is removed
+  [[ "$output" == *"--remove-dvc: the DVC files are kept until everything in them came in"* ]]
+  [ -e data/raw.csv.dvc ] && [ -e model.pkl.dvc ] && [ -e dvc.yaml ] && [ -e dvc.lock ]
   run mlops import dvc --remove-dvc --fetch
   [ "$status" -eq 0 ]
-  [ ! -e model.pkl.dvc ]
-  [[ "$output" == *"Removed 1 DVC file."* ]]
+  [[ "$output" == *"Removed 6 DVC files."* ]]
+  [ -z "$(find . -name '*.dvc' -not -path './.git/*')" ] && [ ! -e dvc.yaml ] && [ ! -e dvc.lock ]
+  [ -d .dvc/cache ] && [ -f data/raw.csv ]
+  run mlops status
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Pipeline is up to date (4 stages)"* ]]
 }
 
 @test "import dvc, hostile repository: paths out of it, listings with ../, symlinks in the cache; not a DVC repository" {

@@ -350,3 +350,23 @@ push_refused() {
   [ "$status" -eq 0 ]
   no_rejections
 }
+
+@test "import dvc --fetch reads a DVC remote on S3 (DVC's layout, its endpointurl), signed, read-only" {
+  python3 "$MLOPS_SOURCE_DIR/tests/cli/fixtures/dvc_project.py" "$BATS_TEST_TMPDIR/dvc"
+  aws_s3 s3 sync --only-show-errors "$BATS_TEST_TMPDIR/dvc/remote/" s3://mlops-test/dvc-remote/
+  cd "$BATS_TEST_TMPDIR/dvc/repo"
+  printf '[core]\n    remote = storage\n['"'"'remote "storage"'"'"']\n    url = s3://mlops-test/dvc-remote\n    endpointurl = http://127.0.0.1:%s\n' \
+    "$GATE_PORT" >.dvc/config
+  git init -q . && git add -A && git commit -qm dvc
+  mlops init -q
+  before=$(wc -l <"$S3_DIR/strict.requests")
+  run mlops import dvc --fetch
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"model.pkl (1 file, DVC remote s3://mlops-test/dvc-remote"* ]]
+  mlops checkout -q model.pkl
+  [ "$(md5sum <model.pkl | cut -c1-32)" = "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["model.pkl"])' "$BATS_TEST_TMPDIR/dvc/expected.json")" ]
+  # Only reads went to the bucket.
+  [ -z "$(tail -n +"$((before + 1))" "$S3_DIR/strict.requests" | grep -v '^GET \|^HEAD ')" ]
+  no_rejections
+}
