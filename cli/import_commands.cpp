@@ -133,7 +133,7 @@ int run_import_dvc(Context& ctx, const DvcArgs& a) {
     ProgressBar bar("importing data", ctx.quiet || a.json);
     r = import_dvc(ctx.repo(), o, ctx.cwd(), bar.get());
   }
-  for (auto* list : {&r.conflicts, &r.missing, &r.notes}) {
+  for (auto* list : {&r.conflicts, &r.missing, &r.notes, &r.problems}) {
     for (auto& line : *list) line = escaped_text(line, true);
   }
   if (a.json) {
@@ -141,7 +141,8 @@ int run_import_dvc(Context& ctx, const DvcArgs& a) {
     for (const auto& i : r.imported)
       imported.push_back({{"path", i.path}, {"source", i.source}, {"files", i.files}, {"bytes", i.bytes}});
     print_json({{"dry_run", a.dry_run}, {"imported", imported}, {"already", r.already}, {"conflicts", r.conflicts},
-                {"missing", r.missing}, {"notes", r.notes}, {"removed", r.removed}, {"git_files", r.git_files},
+                {"missing", r.missing}, {"notes", r.notes}, {"problems", r.problems}, {"removed", r.removed},
+                {"git_files", r.git_files},
                 {"fetched", r.fetched}, {"pipeline_written", r.pipeline_written}, {"up_to_date", r.up_to_date},
                 {"stale", r.stale}});
   } else if (!ctx.quiet) {
@@ -157,27 +158,39 @@ int run_import_dvc(Context& ctx, const DvcArgs& a) {
     if (!r.already.empty()) fmt::print("{} here already.\n", plural(r.already.size(), "path was", "paths were"));
     if (!r.removed.empty()) fmt::print("Removed {}.\n", plural(r.removed.size(), "DVC file", "DVC files"));
     for (const auto& n : r.notes) note("mlops: note: {}\n", n);
+    for (const auto& p : r.problems) note("mlops: warning: {}\n", p);
     if (r.pipeline_written)
       fmt::print("{} mlops.yaml from dvc.yaml{}\n", a.dry_run ? "Would write" : "Wrote",
                  a.dry_run ? "." : fmt::format(": {} up to date as DVC left {}{}", plural(r.up_to_date.size(), "stage", "stages"),
                                                r.up_to_date.size() == 1 ? "it" : "them",
                                                r.stale.empty() ? "." : fmt::format("; these will run:{}", list_some(r.stale, 20))));
-    if (!r.git_files.empty() && !a.dry_run)
-      fmt::print("To record it in git: git add {}{}\n", fmt::join(r.git_files.begin(),
-                 r.git_files.begin() + static_cast<long>(std::min<std::size_t>(r.git_files.size(), 10)), " "),
-                 r.git_files.size() > 10 ? " …" : "");
+    if ((!r.git_files.empty() || !r.removed.empty()) && !a.dry_run) {
+      // A command to paste: every path (deletions too), quoted when it must be.
+      std::vector<std::string> paths = r.git_files;
+      paths.insert(paths.end(), r.removed.begin(), r.removed.end());
+      std::string cmd = "git add --all --";
+      for (const auto& p : paths)
+        cmd += p.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/-@+") == std::string::npos
+                   ? " " + p
+                   : " '" + escaped_text(p) + "'";
+      fmt::print("To record it in git: {}\n", cmd);
+    }
   }
+  const char* rest = a.dry_run ? "everything else would be imported" : "everything else was imported";
   if (!r.conflicts.empty())
     throw Error(ExitCode::Conflict,
-                fmt::format("{} left as {}:{}", plural(r.conflicts.size(), "pointer", "pointers"),
-                            r.conflicts.size() == 1 ? "it is" : "they are", list_some(r.conflicts)),
+                fmt::format("{} kept as {}; {}:{}", plural(r.conflicts.size(), "file", "files"),
+                            r.conflicts.size() == 1 ? "it is" : "they are", rest, list_some(r.conflicts)),
                 "--force replaces them with DVC's version");
   if (!r.missing.empty())
     throw Error(ExitCode::Missing,
-                fmt::format("{} not found; everything else was imported:{}",
+                fmt::format("{} not found; {}:{}",
                             plural(r.missing.size(), "DVC-tracked path's content was", "DVC-tracked paths' content was"),
-                            list_some(r.missing, 10)),
+                            rest, list_some(r.missing, 10)),
                 "--fetch reads the DVC remote, --from-cache DIR another DVC cache (dvc pull first, or copy the cache)");
+  if (!r.problems.empty())
+    throw Error(ExitCode::Input, fmt::format("{} could not be read (listed above); {}",
+                                             plural(r.problems.size(), ".dvc file", ".dvc files"), rest));
   return 0;
 }
 
@@ -195,7 +208,7 @@ void register_import_commands(CLI::App& app, Context& ctx) {
       sub->add_flag("--remove-dvc", a->remove_dvc, "Remove each .dvc file once all its outputs came in");
       sub->add_flag("-n,--dry-run", a->dry_run, "Say what would be imported, and from where; change nothing");
       sub->add_flag("-f,--force", a->force, "Replace existing mlops pointers that name other content");
-      sub->add_option("-j,--jobs", a->jobs, "Files read at once (default 4)")->check(CLI::Range(1, 256));
+      sub->add_option("-j,--jobs", a->jobs, "Files stored at once (default 4)")->check(CLI::Range(1, 256))->type_name("N");
       sub->add_flag("--json", a->json, "Print JSON");
       sub->footer("Run at the top of the DVC repository, after mlops init. Every file is checked against its DVC MD5.\n"
                   "Exit status 7 when content is nowhere (the rest is imported), 5 when a pointer would be replaced.");
@@ -213,7 +226,7 @@ void register_import_commands(CLI::App& app, Context& ctx) {
               sub->add_flag("--git-tags", a->git_tags, "Make GTO git tags for the versions, stages and aliases");
               sub->add_flag("--update", a->update,
                             "Read runs here already again and take the history's record; versions take its stages");
-              sub->add_option("-j,--jobs", a->jobs, "Files stored at once (default 4)")->check(CLI::Range(1, 256));
+              sub->add_option("-j,--jobs", a->jobs, "Files stored at once (default 4)")->check(CLI::Range(1, 256))->type_name("N");
               sub->add_flag("--json", a->json, "Print JSON");
               sub->footer("A second import adds only what is new (--update: and what changed): runs keep their MLflow id.\n"
                           "Exit status 5 when a model version is here already with other content, 7 when\n"

@@ -110,6 +110,35 @@ std::string escaped_text(std::string_view s, bool lines) {
   return out;
 }
 
+std::string substitute_vars(std::string_view text, const std::function<std::string(const std::string&)>& value,
+                            const std::function<void()>& unclosed, bool backslash_escapes) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    auto open = text.find("${", i);
+    if (open == std::string_view::npos) {
+      out += text.substr(i);
+      break;
+    }
+    if (backslash_escapes && open > 0 && text[open - 1] == '\\') {
+      out += text.substr(i, open - 1 - i);
+      out += "${";
+      i = open + 2;
+      continue;
+    }
+    out += text.substr(i, open - i);
+    auto close = text.find('}', open);
+    if (close == std::string_view::npos) {
+      unclosed();
+      out += text.substr(open);
+      break;
+    }
+    out += value(std::string(text.substr(open + 2, close - open - 2)));
+    i = close + 1;
+  }
+  return out;
+}
+
 std::string list_some(const std::vector<std::string>& items, std::size_t max) {
   std::string out;
   for (std::size_t i = 0; i < items.size() && i < max; ++i) out += "\n  " + items[i];

@@ -1,6 +1,7 @@
 #pragma once
 // Small text checks shared by every parser and by the path checks.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +38,12 @@ std::optional<double> parse_number(const std::string& s);
 // The lines of `text`, without their '\n' (a last line without one counts;
 // nothing follows a final '\n'). Views into `text`.
 std::vector<std::string_view> split_lines(std::string_view text);
+
+// Each ${NAME} of `text` replaced by value(NAME); the rest as it is. A "${"
+// without its "}" calls `unclosed` (which may throw) and stays as it is.
+// With `backslash_escapes`, "\${" is a literal "${" (DVC's rule).
+std::string substitute_vars(std::string_view text, const std::function<std::string(const std::string&)>& value,
+                            const std::function<void()>& unclosed, bool backslash_escapes = false);
 
 // "\n  a\n  b … and N more": the first `max` items of a list, for error messages.
 std::string list_some(const std::vector<std::string>& items, std::size_t max = 10);

@@ -5,12 +5,15 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <set>
 
 #include <fmt/format.h>
 
 #include "core/error.hpp"
 #include "core/parallel.hpp"
+#include "core/file_hash.hpp"
 #include "core/text.hpp"
+#include "core/walk.hpp"
 #include "core/yaml_load.hpp"
 #include "data/gitignore.hpp"
 #include "data/pointer.hpp"
@@ -67,6 +70,7 @@ public:
     std::vector<fs::path> caches;
     for (const auto& c : opts.from_cache) caches.push_back(fs::path(c).is_absolute() ? fs::path(c) : cwd / c);
     caches.push_back(cfg_.cache_dir);
+    caches_ = caches;
     std::unique_ptr<Remote> remote;
     if (opts.fetch) remote = open_dvc_remote(repo, cfg_, opts.remote);
     remote_label_ = remote ? "DVC remote " + remote->location() : "";
@@ -74,21 +78,29 @@ public:
   }
 
   DvcImportResult run() {
-    auto files = find_dvc_files(repo_.root());  // every file parsed before anything is written
-    if (files.empty() && !lstat_path(repo_.abs("dvc.yaml")))
-      fail(ExitCode::Input, "no .dvc files and no dvc.yaml in {}", repo_.root().string());
+    auto files = find_dvc_files(repo_.root(), r_.problems);
     r_.pipeline = lstat_path(repo_.abs("dvc.yaml")).has_value();
+    if (files.empty() && !r_.pipeline && r_.problems.empty())
+      fail(ExitCode::Input, "no .dvc files and no dvc.yaml in {}", repo_.root().string());
+    note_what_is_not_read();
+    // dvc.yaml is converted (and checked) before anything is written: a
+    // conversion that fails leaves the repository as it was.
+    std::optional<DvcPipeline> conv;
+    if (r_.pipeline) {
+      conv = convert_dvc_yaml(repo_.root());
+      (void)parse_pipeline(conv->mlops_yaml, [&] { return load_params(repo_, kDefaultParamsFile); });
+    }
     std::optional<StoreLock> hold;  // gc waits: what is stored is named before the lock goes
     if (!opts_.dry_run) hold.emplace(repo_.store().base_dir(), StoreLock::Mode::Shared);
     for (const auto& f : files) {
       r_.notes.insert(r_.notes.end(), f.notes.begin(), f.notes.end());
       for (const auto& out : f.outs) import_out(f, out);
     }
-    if (r_.pipeline) import_pipeline();
+    if (conv) import_pipeline(*conv);
     // The DVC files go only once everything in them is verified and here:
     // every output's content, mlops.yaml, every stage in mlops.lock.
     if (opts_.remove_dvc && !opts_.dry_run) {
-      if (r_.missing.empty() && r_.conflicts.empty() && r_.stale.empty()) {
+      if (r_.missing.empty() && r_.conflicts.empty() && r_.stale.empty() && r_.problems.empty()) {
         std::vector<std::string> gone;
         for (const auto& f : files) gone.push_back(f.rel);
         if (r_.pipeline) gone.insert(gone.end(), {"dvc.yaml", "dvc.lock"});
@@ -102,55 +114,71 @@ public:
       }
     }
     r_.fetched = content_->fetched_files();
+    std::sort(r_.git_files.begin(), r_.git_files.end());
+    r_.git_files.erase(std::unique(r_.git_files.begin(), r_.git_files.end()), r_.git_files.end());
     return std::move(r_);
   }
 
 private:
-  void import_pipeline() {
-    DvcPipeline conv = convert_dvc_yaml(repo_.root());
+  // What DVC reads that this import does not: said, never silently.
+  void note_what_is_not_read() {
+    if (lstat_path(repo_.abs(".dvcignore")))
+      r_.notes.push_back(".dvcignore: its patterns are not applied (an mlops folder holds every file in it)");
+    WalkVisitor v;
+    v.stat_entries = false;
+    v.enter_dir = [](const WalkEntry& e) {
+      std::string name = fs::path(e.rel).filename().string();
+      return name != ".git" && name != ".dvc" && name != ".mlops";
+    };
+    v.file = [&](const WalkEntry& e) {
+      if (fs::path(e.rel).filename() == "dvc.yaml" && e.rel != "dvc.yaml")
+        r_.notes.push_back(fmt::format("{}: a pipeline in a subfolder is not converted (mlops.yaml is one file at "
+                                       "the top)",
+                                       e.rel));
+    };
+    walk_tree(repo_.root(), "", v);
+  }
+
+  void import_pipeline(const DvcPipeline& conv) {
     r_.notes.insert(r_.notes.end(), conv.notes.begin(), conv.notes.end());
-    // The conversion must be a pipeline mlops takes before it is written.
-    (void)parse_pipeline(conv.mlops_yaml, [&] { return load_params(repo_, kDefaultParamsFile); });
     fs::path file = repo_.abs(kPipelineFile);
+    bool same = false;
     if (auto st = lstat_path(file)) {
       std::string old = st->is_regular() ? read_file(file, 16u << 20) : "";
-      if (old != conv.mlops_yaml && !opts_.force) {
+      same = old == conv.mlops_yaml;
+      if (!same && !opts_.force) {
         r_.conflicts.push_back(fmt::format("{} exists and is not dvc.yaml's conversion", kPipelineFile));
         return;
       }
     }
     r_.pipeline_written = true;
     if (opts_.dry_run) return;
-    atomic_write(file, conv.mlops_yaml);
-    r_.git_files.push_back(kPipelineFile);
+    if (!same) {
+      atomic_write(file, conv.mlops_yaml);
+      r_.git_files.push_back(kPipelineFile);
+    }
     Pipeline pipeline = load_pipeline(repo_);
     auto dvc_lock = read_dvc_lock(repo_.root(), conv.wdirs);
     auto lock = read_lock(repo_);
     Params params(repo_);
     bool changed = false;
     for (const Stage& stage : pipeline.stages) {
+      if (lock.count(stage.name) && !opts_.force) {  // mlops ran it, or an earlier import recorded it
+        r_.up_to_date.push_back(stage.name);
+        continue;
+      }
       auto l = dvc_lock.find(stage.name);
       if (l == dvc_lock.end()) {
         r_.stale.push_back(fmt::format("{}: not in dvc.lock (DVC never ran it)", stage.name));
         continue;
       }
-      std::string why = differs(stage, l->second, conv.wdirs[stage.name.substr(0, stage.name.find('@'))], params);
-      if (!why.empty()) {
+      std::string why;
+      auto entry = recorded(stage, l->second, conv.wdirs.at(stage.name.substr(0, stage.name.find('@'))), params, why);
+      if (!entry) {
         r_.stale.push_back(fmt::format("{}: {}", stage.name, why));
         continue;
       }
-      LockEntry entry = evaluate(repo_, stage, nullptr, params).now;
-      for (const auto& out : stage.outputs())
-        if (auto v = version_of(repo_, out, true)) entry.outs.push_back(*v);
-      if (auto it = lock.find(stage.name); it != lock.end() && !opts_.force) {
-        if (it->second.outs == entry.outs && it->second.deps == entry.deps && it->second.cmd == entry.cmd) {
-          r_.up_to_date.push_back(stage.name);
-          continue;
-        }
-        r_.conflicts.push_back(fmt::format("mlops.lock: stage {} records another run (--force takes DVC's)", stage.name));
-        continue;
-      }
-      lock[stage.name] = std::move(entry);
+      lock[stage.name] = std::move(*entry);
       for (const auto& out : stage.outs)
         if (auto gi = gitignore_add(repo_.root(), out); !gi.empty()) r_.git_files.push_back(gi);
       r_.up_to_date.push_back(stage.name);
@@ -162,43 +190,90 @@ private:
     }
   }
 
-  // Why a stage's state in the workspace is not what dvc.lock recorded ("" when it is).
-  std::string differs(const Stage& stage, const DvcLockStage& l, const std::string& wdir, Params& params) {
+  // The stage as dvc.lock recorded it, in mlops.lock's terms; nullopt, with
+  // `why`, when the workspace holds something else. A path the workspace
+  // lacks is taken from the caches (or the remote) by its MD5, as `dvc pull`
+  // would: `mlops checkout` then puts it back.
+  std::optional<LockEntry> recorded(const Stage& stage, const DvcLockStage& l, const std::string& wdir, Params& params,
+                                    std::string& why) {
     std::string cmd = wdir.empty() ? l.cmd : fmt::format("cd {} && {}", wdir, l.cmd);
-    if (stage.cmd != cmd) return "its command changed since dvc.lock";
-    auto matches = [&](const DvcLockedPath& p) {
-      fs::path abs = repo_.abs(p.path);
-      auto st = lstat_path(abs);
-      if (!st) return false;
-      if (!p.dir) return st->is_regular() && dvc_file_matches(abs, p.md5, p.legacy);
-      if (!st->is_dir()) return false;
-      WorkTree tree = list_workspace(repo_, p.path);
-      std::vector<DvcDirEntry> entries;
-      for (const auto& wf : tree.files) entries.push_back({wf.path, dvc_file_md5s(abs / wf.path, p.legacy).back()});
-      return dvc_dir_md5(entries) == p.md5;
-    };
-    for (const auto& d : l.deps)
-      if (!matches(d)) return fmt::format("dependency {} is not what dvc.lock recorded", d.path);
-    for (const auto& o : l.outs)
-      if (!matches(o)) return fmt::format("output {} is not what dvc.lock recorded", o.path);
-    for (const auto& out : stage.outputs())
-      if (std::none_of(l.outs.begin(), l.outs.end(), [&](const DvcLockedPath& o) { return o.path == out; }))
-        return fmt::format("output {} is not in dvc.lock", out);
-    if (!l.params_yaml.empty()) {
-      YAML::Node recorded = load_yaml(l.params_yaml, "dvc.lock");
-      for (const auto& [file, keys] : stage.params) {
-        std::string dvc_file = wdir.empty() ? file : fs::path(file).lexically_relative(wdir).generic_string();
-        YAML::Node section = recorded[dvc_file];
-        YAML::Emitter e;
-        e << section;
-        auto was = section ? flatten_yaml(e.c_str(), "dvc.lock") : std::map<std::string, std::string>{};
-        for (const auto& [k, v] : params.values(stage, file, keys)) {
-          auto it = was.find(k);
-          if (it == was.end() || it->second != v) return fmt::format("param {} is not what dvc.lock recorded", k);
-        }
-      }
+    if (stage.cmd != cmd) {
+      why = "its command changed since dvc.lock";
+      return std::nullopt;
     }
-    return "";
+    LockEntry e;
+    e.cmd = stage.cmd;
+    e.env = stage.env;
+    auto locked = [&](const std::vector<DvcLockedPath>& in_lock, const std::string& path, bool output,
+                      std::vector<LockedPath>& into) {
+      auto p = std::find_if(in_lock.begin(), in_lock.end(), [&](const DvcLockedPath& x) { return x.path == path; });
+      if (p == in_lock.end()) {
+        why = fmt::format("{} {} is not in dvc.lock", output ? "output" : "dependency", path);
+        return false;
+      }
+      fs::path abs = repo_.abs(path);
+      if (lstat_path(abs)) {
+        if (!matches(*p)) {
+          why = fmt::format("{} {} is not what dvc.lock recorded", output ? "output" : "dependency", path);
+          return false;
+        }
+        auto v = version_of(repo_, path, output);
+        if (!v) return false;
+        into.push_back(*v);
+        return true;
+      }
+      DvcOut o;
+      o.path = p->path, o.md5 = p->md5, o.dir = p->dir, o.legacy = p->legacy;
+      std::vector<std::string> looked;
+      std::string source;
+      auto ptr = o.dir ? folder(o, looked, source) : file(o, looked, source);
+      if (!ptr) {
+        why = fmt::format("{} {} is missing, and its content is in no cache", output ? "output" : "dependency", path);
+        return false;
+      }
+      into.push_back(LockedPath{path, ptr->id.str(), std::string(kind_name(ptr->kind)), ptr->size});
+      return true;
+    };
+    for (const auto& d : stage.deps)
+      if (!locked(l.deps, d, false, e.deps)) return std::nullopt;
+    for (const auto& o : stage.outputs())
+      if (!locked(l.outs, o, true, e.outs)) return std::nullopt;
+    YAML::Node recorded_params = l.params_yaml.empty() ? YAML::Node() : load_yaml(l.params_yaml, "dvc.lock");
+    for (const auto& [file, keys] : stage.params) {
+      std::string dvc_file = wdir.empty() ? file : fs::path(file).lexically_relative(wdir).generic_string();
+      YAML::Node section = recorded_params[dvc_file];
+      YAML::Emitter em;
+      em << section;
+      auto was = section ? flatten_yaml(em.c_str(), "dvc.lock") : std::map<std::string, std::string>{};
+      e.params[file] = params.values(stage, file, keys);
+      for (const auto& [k, v] : e.params[file])
+        if (auto it = was.find(k); it == was.end() || it->second != v) {
+          why = fmt::format("param {} is not what dvc.lock recorded", k);
+          return std::nullopt;
+        }
+    }
+    return e;
+  }
+
+  bool matches(const DvcLockedPath& p) {
+    fs::path abs = repo_.abs(p.path);
+    auto st = lstat_path(abs);
+    if (!st) return false;
+    if (!p.dir) return st->is_regular() && dvc_file_matches(abs, p.md5, p.legacy);
+    if (!st->is_dir()) return false;
+    WorkTree tree = list_workspace(repo_, p.path);
+    std::vector<DvcDirEntry> entries;
+    for (const auto& wf : tree.files) entries.push_back({wf.path, dvc_file_md5s(abs / wf.path, p.legacy).back()});
+    return dvc_dir_md5(entries) == p.md5;
+  }
+
+  // Where a file found for an MD5 came from, for the summary.
+  std::string label_of(const fs::path& found) const {
+    if (found.parent_path() == repo_.store().base_dir() / "tmp") return remote_label_;
+    for (const auto& c : caches_)
+      if (found.string().starts_with(c.string() + "/"))
+        return c == cfg_.cache_dir ? "DVC cache" : "DVC cache " + printable_path(c.string());
+    return "DVC cache";
   }
 
   // True when the output's pointer is written (or there already).
@@ -206,6 +281,10 @@ private:
     if (out.md5.empty()) {
       r_.notes.push_back(fmt::format("{}: {} has no md5 yet (dvc commit it first; not imported)", out.where, out.path));
       return false;
+    }
+    if (!out.cache) {  // git keeps it: a pointer would make two owners
+      r_.notes.push_back(fmt::format("{}: {}: cache: false: git keeps it, and keeps it (not imported)", out.where, out.path));
+      return true;
     }
     std::string pointer_rel = out.path + std::string(kPointerSuffix);
     std::vector<std::string> looked;
@@ -233,6 +312,7 @@ private:
     r_.imported.push_back({out.path, source, p->files, p->size});
     if (opts_.dry_run) return true;
     gitignore_check(repo_.root(), out.path);
+    make_dirs(abs.parent_path());  // a `dvc import` output whose folder is not there yet
     atomic_write(abs, text);
     r_.git_files.push_back(pointer_rel);
     if (auto gi = gitignore_add(repo_.root(), out.path); !gi.empty()) r_.git_files.push_back(gi);
@@ -248,17 +328,14 @@ private:
     looked.push_back(fmt::format("{} (workspace)", out.path));
     auto found = content_->file(out.md5, out.legacy, out.size ? out.size : kNoBound, looked);
     if (!found) return std::nullopt;
-    source = found->string().starts_with(repo_.store().base_dir().string()) ? remote_label_ : "DVC cache";
+    source = label_of(*found);
     Pointer p;
     p.kind = Kind::File;
     p.files = 1;
-    if (opts_.dry_run) {
-      p.size = lstat_path(*found)->size;
-      return p;
-    }
     auto st = lstat_path(*found);
-    auto stored = repo_.store().put_file(*found, found->string(), *st);
-    p.id = stored.id;
+    // A dry run names the content as the import would (so that it can say
+    // what is there already), without storing it.
+    p.id = opts_.dry_run ? hash_file(*found, repo_.store().algo()) : repo_.store().put_file(*found, found->string(), *st).id;
     p.size = st->size;
     p.executable = st->is_executable();
     advance(progress_, 1, st->size);
@@ -304,7 +381,7 @@ private:
     m.entries.resize(listing->size());
     std::vector<std::string> lost;
     std::mutex mu;
-    std::size_t from_cache = 0;
+    std::set<std::string> sources;
     parallel_for(listing->size(), opts_.jobs, [&](std::size_t i) {
       const DvcDirEntry& e = (*listing)[i];
       fs::path here = ws / e.relpath;
@@ -319,10 +396,11 @@ private:
       }
       auto st = lstat_path(*src);
       ManifestEntry entry{e.relpath, ObjectId{}, st->size, st->is_executable()};
-      if (!opts_.dry_run) entry.id = repo_.store().put_file(*src, src->string(), *st).id;  // each thread its own entry
+      entry.id = opts_.dry_run ? hash_file(*src, repo_.store().algo()) : repo_.store().put_file(*src, src->string(), *st).id;
       advance(progress_, 1, st->size);
+      std::string from = *src == here ? "workspace" : label_of(*src);
       std::lock_guard lock(mu);
-      from_cache += *src != here;
+      sources.insert(from);
       m.entries[i] = std::move(entry);
     });
     if (!lost.empty()) {
@@ -330,14 +408,13 @@ private:
                                                 list_some(lost, 5)));
       return std::nullopt;
     }
-    source = from_cache ? (content_->fetched_files() ? "DVC cache and remote" : "DVC cache") : "workspace";
+    source = fmt::format("{}", fmt::join(sources, " and "));
     Pointer p;
     p.kind = Kind::Dir;
     p.files = m.entries.size();
     p.size = m.total_size();
-    if (opts_.dry_run) return p;
     m.normalise();
-    p.id = repo_.store().put_bytes(m.serialize());
+    p.id = opts_.dry_run ? hash_bytes(repo_.store().algo(), m.serialize()) : repo_.store().put_bytes(m.serialize());
     return p;
   }
 
@@ -345,11 +422,15 @@ private:
   // cache learns it too: `mlops status` need not read it again).
   std::optional<Pointer> from_workspace(const std::string& rel) {
     WorkTree tree = list_workspace(repo_, rel);
-    if (opts_.dry_run) {
+    if (opts_.dry_run) {  // the ids, without storing (nor the stat cache learning them)
+      for (auto& wf : tree.files)
+        wf.id = hash_file(wf.path.empty() ? repo_.abs(rel) : repo_.abs(rel) / wf.path, repo_.store().algo());
       Pointer p;
       p.kind = tree.shape == Shape::Dir ? Kind::Dir : Kind::File;
       p.size = tree.total_size();
       p.files = tree.files.size();
+      p.id = p.kind == Kind::Dir ? hash_bytes(repo_.store().algo(), tree.manifest().serialize()) : tree.files[0].id;
+      p.executable = p.kind == Kind::File && tree.files[0].st.is_executable();
       return p;
     }
     IdentifyStats stats;
@@ -362,6 +443,7 @@ private:
   DvcConfig cfg_;
   std::unique_ptr<DvcContent> content_;
   std::string remote_label_;
+  std::vector<fs::path> caches_;
   DvcImportResult r_;
 };
 

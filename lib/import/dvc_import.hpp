@@ -39,17 +39,18 @@ struct DvcImportResult {
   std::vector<std::string> conflicts;     // "PATH.mlops exists with other content" (exit 5 unless --force)
   std::vector<std::string> missing;       // "PATH (FILE): md5 X, looked in …" (exit 7)
   std::vector<std::string> notes;         // what mlops does not keep, by file and field
+  std::vector<std::string> problems;      // .dvc files that could not be read (skipped; exit 4)
   std::vector<std::string> removed;       // .dvc files removed (--remove-dvc)
   std::vector<std::string> git_files;     // pointers and .gitignore files written
   std::uint64_t fetched = 0;              // files read from the DVC remote
   bool pipeline = false;                  // dvc.yaml is there
   bool pipeline_written = false;          // mlops.yaml written (or there already, the same)
-  std::vector<std::string> up_to_date;    // stages recorded in mlops.lock as DVC left them
+  std::vector<std::string> up_to_date;    // stages recorded in mlops.lock as DVC left them (or there already)
   std::vector<std::string> stale;         // "STAGE: why it will run"
 };
 
-// Error(Input) when the root is no DVC repository or a .dvc file is
-// malformed (nothing written); Error(Usage) for --fetch without a remote.
+// Error(Input) when the root is no DVC repository, or dvc.yaml cannot be
+// converted (nothing written then); Error(Usage) for --fetch without a remote.
 DvcImportResult import_dvc(Repo& repo, const DvcImportOptions& opts, const fs::path& cwd, Progress* progress);
 
 }  // namespace mlops

@@ -46,47 +46,23 @@ struct Context {
 
 // ${...} as mlops reads it.
 std::string rewrite(const std::string& s, Context& c, const std::string& field) {
-  std::string out;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    auto at = s.find("${", i);
-    if (at == std::string::npos) {
-      out += s.substr(i);
-      break;
-    }
-    if (at > 0 && s[at - 1] == '\\') {  // \${ is DVC's escape: the text itself
-      out += s.substr(i, at - 1 - i) + "${";
-      i = at + 2;
-      continue;
-    }
-    auto end = s.find('}', at);
-    if (end == std::string::npos) {
-      out += s.substr(i);
-      break;
-    }
-    out += s.substr(i, at - i);
-    std::string name = s.substr(at + 2, end - at - 2);
-    i = end + 1;
+  auto value = [&](const std::string& name) -> std::string {
     std::string trimmed = name;
     trimmed.erase(0, trimmed.find_first_not_of(' '));
     trimmed.erase(trimmed.find_last_not_of(' ') + 1);
-    if (c.matrix && trimmed.starts_with("item.")) {
-      out += "${" + trimmed.substr(5) + "}";
-    } else if ((c.foreach && (trimmed == "item" || trimmed.starts_with("item.") || trimmed == "key"))) {
-      out += "${" + trimmed + "}";
-    } else if (c.params->count(trimmed)) {
-      out += "${params." + trimmed + "}";
-    } else if (auto v = c.vars.find(trimmed); v != c.vars.end()) {
-      out += v->second;
-      c.notes->push_back(fmt::format("dvc.yaml: stage {}: {}: ${{{}}} (from vars) written in as '{}'", c.stage, field,
-                                     trimmed, v->second));
-    } else {
-      out += "${" + trimmed + "}";
-      c.notes->push_back(fmt::format("dvc.yaml: stage {}: {}: ${{{}}} names nothing mlops knows (left as it is)", c.stage,
-                                     field, trimmed));
+    if (c.matrix && trimmed.starts_with("item.")) return "${" + trimmed.substr(5) + "}";
+    if (c.foreach && (trimmed == "item" || trimmed.starts_with("item.") || trimmed == "key")) return "${" + trimmed + "}";
+    if (c.params->count(trimmed)) return "${params." + trimmed + "}";
+    if (auto v = c.vars.find(trimmed); v != c.vars.end()) {
+      c.notes->push_back(fmt::format("dvc.yaml: stage {}: {}: ${{{}}} (from vars) written in as '{}': editing its file "
+                                     "no longer changes the stage (mlops reads params.yaml only); edit mlops.yaml",
+                                     c.stage, field, trimmed, v->second));
+      return v->second;
     }
-  }
-  return out;
+    fail(ExitCode::Input, "dvc.yaml: stage {}: {}: ${{{}}} names nothing in params.yaml or vars (DVC would refuse it too)",
+         c.stage, field, trimmed);
+  };
+  return substitute_vars(s, value, [] {}, true);
 }
 
 std::string scalar_of(const YAML::Node& n) { return n.IsScalar() ? n.Scalar() : ""; }
@@ -260,7 +236,9 @@ DvcPipeline convert_dvc_yaml(const fs::path& root) {
           }
           if (!found) fail(ExitCode::Input, "dvc.yaml: stage {}: foreach: {} names nothing in params.yaml", name, ref);
           items = YAML::Clone(found);
-          p.notes.push_back(fmt::format("dvc.yaml: stage {}: foreach: {} written in (its items as they are now)", name, ref));
+          p.notes.push_back(fmt::format("dvc.yaml: stage {}: foreach: {} written in (its items as they are now: "
+                                        "editing the list no longer adds stages; edit mlops.yaml)",
+                                        name, ref));
         }
       }
       YAML::Node s;

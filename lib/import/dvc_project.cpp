@@ -82,10 +82,7 @@ DvcFile parse_dvc_file(const std::string& text, const std::string& rel) {
     };
     out.size = number("size");
     out.nfiles = number("nfiles");
-    if (scalar(o, "cache") == "false")
-      f.notes.push_back(fmt::format("{}: cache: false: the output is kept by git, not by DVC; mlops tracks it as data "
-                                    "(or leave it to git: mlops rm --keep-data {})",
-                                    at, out.path));
+    out.cache = scalar(o, "cache") != "false";
     for (const char* key : {"persist", "remote", "push", "desc", "type", "labels", "meta"})
       if (o[key]) f.notes.push_back(fmt::format("{}: {}: mlops pointers have no such field (not kept)", at, key));
     f.outs.push_back(std::move(out));
@@ -93,7 +90,7 @@ DvcFile parse_dvc_file(const std::string& text, const std::string& rel) {
   return f;
 }
 
-std::vector<DvcFile> find_dvc_files(const fs::path& root) {
+std::vector<DvcFile> find_dvc_files(const fs::path& root, std::vector<std::string>& problems) {
   std::vector<std::string> rels;
   WalkVisitor v;
   v.stat_entries = false;
@@ -107,7 +104,13 @@ std::vector<DvcFile> find_dvc_files(const fs::path& root) {
   walk_tree(root, "", v);
   std::sort(rels.begin(), rels.end());
   std::vector<DvcFile> out;
-  for (const auto& rel : rels) out.push_back(parse_dvc_file(read_file(root / rel, 1u << 20), rel));
+  for (const auto& rel : rels) {
+    try {
+      out.push_back(parse_dvc_file(read_file(root / rel, 1u << 20), rel));
+    } catch (const Error& e) {
+      problems.push_back(fmt::format("{} (not imported)", e.what()));
+    }
+  }
   return out;
 }
 

@@ -18,6 +18,7 @@ struct DvcOut {
   std::string md5;            // without ".dir"; empty: DVC has no hash yet
   bool dir = false;
   bool legacy = false;        // DVC 2's md5-dos2unix (no `hash: md5`)
+  bool cache = true;          // false: git keeps it, not DVC
   std::uint64_t size = 0, nfiles = 0;
   std::string where;          // "data/raw.dvc:3" for messages
 };
@@ -39,9 +40,10 @@ struct DvcConfig {
   std::vector<DvcRemote> remotes;
 };
 
-// Every .dvc file below the root (not in .git, .dvc, .mlops); Error(Input)
-// naming the file and line for one that is malformed.
-std::vector<DvcFile> find_dvc_files(const fs::path& root);
+// Every .dvc file below the root (not in .git, .dvc, .mlops). One that is
+// malformed, or names a path mlops may not write, is left out, its error in
+// `problems` (naming the file and line).
+std::vector<DvcFile> find_dvc_files(const fs::path& root, std::vector<std::string>& problems);
 DvcFile parse_dvc_file(const std::string& text, const std::string& rel);
 // Error(Input) when the root holds no .dvc/ folder.
 DvcConfig read_dvc_config(const fs::path& root);

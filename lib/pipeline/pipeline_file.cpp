@@ -52,26 +52,17 @@ struct Vars {
 
 std::string interpolate(const std::string& text, const Vars& vars, const Where& w, const YAML::Node& node,
                         const std::string& field) {
-  std::string out;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    auto open = text.find("${", i);
-    if (open == std::string::npos) {
-      out += text.substr(i);
-      break;
-    }
-    out += text.substr(i, open - i);
-    auto close = text.find('}', open);
-    if (close == std::string::npos) w.fail_at(node, field, "'${' without a closing '}'");
-    std::string name = text.substr(open + 2, close - open - 2);
-    std::optional<std::string> value;
-    if (name.starts_with("params.")) value = vars.params(name.substr(7));
-    else if (auto it = vars.local.find(name); it != vars.local.end()) value = it->second;
-    if (!value) w.fail_at(node, field, fmt::format("${{{}}} names nothing (use ${{params.KEY}}, or ${{item}} inside foreach)", name));
-    out += *value;
-    i = close + 1;
-  }
-  return out;
+  return substitute_vars(
+      text,
+      [&](const std::string& name) {
+        std::optional<std::string> value;
+        if (name.starts_with("params.")) value = vars.params(name.substr(7));
+        else if (auto it = vars.local.find(name); it != vars.local.end()) value = it->second;
+        if (!value)
+          w.fail_at(node, field, fmt::format("${{{}}} names nothing (use ${{params.KEY}}, or ${{item}} inside foreach)", name));
+        return *value;
+      },
+      [&] { w.fail_at(node, field, "'${' without a closing '}'"); });
 }
 
 // "a/./b/../c" style paths are refused; "wdir/path" joined and checked.

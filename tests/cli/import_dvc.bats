@@ -68,7 +68,7 @@ check_files() {
   # Another cache folder (a copy of the remote here) has it.
   run mlops import dvc --from-cache "$DVC/remote"
   [ "$status" -eq 0 ]
-  [[ "$output" == *"model.pkl (1 file, DVC cache)"*"3 paths were here already."* ]]
+  [[ "$output" == *"model.pkl (1 file, DVC cache $DVC/remote)"*"3 paths were here already."* ]]
   mlops checkout -q
   check_files
 }
@@ -134,18 +134,17 @@ check_files() {
 }
 
 @test "import dvc, hostile repository: paths out of it, listings with ../, symlinks in the cache; not a DVC repository" {
-  # A .dvc file whose output leaves the repository: refused before anything is written.
+  # A .dvc file whose output leaves the repository, one that names .git: each is
+  # left out and said (exit 4); the rest comes in.
   printf 'outs:\n- md5: %s\n  hash: md5\n  path: ../../outside\n' "$(printf x | md5sum | cut -c1-32)" >evil.dvc
-  run mlops import dvc
+  printf 'outs:\n- md5: %s\n  hash: md5\n  path: .git/hooks/pre-commit\n' "$(printf x | md5sum | cut -c1-32)" >evil2.dvc
+  run mlops import dvc --fetch
   [ "$status" -eq 4 ]
-  [[ "$output" == *"evil.dvc:2: path '../../outside' is outside the repository"* ]]
-  [ -z "$(find . -type f -name '*.mlops' -not -path './.mlops/*')" ]
-  rm evil.dvc
-  printf 'outs:\n- md5: %s\n  hash: md5\n  path: .git/hooks/pre-commit\n' "$(printf x | md5sum | cut -c1-32)" >evil.dvc
-  run mlops import dvc
-  [ "$status" -eq 4 ]
-  [[ "$output" == *"evil.dvc:2"*".git"* ]]
-  rm evil.dvc
+  [[ "$output" == *"evil.dvc:2: path '../../outside' is outside the repository"*"(not imported)"* ]]
+  [[ "$output" == *"evil2.dvc:2"*".git"* ]]
+  [[ "$output" == *"2 .dvc files could not be read (listed above); everything else was imported"* ]]
+  [ ! -e ../../outside.mlops ] && [ ! -e .git/hooks/pre-commit.mlops ] && [ -e data/raw.csv.mlops ]
+  rm evil.dvc evil2.dvc *.mlops data/*.mlops
   # A listing whose entry climbs out: the folder is refused, by name.
   rm -rf data/images
   listing=$(ls .dvc/cache/files/md5/*/*.dir)
@@ -257,4 +256,40 @@ YAML
   run mlops dag --json
   [ "$status" -eq 0 ]
   [[ "$output" == *'"each@a"'* && "$output" == *'"grid@0.01"'* ]]
+}
+
+@test "import dvc after the new-user review: fresh clones, cache: false, dry runs after an import, odd paths, refusals" {
+  # A fresh clone: the stages' inputs only in the DVC cache. They come in as DVC recorded them.
+  rm data/raw.csv
+  echo "[9]" >gitfile.json && git add gitfile.json && git commit -qm gitfile
+  printf 'outs:\n- md5: %s\n  size: 4\n  hash: md5\n  cache: false\n  path: gitfile.json\n' "$(md5sum <gitfile.json | cut -c1-32)" >gitfile.json.dvc
+  printf 'outs:\n- md5: %s\n  size: 4\n  hash: md5\n  path: new dir/it s.csv\n' "$(md5sum <gitfile.json | cut -c1-32)" >odd.dvc
+  cp gitfile.json "$BATS_TEST_TMPDIR/odd" && md5=$(md5sum <gitfile.json | cut -c1-32)
+  mkdir -p ".dvc/cache/files/md5/${md5:0:2}" && cp gitfile.json ".dvc/cache/files/md5/${md5:0:2}/${md5:2}"
+  run mlops import dvc --fetch
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"gitfile.json: cache: false: git keeps it, and keeps it (not imported)"* ]]
+  [[ "$output" == *"4 stages up to date as DVC left them."* ]]
+  [[ "$output" == *"git add --all -- "*"'new dir/it s.csv.mlops'"* ]]
+  [ ! -e gitfile.json.mlops ] && [ -e "new dir/it s.csv.mlops" ]
+  mlops checkout -q
+  cmp data/raw.csv <(python3 -c 'import sys; sys.stdout.write("".join(f"{i},{i*i}\n" for i in range(1000)))')
+  run mlops status
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Pipeline is up to date (4 stages)"* ]]
+  # A dry run after the import sees everything here already; a second import writes nothing.
+  run mlops import dvc --dry-run --fetch
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Would import 0 DVC-tracked paths"*"5 paths were here already"* ]]
+  run mlops import dvc --fetch
+  [ "$status" -eq 0 ]
+  [[ "$output" != *"To record it in git"* ]]
+  # A ${...} that names nothing: refused before anything is written.
+  fresh_dvc="$BATS_TEST_TMPDIR/dvc2" && python3 "$FIXTURE" "$fresh_dvc" && cd "$fresh_dvc/repo"
+  git init -q . && git add -A && git commit -qm dvc && mlops init -q
+  sed -i 's/--lr ${lr}/--lr ${lr} --seed ${seed}/' dvc.yaml
+  run mlops import dvc --fetch
+  [ "$status" -eq 4 ]
+  [[ "$output" == *'dvc.yaml: stage prepare: cmd: ${seed} names nothing in params.yaml or vars'* ]]
+  [ -z "$(find . -type f -name '*.mlops' -not -path './.mlops/*')" ] && [ ! -e mlops.yaml ]
 }
