@@ -150,7 +150,7 @@ int run_import_dvc(Context& ctx, const DvcArgs& a) {
     std::vector<std::string> lines;
     for (const auto& i : r.imported) {
       files += i.files, bytes += i.bytes;
-      lines.push_back(fmt::format("{} ({}, {})", escaped_text(i.path), plural(i.files, "file", "files"), i.source));
+      lines.push_back(fmt::format("{} ({}, {})", escaped_text(i.path), plural(i.files, "file", "files"), escaped_text(i.source)));
     }
     fmt::print("{} {} ({}, {}){}{}\n", a.dry_run ? "Would import" : "Imported",
                plural(r.imported.size(), "DVC-tracked path", "DVC-tracked paths"), plural(files, "file", "files"),

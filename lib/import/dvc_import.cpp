@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/safe_tree.hpp"
 #include "core/parallel.hpp"
 #include "core/file_hash.hpp"
 #include "core/text.hpp"
@@ -36,7 +37,9 @@ namespace mlops {
 
 namespace {
 
-constexpr std::uint64_t kNoBound = std::uint64_t{1} << 50;  // a folder entry's size is not in the listing
+// A folder entry's size is not in its listing; a file's may be missing from
+// its .dvc: what the remote may send then, at most.
+constexpr std::uint64_t kNoBound = std::uint64_t{16} << 30;
 
 std::unique_ptr<Remote> open_dvc_remote(Repo& repo, const DvcConfig& cfg, const std::string& wanted) {
   std::string name = !wanted.empty() ? wanted : cfg.default_remote;
@@ -49,7 +52,16 @@ std::unique_ptr<Remote> open_dvc_remote(Repo& repo, const DvcConfig& cfg, const 
   const std::string& url = it->url;
   if (url.starts_with("s3://")) {
     S3Settings s = s3_settings("dvc-" + name, url, repo.config());
-    if (auto e = it->options.find("endpointurl"); e != it->options.end()) s.endpoint = e->second;
+    if (auto e = it->options.find("endpointurl"); e != it->options.end()) {
+      // .dvc/config is committed: an endpoint in it could send the signed
+      // requests (and the access key's id) anywhere, in the clear.
+      const std::string& ep = e->second;
+      bool loopback = ep.starts_with("http://127.0.0.1") || ep.starts_with("http://localhost") || ep.starts_with("http://[::1]");
+      if (!ep.starts_with("https://") && !loopback)
+        fail(ExitCode::Usage, "--fetch: DVC remote {}: endpointurl {} is not https (credentials would travel in the clear)",
+             name, escaped_text(ep));
+      s.endpoint = ep;
+    }
     if (auto r = it->options.find("region"); r != it->options.end()) s.region = r->second;
     if (auto p = it->options.find("use_ssl"); p != it->options.end() && p->second == "false" && s.endpoint.empty())
       fail(ExitCode::Usage, "--fetch: DVC remote {}: use_ssl = false needs endpointurl", name);
@@ -83,6 +95,7 @@ public:
     if (files.empty() && !r_.pipeline && r_.problems.empty())
       fail(ExitCode::Input, "no .dvc files and no dvc.yaml in {}", repo_.root().string());
     note_what_is_not_read();
+    r_.notes.insert(r_.notes.end(), cfg_.notes.begin(), cfg_.notes.end());
     // dvc.yaml is converted (and checked) before anything is written: a
     // conversion that fails leaves the repository as it was.
     std::optional<DvcPipeline> conv;
@@ -92,9 +105,18 @@ public:
     }
     std::optional<StoreLock> hold;  // gc waits: what is stored is named before the lock goes
     if (!opts_.dry_run) hold.emplace(repo_.store().base_dir(), StoreLock::Mode::Shared);
+    for (const auto& f : files)
+      for (const auto& out : f.outs) out_paths_.push_back(out.path);
     for (const auto& f : files) {
       r_.notes.insert(r_.notes.end(), f.notes.begin(), f.notes.end());
-      for (const auto& out : f.outs) import_out(f, out);
+      for (const auto& out : f.outs) {
+        try {
+          import_out(f, out);
+        } catch (const Error& e) {  // a malformed listing, say: this output is left out, the rest comes in
+          if (e.code() != ExitCode::Input) throw;
+          r_.problems.push_back(fmt::format("{}: {} (not imported)", out.where, e.what()));
+        }
+      }
     }
     if (conv) import_pipeline(*conv);
     // The DVC files go only once everything in them is verified and here:
@@ -154,7 +176,7 @@ private:
     r_.pipeline_written = true;
     if (opts_.dry_run) return;
     if (!same) {
-      atomic_write(file, conv.mlops_yaml);
+      tree_.write_file(kPipelineFile, conv.mlops_yaml);
       r_.git_files.push_back(kPipelineFile);
     }
     Pipeline pipeline = load_pipeline(repo_);
@@ -168,14 +190,16 @@ private:
         continue;
       }
       auto l = dvc_lock.find(stage.name);
+      // What will run is shown: mlops.yaml came from someone else's dvc.yaml.
+      std::string runs = fmt::format("; 'mlops run' runs: {}", escaped_text(stage.cmd));
       if (l == dvc_lock.end()) {
-        r_.stale.push_back(fmt::format("{}: not in dvc.lock (DVC never ran it)", stage.name));
+        r_.stale.push_back(fmt::format("{}: not in dvc.lock (DVC never ran it){}", stage.name, runs));
         continue;
       }
       std::string why;
       auto entry = recorded(stage, l->second, conv.wdirs.at(stage.name.substr(0, stage.name.find('@'))), params, why);
       if (!entry) {
-        r_.stale.push_back(fmt::format("{}: {}", stage.name, why));
+        r_.stale.push_back(fmt::format("{}: {}{}", stage.name, why, runs));
         continue;
       }
       lock[stage.name] = std::move(*entry);
@@ -212,7 +236,7 @@ private:
         return false;
       }
       fs::path abs = repo_.abs(path);
-      if (lstat_path(abs)) {
+      if (lstat_path(abs) || !inside(path)) {
         if (!matches(*p)) {
           why = fmt::format("{} {} is not what dvc.lock recorded", output ? "output" : "dependency", path);
           return false;
@@ -256,6 +280,7 @@ private:
   }
 
   bool matches(const DvcLockedPath& p) {
+    if (!inside(p.path)) return false;
     fs::path abs = repo_.abs(p.path);
     auto st = lstat_path(abs);
     if (!st) return false;
@@ -265,6 +290,19 @@ private:
     std::vector<DvcDirEntry> entries;
     for (const auto& wf : tree.files) entries.push_back({wf.path, dvc_file_md5s(abs / wf.path, p.legacy).back()});
     return dvc_dir_md5(entries) == p.md5;
+  }
+
+  // Whether rel's folders are real folders of the repository (no component
+  // a symlink): what a committed symlink would make the import read or
+  // write elsewhere is neither read nor written.
+  bool inside(const std::string& rel) {
+    try {
+      std::string parent = fs::path(rel).parent_path().generic_string();
+      (void)tree_.open_dir(parent, false, rel);
+      return true;
+    } catch (const Error&) {
+      return false;
+    }
   }
 
   // Where a file found for an MD5 came from, for the summary.
@@ -287,6 +325,16 @@ private:
       return true;
     }
     std::string pointer_rel = out.path + std::string(kPointerSuffix);
+    if (!inside(out.path)) {
+      r_.problems.push_back(fmt::format("{}: {} lies behind a symlink (not imported)", out.where, out.path));
+      return false;
+    }
+    for (const auto& other : out_paths_)
+      if (other != out.path && (out.path.starts_with(other + "/") || other.starts_with(out.path + "/"))) {
+        r_.problems.push_back(fmt::format("{}: {} and {} overlap: one tracked path inside another (not imported)",
+                                          out.where, out.path, other));
+        return false;
+      }
     std::vector<std::string> looked;
     std::string source;
     std::optional<Pointer> p = out.dir ? folder(out, looked, source) : file(out, looked, source);
@@ -312,8 +360,7 @@ private:
     r_.imported.push_back({out.path, source, p->files, p->size});
     if (opts_.dry_run) return true;
     gitignore_check(repo_.root(), out.path);
-    make_dirs(abs.parent_path());  // a `dvc import` output whose folder is not there yet
-    atomic_write(abs, text);
+    tree_.write_file(pointer_rel, text);  // folders made as needed, no symlink followed
     r_.git_files.push_back(pointer_rel);
     if (auto gi = gitignore_add(repo_.root(), out.path); !gi.empty()) r_.git_files.push_back(gi);
     return true;
@@ -344,6 +391,10 @@ private:
 
   std::optional<Pointer> folder(const DvcOut& out, std::vector<std::string>& looked, std::string& source) {
     auto listing = content_->listing(out.md5, looked);
+    if (listing)
+      for (const auto& e : *listing)
+        if (std::string why = unwritable_reason(out.path + "/" + e.relpath); !why.empty())
+          fail(ExitCode::Input, "the DVC listing {}.dir names {}/{}: {}", out.md5, out.path, printable_path(e.relpath), why);
     fs::path ws = repo_.abs(out.path);
     auto wst = lstat_path(ws);
     if (!listing) {
@@ -444,6 +495,8 @@ private:
   std::unique_ptr<DvcContent> content_;
   std::string remote_label_;
   std::vector<fs::path> caches_;
+  std::vector<std::string> out_paths_;
+  SafeTree tree_{repo_.root()};
   DvcImportResult r_;
 };
 

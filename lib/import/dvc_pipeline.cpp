@@ -44,11 +44,15 @@ struct Context {
   std::vector<std::string>* notes;
 };
 
+constexpr std::size_t kMaxText = 64 * 1024;  // a converted string, or a value written in
+
 // ${...} as mlops reads it.
 std::string rewrite(const std::string& s, Context& c, const std::string& field) {
   auto value = [&](const std::string& name) -> std::string {
     std::string trimmed = name;
     trimmed.erase(0, trimmed.find_first_not_of(' '));
+    if (trimmed.empty())
+      fail(ExitCode::Input, "dvc.yaml: stage {}: {}: an empty ${{}} (refused)", c.stage, field);
     trimmed.erase(trimmed.find_last_not_of(' ') + 1);
     if (c.matrix && trimmed.starts_with("item.")) return "${" + trimmed.substr(5) + "}";
     if (c.foreach && (trimmed == "item" || trimmed.starts_with("item.") || trimmed == "key")) return "${" + trimmed + "}";
@@ -62,7 +66,20 @@ std::string rewrite(const std::string& s, Context& c, const std::string& field) 
     fail(ExitCode::Input, "dvc.yaml: stage {}: {}: ${{{}}} names nothing in params.yaml or vars (DVC would refuse it too)",
          c.stage, field, trimmed);
   };
-  return substitute_vars(s, value, [] {}, true);
+  std::string out = substitute_vars(s, value, [] {}, true);
+  if (out.size() > kMaxText)
+    fail(ExitCode::Input, "dvc.yaml: stage {}: {}: more than {} bytes once its ${{}} are written in (refused)", c.stage,
+         field, kMaxText);
+  return out;
+}
+
+// A shell word for `cd WDIR &&`: quoted, since the folder's name is text, not code.
+std::string shell_quoted(const std::string& s) {
+  if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/-") == std::string::npos)
+    return s;
+  std::string out = "'";
+  for (char ch : s) out += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+  return out + "'";
 }
 
 std::string scalar_of(const YAML::Node& n) { return n.IsScalar() ? n.Scalar() : ""; }
@@ -93,7 +110,12 @@ std::string path_entry(const YAML::Node& e, Context& c, const std::string& field
 YAML::Node convert_stage(const YAML::Node& body, Context& c, const std::string& base_wdir, std::string& wdir_out) {
   if (!body.IsMap()) fail(ExitCode::Input, "dvc.yaml:{}: stage {}: not a mapping", body.Mark().line + 1, c.stage);
   std::string wdir = base_wdir;
-  if (body["wdir"] && body["wdir"].IsScalar() && body["wdir"].Scalar() != ".") wdir = rel_join(wdir, body["wdir"].Scalar());
+  if (body["wdir"] && body["wdir"].IsScalar() && body["wdir"].Scalar() != ".") {
+    const std::string& w = body["wdir"].Scalar();
+    wdir = rel_join(wdir, w);
+    if (w.front() == '/' || wdir.starts_with("..") || has_control_chars(w) || !is_valid_utf8(w))
+      fail(ExitCode::Input, "dvc.yaml: stage {}: wdir '{}' is not a folder of the repository", c.stage, printable_path(w));
+  }
   wdir_out = wdir;
   auto path = [&](const std::string& p, const std::string& field) {
     std::string r = rel_join(wdir, rewrite(p, c, field));
@@ -106,7 +128,7 @@ YAML::Node convert_stage(const YAML::Node& body, Context& c, const std::string& 
     std::string key = kv.first.Scalar();
     const YAML::Node v = kv.second;
     if (key == "cmd") {
-      std::string prefix = wdir.empty() ? "" : fmt::format("cd {} && ", wdir);
+      std::string prefix = wdir.empty() ? "" : fmt::format("cd {} && ", shell_quoted(wdir));
       if (v.IsSequence()) {
         YAML::Node list(YAML::NodeType::Sequence);
         bool first = true;
@@ -167,13 +189,27 @@ YAML::Node convert_stage(const YAML::Node& body, Context& c, const std::string& 
   if (!wdir.empty())
     c.notes->push_back(fmt::format("dvc.yaml: stage {}: wdir {}: the command runs as 'cd {} && ...', its paths "
                                    "from the repository root",
-                                   c.stage, wdir, wdir));
+                                   c.stage, wdir, shell_quoted(wdir)));
   return out;
 }
 
 }  // namespace
 
+namespace {
+DvcPipeline convert(const fs::path& root);
+std::map<std::string, DvcLockStage> read_lock_file(const fs::path& root, const std::map<std::string, std::string>& wdirs);
+}
+
 DvcPipeline convert_dvc_yaml(const fs::path& root) {
+  try {
+    return convert(root);
+  } catch (const YAML::Exception& e) {  // a field of the wrong shape, in dvc.yaml, params.yaml or a vars file
+    fail(ExitCode::Input, "dvc.yaml: cannot be converted: {} (line {})", e.msg, e.mark.line + 1);
+  }
+}
+
+namespace {
+DvcPipeline convert(const fs::path& root) {
   DvcPipeline p;
   const std::string file = "dvc.yaml";
   YAML::Node doc;
@@ -200,11 +236,23 @@ DvcPipeline convert_dvc_yaml(const fs::path& root) {
         } else if (v.IsScalar()) {
           std::string name = v.Scalar().substr(0, v.Scalar().find(':'));
           if (name == "params.yaml") continue;
-          fs::path f = root / rel_join("", name);
-          if (auto st = lstat_path(f); st && st->is_regular())
-            flatten(load_yaml(read_file(f, 16u << 20), name), "", c.vars);
+          std::string rel = rel_join("", name);
+          // Its values go into mlops.yaml, for git: only a file of this repository.
+          if (name.empty() || name.front() == '/' || rel.starts_with("..") || !unwritable_reason(rel).empty())
+            fail(ExitCode::Input, "dvc.yaml: vars: '{}' is not a file of the repository (refused)", printable_path(name));
+          bool real = false;
+          try {
+            (void)SafeTree(root).open_dir(fs::path(rel).parent_path().generic_string(), false, rel);
+            auto st = lstat_path(root / rel);
+            real = st && st->is_regular();
+          } catch (const Error&) {
+          }
+          if (real)
+            flatten(load_yaml(read_file(root / rel, 1u << 20), name), "", c.vars);
           else
-            p.notes.push_back(fmt::format("dvc.yaml: vars: {} is not there (its values are not written in)", name));
+            p.notes.push_back(fmt::format("dvc.yaml: vars: {} is not a plain file of the repository (its values are "
+                                          "not written in)",
+                                          printable_path(name)));
         }
       }
       continue;
@@ -212,6 +260,8 @@ DvcPipeline convert_dvc_yaml(const fs::path& root) {
     p.notes.push_back(fmt::format("dvc.yaml: {}: not kept (mlops.yaml has stages only{})", key,
                                   key == "plots" ? "; mlops exp plot draws a run's metrics" : ""));
   }
+  for (const auto& [k, v] : c.vars)
+    if (v.size() > kMaxText) fail(ExitCode::Input, "dvc.yaml: vars: {} is more than {} bytes (refused)", k, kMaxText);
   YAML::Node stages(YAML::NodeType::Map);
   for (const auto& kv : doc["stages"]) {
     std::string name = kv.first.Scalar();
@@ -266,8 +316,18 @@ DvcPipeline convert_dvc_yaml(const fs::path& root) {
   p.mlops_yaml = std::string("# Converted from dvc.yaml by mlops import dvc (see mlops-yaml(5)).\n") + e.c_str() + "\n";
   return p;
 }
+}  // namespace
 
 std::map<std::string, DvcLockStage> read_dvc_lock(const fs::path& root, const std::map<std::string, std::string>& wdirs) {
+  try {
+    return read_lock_file(root, wdirs);
+  } catch (const YAML::Exception& e) {
+    fail(ExitCode::Input, "dvc.lock: cannot be read: {} (line {})", e.msg, e.mark.line + 1);
+  }
+}
+
+namespace {
+std::map<std::string, DvcLockStage> read_lock_file(const fs::path& root, const std::map<std::string, std::string>& wdirs) {
   std::map<std::string, DvcLockStage> out;
   auto st = lstat_path(root / "dvc.lock");
   if (!st) return out;
@@ -315,5 +375,7 @@ std::map<std::string, DvcLockStage> read_dvc_lock(const fs::path& root, const st
   }
   return out;
 }
+
+}  // namespace
 
 }  // namespace mlops

@@ -74,11 +74,10 @@ DvcFile parse_dvc_file(const std::string& text, const std::string& rel) {
     out.legacy = hash.empty();
     auto number = [&](const char* key) -> std::uint64_t {
       std::string v = scalar(o, key);
-      try {
-        return v.empty() ? 0 : std::stoull(v);
-      } catch (const std::exception&) {
-        fail(ExitCode::Input, "{}: {} '{}' is not a number", at, key, printable_path(v));
-      }
+      if (v.empty()) return 0;
+      if (v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos)
+        fail(ExitCode::Input, "{}: {} '{}' is not a size", at, key, printable_path(v));
+      return std::stoull(v);
     };
     out.size = number("size");
     out.nfiles = number("nfiles");
@@ -150,7 +149,16 @@ DvcConfig read_dvc_config(const fs::path& root) {
       if (section == "core" && key == "remote") c.default_remote = value;
       if (section == "cache" && key == "dir") {
         fs::path d(value);
-        c.cache_dir = d.is_absolute() ? d : (root / ".dvc" / d).lexically_normal();
+        d = d.is_absolute() ? d : (root / ".dvc" / d).lexically_normal();
+        // A committed config may not point the import at another project's
+        // cache (config.local, this machine's own, may).
+        std::string rel = d.lexically_relative(root).generic_string();
+        if (std::string(name) == "config" && (rel.empty() || rel.starts_with("..")))
+          c.notes.push_back(fmt::format(".dvc/config: cache.dir {} is outside the repository: not read (set it in "
+                                        ".dvc/config.local, or give --from-cache)",
+                                        printable_path(value)));
+        else
+          c.cache_dir = d;
       }
       if (section.starts_with("remote \"") && section.ends_with("\"")) {
         std::string rname = section.substr(8, section.size() - 9);

@@ -38,6 +38,7 @@ struct DvcConfig {
   fs::path cache_dir;               // absolute; .dvc/cache unless cache.dir says
   std::string default_remote;       // core.remote
   std::vector<DvcRemote> remotes;
+  std::vector<std::string> notes;   // settings not taken, and why
 };
 
 // Every .dvc file below the root (not in .git, .dvc, .mlops). One that is

@@ -154,9 +154,11 @@ print(json.dumps(entries, sort_keys=True))')
   name=$(printf '%s' "$evil" | md5sum | cut -c1-32)
   mkdir -p ".dvc/cache/files/md5/${name:0:2}" && printf '%s' "$evil" >".dvc/cache/files/md5/${name:0:2}/${name:2}.dir"
   sed -i "s/^- md5: .*/- md5: $name.dir/" data/images.dvc
-  run mlops import dvc
+  run mlops import dvc --fetch
   [ "$status" -eq 4 ]
-  [[ "$output" == *"the DVC listing $name.dir is malformed: an unsafe path '../../../../etc/cron.d/x'"* ]]
+  [[ "$output" == *"the DVC listing $name.dir is malformed: an unsafe path '../../../../etc/cron.d/x' (not imported)"* ]]
+  [ ! -e data/images.mlops ] && [ -e data/raw.csv.mlops ]
+  rm -f *.mlops data/*.mlops
   git checkout -q data/images.dvc
   # A cache object that is a symlink to a secret is not read.
   raw=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["data/raw.csv"])' "$DVC/expected.json")
@@ -292,4 +294,56 @@ YAML
   [ "$status" -eq 4 ]
   [[ "$output" == *'dvc.yaml: stage prepare: cmd: ${seed} names nothing in params.yaml or vars'* ]]
   [ -z "$(find . -type f -name '*.mlops' -not -path './.mlops/*')" ] && [ ! -e mlops.yaml ]
+}
+
+@test "import dvc, hostile repository 2: wdir as code, vars files outside, symlinked folders, .git in listings, endpoints" {
+  # A wdir whose name is shell code stays a name: quoted in mlops.yaml.
+  mkdir -p 'a$(touch PWNED)'
+  printf 'stages:\n  s:\n    wdir: "a$(touch PWNED)"\n    cmd: "true"\n' >dvc.yaml
+  rm dvc.lock
+  run mlops import dvc --fetch
+  [ "$status" -eq 0 ]
+  grep -qF "cmd: cd 'a\$(touch PWNED)' && true" mlops.yaml
+  [[ "$output" == *"'mlops run' runs: cd 'a\$(touch PWNED)' && true"* ]]
+  mlops run -q
+  [ ! -e PWNED ]
+  # A vars file outside the repository is never read into mlops.yaml.
+  git checkout -q dvc.yaml && git checkout -q dvc.lock 2>/dev/null || true
+  rm -f mlops.yaml mlops.lock
+  echo "secret: hunter2" >"$BATS_TEST_TMPDIR/secret.yaml"
+  printf 'vars:\n  - %s\nstages:\n  s:\n    cmd: echo ${secret}\n' "$BATS_TEST_TMPDIR/secret.yaml" >dvc.yaml
+  run mlops import dvc --fetch
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"dvc.yaml: vars: '$BATS_TEST_TMPDIR/secret.yaml' is not a file of the repository (refused)"* ]]
+  ! grep -rq hunter2 . 2>/dev/null
+  git checkout -q dvc.yaml
+  # A .dvc output behind a committed symlink: nothing is written through it.
+  mkdir -p "$BATS_TEST_TMPDIR/victim-home" && ln -s "$BATS_TEST_TMPDIR/victim-home" linked
+  printf 'outs:\n- md5: %s\n  hash: md5\n  path: linked/authorized_keys\n' "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["data/raw.csv"])' "$DVC/expected.json")" >evil.dvc
+  # A listing naming .git inside its folder; two .dvc files, one inside the other's folder.
+  printf 'outs:\n- md5: %s\n  hash: md5\n  path: data/images/class0/img00000.bin\n' "$(md5sum <data/images/class0/img00000.bin | cut -c1-32)" >nested.dvc
+  run mlops import dvc --fetch
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"evil.dvc:2: linked/authorized_keys lies behind a symlink (not imported)"* ]]
+  [[ "$output" == *"data/images/class0/img00000.bin and data/images overlap"* ]]
+  [ -z "$(ls -A "$BATS_TEST_TMPDIR/victim-home")" ]
+  rm evil.dvc nested.dvc linked
+  listing=$(ls .dvc/cache/files/md5/*/*.dir)
+  evil=$(python3 -c 'import json; print(json.dumps([{"md5": "0"*32, "relpath": ".GIT/hooks/post-checkout"}], sort_keys=True))')
+  name=$(printf '%s' "$evil" | md5sum | cut -c1-32)
+  mkdir -p ".dvc/cache/files/md5/${name:0:2}" && printf '%s' "$evil" >".dvc/cache/files/md5/${name:0:2}/${name:2}.dir"
+  printf 'outs:\n- md5: %s.dir\n  hash: md5\n  path: evil\n' "$name" >evil.dvc
+  run mlops import dvc --fetch
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"the DVC listing $name.dir names evil/.GIT/hooks/post-checkout"* ]]
+  [ ! -e evil.mlops ]
+  rm evil.dvc
+  # A committed endpoint in the clear, a committed cache.dir elsewhere: not used.
+  printf '[core]\n    remote = s\n[cache]\n    dir = %s\n['"'"'remote "s"'"'"']\n    url = s3://b/p\n    endpointurl = http://attacker.example\n' \
+    "$BATS_TEST_TMPDIR" >.dvc/config
+  run mlops import dvc --fetch
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"endpointurl http://attacker.example is not https"* ]]
+  run mlops import dvc
+  [[ "$output" == *"cache.dir $BATS_TEST_TMPDIR is outside the repository: not read"* ]]
 }

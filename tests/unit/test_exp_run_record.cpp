@@ -59,7 +59,8 @@ TEST_CASE("NaN and infinities (imported MLflow histories) travel in pages and po
   s.run.metrics = {{"loss", MetricSummary{2, NAN, -INFINITY, INFINITY, 3}}};
   auto page = encode_run_page({{s}, {}});
   CHECK(page.find("\"last\":\"NaN\"") != std::string::npos);
-  const auto& m = decode_run_page(page, "runs/P").runs.at(0).run.metrics.at("loss");
+  const RunPage decoded = decode_run_page(page, "runs/P");
+  const MetricSummary& m = decoded.runs.at(0).run.metrics.at("loss");
   CHECK(std::isnan(m.last));
   CHECK(m.min == -INFINITY);
   CHECK(m.max == INFINITY);
