@@ -14,7 +14,6 @@
 #include "core/parallel.hpp"
 #include "core/file_hash.hpp"
 #include "core/text.hpp"
-#include "core/walk.hpp"
 #include "core/yaml_load.hpp"
 #include "data/gitignore.hpp"
 #include "data/pointer.hpp"
@@ -90,11 +89,12 @@ public:
   }
 
   DvcImportResult run() {
-    auto files = find_dvc_files(repo_.root(), r_.problems);
+    std::vector<std::string> nested;
+    auto files = find_dvc_files(repo_.root(), r_.problems, nested);
     r_.pipeline = lstat_path(repo_.abs("dvc.yaml")).has_value();
     if (files.empty() && !r_.pipeline && r_.problems.empty())
       fail(ExitCode::Input, "no .dvc files and no dvc.yaml in {}", repo_.root().string());
-    note_what_is_not_read();
+    note_what_is_not_read(nested);
     r_.notes.insert(r_.notes.end(), cfg_.notes.begin(), cfg_.notes.end());
     // dvc.yaml is converted (and checked) before anything is written: a
     // conversion that fails leaves the repository as it was.
@@ -143,22 +143,12 @@ public:
 
 private:
   // What DVC reads that this import does not: said, never silently.
-  void note_what_is_not_read() {
+  void note_what_is_not_read(const std::vector<std::string>& nested_pipelines) {
     if (lstat_path(repo_.abs(".dvcignore")))
       r_.notes.push_back(".dvcignore: its patterns are not applied (an mlops folder holds every file in it)");
-    WalkVisitor v;
-    v.stat_entries = false;
-    v.enter_dir = [](const WalkEntry& e) {
-      std::string name = fs::path(e.rel).filename().string();
-      return name != ".git" && name != ".dvc" && name != ".mlops";
-    };
-    v.file = [&](const WalkEntry& e) {
-      if (fs::path(e.rel).filename() == "dvc.yaml" && e.rel != "dvc.yaml")
-        r_.notes.push_back(fmt::format("{}: a pipeline in a subfolder is not converted (mlops.yaml is one file at "
-                                       "the top)",
-                                       e.rel));
-    };
-    walk_tree(repo_.root(), "", v);
+    for (const auto& rel : nested_pipelines)
+      r_.notes.push_back(fmt::format("{}: a pipeline in a subfolder is not converted (mlops.yaml is one file at the top)",
+                                     printable_path(rel)));
   }
 
   void import_pipeline(const DvcPipeline& conv) {

@@ -89,7 +89,8 @@ DvcFile parse_dvc_file(const std::string& text, const std::string& rel) {
   return f;
 }
 
-std::vector<DvcFile> find_dvc_files(const fs::path& root, std::vector<std::string>& problems) {
+std::vector<DvcFile> find_dvc_files(const fs::path& root, std::vector<std::string>& problems,
+                                    std::vector<std::string>& nested_pipelines) {
   std::vector<std::string> rels;
   WalkVisitor v;
   v.stat_entries = false;
@@ -99,6 +100,7 @@ std::vector<DvcFile> find_dvc_files(const fs::path& root, std::vector<std::strin
   };
   v.file = [&](const WalkEntry& e) {
     if (e.rel.ends_with(".dvc") && e.st.is_regular()) rels.push_back(e.rel);
+    if (e.rel.ends_with("/dvc.yaml")) nested_pipelines.push_back(e.rel);
   };
   walk_tree(root, "", v);
   std::sort(rels.begin(), rels.end());

@@ -43,8 +43,10 @@ struct DvcConfig {
 
 // Every .dvc file below the root (not in .git, .dvc, .mlops). One that is
 // malformed, or names a path mlops may not write, is left out, its error in
-// `problems` (naming the file and line).
-std::vector<DvcFile> find_dvc_files(const fs::path& root, std::vector<std::string>& problems);
+// `problems` (naming the file and line). The same walk finds the dvc.yaml
+// files of subfolders (`nested_pipelines`), which are not converted.
+std::vector<DvcFile> find_dvc_files(const fs::path& root, std::vector<std::string>& problems,
+                                    std::vector<std::string>& nested_pipelines);
 DvcFile parse_dvc_file(const std::string& text, const std::string& rel);
 // Error(Input) when the root holds no .dvc/ folder.
 DvcConfig read_dvc_config(const fs::path& root);

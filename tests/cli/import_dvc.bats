@@ -267,10 +267,13 @@ YAML
   printf 'outs:\n- md5: %s\n  size: 4\n  hash: md5\n  cache: false\n  path: gitfile.json\n' "$(md5sum <gitfile.json | cut -c1-32)" >gitfile.json.dvc
   printf 'outs:\n- md5: %s\n  size: 4\n  hash: md5\n  path: new dir/it s.csv\n' "$(md5sum <gitfile.json | cut -c1-32)" >odd.dvc
   cp gitfile.json "$BATS_TEST_TMPDIR/odd" && md5=$(md5sum <gitfile.json | cut -c1-32)
+  mkdir -p sub && printf 'stages: {}\n' >sub/dvc.yaml && touch .dvcignore
   mkdir -p ".dvc/cache/files/md5/${md5:0:2}" && cp gitfile.json ".dvc/cache/files/md5/${md5:0:2}/${md5:2}"
   run mlops import dvc --fetch
   [ "$status" -eq 0 ]
   [[ "$output" == *"gitfile.json: cache: false: git keeps it, and keeps it (not imported)"* ]]
+  [[ "$output" == *"sub/dvc.yaml: a pipeline in a subfolder is not converted"* ]]
+  [[ "$output" == *".dvcignore: its patterns are not applied"* ]]
   [[ "$output" == *"4 stages up to date as DVC left them."* ]]
   [[ "$output" == *"git add --all -- "*"'new dir/it s.csv.mlops'"* ]]
   [ ! -e gitfile.json.mlops ] && [ -e "new dir/it s.csv.mlops" ]
