@@ -275,11 +275,16 @@ private:
     auto st = lstat_path(abs);
     if (!st) return false;
     if (!p.dir) return st->is_regular() && dvc_file_matches(abs, p.md5, p.legacy);
-    if (!st->is_dir()) return false;
-    WorkTree tree = list_workspace(repo_, p.path);
+    return st->is_dir() && workspace_dir_md5(p.path, p.legacy) == p.md5;
+  }
+
+  // DVC's id of a workspace folder: DVC 3's is exact; of DVC 2's, the text
+  // rule's (the last candidate of each file).
+  std::string workspace_dir_md5(const std::string& rel, bool legacy) {
+    WorkTree tree = list_workspace(repo_, rel);
     std::vector<DvcDirEntry> entries;
-    for (const auto& wf : tree.files) entries.push_back({wf.path, dvc_file_md5s(abs / wf.path, p.legacy).back()});
-    return dvc_dir_md5(entries) == p.md5;
+    for (const auto& wf : tree.files) entries.push_back({wf.path, dvc_file_md5s(repo_.abs(rel) / wf.path, legacy).back()});
+    return dvc_dir_md5(entries);
   }
 
   // Whether rel's folders are real folders of the repository (no component
@@ -390,11 +395,7 @@ private:
     if (!listing) {
       // No listing anywhere: the workspace folder is the content if it hashes to the id.
       if (wst && wst->is_dir()) {
-        WorkTree tree = list_workspace(repo_, out.path);
-        std::vector<DvcDirEntry> entries;
-        // DVC 3's id is exact; of DVC 2's, the text rule's (the last candidate).
-        for (const auto& wf : tree.files) entries.push_back({wf.path, dvc_file_md5s(ws / wf.path, out.legacy).back()});
-        if (dvc_dir_md5(entries) == out.md5) {
+        if (workspace_dir_md5(out.path, out.legacy) == out.md5) {
           source = "workspace";
           return from_workspace(out.path);
         }
