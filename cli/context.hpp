@@ -61,6 +61,7 @@ void register_exp_commands(CLI::App& app, Context& ctx);
 void register_model_commands(CLI::App& app, Context& ctx);
 void register_pipeline_commands(CLI::App& app, Context& ctx);
 void register_import_commands(CLI::App& app, Context& ctx);
+void register_ui_commands(CLI::App& app, Context& ctx);
 
 // fsck --remote (remote_commands.cpp): re-checks on REMOTE the objects push
 // would send; exit status as fsck's.

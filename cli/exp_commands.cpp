@@ -20,7 +20,7 @@
 #include "tracking/run_apply.hpp"
 #include "exp/sweep.hpp"
 #include "output.hpp"
-#include "run_format.hpp"
+#include "exp/run_format.hpp"
 
 namespace mlops::cli {
 

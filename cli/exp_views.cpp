@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "core/fs.hpp"
 #include "core/heap.hpp"
+#include "core/text.hpp"
 #include "exp/metric_goal.hpp"
 #include "exp/plot.hpp"
 #include "exp/run_fields.hpp"
@@ -19,7 +20,7 @@
 #include "exp/run_sharing.hpp"
 #include "exp/run_store.hpp"
 #include "output.hpp"
-#include "run_format.hpp"
+#include "exp/run_format.hpp"
 #include "store/object_store.hpp"
 
 namespace mlops::cli {
@@ -32,7 +33,7 @@ struct ViewArgs {
   std::vector<std::string> runs;
   std::string filter, sort, columns, metric, output;
   bool desc = false, json = false, csv = false, min = false, max = false, all = false, any_step = false,
-       diff = false;
+       diff = false, md = false;
   std::size_t limit = 0;
   int width = 0, height = 0;
   bool remote = false;      // --remote: read a remote's runs
@@ -75,25 +76,6 @@ std::optional<std::string> shown(const std::optional<std::string>& text, const s
 }
 json json_or_null(const std::optional<std::string>& v) { return v ? json(*v) : json(); }
 
-// A run's field as a table shows it.
-std::string cell(const Run& r, const RunField& f, bool full_id, const std::set<std::string>& twice = {}) {
-  using K = RunField::Kind;
-  switch (f.kind) {
-    case K::Name: return twice.count(r.name) ? fmt::format("{} ({}@{})", r.name, r.user, r.host) : r.name;
-    case K::Id: return full_id ? r.id : r.short_id();
-    case K::Parent: return full_id ? r.parent_id : r.parent_id.substr(0, 8);
-    case K::Started: return started(r);
-    case K::Duration: return duration(r);
-    case K::Commit: return r.git_commit.substr(0, full_id ? std::string::npos : 12);
-    default: break;
-  }
-  if (f.is_metric()) {
-    auto v = f.number(r);
-    return v ? number(*v) : "";
-  }
-  return f.text(r).value_or("");
-}
-
 int run_list(Context& ctx, const ViewArgs& a) {
   prefer_huge_pages(64u << 20);  // thousands of runs make tens of MB of small objects
   RunStore store(ctx.repo().db());
@@ -121,7 +103,7 @@ int run_list(Context& ctx, const ViewArgs& a) {
     fmt::print("{}\n", csv_line(names));
     for (const auto& r : runs) {
       std::vector<std::string> row;
-      for (const auto& c : cols) row.push_back(cell(r, c, true));
+      for (const auto& c : cols) row.push_back(run_cell(r, c, true));
       fmt::print("{}\n", csv_line(row));
     }
     return 0;
@@ -159,7 +141,7 @@ int run_list(Context& ctx, const ViewArgs& a) {
     row.reserve(cols.size());
     for (std::size_t c = 0; c < cols.size(); ++c) {
       if (!cols[c].is_metric()) {
-        row.push_back(cell(runs[i], cols[c], false, twice));
+        row.push_back(run_cell(runs[i], cols[c], false, twice));
         continue;
       }
       const auto& v = values[c][i];
@@ -326,8 +308,9 @@ int run_compare(Context& ctx, const ViewArgs& a) {
     }
     t.add(std::move(out));
   }
-  t.print();
-  if (!ctx.quiet) fmt::print("≠ differs between the runs; * best (lowest for losses and errors, else highest)\n");
+  if (a.md) fmt::print("{}\n", t.markdown());
+  else t.print();
+  if (!ctx.quiet || a.md) fmt::print("≠ differs between the runs; * best (lowest for losses and errors, else highest)\n");
   return 0;
 }
 
@@ -348,7 +331,8 @@ int run_diff(Context& ctx, const ViewArgs& a) {
     return 0;
   }
   if (changes.empty()) {
-    if (!ctx.quiet) fmt::print("No differences between {} and {}.\n", x.name, y.name);
+    if (!ctx.quiet || a.md) fmt::print("No differences between {} and {}.\n", a.md ? markdown_cell(x.name) : x.name,
+                                       a.md ? markdown_cell(y.name) : y.name);
     return 0;
   }
   Table t({"KEY", x.name, y.name, "CHANGE"});
@@ -360,7 +344,8 @@ int run_diff(Context& ctx, const ViewArgs& a) {
     }
     t.add({c.key, shown(c.old_text, c.old_number).value_or("-"), shown(c.new_text, c.new_number).value_or("-"), delta});
   }
-  t.print();
+  if (a.md) fmt::print("{}", t.markdown());
+  else t.print();
   return 0;
 }
 
@@ -500,7 +485,8 @@ void register_exp_view_commands(CLI::App* exp, Context& ctx) {
           [&ctx](CLI::App* sub) {
             auto a = std::make_shared<ViewArgs>();
             with_runs(sub, *a, true)->get_option("runs")->expected(2, 1 << 20);
-            sub->add_flag("--json", a->json, "Print JSON");
+            auto* j = sub->add_flag("--json", a->json, "Print JSON");
+            sub->add_flag("--md", a->md, "Print a GitHub-flavoured Markdown table")->excludes(j);
             bind(sub, ctx, a, run_compare);
           });
   command(exp, "diff", "What changed from one run to another: params, metrics, tags, data, commit",
@@ -508,7 +494,8 @@ void register_exp_view_commands(CLI::App* exp, Context& ctx) {
             auto a = std::make_shared<ViewArgs>();
             with_runs(sub, *a, true, "Two runs: old and new")->get_option("runs")->expected(2);
             sub->add_flag("-a,--all", a->all, "Show unchanged values too");
-            sub->add_flag("--json", a->json, "Print JSON");
+            auto* j = sub->add_flag("--json", a->json, "Print JSON");
+            sub->add_flag("--md", a->md, "Print a GitHub-flavoured Markdown table")->excludes(j);
             bind(sub, ctx, a, run_diff);
           });
   command(exp, "best", "The run with the best value of a metric", [&ctx](CLI::App* sub) {

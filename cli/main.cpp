@@ -60,6 +60,7 @@ int main(int argc, char** argv) {
   cli::register_model_commands(app, ctx);
   cli::register_pipeline_commands(app, ctx);
   cli::register_import_commands(app, ctx);
+  cli::register_ui_commands(app, ctx);
   cli::register_misc_commands(app, ctx);
 
   // `mlops exp run [OPTIONS] -- CMD ARGS...`: everything after "--" is the

@@ -11,7 +11,7 @@
 #include "output.hpp"
 #include "registry/registry.hpp"
 #include "registry/semver.hpp"
-#include "run_format.hpp"
+#include "exp/run_format.hpp"
 
 namespace mlops::cli {
 

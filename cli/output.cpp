@@ -1,5 +1,7 @@
 #include "output.hpp"
 
+#include "core/text.hpp"
+
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -48,11 +50,7 @@ int terminal_width() {
   return 80;
 }
 
-std::string json_text(const nlohmann::json& j) {
-  nlohmann::json spelled = j;  // NaN and ±inf as strings, not null (core/json_number.hpp)
-  spell_non_finite(spelled);
-  return spelled.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
-}
+std::string json_text(const nlohmann::json& j) { return json_dump(j, 2); }
 
 void print_json(const nlohmann::json& j) { fmt::print("{}\n", json_text(j)); }
 
@@ -70,6 +68,25 @@ std::size_t display_width(const std::string& s) {
     w += (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80;  // count code points, not UTF-8 bytes
   }
   return w;
+}
+
+std::string Table::markdown() const {
+  std::vector<std::vector<std::string>> plain;  // colour sequences (ESC [ ... m) left out
+  for (const auto& row : rows_) {
+    plain.emplace_back();
+    for (const auto& cell : row) {
+      std::string text;
+      for (std::size_t i = 0; i < cell.size(); ++i) {
+        if (cell[i] == '\033') {
+          while (i < cell.size() && cell[i] != 'm') ++i;
+          continue;
+        }
+        text += cell[i];
+      }
+      plain.back().push_back(std::move(text));
+    }
+  }
+  return markdown_table(plain);
 }
 
 std::size_t Table::print(const Fit& fit, std::vector<bool>* shown_out) const {

@@ -55,6 +55,9 @@ public:
   void add(std::vector<std::string> row);
   // Returns how many columns were left out; `shown` (when given): which were not.
   std::size_t print(const Fit& fit = Fit(), std::vector<bool>* shown = nullptr) const;
+  // The table in GitHub-flavoured Markdown (for $GITHUB_STEP_SUMMARY or a pull
+  // request comment): cells escaped, colour left out, every column kept.
+  std::string markdown() const;
 
 private:
   std::vector<std::vector<std::string>> rows_;

@@ -11,7 +11,7 @@
 #include "data/checkout.hpp"
 #include "exp/run_store.hpp"
 #include "pipeline/dag.hpp"
-#include "run_format.hpp"
+#include "exp/run_format.hpp"
 #include "pipeline/runner.hpp"
 #include "pipeline/values_diff.hpp"
 #include "tracking/tracking.hpp"
@@ -150,7 +150,7 @@ int run_dag(Context& ctx, const DagArgs& a) {
 // ---- params diff / metrics show / metrics diff -------------------------------
 struct ValuesArgs {
   std::vector<std::string> revs;
-  bool all = false, json = false;
+  bool all = false, json = false, md = false;
 };
 
 std::optional<double> as_number(const std::optional<std::string>& s) { return s ? parse_number(*s) : std::nullopt; }
@@ -187,7 +187,8 @@ int print_diff(Context& ctx, const ValuesArgs& a, const std::vector<std::string>
     return 0;
   }
   if (changes.empty()) {
-    if (!ctx.quiet) fmt::print("No changes between {} and {}.\n", from, to_label);
+    if (!ctx.quiet || a.md) fmt::print("No changes between {} and {}.\n", a.md ? markdown_cell(from) : from,
+                                       a.md ? markdown_cell(to_label) : to_label);
     return 0;
   }
   std::vector<std::string> header = {"FILE", "KEY", from, to_label};
@@ -201,7 +202,8 @@ int print_diff(Context& ctx, const ValuesArgs& a, const std::vector<std::string>
     }
     t.add(row);
   }
-  t.print();
+  if (a.md) fmt::print("{}", t.markdown());
+  else t.print();
   return 0;
 }
 
@@ -276,7 +278,8 @@ void register_pipeline_commands(CLI::App& app, Context& ctx) {
               auto a = std::make_shared<ValuesArgs>();
               sub->add_option("revs", a->revs, "REV [REV]")->type_name("REV");
               sub->add_flag("-a,--all", a->all, "Show unchanged values too");
-              sub->add_flag("--json", a->json, "Print JSON");
+              auto* j = sub->add_flag("--json", a->json, "Print JSON");
+              sub->add_flag("--md", a->md, "Print a GitHub-flavoured Markdown table")->excludes(j);
               bind(sub, ctx, a, run_params_diff);
             });
   });
@@ -292,7 +295,8 @@ void register_pipeline_commands(CLI::App& app, Context& ctx) {
               auto a = std::make_shared<ValuesArgs>();
               sub->add_option("revs", a->revs, "REV [REV]")->type_name("REV");
               sub->add_flag("-a,--all", a->all, "Show unchanged values too");
-              sub->add_flag("--json", a->json, "Print JSON");
+              auto* j = sub->add_flag("--json", a->json, "Print JSON");
+              sub->add_flag("--md", a->md, "Print a GitHub-flavoured Markdown table")->excludes(j);
               bind(sub, ctx, a, run_metrics_diff);
             });
   });

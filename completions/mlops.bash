@@ -36,7 +36,7 @@ _mlops() {
   # what readline would otherwise repeat.
   _init_completion -n =: || return
 
-  local commands="init add status checkout ls rm config diff gc fsck remote push fetch pull exp model import run dag params metrics doctor install-hooks help"
+  local commands="init add status checkout ls rm config diff gc fsck remote push fetch pull exp model import run dag params metrics ui report doctor install-hooks help"
   local global_opts="-C -q --quiet -v --verbose --version -h --help"
 
   # Find the command word, skipping global options (and -C's argument).
@@ -131,8 +131,8 @@ _mlops() {
           case $sub in
             show) o="--json --diff --remote -r" ;;
             rm) o="--remote -r" ;;
-            compare) o="--json" ;;
-            diff) o="-a --all --json" ;;
+            compare) o="--json --md" ;;
+            diff) o="-a --all --json --md" ;;
             plot) o="-m --metric -o --output --width --height" ;;
           esac
           if [[ $prev == -o || $prev == --output ]]; then _filedir
@@ -167,7 +167,7 @@ _mlops() {
         else COMPREPLY=($(compgen -W "show diff" -- "$cur")); fi
       elif [[ $cur == -* ]]; then
         if [[ $sub == show ]]; then COMPREPLY=($(compgen -W "--json" -- "$cur"))
-        else COMPREPLY=($(compgen -W "-a --all --json" -- "$cur")); fi
+        else COMPREPLY=($(compgen -W "-a --all --json --md" -- "$cur")); fi
       elif [[ $sub == diff ]]; then
         COMPREPLY=($(compgen -W "$(git for-each-ref --format='%(refname:short)' refs/heads refs/tags 2>/dev/null) HEAD" -- "$cur"))
       fi
@@ -198,6 +198,18 @@ _mlops() {
       elif [[ $sub == promote || $sub == demote ]] && [[ ${words[cword - 2]} != "$sub" ]]; then
         COMPREPLY=($(compgen -W "$(_mlops_names stages-of-models)" -- "$cur"))
       fi
+      return
+      ;;
+    ui)
+      [[ $prev == -p || $prev == --port || $prev == --host ]] && return
+      COMPREPLY=($(compgen -W "-p --port --host --no-token --open" -- "$cur"))
+      return
+      ;;
+    report)
+      if [[ $prev == -o || $prev == --output ]]; then _filedir
+      elif [[ $prev == --filter || $prev == --columns || $prev == --runs ]]; then return
+      elif [[ $prev == --rev ]]; then COMPREPLY=($(compgen -W "$(git for-each-ref --format='%(refname:short)' 2>/dev/null) HEAD" -- "$cur"))
+      else COMPREPLY=($(compgen -W "-o --output --filter --columns --runs --models --pipeline --rev --md" -- "$cur")); fi
       return
       ;;
     import)

@@ -1,6 +1,6 @@
 # fish completion for mlops. Install as ~/.config/fish/completions/mlops.fish.
 
-set -l commands init add status checkout ls rm config diff gc fsck remote push fetch pull exp model import run dag params metrics doctor install-hooks help
+set -l commands init add status checkout ls rm config diff gc fsck remote push fetch pull exp model import run dag params metrics ui report doctor install-hooks help
 
 # Names mlops knows, from its hidden helper: paths, remotes, runs, stages, models.
 function __mlops_names
@@ -195,6 +195,24 @@ complete -c mlops -n "__fish_seen_subcommand_from params; and not __fish_seen_su
 complete -c mlops -n "__fish_seen_subcommand_from metrics; and not __fish_seen_subcommand_from show diff" -a 'show diff'
 complete -c mlops -n "__fish_seen_subcommand_from params metrics; and __fish_seen_subcommand_from diff" -s a -l all -d 'Unchanged values too'
 complete -c mlops -n "__fish_seen_subcommand_from params metrics" -l json -d 'Print JSON'
+complete -c mlops -n "__fish_seen_subcommand_from params metrics; and __fish_seen_subcommand_from diff" -l md -d 'Print a Markdown table'
+complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from compare diff" -l md -d 'Print a Markdown table'
+
+# ui, report
+complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a ui -d 'Serve a read-only web UI'
+complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a report -d 'One HTML file (or Markdown) of runs, models, pipeline'
+complete -c mlops -n "__fish_seen_subcommand_from ui" -s p -l port -x -d 'Port (0: any free one)'
+complete -c mlops -n "__fish_seen_subcommand_from ui" -l host -x -d 'Address to listen on'
+complete -c mlops -n "__fish_seen_subcommand_from ui" -l no-token -d 'Serve without a token'
+complete -c mlops -n "__fish_seen_subcommand_from ui" -l open -d 'Open in a browser'
+complete -c mlops -n "__fish_seen_subcommand_from report" -s o -l output -r -d 'File to write'
+complete -c mlops -n "__fish_seen_subcommand_from report" -l filter -x -d 'Only matching runs'
+complete -c mlops -n "__fish_seen_subcommand_from report" -l columns -x -d 'Runs table columns'
+complete -c mlops -n "__fish_seen_subcommand_from report" -l runs -x -d 'Newest runs shown in full'
+complete -c mlops -n "__fish_seen_subcommand_from report" -l models -d 'Add the model registry'
+complete -c mlops -n "__fish_seen_subcommand_from report" -l pipeline -d 'Add the pipeline'
+complete -c mlops -n "__fish_seen_subcommand_from report" -l rev -x -a '(__fish_git_refs 2>/dev/null)' -d 'With --pipeline: compare with REV'
+complete -c mlops -n "__fish_seen_subcommand_from report" -l md -d 'GitHub-flavoured Markdown'
 
 # doctor
 complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a doctor -d 'Versions and state for bug reports'

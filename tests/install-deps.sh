@@ -10,10 +10,12 @@ packages=(
   cmake g++ make pkg-config
   libcli11-dev libgit2-dev libsqlite3-dev libfmt-dev libssl-dev libxxhash-dev
   doctest-dev libyaml-cpp-dev nlohmann-json3-dev libcurl4-openssl-dev
+  # web UI server (mlops ui: opened only by that command)
+  libcpp-httplib-dev
   # man pages
   scdoc groff man-db
   # tests: runners and independent oracles (xxhsum, sha256sum, jq), tracing, timing
-  git bats jq strace time xxhash openssl python3 python3-yaml util-linux bash-completion sqlite3 coreutils
+  git bats jq strace time xxhash openssl python3 python3-yaml util-linux bash-completion sqlite3 coreutils curl
   # benchmark peers
   git-lfs git-annex restic hyperfine bc
   # S3 remote scenarios: s3rver (npm), behind a signature gate built on botocore;
@@ -21,6 +23,9 @@ packages=(
   python3-botocore awscli faketime
   # git hooks through the pre-commit framework
   pre-commit
+  # web UI and report pages driven in a headless browser; Markdown tables checked
+  # by the GitHub-flavoured Markdown reference parser
+  chromium cmark-gfm
   # fuzzing the parsers: clang with libFuzzer and the sanitizer runtimes
   clang libclang-rt-dev
 )

@@ -35,4 +35,10 @@ void spell_non_finite(nlohmann::json& j) {
   }
 }
 
+std::string json_dump(const nlohmann::json& j, int indent) {
+  nlohmann::json spelled = j;
+  spell_non_finite(spelled);
+  return spelled.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace mlops

@@ -18,5 +18,8 @@ nlohmann::json json_numbers(const std::map<std::string, double>& values);
 std::optional<double> number_from_json(const nlohmann::json& j);
 // Replaces every non-finite number in `j` (at any depth) by its string.
 void spell_non_finite(nlohmann::json& j);
+// JSON text as mlops writes it: non-finite numbers spelled, bytes that are not
+// UTF-8 as U+FFFD; indent -1 for one line.
+std::string json_dump(const nlohmann::json& j, int indent = 2);
 
 }  // namespace mlops

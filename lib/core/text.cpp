@@ -1,5 +1,6 @@
 #include "core/text.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 
@@ -106,6 +107,70 @@ std::string escaped_text(std::string_view s, bool lines) {
       out.append(s.substr(i, n));
       i += n;
     }
+  }
+  return out;
+}
+
+std::string html_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t n = utf8_seq_len(s, i);
+    if (n == 0) {
+      out += "\xef\xbf\xbd";  // U+FFFD
+      ++i;
+      continue;
+    }
+    if (n > 1) {
+      out.append(s.substr(i, n));
+      i += n;
+      continue;
+    }
+    switch (s[i++]) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += s[i - 1];
+    }
+  }
+  return out;
+}
+
+std::string markdown_cell(std::string_view s) {
+  std::string out;
+  for (char c : escaped_text(s, true)) {
+    if (c == '&') out += "&amp;";
+    else if (c == '\n') out += "<br>";
+    else if (std::string_view("\\`*_[]<>|~").find(c) != std::string_view::npos) out += '\\', out += c;
+    else out += c;
+  }
+  return out;
+}
+
+std::string markdown_table(const std::vector<std::vector<std::string>>& rows) {
+  if (rows.empty()) return {};
+  std::size_t n = rows[0].size();
+  auto line = [n](const std::vector<std::string>& cells) {
+    std::string out = "|";
+    for (std::size_t c = 0; c < n; ++c) out += " " + markdown_cell(c < cells.size() ? cells[c] : std::string()) + " |";
+    return out + "\n";
+  };
+  std::string out = line(rows[0]) + "|";
+  for (std::size_t c = 0; c < n; ++c) out += " --- |";
+  out += "\n";
+  for (std::size_t r = 1; r < rows.size(); ++r) out += line(rows[r]);
+  return out;
+}
+
+std::string uri_encode(std::string_view s, bool encode_slash) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || (c == '/' && !encode_slash))
+      out += static_cast<char>(c);
+    else
+      out += fmt::format("%{:02X}", c);
   }
   return out;
 }

@@ -27,6 +27,22 @@ std::size_t unsafe_char_at(std::string_view s, std::size_t i, bool newlines);
 // With `lines`, newlines and tabs are kept (messages of several lines).
 std::string escaped_text(std::string_view s, bool lines = false);
 bool starts_with(std::string_view s, std::string_view prefix);
+// Text for HTML or SVG, in an element or a quoted attribute: & < > " ' as
+// entities, bytes that are not UTF-8 as U+FFFD (a page must not break on a
+// run recorded with them).
+std::string html_escape(std::string_view s);
+// A cell of a GitHub-flavoured Markdown table: ASCII punctuation that
+// Markdown or HTML would read (| * _ ` < > [ ] \ and more) backslash-escaped,
+// & as an entity, line breaks as <br>, control characters and bytes that
+// are not UTF-8 escaped as escaped_text does.
+std::string markdown_cell(std::string_view s);
+// A GitHub-flavoured Markdown table: rows[0] is the header; every cell
+// escaped with markdown_cell.
+std::string markdown_table(const std::vector<std::vector<std::string>>& rows);
+// RFC 3986 percent-encoding (as SigV4 and URLs' query strings want it):
+// unreserved characters kept, everything else %XX (upper case); '/' kept
+// unless encode_slash.
+std::string uri_encode(std::string_view s, bool encode_slash);
 // "30d", "12h", "90m", "45s", "0" in ms; Error(Usage) naming `what` otherwise.
 std::int64_t parse_duration_ms(const std::string& text, const std::string& what);
 // True when s is exactly `len` lowercase hex digits (object and run ids).

@@ -104,4 +104,32 @@ GotArtifact get_run_artifact(Repo& repo, const std::string& run_ref, const std::
               fmt::format("its artifacts:{}", list_some(names, 20)));
 }
 
+std::vector<ArtifactFile> run_artifact_files(Repo& repo, const Run& run, std::size_t max, std::size_t& more) {
+  RunStore runs(repo.db());
+  auto sizes = runs.artifact_sizes(run.id);
+  ObjectStore& store = repo.store();
+  std::vector<ArtifactFile> out;
+  more = 0;
+  auto add = [&](ArtifactFile f) {
+    if (out.size() < max) out.push_back(std::move(f));
+    else ++more;
+  };
+  for (const auto& [name, id_text] : run.artifacts) {
+    ObjectId id = ObjectId::parse(id_text);
+    std::string label = fmt::format("{}:{}", run.name, name);
+    Tracked t = run_object(store, label, id, sizes[name]);
+    if (t.ptr.kind != Kind::Dir) {
+      add({name, id_text, t.ptr.size, store.has(id)});
+      continue;
+    }
+    if (!store.has(id)) {
+      add({name + "/", id_text, t.ptr.size, false});
+      continue;
+    }
+    Manifest m = Manifest::parse(store.read_verified(id, kMaxManifestBytes), label);
+    for (const auto& e : m.entries) add({name + "/" + e.path, e.id.hex, e.size, store.has(e.id)});
+  }
+  return out;
+}
+
 }  // namespace mlops

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 
 namespace mlops {
 
@@ -48,19 +49,6 @@ std::vector<double> ticks(double lo, double hi, int about) {
   std::vector<double> out;
   for (double t = std::ceil(lo / step) * step; t <= hi + step * 1e-9; t += step)
     out.push_back(std::abs(t) < step * 1e-9 ? 0 : t);
-  return out;
-}
-
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
   return out;
 }
 
@@ -171,7 +159,7 @@ std::string plot_svg(const std::vector<PlotSeries>& series, const PlotOptions& o
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
       "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
       "<text x=\"{2}\" y=\"24\" font-size=\"16\" font-weight=\"bold\">{3}</text>\n",
-      left + plot_w + right, height, left, xml_escape(opt.title));
+      left + plot_w + right, height, left, html_escape(opt.title));
   for (double t : ticks(b.y0, b.y1, 5))
     out += fmt::format(
         "<line x1=\"{0}\" x2=\"{1}\" y1=\"{2:.1f}\" y2=\"{2:.1f}\" stroke=\"#e5e5e5\"/>"
@@ -184,8 +172,8 @@ std::string plot_svg(const std::vector<PlotSeries>& series, const PlotOptions& o
         sx(t), top, top + plot_h, top + plot_h + 16, num(t));
   out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#333\"/>\n", left, top,
                      plot_w, plot_h);
-  out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">step</text>\n", left + plot_w / 2,
-                     top + plot_h + 34);
+  out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", left + plot_w / 2,
+                     top + plot_h + 34, html_escape(opt.x_label));
   for (std::size_t k = 0; k < series.size(); ++k) {
     const auto& s = series[k];
     const char* colour = kSvgColour[k % 8];
@@ -196,7 +184,7 @@ std::string plot_svg(const std::vector<PlotSeries>& series, const PlotOptions& o
       pts += fmt::format("{}{:.2f},{:.2f}", pts.empty() ? "" : " ", sx(s.x[i]), sy(s.y[i]));
       ++n;
     }
-    std::string label = xml_escape(s.label);
+    std::string label = html_escape(s.label);
     if (n == 1) {
       auto comma = pts.find(',');
       out += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"3\" fill=\"{}\"><title>{}</title></circle>\n",
@@ -221,7 +209,7 @@ std::string plot_html(const std::vector<PlotSeries>& series, const PlotOptions& 
   for (const auto& s : series) {
     if (s.y.empty()) continue;
     auto [lo, hi] = std::minmax_element(s.y.begin(), s.y.end());
-    rows += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", xml_escape(s.label),
+    rows += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", html_escape(s.label),
                         s.y.size(), num(s.y.back()), num(*lo), num(*hi));
   }
   return fmt::format(
@@ -230,7 +218,7 @@ std::string plot_html(const std::vector<PlotSeries>& series, const PlotOptions& 
       "th,td{{padding:3px 10px;border-bottom:1px solid #ddd;text-align:right}}th:first-child,td:first-child{{"
       "text-align:left}}</style>\n</head>\n<body>\n<h1>{0}</h1>\n{1}<table>\n"
       "<tr><th>run</th><th>points</th><th>last</th><th>min</th><th>max</th></tr>\n{2}</table>\n</body>\n</html>\n",
-      xml_escape(opt.title), plot_svg(series, opt), rows);
+      html_escape(opt.title), plot_svg(series, opt), rows);
 }
 
 }  // namespace mlops

@@ -16,6 +16,7 @@ struct PlotOptions {
   std::string title;                   // "loss"
   int width = 80, height = 20;         // terminal: columns and rows of the whole chart
   bool colour = false;                 // terminal: ANSI colours per series
+  std::string x_label = "step";        // what x is
 };
 
 // Throws Error(Input) when no series has a point.

@@ -61,17 +61,6 @@ std::vector<std::pair<std::string, std::string>> canonical_headers(const SigV4Re
 
 }  // namespace
 
-std::string uri_encode(std::string_view s, bool encode_slash) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || (c == '/' && !encode_slash))
-      out += static_cast<char>(c);
-    else
-      out += fmt::format("%{:02X}", c);
-  }
-  return out;
-}
-
 std::string sha256_hex(std::string_view data) { return hash_bytes(HashAlgo::Sha256, data).hex; }
 
 std::string sigv4_signed_headers(const SigV4Request& r) {

@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/text.hpp"  // uri_encode
+
 namespace mlops {
 
 struct SigV4Request {
@@ -18,10 +20,6 @@ struct SigV4Request {
   std::string region;                                        // "us-east-1"
   std::string service = "s3";
 };
-
-// RFC 3986 encoding as SigV4 wants it: unreserved characters kept, everything
-// else %XX (upper case); '/' kept unless encode_slash.
-std::string uri_encode(std::string_view s, bool encode_slash);
 
 std::string sigv4_canonical_request(const SigV4Request& r);
 std::string sigv4_signed_headers(const SigV4Request& r);

@@ -230,6 +230,13 @@ complete_bash() {
   [ -f "$prefix/share/zsh/vendor-completions/_mlops" ]
   [ -f "$prefix/share/fish/vendor_completions.d/mlops.fish" ]
   MANPATH="$prefix/share/man" man -w mlops-add
+  # mlops ui's server module, where the installed binary finds it.
+  [ -f "$prefix/lib/mlops/mlops-http.so" ]
+  mlops init -q
+  "$prefix/bin/mlops" ui --port 0 >"$BATS_TEST_TMPDIR/ui.out" 2>&1 &
+  pid=$!
+  wait_for 20 'grep -q serving "$BATS_TEST_TMPDIR/ui.out"'
+  kill "$pid"
 }
 
 @test "mlops doctor: versions, repository state, link mode, remotes" {

@@ -50,6 +50,18 @@ for s in yaml.safe_load(open(sys.argv[1]))["jobs"]["pipeline"]["steps"]:
   [ -n "$check" ]
   run bash -e -c "$check"
   [ "$status" -eq 0 ]
+  # The summary gets the metrics and params against main as Markdown tables,
+  # and the report is written.
+  export GITHUB_STEP_SUMMARY="$BATS_TEST_TMPDIR/summary.md"
+  run bash -e -c "$(ci_step "Compare the metrics with main")"
+  [ "$status" -eq 0 ]
+  run bash -e -c "$(ci_step "Write the report")"
+  [ "$status" -eq 0 ]
+  [ -s report.html ] && rm report.html
+  cmark-gfm -e table "$GITHUB_STEP_SUMMARY" > "$BATS_TEST_TMPDIR/summary.html"
+  [ "$(grep -c '<table>' "$BATS_TEST_TMPDIR/summary.html")" -ge 2 ]
+  grep -q '<td>metrics.json</td>' "$BATS_TEST_TMPDIR/summary.html"
+  grep -q '<h2>Pipeline</h2>' "$BATS_TEST_TMPDIR/summary.html"
   # ...and fails when a change to the pipeline was run but not committed.
   sed -i 's/0.9/0.8/' mlops.yaml && git commit -qam "new metric, results not committed"
   mlops run -q

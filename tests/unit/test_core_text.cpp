@@ -66,3 +66,28 @@ TEST_CASE("escaped_text: what shown text may not hold is escaped, the rest kept"
     for (std::size_t i = 0; i < e.size(); ++i) CHECK(mlops::unsafe_char_at(e, i, false) == 0);
   }
 }
+
+TEST_CASE("html_escape: markup characters as entities, bytes that are not UTF-8 as U+FFFD") {
+  using mlops::html_escape;
+  CHECK(html_escape("<img src=x onerror=alert(1)>") == "&lt;img src=x onerror=alert(1)&gt;");
+  CHECK(html_escape("a&b \"q\" 'r'") == "a&amp;b &quot;q&quot; &#39;r&#39;");
+  CHECK(html_escape("é ★") == "é ★");
+  CHECK(html_escape("bad \xff") == "bad \xef\xbf\xbd");
+}
+
+TEST_CASE("markdown_cell and markdown_table: one cell stays one cell, markup stays text") {
+  using mlops::markdown_cell;
+  CHECK(markdown_cell("a|b") == "a\\|b");
+  CHECK(markdown_cell("<b>x</b>") == "\\<b\\>x\\</b\\>");
+  CHECK(markdown_cell("two\nlines") == "two<br>lines");
+  CHECK(markdown_cell("a & b") == "a &amp; b");
+  CHECK(markdown_cell("*x* _y_ `z`") == "\\*x\\* \\_y\\_ \\`z\\`");
+  CHECK(markdown_cell("0.95") == "0.95");
+  CHECK(mlops::markdown_table({{"K", "V"}, {"a", "1"}, {"b"}}) == "| K | V |\n| --- | --- |\n| a | 1 |\n| b |  |\n");
+  CHECK(mlops::markdown_table({}).empty());
+}
+
+TEST_CASE("uri_encode: unreserved kept, the rest %XX") {
+  CHECK(mlops::uri_encode("a b/c", true) == "a%20b%2Fc");
+  CHECK(mlops::uri_encode("a b/c", false) == "a%20b/c");
+}

@@ -1,4 +1,4 @@
-#include "run_format.hpp"
+#include "exp/run_format.hpp"
 
 #include <charconv>
 #include <ctime>
@@ -8,7 +8,7 @@
 #include "core/error.hpp"
 #include "exp/metric_goal.hpp"
 
-namespace mlops::cli {
+namespace mlops {
 
 using nlohmann::json;
 
@@ -48,6 +48,24 @@ std::string csv_line(const std::vector<std::string>& fields) {
     line += csv_field(f);
   }
   return line;
+}
+
+std::string run_cell(const Run& r, const RunField& f, bool full_id, const std::set<std::string>& twice) {
+  using K = RunField::Kind;
+  switch (f.kind) {
+    case K::Name: return twice.count(r.name) ? fmt::format("{} ({}@{})", r.name, r.user, r.host) : r.name;
+    case K::Id: return full_id ? r.id : r.short_id();
+    case K::Parent: return full_id ? r.parent_id : r.parent_id.substr(0, 8);
+    case K::Started: return started(r);
+    case K::Duration: return duration(r);
+    case K::Commit: return r.git_commit.substr(0, full_id ? std::string::npos : 12);
+    default: break;
+  }
+  if (f.is_metric()) {
+    auto v = f.number(r);
+    return v ? number(*v) : "";
+  }
+  return f.text(r).value_or("");
 }
 
 json run_json(const Run& r) {
@@ -94,4 +112,4 @@ std::map<std::string, std::string> key_values(const std::vector<std::string>& it
   return out;
 }
 
-}  // namespace mlops::cli
+}  // namespace mlops
