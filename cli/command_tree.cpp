@@ -27,7 +27,7 @@ namespace {
 // What a word means in DVC, MLflow, GTO or git, as an mlops command.
 const std::map<std::string, std::string>& names_elsewhere() {
   static const std::map<std::string, std::string> names = {
-      {"repro", "run"},        {"plots", "exp plot"},         {"experiments", "exp"}, {"commit", "add"},
+      {"repro", "run"},        {"experiments", "exp"}, {"commit", "add"},
       {"install", "install-hooks"}, {"version", "--version"}, {"get", "model get"},   {"models", "model"},
       {"runs", "exp list"},    {"stage", "run"},              {"unprotect", "checkout"}, {"assign", "model promote"},
       {"deprecate", "model demote"}, {"artifacts", "exp show"}};

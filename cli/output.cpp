@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <system_error>
 #include <cstdlib>
@@ -77,9 +78,16 @@ std::string Table::markdown() const {
     for (const auto& cell : row) {
       std::string text;
       for (std::size_t i = 0; i < cell.size(); ++i) {
-        if (cell[i] == '\033') {
-          while (i < cell.size() && cell[i] != 'm') ++i;
-          continue;
+        // Only the colour sequences paint() writes (ESC [ digits ; m); any
+        // other escape byte stays, for markdown_cell to show escaped.
+        std::size_t j = i + 1;
+        if (cell[i] == '\033' && j < cell.size() && cell[j] == '[') {
+          ++j;
+          while (j < cell.size() && (std::isdigit(static_cast<unsigned char>(cell[j])) || cell[j] == ';')) ++j;
+          if (j < cell.size() && cell[j] == 'm') {
+            i = j;
+            continue;
+          }
         }
         text += cell[i];
       }

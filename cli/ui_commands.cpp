@@ -1,18 +1,27 @@
 // mlops ui (a read-only web UI served by mlops itself) and mlops report (its
 // views as one HTML file, or Markdown for CI).
+#include <arpa/inet.h>
 #include <spawn.h>
+#include <unistd.h>
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <cstring>
 
 #include <fmt/format.h>
 
 #include "context.hpp"
 #include "core/error.hpp"
 #include "core/fs.hpp"
+#include "core/text.hpp"
 #include "exp/run_names.hpp"
 #include "output.hpp"
 #include "repo/repo.hpp"
+#include "pipeline/pipeline_file.hpp"
+#include "pipeline/plot_table.hpp"
+#include "pipeline/values_diff.hpp"
+#include "ui/html_page.hpp"
+#include "ui/plots_view.hpp"
 #include "ui/report.hpp"
 #include "ui/ui_site.hpp"
 
@@ -28,8 +37,14 @@ struct UiArgs {
   bool open = false, no_token = false;
 };
 
+// An address of the loopback interface (127.0.0.0/8, ::1), or localhost;
+// names that only look like one (127.example) are not.
 bool is_loopback(const std::string& host) {
-  return host == "localhost" || host == "::1" || host.starts_with("127.");
+  if (host == "localhost") return true;
+  unsigned char addr[16];
+  if (::inet_pton(AF_INET, host.c_str(), addr) == 1) return addr[0] == 127;
+  static const unsigned char kOne[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  return ::inet_pton(AF_INET6, host.c_str(), addr) == 1 && std::memcmp(addr, kOne, 16) == 0;
 }
 
 void open_browser(const std::string& url) {
@@ -44,18 +59,27 @@ int run_ui(Context& ctx, const UiArgs& a) {
   repo.db();  // a repository whose state cannot be opened is refused now, not on the first page
   std::string token;
   if (!is_loopback(a.host)) {
-    note("mlops: warning: serving on {}: anyone who can reach this address can read every run, param, metric,\n"
-         "model and artifact of this repository{}\n",
-         a.host, a.no_token ? ", without a token (--no-token)" : " who has the token below");
+    note("mlops: warning: serving on {}: {} can read every run, param, metric, model and artifact\n"
+         "of this repository\n",
+         a.host, a.no_token ? "anyone who can reach this address (--no-token: no token is asked)"
+                            : "anyone who can reach this address and has the token below");
     if (!a.no_token) token = new_run_id() + new_run_id();
   }
-  UiSite site(repo.root(), token);
+  bool loopback = is_loopback(a.host);
+  UiSite site(repo.root(), token, loopback);
   HttpServeOptions opt;
   opt.host = a.host;
   opt.port = a.port;
   opt.handler = [&site](const UiRequest& req) { return site.handle(req); };
   opt.listening = [&](int port) {
-    std::string host = a.host.find(':') != std::string::npos ? "[" + a.host + "]" : a.host;
+    site.set_port(port);
+    // 0.0.0.0 and :: are not addresses to open: the machine's name is.
+    std::string host = a.host;
+    if (host == "0.0.0.0" || host == "::") {
+      char name[256] = {};
+      host = ::gethostname(name, sizeof name - 1) == 0 && name[0] ? name : "localhost";
+    }
+    if (host.find(':') != std::string::npos) host = "[" + host + "]";
     std::string url = fmt::format("http://{}:{}/{}", host, port, token.empty() ? "" : "?token=" + token);
     fmt::print("mlops ui: serving {} at {}\n", repo.root().string(), url);
     if (!ctx.quiet) fmt::print("(read-only; Ctrl-C stops it)\n");
@@ -73,7 +97,8 @@ int run_ui(Context& ctx, const UiArgs& a) {
 }
 
 struct ReportArgs {
-  std::string output, filter, columns, rev;
+  std::string output, filter, columns, rev, sort;
+  bool desc = false;
   bool md = false, models = false, pipeline = false;
   std::size_t runs = 10;
 };
@@ -86,6 +111,8 @@ int run_report(Context& ctx, const ReportArgs& a) {
   opt.pipeline = a.pipeline;
   opt.rev = a.rev;
   opt.detailed_runs = a.runs;
+  opt.sort = a.sort;
+  opt.desc = a.desc;
   std::string text = a.md ? report_markdown(ctx.repo(), opt) : report_html(ctx.repo(), opt);
   std::string out = a.output.empty() ? (a.md ? "-" : "report.html") : a.output;
   if (out == "-") {
@@ -95,6 +122,92 @@ int run_report(Context& ctx, const ReportArgs& a) {
   atomic_write(ctx.cwd() / out, text);
   if (!ctx.quiet) note("wrote {} ({})\n", out, human_size(text.size()));
   return 0;
+}
+
+struct PlotsArgs {
+  std::vector<std::string> files, revs;
+  std::string output;
+  PlotSpec spec;
+  int width = 0;
+};
+
+// plots show: the workspace; plots diff: HEAD and the workspace, REV and the
+// workspace, or the revisions named.
+int run_plots(Context& ctx, const PlotsArgs& a, bool diff) {
+  Repo& repo = ctx.repo();
+  std::vector<std::string> files = ctx.rel_paths(a.files);
+  if (files.empty()) {
+    if (has_pipeline(repo)) files = plots_files(load_pipeline(repo));
+    if (files.empty())
+      fail(ExitCode::Usage, "no plots: name the files, or give a stage of mlops.yaml a plots: list");
+  }
+  std::vector<std::pair<std::string, std::string>> revs;  // label, rev ("" = the workspace)
+  if (!diff) revs = {{"workspace", ""}};
+  else if (a.revs.empty()) revs = {{"HEAD", "HEAD"}, {"workspace", ""}};
+  else if (a.revs.size() == 1) revs = {{a.revs[0], a.revs[0]}, {"workspace", ""}};
+  else for (const auto& r : a.revs) revs.emplace_back(r, r);
+  std::vector<std::map<std::string, std::string>> texts;
+  for (const auto& [label, rev] : revs) texts.push_back(file_texts_at(repo, files, rev));
+  fs::path dir = a.output.empty() ? fs::path() : ctx.cwd() / a.output;
+  std::string body;
+  std::size_t images = 0;
+  std::vector<std::string> missing;  // in none of the revisions
+  for (const auto& f : files) {
+    std::vector<PlotRevision> have;
+    std::vector<std::string> absent;
+    for (std::size_t i = 0; i < revs.size(); ++i) {
+      auto it = texts[i].find(f);
+      if (it == texts[i].end()) {
+        absent.push_back(revs[i].first);
+        continue;
+      }
+      if (is_plot_image(f)) {
+        if (!dir.empty()) {
+          std::string name = fmt::format("{}-{}", ++images, fs::path(f).filename().string());
+          fs::create_directories(dir);
+          atomic_write(dir / name, it->second);
+          body += fmt::format("<figure><img src=\"{}\" alt=\"{}\"><figcaption>{} ({})</figcaption></figure>\n",
+                              html_escape(uri_encode(name, true)), html_escape(f), html_escape(f), html_escape(revs[i].first));
+        }
+        continue;
+      }
+      have.push_back({revs[i].first, parse_plot_table(it->second, revs[i].first + ":" + f)});
+    }
+    if (absent.size() == revs.size()) {
+      note("mlops: warning: {}: not in {}\n", f, fmt::join(absent, " nor "));
+      missing.push_back(f);
+      continue;
+    }
+    if (is_plot_image(f)) {
+      if (dir.empty()) fmt::print("{}: an image (-o DIR writes a page that shows it)\n", f);
+      continue;
+    }
+    if (dir.empty()) fmt::print("{}\n", plot_file_text(f, have, a.spec, a.width ? a.width : terminal_width(), use_colour()));
+    else body += plot_file_html(f, have, a.spec);
+  }
+  // Files named that are nowhere are an error, after the rest is shown.
+  auto done = [&] {
+    if (!missing.empty() && !a.files.empty())
+      throw Error(ExitCode::Input, fmt::format("no such plots file: {}", fmt::join(missing, ", ")));
+    return 0;
+  };
+  if (dir.empty()) return done();
+  UiLinks links;
+  links.served = false;
+  fs::create_directories(dir);
+  atomic_write(dir / "index.html", html_page("plots", "<h1>Plots</h1>\n<div class=\"charts\">\n" + body + "</div>\n", links));
+  if (!ctx.quiet) note("wrote {}\n", (fs::path(a.output) / "index.html").string());
+  return done();
+}
+
+void plot_options(CLI::App* sub, PlotsArgs& a) {
+  sub->add_option("-o,--output", a.output, "Write DIR/index.html (charts as SVG, images copied) instead of drawing in the terminal")
+      ->type_name("DIR");
+  sub->add_option("-x", a.spec.x, "The x field (default: step, else the row number; confusion: actual)")->type_name("FIELD");
+  sub->add_option("-y", a.spec.y, "The y fields, comma-separated (default: the last field; confusion: predicted)")
+      ->type_name("FIELD[,FIELD]");
+  sub->add_option("-t,--template", a.spec.kind, "line (default), scatter, bar or confusion")->type_name("KIND");
+  sub->add_option("--width", a.width, "Terminal columns (default: the terminal's width)")->check(CLI::Range(20, 1000));
 }
 
 }  // namespace
@@ -121,11 +234,31 @@ void register_ui_commands(CLI::App& app, Context& ctx) {
             sub->add_flag("--pipeline", a->pipeline, "Add the pipeline: stages, state, params and metrics");
             sub->add_option("--rev", a->rev, "With --pipeline: compare params and metrics with REV (default HEAD)")
                 ->type_name("REV");
-            sub->add_option("--runs", a->runs, "Runs shown in full and charted together, newest first (default 10)")
+            sub->add_option("--runs", a->runs, "Runs shown in full and charted together: the first N (default 10)")
                 ->type_name("N")->check(CLI::Range(0, 1000));
+            sub->add_option("--sort", a->sort, "Order of the runs (default: newest first), e.g. metrics.acc with --desc")
+                ->type_name("KEY");
+            sub->add_flag("--desc", a->desc, "Sort in descending order");
             sub->add_flag("--md", a->md, "GitHub-flavoured Markdown (for $GITHUB_STEP_SUMMARY or a pull request)");
             bind(sub, ctx, a, run_report);
           });
+  command(&app, "plots", "The pipeline's plots files as charts: now, or across revisions", [&ctx](CLI::App* plots) {
+    plots->require_subcommand(1);
+    command(plots, "show", "Draw plots files (default: the stages' plots:) in the terminal or as a page",
+            [&ctx](CLI::App* sub) {
+              auto a = std::make_shared<PlotsArgs>();
+              sub->add_option("files", a->files, "Plots files: .json, .jsonl, .csv, .tsv, or images")->type_name("FILE");
+              plot_options(sub, *a);
+              bind(sub, ctx, a, [](Context& c, const PlotsArgs& x) { return run_plots(c, x, false); });
+            });
+    command(plots, "diff", "Plots at revisions overlaid (default: HEAD and the workspace)", [&ctx](CLI::App* sub) {
+      auto a = std::make_shared<PlotsArgs>();
+      sub->add_option("revs", a->revs, "REV [REV...]: one compares with the workspace")->type_name("REV");
+      sub->add_option("--targets", a->files, "Plots files (default: the stages' plots:)")->type_name("FILE");
+      plot_options(sub, *a);
+      bind(sub, ctx, a, [](Context& c, const PlotsArgs& x) { return run_plots(c, x, true); });
+    });
+  });
 }
 
 }  // namespace mlops::cli

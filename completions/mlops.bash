@@ -36,7 +36,7 @@ _mlops() {
   # what readline would otherwise repeat.
   _init_completion -n =: || return
 
-  local commands="init add status checkout ls rm config diff gc fsck remote push fetch pull exp model import run dag params metrics ui report doctor install-hooks help"
+  local commands="init add status checkout ls rm config diff gc fsck remote push fetch pull exp model import run dag params metrics ui report plots doctor install-hooks help"
   local global_opts="-C -q --quiet -v --verbose --version -h --help"
 
   # Find the command word, skipping global options (and -C's argument).
@@ -207,9 +207,24 @@ _mlops() {
       ;;
     report)
       if [[ $prev == -o || $prev == --output ]]; then _filedir
-      elif [[ $prev == --filter || $prev == --columns || $prev == --runs ]]; then return
+      elif [[ $prev == --filter || $prev == --columns || $prev == --runs || $prev == --sort ]]; then return
       elif [[ $prev == --rev ]]; then COMPREPLY=($(compgen -W "$(git for-each-ref --format='%(refname:short)' 2>/dev/null) HEAD" -- "$cur"))
-      else COMPREPLY=($(compgen -W "-o --output --filter --columns --runs --models --pipeline --rev --md" -- "$cur")); fi
+      else COMPREPLY=($(compgen -W "-o --output --filter --columns --sort --desc --runs --models --pipeline --rev --md" -- "$cur")); fi
+      return
+      ;;
+    plots)
+      local sub="" j
+      for ((j = i + 1; j < cword; j++)); do [[ ${words[j]} != -* ]] && { sub=${words[j]}; break; }; done
+      if [[ -z $sub ]]; then COMPREPLY=($(compgen -W "show diff" -- "$cur"))
+      elif [[ $prev == -t || $prev == --template ]]; then COMPREPLY=($(compgen -W "line scatter bar confusion" -- "$cur"))
+      elif [[ $prev == -o || $prev == --output ]]; then _filedir -d
+      elif [[ $prev == --targets ]]; then _filedir
+      elif [[ $prev == -x || $prev == -y || $prev == --width ]]; then return
+      elif [[ $cur == -* ]]; then
+        if [[ $sub == diff ]]; then COMPREPLY=($(compgen -W "--targets -x -y -t --template -o --output --width" -- "$cur"))
+        else COMPREPLY=($(compgen -W "-x -y -t --template -o --output --width" -- "$cur")); fi
+      elif [[ $sub == diff ]]; then COMPREPLY=($(compgen -W "$(git for-each-ref --format='%(refname:short)' 2>/dev/null) HEAD" -- "$cur"))
+      else _filedir; fi
       return
       ;;
     import)

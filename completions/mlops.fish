@@ -1,6 +1,6 @@
 # fish completion for mlops. Install as ~/.config/fish/completions/mlops.fish.
 
-set -l commands init add status checkout ls rm config diff gc fsck remote push fetch pull exp model import run dag params metrics ui report doctor install-hooks help
+set -l commands init add status checkout ls rm config diff gc fsck remote push fetch pull exp model import run dag params metrics ui report plots doctor install-hooks help
 
 # Names mlops knows, from its hidden helper: paths, remotes, runs, stages, models.
 function __mlops_names
@@ -213,6 +213,18 @@ complete -c mlops -n "__fish_seen_subcommand_from report" -l models -d 'Add the 
 complete -c mlops -n "__fish_seen_subcommand_from report" -l pipeline -d 'Add the pipeline'
 complete -c mlops -n "__fish_seen_subcommand_from report" -l rev -x -a '(__fish_git_refs 2>/dev/null)' -d 'With --pipeline: compare with REV'
 complete -c mlops -n "__fish_seen_subcommand_from report" -l md -d 'GitHub-flavoured Markdown'
+complete -c mlops -n "__fish_seen_subcommand_from report" -l sort -x -d 'Order of the runs'
+complete -c mlops -n "__fish_seen_subcommand_from report" -l desc -d 'Descending order'
+
+# plots
+complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a plots -d 'Plots files as charts'
+complete -c mlops -n "__fish_seen_subcommand_from plots; and not __fish_seen_subcommand_from show diff" -f -a 'show diff'
+complete -c mlops -n "__fish_seen_subcommand_from plots; and __fish_seen_subcommand_from diff" -l targets -r -d 'Plots file'
+complete -c mlops -n "__fish_seen_subcommand_from plots" -s x -x -d 'The x field'
+complete -c mlops -n "__fish_seen_subcommand_from plots" -s y -x -d 'The y fields'
+complete -c mlops -n "__fish_seen_subcommand_from plots" -s t -l template -x -a 'line scatter bar confusion' -d 'Chart kind'
+complete -c mlops -n "__fish_seen_subcommand_from plots" -s o -l output -r -d 'Write DIR/index.html'
+complete -c mlops -n "__fish_seen_subcommand_from plots" -l width -x -d 'Terminal columns'
 
 # doctor
 complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a doctor -d 'Versions and state for bug reports'

@@ -35,7 +35,22 @@ void spell_non_finite(nlohmann::json& j) {
   }
 }
 
+namespace {
+
+bool has_non_finite(const nlohmann::json& j) {
+  if (j.is_number_float()) return !std::isfinite(j.get<double>());
+  if (j.is_structured())
+    for (const auto& x : j)
+      if (has_non_finite(x)) return true;
+  return false;
+}
+
+}  // namespace
+
 std::string json_dump(const nlohmann::json& j, int indent) {
+  // Copied only when something must be spelled: a copy of 10,000 runs' JSON
+  // cost more than writing it.
+  if (!has_non_finite(j)) return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
   nlohmann::json spelled = j;
   spell_non_finite(spelled);
   return spelled.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -127,7 +127,7 @@ std::vector<ArtifactFile> run_artifact_files(Repo& repo, const Run& run, std::si
       continue;
     }
     Manifest m = Manifest::parse(store.read_verified(id, kMaxManifestBytes), label);
-    for (const auto& e : m.entries) add({name + "/" + e.path, e.id.hex, e.size, store.has(e.id)});
+    for (const auto& e : m.entries) add({name + "/" + e.path, e.id.str(), e.size, store.has(e.id)});
   }
   return out;
 }

@@ -120,7 +120,7 @@ std::string plot_terminal(const std::vector<PlotSeries>& series, const PlotOptio
     for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
       if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) continue;
       int x = px(s.x[i]), y = py(s.y[i]);
-      if (lx < 0) canvas.line(x, y, x, y, static_cast<int>(k));
+      if (lx < 0 || opt.points) canvas.line(x, y, x, y, static_cast<int>(k));
       else canvas.line(lx, ly, x, y, static_cast<int>(k));
       lx = x, ly = y;
     }
@@ -139,7 +139,10 @@ std::string plot_terminal(const std::vector<PlotSeries>& series, const PlotOptio
   // "0        step        19", within the chart's width.
   std::string xs(static_cast<std::size_t>(cols), ' ');
   xs.replace(0, left.size(), left);
-  if (cols > static_cast<int>(left.size() + right.size() + 8)) xs.replace(static_cast<std::size_t>(cols / 2 - 2), 4, "step");
+  // The label by bytes: x labels are ASCII field names, else shown only when short.
+  const std::string& xl = opt.x_label;
+  if (cols > static_cast<int>(left.size() + right.size() + xl.size() + 4) && xl.size() < static_cast<std::size_t>(cols / 2))
+    xs.replace(static_cast<std::size_t>(cols / 2) - xl.size() / 2, xl.size(), xl);
   if (cols >= static_cast<int>(left.size() + right.size() + 1)) xs.replace(xs.size() - right.size(), right.size(), right);
   out += fmt::format("{:>{}}  {}\n", "", label_w, xs);
   for (std::size_t k = 0; k < series.size(); ++k) {
@@ -185,7 +188,12 @@ std::string plot_svg(const std::vector<PlotSeries>& series, const PlotOptions& o
       ++n;
     }
     std::string label = html_escape(s.label);
-    if (n == 1) {
+    if (opt.points) {
+      for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); ++i)
+        if (std::isfinite(s.x[i]) && std::isfinite(s.y[i]))
+          out += fmt::format("<circle cx=\"{:.2f}\" cy=\"{:.2f}\" r=\"2.5\" fill=\"{}\" fill-opacity=\"0.7\"/>\n",
+                             sx(s.x[i]), sy(s.y[i]), colour);
+    } else if (n == 1) {
       auto comma = pts.find(',');
       out += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"3\" fill=\"{}\"><title>{}</title></circle>\n",
                          pts.substr(0, comma), pts.substr(comma + 1), colour, label);

@@ -22,11 +22,11 @@ std::vector<std::string> metrics_files(const Pipeline& p) {
   return {files.begin(), files.end()};
 }
 
-FileValues values_at(Repo& repo, const std::vector<std::string>& files, const std::string& rev) {
-  FileValues out;
+std::map<std::string, std::string> file_texts_at(Repo& repo, const std::vector<std::string>& files, const std::string& rev) {
+  std::map<std::string, std::string> out;
   if (rev.empty()) {
     for (const auto& f : files)
-      if (lstat_path(repo.abs(f))) out[f] = flatten_yaml(read_file(repo.abs(f), 64u << 20), f);
+      if (lstat_path(repo.abs(f))) out[f] = read_file(repo.abs(f), 64u << 20);
     return out;
   }
   auto git = GitRepo::open(repo.root());
@@ -34,7 +34,13 @@ FileValues values_at(Repo& repo, const std::vector<std::string>& files, const st
   auto commit = git->resolve(rev);
   if (!commit) return out;  // no commits yet: nothing there
   for (const auto& f : files)
-    if (auto text = git->read_file(commit->oid, f)) out[f] = flatten_yaml(*text, rev + ":" + f);
+    if (auto text = git->read_file(commit->oid, f)) out[f] = std::move(*text);
+  return out;
+}
+
+FileValues values_at(Repo& repo, const std::vector<std::string>& files, const std::string& rev) {
+  FileValues out;
+  for (const auto& [f, text] : file_texts_at(repo, files, rev)) out[f] = flatten_yaml(text, rev.empty() ? f : rev + ":" + f);
   return out;
 }
 

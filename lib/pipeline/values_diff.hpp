@@ -21,6 +21,9 @@ struct ValueChange {
 std::vector<std::string> params_files(Repo& repo, const Pipeline& p);
 // The metrics files the stages write.
 std::vector<std::string> metrics_files(const Pipeline& p);
+// The files' text in the work tree (rev empty) or at a git revision (at most
+// 64 MiB each); files absent there are left out.
+std::map<std::string, std::string> file_texts_at(Repo& repo, const std::vector<std::string>& files, const std::string& rev);
 // The files' flattened values in the work tree (rev empty) or at a git revision;
 // files absent there are left out.
 FileValues values_at(Repo& repo, const std::vector<std::string>& files, const std::string& rev);

@@ -6,12 +6,16 @@
 
 namespace mlops {
 
+std::string UiLinks::run(const std::string& id) const {
+  return served ? "/run/" + uri_encode(id, true) : "#run-" + uri_encode(id, true);
+}
+
 std::string UiLinks::model(const std::string& name) const {
   return served ? "/models#model-" + uri_encode(name, true) : "#model-" + uri_encode(name, true);
 }
 
 std::string UiLinks::artifact(const std::string& run_id, const std::string& path) const {
-  return "/run/" + run_id + "/artifact/" + uri_encode(path, false);
+  return "/run/" + uri_encode(run_id, true) + "/artifact/" + uri_encode(path, false);
 }
 
 std::string UiLinks::compare(const std::vector<std::string>& run_ids) const {
@@ -41,15 +45,16 @@ constexpr const char* kStyle =
 
 }  // namespace
 
-std::string html_page(const std::string& title, const std::string& body, const UiLinks& links) {
+std::string html_page(const std::string& title, const std::string& body, const UiLinks& links, int refresh) {
   std::string nav = links.served ? fmt::format("<a href=\"/runs\">Runs</a><a href=\"/models\">Models</a>"
                                                "<a href=\"/pipeline\">Pipeline</a><a href=\"/data\">Data</a>")
                                  : "";
   return fmt::format(
       "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n{}"
       "<title>{} · mlops</title>\n<style>{}</style>\n</head>\n<body>\n<header><b>mlops</b>{}</header>\n<main>\n{}\n"
       "</main>\n</body>\n</html>\n",
+      refresh > 0 ? fmt::format("<meta http-equiv=\"refresh\" content=\"{}\">\n", refresh) : std::string(),
       html_escape(title), kStyle, nav, body);
 }
 

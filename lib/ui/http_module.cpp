@@ -15,6 +15,7 @@ void answer(const mlops::HttpServeOptions& opt, const httplib::Request& req, htt
   in.path = req.path;
   for (const auto& [k, v] : req.params) in.query.emplace(k, v);
   in.cookie = req.get_header_value("Cookie");
+  in.host = req.get_header_value("Host");
   mlops::UiResponse out;
   try {
     out = opt.handler(in);
@@ -41,7 +42,11 @@ extern "C" __attribute__((visibility("default"))) int mlops_http_serve(const mlo
     int yes = 1;
     ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
-  server.set_read_timeout(10, 0);
+  // A client that sends its request slowly holds a worker: short timeouts
+  // and keep-alive, and many workers (idle threads cost little).
+  server.set_read_timeout(3, 0);
+  server.set_keep_alive_timeout(2);
+  server.set_keep_alive_max_count(20);
   server.set_write_timeout(30, 0);
   auto handle = [opt](const httplib::Request& req, httplib::Response& res) { answer(*opt, req, res); };
   server.Get(".*", handle);  // HEAD too: the library answers it from the GET handler, without the body

@@ -17,6 +17,7 @@ struct UiRequest {
   std::string path;                              // percent-decoded
   std::multimap<std::string, std::string> query;  // decoded
   std::string cookie;                            // the Cookie header, as sent
+  std::string host;                              // the Host header
   std::string query_value(const std::string& key) const {
     auto it = query.find(key);
     return it == query.end() ? std::string() : it->second;
@@ -33,7 +34,7 @@ struct UiResponse {
 struct HttpServeOptions {
   std::string host = "127.0.0.1";
   int port = 0;  // 0: any free port
-  std::size_t threads = 8;
+  std::size_t threads = 64;
   // Called from several threads at once; what it throws becomes a 500.
   std::function<UiResponse(const UiRequest&)> handler;
   // Called once, when the port is bound (with the port: the one chosen for 0).

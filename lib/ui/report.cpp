@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "core/error.hpp"
 #include "core/text.hpp"
 #include "exp/run_format.hpp"
 #include "exp/run_query.hpp"
@@ -26,10 +27,14 @@ std::string now_text() {
   return local_time(ms.count());
 }
 
-// The newest `n` runs the filter keeps (select_runs lists newest first).
-std::vector<Run> newest_runs(RunStore& store, const ReportOptions& opt) {
-  auto runs = select_runs(store, {}, opt.filter);
-  if (runs.size() > opt.detailed_runs) runs.resize(opt.detailed_runs);
+// The runs the filter keeps, in the report's order (newest first unless sorted).
+std::vector<Run> report_runs(RunStore& store, const ReportOptions& opt, RunStore::Details details) {
+  auto runs = select_runs(store, {}, opt.filter, details);
+  if (!opt.sort.empty()) {
+    auto f = RunField::parse(opt.sort);
+    if (!f) fail(ExitCode::Usage, "--sort: unknown field '{}' (use {})", opt.sort, run_field_help());
+    sort_runs(runs, *f, opt.desc);
+  }
   return runs;
 }
 
@@ -43,11 +48,22 @@ std::string report_html(Repo& repo, const ReportOptions& opt) {
   q.filter = opt.filter;
   q.columns = opt.columns;
   q.per = 0;
+  q.sort = opt.sort;
+  q.desc = opt.desc;
   std::string body = fmt::format("<h1>mlops report</h1>\n<p class=\"muted\">{} · made {}{}</p>\n",
                                  html_escape(repo.root().filename().string()), html_escape(now_text()),
                                  opt.filter.empty() ? "" : " · runs matching " + html_escape(opt.filter));
-  body += "<h2 id=\"runs\">Runs</h2>\n" + runs_view(store, q, links);
-  auto detailed = newest_runs(store, opt);
+  auto detailed = report_runs(store, opt, RunStore::Details::All);
+  if (detailed.size() > opt.detailed_runs) detailed.resize(opt.detailed_runs);
+  std::set<std::string> sections;
+  for (const auto& r : detailed) sections.insert(r.id);
+  links.sections = &sections;  // only those runs' rows link to a section
+  std::string contents = "<p>";
+  contents += "<a href=\"#runs\">Runs</a>";
+  if (!detailed.empty()) contents += " · <a href=\"#charts\">Charts</a>";
+  if (opt.models) contents += " · <a href=\"#models\">Models</a>";
+  if (opt.pipeline) contents += " · <a href=\"#pipeline\">Pipeline</a>";
+  body += contents + "</p>\n<h2 id=\"runs\">Runs</h2>\n" + runs_view(store, q, links);
   if (!detailed.empty()) {
     std::vector<const Run*> ptrs;
     std::set<std::string> keys;
@@ -58,17 +74,17 @@ std::string report_html(Repo& repo, const ReportOptions& opt) {
     std::string charts;
     for (const auto& k : keys) charts += metric_chart(store, ptrs, k, false);
     if (!charts.empty())
-      body += fmt::format("<h2>Metrics of the newest {} runs</h2>\n<div class=\"charts\">\n{}</div>\n", detailed.size(), charts);
-    for (const auto& r : detailed) body += "<section>\n" + run_view(repo, r, links, false) + "</section>\n";
+      body += fmt::format("<h2 id=\"charts\">Metrics of the first {} runs</h2>\n<div class=\"charts\">\n{}</div>\n", detailed.size(), charts);
   }
   if (opt.models) body += models_view(repo, links);
   if (opt.pipeline) body += pipeline_view(repo, opt.rev);
+  for (const auto& r : detailed) body += "<section>\n" + run_view(repo, r, links, false) + "</section>\n";
   return html_page("report", body, links);
 }
 
 std::string report_markdown(Repo& repo, const ReportOptions& opt) {
   RunStore store(repo.db());
-  auto runs = select_runs(store, {}, opt.filter, RunStore::Details::ParamsAndMetrics);
+  auto runs = report_runs(store, opt, RunStore::Details::ParamsAndMetrics);
   auto cols = run_columns(runs, opt.columns.empty() ? "name,id,status,params.*,metrics.*" : opt.columns);
   std::string out = fmt::format("## Runs{}\n\n", opt.filter.empty() ? "" : " matching " + markdown_cell(opt.filter));
   if (runs.empty()) {
@@ -81,6 +97,7 @@ std::string report_markdown(Repo& repo, const ReportOptions& opt) {
     std::vector<std::vector<std::string>> rows(1);
     for (const auto& c : cols) rows[0].push_back(c.name);
     for (const auto& r : runs) {
+      if (rows.size() > opt.md_rows) break;
       rows.emplace_back();
       for (std::size_t c = 0; c < cols.size(); ++c) {
         std::string text = run_cell(r, cols[c], false);
@@ -88,7 +105,10 @@ std::string report_markdown(Repo& repo, const ReportOptions& opt) {
         rows.back().push_back(std::move(text));
       }
     }
-    out += markdown_table(rows) + "\n★ best in its column (lowest for losses and errors, else highest)\n";
+    out += markdown_table(rows);
+    if (runs.size() > opt.md_rows)
+      out += fmt::format("\n…and {} more runs (`mlops report` writes them all as HTML).\n", runs.size() - opt.md_rows);
+    out += "\n★ best in its column (lowest for losses and errors, else highest)\n";
   }
   if (opt.models) {
     Registry reg(repo);

@@ -13,7 +13,10 @@ struct ReportOptions {
   std::string filter;            // exp list's filter language; empty: every run
   std::string columns;           // exp list's --columns; empty: its default
   bool models = false, pipeline = false;
-  std::size_t detailed_runs = 10;  // the newest runs shown in full and charted together
+  std::size_t detailed_runs = 10;  // the first runs (in `sort` order) shown in full and charted together
+  std::string sort;                // a run field; empty: newest first
+  bool desc = false;
+  std::size_t md_rows = 100;       // --md: rows of the runs table (GitHub comments hold 65,536 characters)
   std::string rev;               // --pipeline: params and metrics against it (HEAD when empty)
 };
 

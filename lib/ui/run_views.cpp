@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/fs.hpp"
 #include "core/text.hpp"
 #include "exp/artifact_get.hpp"
 #include "exp/plot.hpp"
@@ -41,13 +42,21 @@ std::string runs_href(const RunsQuery& q, const std::string& sort, bool desc, st
   return out;
 }
 
-// The tail of a stored text (a run's log, its patch): at most `max` bytes.
-std::string stored_text(Repo& repo, const std::string& id_text, std::size_t max, bool& cut) {
-  cut = false;
+// The tail of a stored text (a run's log, its patch): at most `max` bytes,
+// read only when the object is at most 8 MiB (it is read whole to be
+// verified); `note` says why nothing or only the end is shown.
+std::string stored_text(Repo& repo, const std::string& id_text, std::size_t max, std::string& note) {
+  note.clear();
   ObjectId id;
   if (id_text.empty() || !ObjectId::try_parse(id_text, id) || !repo.store().has(id)) return {};
-  std::string text = repo.store().read_verified(id, 1u << 30);
-  if (text.size() > max) text = text.substr(text.size() - max), cut = true;
+  auto st = lstat_path(repo.store().path_of(id));
+  if (!st) return {};
+  if (st->size > (8u << 20)) {
+    note = fmt::format(" ({} bytes: too large to show here)", st->size);
+    return {};
+  }
+  std::string text = repo.store().read_verified(id, 8u << 20);
+  if (text.size() > max) text = text.substr(text.size() - max), note = " (the last 256 KiB)";
   return text;
 }
 
@@ -58,6 +67,16 @@ std::string kv_table(const std::vector<std::pair<std::string, std::string>>& kv,
 }
 
 }  // namespace
+
+std::string runs_filter_form(const RunsQuery& q) {
+  return fmt::format(
+      "<form class=\"filter\" method=\"get\" action=\"/runs\">"
+      "<label>filter <input type=\"text\" name=\"filter\" value=\"{}\" placeholder=\"metrics.acc &gt; 0.9 and "
+      "params.lr = 0.01\"></label> <label>columns <input type=\"text\" name=\"columns\" value=\"{}\" "
+      "placeholder=\"name,params.*,metrics.*\"></label><input type=\"hidden\" name=\"sort\" value=\"{}\">{}"
+      " <button>Show</button></form>\n",
+      h(q.filter), h(q.columns), h(q.sort), q.desc ? "<input type=\"hidden\" name=\"desc\" value=\"1\">" : "");
+}
 
 std::string runs_view(RunStore& store, const RunsQuery& q, const UiLinks& links) {
   bool tags = (q.filter + q.columns + q.sort).find("tags.") != std::string::npos;
@@ -78,15 +97,7 @@ std::string runs_view(RunStore& store, const RunsQuery& q, const UiLinks& links)
   for (std::size_t c = 0; c < cols.size(); ++c)
     if (total > 1 && (cols[c].kind == K::Last || cols[c].kind == K::Best)) best[c] = best_value(runs, cols[c]);
 
-  std::string out;
-  if (links.served)
-    out += fmt::format(
-        "<form class=\"filter\" method=\"get\" action=\"/runs\">"
-        "<label>filter <input type=\"text\" name=\"filter\" value=\"{}\" placeholder=\"metrics.acc &gt; 0.9 and "
-        "params.lr = 0.01\"></label> <label>columns <input type=\"text\" name=\"columns\" value=\"{}\" "
-        "placeholder=\"name,params.*,metrics.*\"></label><input type=\"hidden\" name=\"sort\" value=\"{}\">{}"
-        " <button>Show</button></form>\n",
-        h(q.filter), h(q.columns), h(q.sort), q.desc ? "<input type=\"hidden\" name=\"desc\" value=\"1\">" : "");
+  std::string out = links.served ? runs_filter_form(q) : std::string();
   if (total == 0)
     return out + (q.filter.empty() ? "<p>No runs yet (start one with <code>mlops exp run -- COMMAND</code>).</p>\n"
                                    : "<p>No runs match the filter.</p>\n");
@@ -118,7 +129,7 @@ std::string runs_view(RunStore& store, const RunsQuery& q, const UiLinks& links)
     if (links.served) row.push_back(fmt::format("<input type=\"checkbox\" name=\"run\" value=\"{}\">", h(r.id)));
     for (std::size_t c = 0; c < cols.size(); ++c) {
       std::string text = h(run_cell(r, cols[c], false));
-      if (cols[c].kind == K::Name || cols[c].kind == K::Id)
+      if ((cols[c].kind == K::Name || cols[c].kind == K::Id) && links.links_run(r.id))
         text = fmt::format("<a href=\"{}\">{}</a>", h(links.run(r.id)), text);
       else if (cols[c].kind == K::Status)
         text = status_html(r.status);
@@ -145,7 +156,8 @@ std::string metric_chart(RunStore& store, const std::vector<const Run*>& runs, c
       s.y.push_back(p.value);
     }
     downsample(s.x, s.y, kChartPoints);
-    any |= !s.x.empty();
+    if (s.x.empty()) continue;  // not in the legend either
+    any = true;
     series.push_back(std::move(s));
   }
   if (!any) return {};
@@ -176,6 +188,21 @@ std::string run_view(Repo& repo, const Run& r, const UiLinks& links, bool by_tim
   out += "<dl>" + facts + "</dl>\n";
 
   if (!r.params.empty()) out += "<h2>Params</h2>\n" + kv_table({r.params.begin(), r.params.end()}, "param", "value");
+  if (links.served) {  // a sweep's runs, as exp show lists them
+    std::vector<std::vector<std::string>> rows;
+    std::size_t children = 0;
+    for (const auto& c : store.list(RunStore::Details::ParamsAndMetrics)) {
+      if (c.parent_id != r.id) continue;
+      if (++children > 1000) continue;
+      std::string ps;
+      for (const auto& [k, v] : c.params) ps += (ps.empty() ? "" : ", ") + k + "=" + v;
+      rows.push_back({fmt::format("<a href=\"{}\">{}</a>", h(links.run(c.id)), h(c.name)), status_html(c.status), h(ps)});
+    }
+    if (children)
+      out += fmt::format("<h2>Runs of the sweep ({})</h2>\n<p><a href=\"{}\">as a table</a></p>\n", children,
+                         h("/runs?filter=" + uri_encode("parent = " + r.id, true))) +
+             html_table({"run", "status", "params"}, rows);
+  }
   if (!r.metrics.empty()) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& [k, m] : r.metrics) {
@@ -211,11 +238,11 @@ std::string run_view(Repo& repo, const Run& r, const UiLinks& links, bool by_tim
     out += "<h2>Artifacts</h2>\n" + html_table({"path", "bytes", ""}, rows, {"", "num", "muted"});
     if (more) out += fmt::format("<p class=\"muted\">and {} more files (mlops exp get {})</p>\n", more, h(r.short_id()));
   }
-  bool cut = false;
-  if (std::string log = stored_text(repo, r.log_id, 256 * 1024, cut); !log.empty())
-    out += fmt::format("<h2>Log{}</h2>\n<pre>{}</pre>\n", cut ? " (the last 256 KiB)" : "", h(log));
-  if (std::string diff = stored_text(repo, r.git_diff_id, 256 * 1024, cut); !diff.empty())
-    out += fmt::format("<h2>Uncommitted changes{}</h2>\n<pre>{}</pre>\n", cut ? " (the last 256 KiB)" : "", h(diff));
+  std::string note;
+  if (std::string log = stored_text(repo, r.log_id, 256 * 1024, note); !log.empty() || !note.empty())
+    out += fmt::format("<h2>Log{}</h2>\n<pre>{}</pre>\n", h(note), h(log));
+  if (std::string diff = stored_text(repo, r.git_diff_id, 256 * 1024, note); !diff.empty() || !note.empty())
+    out += fmt::format("<h2>Uncommitted changes{}</h2>\n<pre>{}</pre>\n", h(note), h(diff));
   return out;
 }
 

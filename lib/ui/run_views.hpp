@@ -20,6 +20,8 @@ struct RunsQuery {
   std::size_t page = 1, per = 100;  // per 0: every run on one page
 };
 
+// The filter and columns form above the runs table.
+std::string runs_filter_form(const RunsQuery& q);
 // Error(Usage) for a bad filter, sort field or column list.
 std::string runs_view(RunStore& store, const RunsQuery& q, const UiLinks& links);
 

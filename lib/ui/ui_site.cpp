@@ -21,16 +21,21 @@ namespace mlops {
 
 namespace {
 
-UiResponse page(int status, const std::string& title, const std::string& body) {
+UiResponse page(int status, const std::string& title, const std::string& body, int refresh = 0) {
   UiResponse r;
   r.status = status;
-  r.body = html_page(title, body, UiLinks{});
+  r.body = html_page(title, body, UiLinks{}, refresh);
   return r;
 }
 
-UiResponse error_page(int status, const std::string& message, const std::string& hint = {}) {
-  return page(status, "error", fmt::format("<h1>{}</h1>\n<p class=\"error\">{}</p>\n{}", status, html_escape(message),
-                                           hint.empty() ? "" : "<p>" + html_escape(hint) + "</p>\n"));
+// The error as a page, or for the API as {"error", "hint"}; `before`: HTML
+// put above it (the form whose input was wrong).
+UiResponse error_page(int status, const std::string& message, const std::string& hint = {}, bool api = false,
+                      const std::string& before = {}) {
+  if (api) return {status, "application/json; charset=utf-8", json_dump({{"error", message}, {"hint", hint}}, -1) + "\n", {}};
+  return page(status, "error",
+              fmt::format("{}<h1>{}</h1>\n<pre class=\"error\">{}</pre>\n{}", before, status, html_escape(message),
+                          hint.empty() ? "" : "<p>" + html_escape(hint) + "</p>\n"));
 }
 
 UiResponse json_answer(const nlohmann::json& j) {
@@ -69,6 +74,9 @@ std::string cookie_value(const std::string& cookies, const std::string& name) {
 }
 
 RunsQuery runs_query(const UiRequest& req) {
+  for (const char* k : {"filter", "columns", "sort"})
+    if (req.query_value(k).size() > UiSite::kMaxQueryText)
+      fail(ExitCode::Usage, "{}: longer than {} bytes", k, UiSite::kMaxQueryText);
   RunsQuery q;
   q.filter = req.query_value("filter");
   q.sort = req.query_value("sort");
@@ -79,37 +87,66 @@ RunsQuery runs_query(const UiRequest& req) {
   return q;
 }
 
+// The query's text fields only (numbers that failed to parse left out).
+RunsQuery runs_query_lenient(const UiRequest& req) {
+  RunsQuery q;
+  q.filter = req.query_value("filter");
+  q.sort = req.query_value("sort");
+  q.columns = req.query_value("columns");
+  q.desc = !req.query_value("desc").empty() && req.query_value("desc") != "0";
+  return q;
+}
+
 }  // namespace
+
+bool UiSite::host_allowed(const std::string& host) const {
+  if (!loopback_only_ || host.empty()) return true;  // HTTP/1.0 clients send none; browsers always do
+  std::string port = ":" + std::to_string(port_.load());
+  for (const char* name : {"127.0.0.1", "localhost", "[::1]"})
+    if (host == name || host == std::string(name) + port) return true;
+  return false;
+}
 
 UiResponse UiSite::handle(const UiRequest& req) const {
   UiResponse res;
+  std::string cookie = "mlops_token_" + std::to_string(port_.load());  // one per server: several may run
   try {
-    if (!token_.empty()) {
+    if (!host_allowed(req.host)) {
+      res = error_page(421, "mlops ui answers only requests for 127.0.0.1, localhost or [::1]",
+                       "open http://127.0.0.1:" + std::to_string(port_.load()) + "/ (another Host header is how a web "
+                       "page would reach this server through DNS rebinding)",
+                       req.path.starts_with("/api/"));
+    } else if (!token_.empty()) {
       std::string given = req.query_value("token");
       bool by_query = !given.empty();
-      if (!by_query) given = cookie_value(req.cookie, "mlops_token");
+      if (!by_query) given = cookie_value(req.cookie, cookie);
       if (!same_secret(given, token_)) {
-        res = error_page(403, "this mlops ui needs its token", "open the address with ?token=… that mlops ui printed");
+        res = error_page(403, "this mlops ui needs its token", "open the address with ?token=… that mlops ui printed",
+                         req.path.starts_with("/api/"));
       } else {
         res = route(req);
         if (by_query)
-          res.headers.emplace_back("Set-Cookie", "mlops_token=" + token_ + "; Path=/; HttpOnly; SameSite=Strict");
+          res.headers.emplace_back("Set-Cookie", cookie + "=" + token_ + "; Path=/; HttpOnly; SameSite=Strict");
       }
     } else {
       res = route(req);
     }
   } catch (const Error& e) {
     int status = e.code() == ExitCode::Usage ? 400 : e.code() == ExitCode::Input || e.code() == ExitCode::Missing ? 404 : 500;
-    res = error_page(status, e.what(), e.hint());
+    bool api = req.path.starts_with("/api/");
+    // A bad filter, sort or columns: the form again, to correct it.
+    std::string form = req.path == "/runs" && status == 400 ? "<h1>Runs</h1>\n" + runs_filter_form(runs_query_lenient(req)) : "";
+    res = error_page(status, e.what(), e.hint(), api, form);
   } catch (const std::exception& e) {
-    res = error_page(500, e.what());
+    res = error_page(500, e.what(), {}, req.path.starts_with("/api/"));
   }
   for (auto& hdr : ui_security_headers()) res.headers.push_back(std::move(hdr));
   return res;
 }
 
 UiResponse UiSite::route(const UiRequest& req) const {
-  const std::string& path = req.path;
+  std::string path = req.path;
+  while (path.size() > 1 && path.back() == '/') path.pop_back();  // /run/ID/ is /run/ID
   UiLinks links;
   if (path == "/" || path == "/index.html") return {302, "text/plain", "", {{"Location", "/runs"}}};
   Repo repo(root_);
@@ -138,7 +175,8 @@ UiResponse UiSite::route(const UiRequest& req) const {
     std::string ref = rest.substr(0, rest.find('/'));
     std::string tail = ref.size() < rest.size() ? rest.substr(ref.size()) : "";
     Run r = runs.get(ref);
-    if (tail.empty()) return page(200, r.name, run_view(repo, r, links, req.query_value("x") == "time"));
+    if (tail.empty())  // a run still running reloads itself every 5 seconds
+      return page(200, r.name, run_view(repo, r, links, req.query_value("x") == "time"), r.status == "running" ? 5 : 0);
     if (!tail.starts_with("/artifact/")) fail(ExitCode::Input, "no page {}", path);
     // Only the files of this run's artifacts, by their recorded paths.
     std::string want = tail.substr(10);
@@ -157,17 +195,43 @@ UiResponse UiSite::route(const UiRequest& req) const {
     fail(ExitCode::Input, "run {} has no artifact file '{}'", r.name, printable_path(want));
   }
   if (path == "/api/runs") {
+    // The runs table (what /runs shows, every row): {"total", "columns",
+    // "rows": [[id, cell...]]}, metric cells as numbers. ?full=1: every run's
+    // whole record instead, as exp list --json prints it (slower: ~1 KB a run).
     RunsQuery q = runs_query(req);
-    auto list = select_runs(runs, {}, q.filter);
+    bool full = !req.query_value("full").empty() && req.query_value("full") != "0";
+    bool tags = full || (q.filter + q.columns + q.sort).find("tags.") != std::string::npos;
+    auto list = select_runs(runs, {}, q.filter, tags ? RunStore::Details::All : RunStore::Details::ParamsAndMetrics);
     if (!q.sort.empty()) {
       auto f = RunField::parse(q.sort);
       if (!f) fail(ExitCode::Usage, "sort: unknown field '{}' (use {})", q.sort, run_field_help());
       sort_runs(list, *f, q.desc);
     }
-    std::size_t limit = query_count(req, "limit", list.size(), list.size());
-    nlohmann::json arr = nlohmann::json::array();
-    for (std::size_t i = 0; i < limit; ++i) arr.push_back(run_json(list[i]));
-    return json_answer(arr);
+    std::size_t offset = std::min(query_count(req, "offset", 0, list.size()), list.size());
+    std::size_t limit = std::min({query_count(req, "limit", kMaxApiRows, kMaxApiRows), list.size() - offset});
+    nlohmann::json rows = nlohmann::json::array();
+    if (full) {
+      for (std::size_t i = offset; i < offset + limit; ++i) rows.push_back(run_json(list[i]));
+      return json_answer(rows);
+    }
+    auto cols = run_columns(list, q.columns);
+    nlohmann::json names = nlohmann::json::array();
+    names.push_back("id");
+    for (const auto& c : cols) names.push_back(c.name);
+    for (std::size_t i = offset; i < offset + limit; ++i) {
+      nlohmann::json row = nlohmann::json::array();
+      row.push_back(list[i].id);
+      for (const auto& c : cols) {
+        if (c.is_metric()) {
+          auto v = c.number(list[i]);
+          row.push_back(v ? json_number(*v) : nlohmann::json());
+        } else {
+          row.push_back(run_cell(list[i], c, true));
+        }
+      }
+      rows.push_back(std::move(row));
+    }
+    return json_answer({{"total", list.size()}, {"columns", std::move(names)}, {"rows", std::move(rows)}});
   }
   if (path.starts_with("/api/run/")) {
     std::string rest = path.substr(9);
@@ -178,7 +242,7 @@ UiResponse UiSite::route(const UiRequest& req) const {
     if (!tail.starts_with("/metric/")) fail(ExitCode::Input, "no API {}", path);
     std::string key = tail.substr(8);
     if (!r.metrics.count(key)) fail(ExitCode::Input, "run {} has no metric '{}'", r.name, key);
-    std::size_t points = query_count(req, "points", kChartPoints, 100000);
+    std::size_t points = std::max<std::size_t>(3, query_count(req, "points", kChartPoints, 100000));
     std::vector<double> x, y;
     std::vector<std::int64_t> ts;
     auto history = runs.history(r.id, key);

@@ -151,6 +151,15 @@ id_of() { sqlite3 .mlops/state.db "select id from runs where name = '$1'"; }
   curl -sf -o "$BATS_TEST_TMPDIR/odd" "$UI/run/$id/artifact/%3Ci%3Eodd.txt"
   [ "$(cat "$BATS_TEST_TMPDIR/odd")" = odd ]
   curl -sI "$UI/run/$id/artifact/model.bin" | grep -qi '^content-disposition: attachment'
+  # Files inside a folder artifact, each by its path.
+  mkdir -p out/sub && echo inner > out/sub/a.txt
+  mlops exp run -q --name folder --artifact out -- true
+  fid=$(id_of folder)
+  [ "$(curl -sf "$UI/run/$fid/artifact/out/sub/a.txt")" = inner ]
+  curl -sf "$UI/run/$fid" | grep -qF "href=\"/run/$fid/artifact/out/sub/a.txt\""
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "$UI/run/$fid/artifact/out")" = 404 ]
+  # A trailing slash is the same page.
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "$UI/run/$fid/")" = 200 ]
   # Paths out of the run, store ids, work-tree files, other runs: 404, and
   # none of their content.
   store_id=$(sqlite3 .mlops/state.db "select id from artifacts where run_id = '$id' limit 1")
@@ -177,13 +186,46 @@ id_of() { sqlite3 .mlops/state.db "select id from runs where name = '$1'"; }
   curl -s -o /dev/null -H "X-Big: $(head -c 100000 /dev/zero | tr '\0' a)" "$UI/runs" || true
   head -c 1000000 /dev/zero | curl -s -o /dev/null -X GET --data-binary @- "$UI/runs" || true
   [ "$(curl -s -o /dev/null -w '%{http_code}' "$UI/runs")" = 200 ]
+  # A filter longer than 4 KiB (every sort link repeats it) is refused.
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "$UI/runs?filter=name%20!%3D%20%22$(head -c 5000 /dev/zero | tr '\0' a)%22")" = 400 ]
   kill -0 "$UI_PID"
+}
+
+@test "mlops ui: a huge log is not read for the page; a sweep lists its runs; a running run reloads; API errors are JSON" {
+  make_history
+  head -c $((9 * 1024 * 1024)) /dev/zero | tr '\0' x > big.log
+  mlops add -q big.log
+  big=$(sed -n 's/^id: //p' big.log.mlops)
+  id=$(id_of run-1)
+  sqlite3 .mlops/state.db "update runs set log_id = '$big' where id = '$id'"
+  mlops exp run -q --name sweep -p lr=0.1,0.2 -- true
+  start_ui
+  curl -sf "$UI/run/$id" >"$BATS_TEST_TMPDIR/run.html"
+  grep -qF "Log (9437184 bytes: too large to show here)" "$BATS_TEST_TMPDIR/run.html"
+  [ "$(stat -c %s "$BATS_TEST_TMPDIR/run.html")" -lt 200000 ]
+  curl -sf "$UI/run/$(id_of sweep)" >"$BATS_TEST_TMPDIR/sweep.html"
+  grep -qF 'Runs of the sweep (2)' "$BATS_TEST_TMPDIR/sweep.html"
+  for c in $(sqlite3 .mlops/state.db "select id from runs where parent_id = '$(id_of sweep)'"); do
+    grep -qF "href=\"/run/$c\"" "$BATS_TEST_TMPDIR/sweep.html"
+  done
+  ! grep -q 'http-equiv="refresh"' "$BATS_TEST_TMPDIR/sweep.html"
+  sqlite3 .mlops/state.db "update runs set status = 'running', recorder = NULL where id = '$id'"
+  curl -sf "$UI/run/$id" | grep -q '<meta http-equiv="refresh" content="5">' || {
+    # mark_lost may have found no recorder: then the run is lost, and does not reload
+    [ "$(sqlite3 .mlops/state.db "select status from runs where id = '$id'")" = lost ]
+  }
+  curl -s "$UI/api/run/nosuchrun" | jq -e '.error | test("nosuchrun")'
+  curl -s "$UI/api/runs?filter=bad(" | jq -e '.error | test("filter")'
+  # A bad filter on the page keeps the form, with the text to correct.
+  curl -s "$UI/runs?filter=bad(" | grep -qF 'value="bad("'
+  # points below 3 are 3 (LTTB keeps both ends and one point between).
+  [ "$(curl -s "$UI/api/run/$(id_of run-2)/metric/loss?points=1" | jq '.shown | length')" = 3 ]
 }
 
 @test "mlops ui: on another address it warns and wants its token; --no-token serves without" {
   make_history
   start_ui --host 0.0.0.0
-  grep -q 'anyone who can reach this address can read' "$BATS_TEST_TMPDIR/ui.err"
+  grep -q 'anyone who can reach this address and has the token below can read every run' "$BATS_TEST_TMPDIR/ui.err"
   token=$(grep -o 'token=[0-9a-f]*' "$BATS_TEST_TMPDIR/ui.out" | cut -d= -f2)
   [ "${#token}" -eq 64 ]
   port=$(grep -o ':[0-9]\+/' "$BATS_TEST_TMPDIR/ui.out" | tr -d :/)
@@ -194,11 +236,17 @@ id_of() { sqlite3 .mlops/state.db "select id from runs where name = '$1'"; }
   [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/runs?token=")" = 403 ]
   curl -s -D "$BATS_TEST_TMPDIR/h" -o /dev/null "$base/runs?token=$token"
   grep -q '^HTTP/1.1 200' "$BATS_TEST_TMPDIR/h"
-  grep -qi "^set-cookie: mlops_token=$token; Path=/; HttpOnly; SameSite=Strict" "$BATS_TEST_TMPDIR/h"
-  [ "$(curl -s -o /dev/null -w '%{http_code}' -b "mlops_token=$token" "$base/api/runs")" = 200 ]
+  grep -qi "^set-cookie: mlops_token_$port=$token; Path=/; HttpOnly; SameSite=Strict" "$BATS_TEST_TMPDIR/h"
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -b "mlops_token_$port=$token" "$base/api/runs")" = 200 ]
+  # The cookie of another mlops ui (another port) is not this one's.
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -b "mlops_token_1=$token" "$base/api/runs")" = 403 ]
+  # API errors are JSON.
+  curl -s "$base/api/runs" | jq -e '.error == "this mlops ui needs its token"'
+  # The address printed is one to open: the machine's name, not 0.0.0.0.
+  grep -q "http://$(hostname):$port/?token=" "$BATS_TEST_TMPDIR/ui.out"
   kill "$UI_PID" && wait "$UI_PID" || true
   start_ui --host 0.0.0.0 --no-token
-  grep -q 'without a token' "$BATS_TEST_TMPDIR/ui.err"
+  grep -q 'no token is asked' "$BATS_TEST_TMPDIR/ui.err"
   ! grep -q 'token=' "$BATS_TEST_TMPDIR/ui.out"
   port=$(grep -o ':[0-9]\+/' "$BATS_TEST_TMPDIR/ui.out" | tr -d :/)
   [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/runs")" = 200 ]
@@ -207,6 +255,17 @@ id_of() { sqlite3 .mlops/state.db "select id from runs where name = '$1'"; }
   start_ui
   ! grep -q 'token=' "$BATS_TEST_TMPDIR/ui.out"
   [ ! -s "$BATS_TEST_TMPDIR/ui.err" ]
+  # On loopback, only requests for a loopback name are answered: a web page
+  # whose name was pointed at 127.0.0.1 (DNS rebinding) gets nothing.
+  port=$(grep -o ':[0-9]\+/' "$BATS_TEST_TMPDIR/ui.out" | tr -d :/)
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Host: evil.example:$port" "$UI/api/runs")" = 421 ]
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Host: 127.0.0.1:$((port + 1))" "$UI/runs")" = 421 ]
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Host: localhost:$port" "$UI/runs")" = 200 ]
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Host: [::1]:$port" "$UI/runs")" = 200 ]
+  # A name that only looks like a loopback address is not one: it asks for a token.
+  kill "$UI_PID" && wait "$UI_PID" || true
+  run "$MLOPS" ui --host 127.example --port 0
+  [[ "$output" == *"anyone who can reach this address"* ]]
 }
 
 @test "mlops ui: 50 parallel requests while a run logs all succeed, and the server stays up" {
@@ -232,7 +291,19 @@ id_of() { sqlite3 .mlops/state.db "select id from runs where name = '$1'"; }
   kill -0 "$UI_PID"
   # The finished run's page shows every point it logged.
   [ "$(curl -s "$UI/api/run/$id/metric/x" | jq .points)" = 300 ]
-  [ "$(curl -s "$UI/api/runs" | jq length)" = "$(sqlite3 .mlops/state.db 'select count(*) from runs')" ]
+  count=$(sqlite3 .mlops/state.db 'select count(*) from runs')
+  curl -s "$UI/api/runs" >"$BATS_TEST_TMPDIR/api.json"
+  [ "$(jq .total "$BATS_TEST_TMPDIR/api.json")" = "$count" ]
+  [ "$(jq '.rows | length' "$BATS_TEST_TMPDIR/api.json")" = "$count" ]
+  [ "$(jq -r '.columns[0]' "$BATS_TEST_TMPDIR/api.json")" = id ]
+  # The table's cells: the run's last x, as a number, in the metrics.x column.
+  col=$(jq '.columns | index("metrics.x")' "$BATS_TEST_TMPDIR/api.json")
+  [ "$(jq -r --arg id "$id" --argjson c "$col" '.rows[] | select(.[0] == $id) | .[$c]' "$BATS_TEST_TMPDIR/api.json")" = 300 ]
+  # Paging, filtering, and whole records with full=1.
+  [ "$(curl -s "$UI/api/runs?offset=1&limit=2" | jq '.rows | length')" = 2 ]
+  [ "$(curl -s "$UI/api/runs?filter=params.lr%20%3D%200.2" | jq -r '.rows[0][0]')" = "$(id_of run-2)" ]
+  [ "$(curl -s "$UI/api/runs?full=1" | jq length)" = "$count" ]
+  [ "$(curl -s "$UI/api/runs?full=1&limit=1&filter=name%20%3D%20run-2" | jq -r '.[0].params.lr')" = 0.2 ]
 }
 
 @test "mlops ui: a 200,000-point metric is downsampled on the server, keeping its ends and its spike" {
@@ -275,6 +346,15 @@ id_of() { sqlite3 .mlops/state.db "select id from runs where name = '$1'"; }
   ! grep -qE '(src|href)="(https?:|//|/)' report.html
   grep -qF "href=\"#run-$(id_of run-2)\"" report.html
   grep -qF "id=\"run-$(id_of run-2)\"" report.html
+  # Every link to a run has its section.
+  for a in $(grep -o 'href="#run-[0-9a-f]*"' report.html | sort -u | sed 's/href="#//; s/"//'); do
+    grep -qF "id=\"$a\"" report.html
+  done
+  # --sort picks the runs shown in full: the best loss first.
+  mlops report -q --sort metrics.loss --runs 1 -o best.html
+  best=$(sqlite3 .mlops/state.db "select r.name from runs r join latest_metrics m on m.run_id = r.id and m.key = 'loss' order by m.value limit 1")
+  [ "$(grep -o '<section>' best.html | wc -l)" -eq 1 ]
+  sed -n '/<section>/,$p' best.html | grep -qF "$(printf '%s' "$best" | sed 's/&/\&amp;/g; s/</\&lt;/g; s/>/\&gt;/g')"
   # --filter, -o and --runs.
   mlops report -q --filter 'params.lr = 0.2' --runs 1 -o only.html
   grep -qF '>run-2<' only.html
@@ -317,6 +397,9 @@ id_of() { sqlite3 .mlops/state.db "select id from runs where name = '$1'"; }
   mlops exp run -q --name pipe -p 'x=a|b' -- true
   mlops exp run -q --name pipe2 -p 'x=c' -- true
   mlops exp compare pipe pipe2 --md | md_cells | grep -qx 'a|b'
+  # An escape byte in a crafted value is shown escaped, nothing after it lost.
+  sqlite3 .mlops/state.db "update params set value = 'v' || char(27) || 'after' where key = 'x' and run_id = '$(id_of pipe)'"
+  mlops exp compare pipe pipe2 --md | md_cells | grep -qxF 'v\x1bafter'
   # Nothing changed: a sentence, not an empty table.
   git checkout -q -- . 2>/dev/null || true
   rm -f params.yaml && echo '{"auc": 0.91}' > metrics.json

@@ -1,0 +1,151 @@
+#include "pipeline/plot_table.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "core/text.hpp"
+
+namespace mlops {
+
+namespace {
+
+std::string lower_ext(const std::string& file) {
+  auto dot = file.rfind('.');
+  std::string ext = dot == std::string::npos ? "" : file.substr(dot + 1);
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  return ext;
+}
+
+std::string cell_text(const nlohmann::ordered_json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_null()) return "";
+  return v.dump();
+}
+
+void add_object(PlotTable& t, const nlohmann::ordered_json& obj, const std::string& file) {
+  if (!obj.is_object()) fail(ExitCode::Input, "{}: a plot's rows must be JSON objects ({{\"step\": 1, \"loss\": 0.5}})", file);
+  std::vector<std::string> row(t.columns.size());
+  for (const auto& [k, v] : obj.items()) {
+    std::size_t c = t.column(k);
+    if (c == std::string::npos) {
+      t.columns.push_back(k);
+      for (auto& r : t.rows) r.emplace_back();
+      row.emplace_back();
+      c = t.columns.size() - 1;
+    }
+    row[c] = cell_text(v);
+  }
+  if (t.rows.size() == kMaxPlotRows) fail(ExitCode::Input, "{}: more than {} rows to plot", file, kMaxPlotRows);
+  t.rows.push_back(std::move(row));
+}
+
+// RFC 4180 fields: quoted fields may hold the separator, "" and newlines.
+PlotTable parse_delimited(std::string_view text, char sep, const std::string& file) {
+  PlotTable t;
+  std::vector<std::string> fields;
+  std::string field;
+  bool quoted = false, was_quoted = false;
+  std::size_t line = 1, row_line = 1;
+  auto end_row = [&] {
+    fields.push_back(std::move(field));
+    field.clear();
+    if (!(fields.size() == 1 && fields[0].empty() && !was_quoted)) {  // blank lines are skipped
+      if (t.columns.empty()) {
+        t.columns = std::move(fields);
+      } else {
+        if (fields.size() != t.columns.size())
+          fail(ExitCode::Input, "{}:{}: {} fields, but the header has {}", file, row_line, fields.size(), t.columns.size());
+        if (t.rows.size() == kMaxPlotRows) fail(ExitCode::Input, "{}: more than {} rows to plot", file, kMaxPlotRows);
+        t.rows.push_back(std::move(fields));
+      }
+    }
+    fields.clear();
+    was_quoted = false;
+    row_line = line + 1;
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') field += '"', ++i;
+      else if (c == '"') quoted = false;
+      else field += c, line += c == '\n';
+    } else if (c == '"' && field.empty()) {
+      quoted = was_quoted = true;
+    } else if (c == sep) {
+      fields.push_back(std::move(field));
+      field.clear();
+    } else if (c == '\n') {
+      if (!field.empty() && field.back() == '\r') field.pop_back();
+      end_row();
+      ++line;
+    } else {
+      field += c;
+    }
+  }
+  if (quoted) fail(ExitCode::Input, "{}:{}: a quoted field is not closed", file, row_line);
+  if (!field.empty() || !fields.empty()) end_row();
+  if (t.columns.empty()) fail(ExitCode::Input, "{}: empty: a header row is needed", file);
+  return t;
+}
+
+}  // namespace
+
+std::size_t PlotTable::column(const std::string& name) const {
+  auto it = std::find(columns.begin(), columns.end(), name);
+  return it == columns.end() ? std::string::npos : static_cast<std::size_t>(it - columns.begin());
+}
+
+PlotTable parse_plot_table(std::string_view text, const std::string& file) {
+  std::string ext = lower_ext(file);
+  if (ext == "csv") return parse_delimited(text, ',', file);
+  if (ext == "tsv") return parse_delimited(text, '\t', file);
+  if (!is_valid_utf8(text)) fail(ExitCode::Input, "{}: not UTF-8 text", file);
+  PlotTable t;
+  if (ext == "jsonl") {
+    std::size_t n = 0;
+    for (auto line : split_lines(text)) {
+      ++n;
+      if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+      auto j = nlohmann::ordered_json::parse(line, nullptr, false);
+      if (j.is_discarded()) fail(ExitCode::Input, "{}:{}: not JSON", file, n);
+      add_object(t, j, fmt::format("{}:{}", file, n));
+    }
+    return t;
+  }
+  if (ext != "json") fail(ExitCode::Input, "{}: plots read .json, .jsonl, .csv and .tsv files (and show images)", file);
+  auto j = nlohmann::ordered_json::parse(text, nullptr, false);
+  if (j.is_discarded()) fail(ExitCode::Input, "{}: not JSON", file);
+  if (j.is_object()) {  // {"train": [...]}: the one array it holds
+    const nlohmann::ordered_json* rows = nullptr;
+    for (const auto& [k, v] : j.items())
+      if (v.is_array()) {
+        if (rows) fail(ExitCode::Input, "{}: more than one array: plot files hold one list of rows", file);
+        rows = &v;
+      }
+    if (!rows) fail(ExitCode::Input, "{}: no list of rows ([{{\"step\": 1, \"loss\": 0.5}}, ...])", file);
+    for (const auto& r : *rows) add_object(t, r, file);
+    return t;
+  }
+  if (!j.is_array()) fail(ExitCode::Input, "{}: no list of rows ([{{\"step\": 1, \"loss\": 0.5}}, ...])", file);
+  for (const auto& r : j) add_object(t, r, file);
+  return t;
+}
+
+bool is_plot_image(const std::string& file) {
+  static const std::set<std::string> kImages = {"png", "jpg", "jpeg", "gif", "svg", "webp"};
+  return kImages.count(lower_ext(file)) > 0;
+}
+
+std::vector<std::string> plots_files(const Pipeline& p) {
+  std::vector<std::string> out;
+  for (const auto& s : p.stages)
+    for (const auto& f : s.plots)
+      if (std::find(out.begin(), out.end(), f) == out.end()) out.push_back(f);
+  return out;
+}
+
+}  // namespace mlops
