@@ -1,6 +1,11 @@
 #include "core/json_number.hpp"
 
 #include <cmath>
+#include <iterator>
+
+#include <fmt/format.h>
+
+#include "core/text.hpp"
 #include <limits>
 
 namespace mlops {
@@ -54,6 +59,29 @@ std::string json_dump(const nlohmann::json& j, int indent) {
   nlohmann::json spelled = j;
   spell_non_finite(spelled);
   return spelled.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  if (is_valid_utf8(s)) {
+    out += '"';
+    for (char c : s) {
+      auto u = static_cast<unsigned char>(c);
+      if (c == '"' || c == '\\') out += '\\', out += c;
+      else if (u < 0x20) out += fmt::format("\\u{:04x}", u);
+      else out += c;
+    }
+    out += '"';
+    return;
+  }
+  out += nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void append_json_number(std::string& out, double v) {
+  if (!std::isfinite(v)) {
+    out += json_number(v).dump();
+    return;
+  }
+  fmt::format_to(std::back_inserter(out), "{}", v);  // the shortest text that reads back as v
 }
 
 }  // namespace mlops

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -21,5 +22,10 @@ void spell_non_finite(nlohmann::json& j);
 // JSON text as mlops writes it: non-finite numbers spelled, bytes that are not
 // UTF-8 as U+FFFD; indent -1 for one line.
 std::string json_dump(const nlohmann::json& j, int indent = 2);
+// Appends `s` as a JSON string (quoted; escapes as JSON requires; bytes that
+// are not UTF-8 as U+FFFD), for answers written without building a tree.
+void append_json_string(std::string& out, std::string_view s);
+// Appends a number as mlops writes it (non-finite ones spelled).
+void append_json_number(std::string& out, double v);
 
 }  // namespace mlops

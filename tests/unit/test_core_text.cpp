@@ -91,3 +91,23 @@ TEST_CASE("uri_encode: unreserved kept, the rest %XX") {
   CHECK(mlops::uri_encode("a b/c", true) == "a%20b%2Fc");
   CHECK(mlops::uri_encode("a b/c", false) == "a%20b/c");
 }
+
+#include "core/json_number.hpp"
+
+TEST_CASE("append_json_string and append_json_number: what nlohmann reads back") {
+  for (std::string s : {"plain", "q\"uote\\back", "ctl\x01\n\t", "é ★", "bad \xff"}) {
+    std::string out;
+    mlops::append_json_string(out, s);
+    auto back = nlohmann::json::parse(out).get<std::string>();
+    if (mlops::is_valid_utf8(s)) CHECK(back == s);
+    else CHECK(back == "bad \xef\xbf\xbd");
+  }
+  for (double v : {0.1, 3.0, -2.5e-300, 1e300, 123456789012.0}) {
+    std::string out;
+    mlops::append_json_number(out, v);
+    CHECK(nlohmann::json::parse(out).get<double>() == v);
+  }
+  std::string nan;
+  mlops::append_json_number(nan, NAN);
+  CHECK(nan == "\"NaN\"");
+}
