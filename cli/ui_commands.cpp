@@ -13,6 +13,7 @@
 #include "context.hpp"
 #include "core/error.hpp"
 #include "core/fs.hpp"
+#include "core/heap.hpp"
 #include "core/text.hpp"
 #include "exp/run_names.hpp"
 #include "output.hpp"
@@ -86,6 +87,7 @@ int run_ui(Context& ctx, const UiArgs& a) {
     std::fflush(stdout);
     if (a.open) open_browser(url);
   };
+  keep_heap_warm();
   try {
     serve_http(opt);
   } catch (const Error& e) {

@@ -23,4 +23,10 @@ void prefer_huge_pages(std::size_t bytes) {
   std::free(block);
 }
 
+void keep_heap_warm() {
+  ::mallopt(M_ARENA_MAX, 4);
+  ::mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  ::mallopt(M_TRIM_THRESHOLD, 512 << 20);
+}
+
 }  // namespace mlops
