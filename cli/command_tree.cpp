@@ -37,11 +37,14 @@ const std::map<std::string, std::string>& names_elsewhere() {
 Error unknown_command(const std::string& path, const std::string& word, const std::vector<std::string>& names,
                       bool top) {
   std::vector<std::string> meant;
+  bool known = false;  // another tool's name for an mlops command: that one alone is meant
   if (top)
-    if (auto it = names_elsewhere().find(word); it != names_elsewhere().end()) meant.push_back("mlops " + it->second);
-  for (auto& w : similar_words(word, names))
-    if (std::string full = path + " " + w; std::find(meant.begin(), meant.end(), full) == meant.end())
-      meant.push_back(full);
+    if (auto it = names_elsewhere().find(word); it != names_elsewhere().end())
+      meant.push_back("mlops " + it->second), known = true;
+  if (!known)
+    for (auto& w : similar_words(word, names))
+      if (std::string full = path + " " + w; std::find(meant.begin(), meant.end(), full) == meant.end())
+        meant.push_back(full);
   std::string hint = fmt::format("run '{}' for the list of commands", top ? "mlops help" : "mlops help " + path.substr(6));
   if (meant.size() == 1) hint = fmt::format("did you mean '{}'? ({})", meant[0], hint);
   else if (!meant.empty()) hint = fmt::format("did you mean one of: {}? ({})", fmt::join(meant, ", "), hint);

@@ -14,9 +14,9 @@ load helpers
   [ "$status" -eq 2 ]
   [[ "$output" == *"'repro' is not an mlops command"* ]]
   [[ "$output" == *"did you mean 'mlops run'?"* ]]
-  run mlops -q plots show
+  run mlops experiments
   [ "$status" -eq 2 ]
-  [[ "$output" == *"did you mean 'mlops exp plot'?"* ]]
+  [[ "$output" == *"did you mean 'mlops exp'?"* ]]
   # Typos get the close spellings; global options before the word are skipped.
   run mlops -C . stauts
   [ "$status" -eq 2 ]
