@@ -129,86 +129,53 @@ int run_report(Context& ctx, const ReportArgs& a) {
 struct PlotsArgs {
   std::vector<std::string> files, revs;
   std::string output;
-  PlotSpec spec;
+  PlotProperties given;
   int width = 0;
 };
 
 // plots show: the workspace; plots diff: HEAD and the workspace, REV and the
 // workspace, or the revisions named.
 int run_plots(Context& ctx, const PlotsArgs& a, bool diff) {
-  Repo& repo = ctx.repo();
-  std::vector<std::string> files = ctx.rel_paths(a.files);
-  if (files.empty()) {
-    if (has_pipeline(repo)) files = plots_files(load_pipeline(repo));
-    if (files.empty())
-      fail(ExitCode::Usage, "no plots: name the files, or give a stage of mlops.yaml a plots: list");
-  }
-  std::vector<std::pair<std::string, std::string>> revs;  // label, rev ("" = the workspace)
-  if (!diff) revs = {{"workspace", ""}};
-  else if (a.revs.empty()) revs = {{"HEAD", "HEAD"}, {"workspace", ""}};
-  else if (a.revs.size() == 1) revs = {{a.revs[0], a.revs[0]}, {"workspace", ""}};
-  else for (const auto& r : a.revs) revs.emplace_back(r, r);
-  std::vector<std::map<std::string, std::string>> texts;
-  for (const auto& [label, rev] : revs) texts.push_back(file_texts_at(repo, files, rev));
-  fs::path dir = a.output.empty() ? fs::path() : ctx.cwd() / a.output;
-  std::string body;
-  std::size_t images = 0;
-  std::vector<std::string> missing;  // in none of the revisions
-  for (const auto& f : files) {
-    std::vector<PlotRevision> have;
-    std::vector<std::string> absent;
-    for (std::size_t i = 0; i < revs.size(); ++i) {
-      auto it = texts[i].find(f);
-      if (it == texts[i].end()) {
-        absent.push_back(revs[i].first);
-        continue;
-      }
-      if (is_plot_image(f)) {
-        if (!dir.empty()) {
-          std::string name = fmt::format("{}-{}", ++images, fs::path(f).filename().string());
-          fs::create_directories(dir);
-          atomic_write(dir / name, it->second);
-          body += fmt::format("<figure><img src=\"{}\" alt=\"{}\"><figcaption>{} ({})</figcaption></figure>\n",
-                              html_escape(uri_encode(name, true)), html_escape(f), html_escape(f), html_escape(revs[i].first));
-        }
-        continue;
-      }
-      have.push_back({revs[i].first, parse_plot_table(it->second, revs[i].first + ":" + f)});
-    }
-    if (absent.size() == revs.size()) {
-      note("mlops: warning: {}: not in {}\n", f, fmt::join(absent, " nor "));
-      missing.push_back(f);
-      continue;
-    }
-    if (is_plot_image(f)) {
-      if (dir.empty()) fmt::print("{}: an image (-o DIR writes a page that shows it)\n", f);
-      continue;
-    }
-    if (dir.empty()) fmt::print("{}\n", plot_file_text(f, have, a.spec, a.width ? a.width : terminal_width(), use_colour()));
-    else body += plot_file_html(f, have, a.spec);
+  PlotsRequest r;
+  r.names = ctx.rel_paths(a.files);
+  if (!diff) r.revs = {{"workspace", ""}};
+  else if (a.revs.empty()) r.revs = {{"HEAD", "HEAD"}, {"workspace", ""}};
+  else if (a.revs.size() == 1) r.revs = {{a.revs[0], a.revs[0]}, {"workspace", ""}};
+  else for (const auto& rev : a.revs) r.revs.emplace_back(rev, rev);
+  r.given = a.given;
+  r.html = !a.output.empty();
+  r.width = a.width ? a.width : terminal_width();
+  r.colour = use_colour();
+  DrawnPlots d = draw_plots(ctx.repo(), r);
+  for (const auto& w : d.warnings) note("mlops: warning: {}\n", w);
+  if (r.html) {
+    fs::path dir = ctx.cwd() / a.output;
+    fs::create_directories(dir);
+    for (const auto& [name, bytes] : d.images) atomic_write(dir / name, bytes);
+    UiLinks links;
+    links.served = false;
+    atomic_write(dir / "index.html",
+                 html_page("plots", "<h1>Plots</h1>\n<div class=\"charts\">\n" + fmt::format("{}", fmt::join(d.figures, "")) + "</div>\n", links));
+    if (!ctx.quiet) note("wrote {}\n", (fs::path(a.output) / "index.html").string());
+  } else {
+    for (const auto& f : d.figures) fmt::print("{}\n", f);
   }
   // Files named that are nowhere are an error, after the rest is shown.
-  auto done = [&] {
-    if (!missing.empty() && !a.files.empty())
-      throw Error(ExitCode::Input, fmt::format("no such plots file: {}", fmt::join(missing, ", ")));
-    return 0;
-  };
-  if (dir.empty()) return done();
-  UiLinks links;
-  links.served = false;
-  fs::create_directories(dir);
-  atomic_write(dir / "index.html", html_page("plots", "<h1>Plots</h1>\n<div class=\"charts\">\n" + body + "</div>\n", links));
-  if (!ctx.quiet) note("wrote {}\n", (fs::path(a.output) / "index.html").string());
-  return done();
+  if (!d.missing.empty()) throw Error(ExitCode::Input, fmt::format("no such plots file: {}", fmt::join(d.missing, ", ")));
+  return 0;
 }
 
 void plot_options(CLI::App* sub, PlotsArgs& a) {
   sub->add_option("-o,--output", a.output, "Write DIR/index.html (charts as SVG, images copied) instead of drawing in the terminal")
       ->type_name("DIR");
-  sub->add_option("-x", a.spec.x, "The x field (default: step, else the row number; confusion: actual)")->type_name("FIELD");
-  sub->add_option("-y", a.spec.y, "The y fields, comma-separated (default: the last field; confusion: predicted)")
+  sub->add_option("-x", a.given.x, "The x field (default: step, else the row number; confusion: actual)")->type_name("FIELD");
+  sub->add_option("-y", a.given.y, "The y fields, comma-separated (default: the last field; confusion: predicted)")
       ->type_name("FIELD[,FIELD]");
-  sub->add_option("-t,--template", a.spec.kind, "line (default), scatter, bar or confusion")->type_name("KIND");
+  sub->add_option("-t,--template", a.given.kind, "line (default), scatter, bar or confusion (DVC's names too: linear, ...)")
+      ->type_name("KIND");
+  sub->add_option("--title", a.given.title, "The chart's title (default: the file, or the plot's name)")->type_name("TEXT");
+  sub->add_option("--x-label", a.given.x_label, "What x is called (default: the x field)")->type_name("TEXT");
+  sub->add_option("--y-label", a.given.y_label, "What y is called")->type_name("TEXT");
   sub->add_option("--width", a.width, "Terminal columns (default: the terminal's width)")->check(CLI::Range(20, 1000));
 }
 

@@ -219,10 +219,10 @@ _mlops() {
       elif [[ $prev == -t || $prev == --template ]]; then COMPREPLY=($(compgen -W "line scatter bar confusion" -- "$cur"))
       elif [[ $prev == -o || $prev == --output ]]; then _filedir -d
       elif [[ $prev == --targets ]]; then _filedir
-      elif [[ $prev == -x || $prev == -y || $prev == --width ]]; then return
+      elif [[ $prev == -x || $prev == -y || $prev == --width || $prev == --title || $prev == --x-label || $prev == --y-label ]]; then return
       elif [[ $cur == -* ]]; then
-        if [[ $sub == diff ]]; then COMPREPLY=($(compgen -W "--targets -x -y -t --template -o --output --width" -- "$cur"))
-        else COMPREPLY=($(compgen -W "-x -y -t --template -o --output --width" -- "$cur")); fi
+        if [[ $sub == diff ]]; then COMPREPLY=($(compgen -W "--targets -x -y -t --template --title --x-label --y-label -o --output --width" -- "$cur"))
+        else COMPREPLY=($(compgen -W "-x -y -t --template --title --x-label --y-label -o --output --width" -- "$cur")); fi
       elif [[ $sub == diff ]]; then COMPREPLY=($(compgen -W "$(git for-each-ref --format='%(refname:short)' 2>/dev/null) HEAD" -- "$cur"))
       else _filedir; fi
       return

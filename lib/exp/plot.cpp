@@ -127,6 +127,7 @@ std::string plot_terminal(const std::vector<PlotSeries>& series, const PlotOptio
   }
   std::string out;
   if (!opt.title.empty()) out += fmt::format("{:>{}}{}\n", "", label_w + 2, opt.title);
+  if (!opt.y_label.empty()) out += fmt::format("{:>{}}\n", opt.y_label, label_w);
   for (int r = 0; r < rows; ++r) {
     const std::string& label = r == 0 ? top : r == rows - 1 ? bottom : r == rows / 2 ? mid : std::string();
     bool tick = !label.empty();
@@ -177,6 +178,9 @@ std::string plot_svg(const std::vector<PlotSeries>& series, const PlotOptions& o
                      plot_w, plot_h);
   out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", left + plot_w / 2,
                      top + plot_h + 34, html_escape(opt.x_label));
+  if (!opt.y_label.empty())
+    out += fmt::format("<text x=\"14\" y=\"{0}\" text-anchor=\"middle\" transform=\"rotate(-90 14 {0})\">{1}</text>\n",
+                       top + plot_h / 2, html_escape(opt.y_label));
   for (std::size_t k = 0; k < series.size(); ++k) {
     const auto& s = series[k];
     const char* colour = kSvgColour[k % 8];

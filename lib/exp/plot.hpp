@@ -17,6 +17,7 @@ struct PlotOptions {
   int width = 80, height = 20;         // terminal: columns and rows of the whole chart
   bool colour = false;                 // terminal: ANSI colours per series
   std::string x_label = "step";        // what x is
+  std::string y_label;                 // what y is ("" for none)
   bool points = false;                 // a scatter plot: points, not joined by lines
 };
 

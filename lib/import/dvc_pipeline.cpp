@@ -1,5 +1,6 @@
 #include "import/dvc_pipeline.hpp"
 
+#include <functional>
 #include <regex>
 #include <set>
 
@@ -107,6 +108,36 @@ std::string path_entry(const YAML::Node& e, Context& c, const std::string& field
   fail(ExitCode::Input, "dvc.yaml:{}: stage {}: {}: expected a path or {{path: options}}", e.Mark().line + 1, c.stage, field);
 }
 
+// DVC's plot properties as mlops.yaml reads them (x, y, template, title,
+// x_label, y_label); `fields_by_file` lets x and y map files to fields (the
+// top-level plots), with the files passed through `file`.
+YAML::Node plot_properties(const YAML::Node& opts, Context& c, const std::string& where, bool fields_by_file,
+                           const std::function<std::string(const std::string&)>& file) {
+  YAML::Node out(YAML::NodeType::Map);
+  if (!opts.IsMap()) return out;
+  for (const auto& o : opts) {
+    std::string key = o.first.Scalar();
+    const YAML::Node v = o.second;
+    if (key == "cache") continue;  // plots files are git's in mlops
+    if ((key == "x" || key == "y") && v.IsMap() && fields_by_file) {
+      YAML::Node m(YAML::NodeType::Map);
+      for (const auto& f : v) m[file(f.first.Scalar())] = f.second;
+      out[key] = m;
+    } else if ((key == "x" && v.IsScalar()) || (key == "y" && (v.IsScalar() || v.IsSequence()))) {
+      out[key] = v;
+    } else if (key == "template" && v.IsScalar()) {
+      if (auto kind = plot_kind(v.Scalar())) out[key] = *kind;
+      else c.notes->push_back(fmt::format("{}: template {}: not kept (mlops draws line, scatter, bar and confusion)", where,
+                                          v.Scalar()));
+    } else if ((key == "title" || key == "x_label" || key == "y_label") && v.IsScalar()) {
+      out[key] = v.Scalar();
+    } else {
+      c.notes->push_back(fmt::format("{}: {}: not kept (mlops has no such plot property)", where, key));
+    }
+  }
+  return out;
+}
+
 YAML::Node convert_stage(const YAML::Node& body, Context& c, const std::string& base_wdir, std::string& wdir_out) {
   if (!body.IsMap()) fail(ExitCode::Input, "dvc.yaml:{}: stage {}: not a mapping", body.Mark().line + 1, c.stage);
   std::string wdir = base_wdir;
@@ -140,7 +171,28 @@ YAML::Node convert_stage(const YAML::Node& body, Context& c, const std::string& 
       } else {
         out["cmd"] = prefix + rewrite(scalar_of(v), c, "cmd");
       }
-    } else if (key == "deps" || key == "outs" || key == "metrics" || key == "plots") {
+    } else if (key == "plots") {
+      // Files, or {file: properties}: the properties are kept.
+      YAML::Node list(YAML::NodeType::Sequence);
+      if (v.IsSequence())
+        for (const auto& e : v) {
+          if (e.IsMap() && e.size() == 1 && e.begin()->second.IsMap()) {
+            std::string file = path(rewrite(e.begin()->first.Scalar(), c, key), key);
+            YAML::Node props = plot_properties(e.begin()->second, c, fmt::format("dvc.yaml: stage {}: plots: {}", c.stage, file),
+                                               false, [](const std::string& f) { return f; });
+            if (props.size() == 0) {
+              list.push_back(file);
+            } else {
+              YAML::Node m(YAML::NodeType::Map);
+              m[file] = props;
+              list.push_back(m);
+            }
+          } else {
+            list.push_back(path(path_entry(e, c, key, false), key));
+          }
+        }
+      out[key] = list;
+    } else if (key == "deps" || key == "outs" || key == "metrics") {
       YAML::Node list(YAML::NodeType::Sequence);
       if (v.IsSequence())
         for (const auto& e : v) list.push_back(path(path_entry(e, c, key, key == "outs"), key));
@@ -209,6 +261,39 @@ DvcPipeline convert_dvc_yaml(const fs::path& root) {
 }
 
 namespace {
+// The top-level plots: files, or {file or name: properties}; paths checked to
+// be of the repository.
+YAML::Node convert_top_plots(const YAML::Node& list, Context& c) {
+  auto file = [&](const std::string& p) {
+    std::string r = rel_join("", rewrite(p, c, "plots"));
+    if (r.empty() || r.starts_with("../") || r == ".." || p.front() == '/')
+      fail(ExitCode::Input, "dvc.yaml: plots: '{}' is outside the repository", printable_path(p));
+    return r;
+  };
+  YAML::Node out(YAML::NodeType::Sequence);
+  for (const auto& e : list) {
+    if (e.IsScalar()) {
+      out.push_back(file(e.Scalar()));
+    } else if (e.IsMap() && e.size() == 1) {
+      std::string id = e.begin()->first.Scalar();
+      const YAML::Node opts = e.begin()->second;
+      bool named = opts.IsMap() && opts["y"] && opts["y"].IsMap();  // a name for fields of several files
+      if (!named) id = file(id);
+      YAML::Node props = plot_properties(opts, c, "dvc.yaml: plots: " + id, true, file);
+      if (props.size() == 0) {
+        out.push_back(id);
+      } else {
+        YAML::Node m(YAML::NodeType::Map);
+        m[id] = props;
+        out.push_back(m);
+      }
+    } else {
+      fail(ExitCode::Input, "dvc.yaml:{}: plots: expected a file or {{file or name: properties}}", e.Mark().line + 1);
+    }
+  }
+  return out;
+}
+
 DvcPipeline convert(const fs::path& root) {
   DvcPipeline p;
   const std::string file = "dvc.yaml";
@@ -226,6 +311,7 @@ DvcPipeline convert(const fs::path& root) {
     flatten(params_doc, "", params);
   }
   Context c{&params, {}, false, false, "", &p.notes};
+  YAML::Node top_plots;
   for (const auto& kv : doc) {
     std::string key = kv.first.Scalar();
     if (key == "stages") continue;
@@ -257,8 +343,11 @@ DvcPipeline convert(const fs::path& root) {
       }
       continue;
     }
-    p.notes.push_back(fmt::format("dvc.yaml: {}: not kept (mlops.yaml has stages only{})", key,
-                                  key == "plots" ? "; mlops exp plot draws a run's metrics" : ""));
+    if (key == "plots" && kv.second.IsSequence()) {
+      top_plots = convert_top_plots(kv.second, c);
+      continue;
+    }
+    p.notes.push_back(fmt::format("dvc.yaml: {}: not kept (mlops.yaml has stages and plots only)", key));
   }
   for (const auto& [k, v] : c.vars)
     if (v.size() > kMaxText) fail(ExitCode::Input, "dvc.yaml: vars: {} is more than {} bytes (refused)", k, kMaxText);
@@ -311,6 +400,7 @@ DvcPipeline convert(const fs::path& root) {
   }
   YAML::Node out;
   out["stages"] = stages;
+  if (top_plots && top_plots.size() > 0) out["plots"] = top_plots;
   YAML::Emitter e;
   e << out;
   p.mlops_yaml = std::string("# Converted from dvc.yaml by mlops import dvc (see mlops-yaml(5)).\n") + e.c_str() + "\n";

@@ -98,6 +98,105 @@ bool boolean(const YAML::Node& n, const std::string& field, const Where& w) {
   }
 }
 
+// A comma-joined field list from a name or a list of names.
+std::string field_names(const YAML::Node& n, const std::string& field, const Where& w) {
+  if (n.IsScalar()) return n.Scalar();
+  std::string out;
+  if (!n.IsSequence()) w.fail_at(n, field, "must be a field name or a list of them");
+  for (const auto& f : n) {
+    if (!f.IsScalar()) w.fail_at(f, field, "must be a field name or a list of them");
+    out += (out.empty() ? "" : ",") + f.Scalar();
+  }
+  return out;
+}
+
+// DVC's plot properties. x and y may also map files to fields at the top
+// level; the caller reads those and passes `fields_by_file`.
+PlotProperties plot_properties(const YAML::Node& props, const std::string& field, const Where& w, bool fields_by_file,
+                               const std::function<std::string(const std::string&)>& str) {
+  PlotProperties out;
+  if (props.IsNull()) return out;
+  if (!props.IsMap()) w.fail_at(props, field, "plot properties must be a mapping (x, y, template, title, x_label, y_label)");
+  for (const auto& kv : props) {
+    const std::string key = kv.first.Scalar();
+    const YAML::Node v = kv.second;
+    if (key == "cache") continue;  // DVC's: plots files are git's in mlops
+    if ((key == "x" || key == "y") && v.IsMap() && fields_by_file) continue;
+    if (key == "x" || key == "y") {
+      (key == "x" ? out.x : out.y) = str(field_names(v, field + ": " + key, w));
+      if (key == "x" && out.x.find(',') != std::string::npos) w.fail_at(v, field + ": x", "names one field");
+      continue;
+    }
+    if (!v.IsScalar())
+      w.fail_at(v, field + ": " + key, key == "template" || key == "title" || key == "x_label" || key == "y_label"
+                                           ? "must be text"
+                                           : "unknown plot property (x, y, template, title, x_label, y_label)");
+    if (key == "template") {
+      auto kind = plot_kind(v.Scalar());
+      if (!kind) w.fail_at(v, field + ": template", fmt::format("'{}' is not line, scatter, bar or confusion (or DVC's "
+                                                                "linear, simple, smooth, scatter_jitter, "
+                                                                "confusion_normalized, bar_horizontal)",
+                                                                v.Scalar()));
+      out.kind = *kind;
+    } else if (key == "title") {
+      out.title = str(v.Scalar());
+    } else if (key == "x_label") {
+      out.x_label = str(v.Scalar());
+    } else if (key == "y_label") {
+      out.y_label = str(v.Scalar());
+    } else {
+      w.fail_at(kv.first, field + ": " + key, "unknown plot property (x, y, template, title, x_label, y_label)");
+    }
+  }
+  return out;
+}
+
+// The top-level plots: list.
+std::vector<PlotDefinition> plot_definitions(const YAML::Node& list, const Where& w) {
+  std::vector<PlotDefinition> out;
+  if (list.IsNull()) return out;
+  if (!list.IsSequence()) w.fail_at(list, "plots", "must be a list of files, or of {file or name: properties}");
+  auto same = [](const std::string& s) { return s; };
+  std::set<std::string> ids;
+  for (const auto& e : list) {
+    if (out.size() == kMaxStages) w.fail_at(e, "plots", fmt::format("more than {} plots", kMaxStages));
+    PlotDefinition d;
+    d.line = line_of(e);
+    YAML::Node props;
+    if (e.IsScalar()) {
+      d.id = e.Scalar();
+    } else if (e.IsMap() && e.size() == 1) {
+      d.id = e.begin()->first.Scalar();
+      props = e.begin()->second;
+    } else {
+      w.fail_at(e, "plots", "each plot is a file, or {file or name: properties}");
+    }
+    if (d.id.empty()) w.fail_at(e, "plots", "a plot needs a file or a name");
+    d.props = plot_properties(props, "plots: " + d.id, w, true, same);
+    const YAML::Node xs = props.IsMap() ? yaml_field(props, "x") : YAML::Node(), ys = props.IsMap() ? yaml_field(props, "y") : YAML::Node();
+    if (ys.IsMap()) {
+      for (const auto& kv : ys) {
+        PlotFile f;
+        f.file = repo_path("", kv.first.Scalar(), w, kv.first, "plots: " + d.id + ": y");
+        f.y = field_names(kv.second, "plots: " + d.id + ": y", w);
+        if (xs.IsMap()) {
+          const YAML::Node x = yaml_field(xs, kv.first.Scalar());
+          if (!x.IsScalar()) w.fail_at(xs, "plots: " + d.id + ": x", fmt::format("names no field of {}", kv.first.Scalar()));
+          f.x = x.Scalar();
+        }
+        d.files.push_back(std::move(f));
+      }
+      if (d.files.empty()) w.fail_at(ys, "plots: " + d.id + ": y", "names no file");
+    } else {
+      if (xs.IsMap()) w.fail_at(xs, "plots: " + d.id + ": x", "maps files to fields only when y does too");
+      d.files.push_back({repo_path("", d.id, w, e, "plots"), "", ""});
+    }
+    if (!ids.insert(d.id).second) w.fail_at(e, "plots", fmt::format("two plots are named '{}'", d.id));
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
 const std::set<std::string> kStageFields = {"cmd", "deps", "outs", "params", "metrics", "plots", "wdir",
                                             "env", "always_changed", "frozen", "desc"};
 
@@ -138,7 +237,24 @@ Stage parse_stage(const std::string& name, const YAML::Node& body, const Vars& v
   paths("deps", s.deps);
   paths("outs", s.outs);
   paths("metrics", s.metrics);
-  paths("plots", s.plots);
+  const YAML::Node plots = yaml_field(body, "plots");
+  if (plots.IsSequence()) {
+    // A plots file, or {file: properties} as DVC writes them.
+    for (const auto& e : plots) {
+      if (e.IsScalar()) {
+        s.plots.push_back(repo_path(s.wdir, str("plots", e.Scalar()), w, e, "plots"));
+      } else if (e.IsMap() && e.size() == 1) {
+        std::string file = repo_path(s.wdir, str("plots", e.begin()->first.Scalar()), w, e, "plots");
+        s.plot_props[file] = plot_properties(e.begin()->second, "plots: " + file, w, false,
+                                             [&](const std::string& t) { return str("plots", t); });
+        s.plots.push_back(file);
+      } else {
+        w.fail_at(e, "plots", "must be a list of files, or of {file: properties}");
+      }
+    }
+  } else {
+    paths("plots", s.plots);
+  }
   const YAML::Node params = yaml_field(body, "params");
   if (params.IsDefined() && !params.IsNull()) {
     if (!params.IsSequence()) w.fail_at(params, "params", "must be a list of keys, or of {FILE: [keys]}");
@@ -183,6 +299,14 @@ std::string name_part(const std::string& v) {
 }
 
 }  // namespace
+
+std::optional<std::string> plot_kind(const std::string& t) {
+  if (t == "line" || t == "linear" || t == "simple" || t == "smooth") return "line";
+  if (t == "scatter" || t == "scatter_jitter") return "scatter";
+  if (t == "bar" || t == "bar_horizontal" || t == "bar_horizontal_sorted") return "bar";
+  if (t == "confusion" || t == "confusion_normalized") return "confusion";
+  return std::nullopt;
+}
 
 std::vector<std::string> Stage::outputs() const {
   std::vector<std::string> all = outs;
@@ -248,7 +372,9 @@ Pipeline parse_pipeline(const std::string& text, const std::function<std::map<st
   }
   if (!root.IsMap() || !yaml_field(root, "stages").IsMap()) w.fail_at(root, "", "expected a mapping with 'stages:'");
   for (const auto& kv : root)
-    if (kv.first.Scalar() != "stages") w.fail_at(kv.first, kv.first.Scalar(), "unknown top-level field (only 'stages')");
+    if (kv.first.Scalar() != "stages" && kv.first.Scalar() != "plots")
+      w.fail_at(kv.first, kv.first.Scalar(), "unknown top-level field (only 'stages' and 'plots')");
+  p.plots = plot_definitions(yaml_field(root, "plots"), w);
 
   std::optional<std::map<std::string, std::string>> default_params;
   Vars base;

@@ -8,7 +8,9 @@
 //       params: [lr, model.depth]          # keys of params.yaml, or {other.yaml: [keys]}
 //       outs: [models/model.bin]
 //       metrics: [metrics.json]
-//       plots: [plots/loss.csv]
+//       plots:                             # files; or {file: {x, y, template, title, x_label, y_label}}
+//         - plots/loss.csv
+//         - plots/roc.json: {x: fpr, y: tpr, template: scatter}
 //       wdir: .                            # where cmd runs, relative to the file
 //       env: {SEED: "1"}
 //       always_changed: false
@@ -18,12 +20,17 @@
 //       do:
 //         cmd: python eval.py ${item}
 //
+//   plots:                                 # top level: plots of one file, or of fields of several
+//     - plots/confusion.csv: {template: confusion, x: actual, y: predicted}
+//     - Precision-Recall: {x: recall, y: {eval/train.json: precision, eval/test.json: precision}}
+//
 // ${params.KEY} is a value of the params file (params.yaml), ${item} and
 // ${item.KEY} the foreach item, ${KEY} a matrix value, ${key} a foreach key.
 // foreach stages are named NAME@ITEM (NAME@KEY for a mapping), matrix stages
 // NAME@V1-V2. Paths are relative to the repository root after wdir is applied.
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,12 +40,37 @@ namespace mlops {
 
 class Repo;
 
+// How a plots file is drawn: DVC's plot properties. Empty means the default.
+struct PlotProperties {
+  std::string x, y;  // fields; y may name several, comma-separated
+  std::string kind;  // line, scatter, bar or confusion (DVC's template names are read as these)
+  std::string title, x_label, y_label;
+};
+
+// Line, scatter, bar or confusion for a template name of ours or DVC's
+// (linear, simple, smooth, scatter_jitter, confusion_normalized,
+// bar_horizontal, bar_horizontal_sorted); nullopt for others.
+std::optional<std::string> plot_kind(const std::string& template_name);
+
+// A plot of the top-level plots: list. `files` are the files drawn together,
+// each with its own x and y fields ("" for the properties').
+struct PlotFile {
+  std::string file, x, y;
+};
+struct PlotDefinition {
+  std::string id;  // a file, or the name of a plot of several files
+  std::vector<PlotFile> files;
+  PlotProperties props;
+  int line = 0;
+};
+
 struct Stage {
   std::string name;
   std::string cmd;
   std::string wdir;                                   // repo-relative, "" for the root
   std::vector<std::string> deps, outs, metrics, plots;  // repo-relative
   std::map<std::string, std::vector<std::string>> params;  // params file (repo-relative) -> keys
+  std::map<std::string, PlotProperties> plot_props;  // plots file -> how it is drawn, when given
   std::map<std::string, std::string> env;
   std::map<std::string, std::string> vars;  // a foreach item's or matrix row's values (generated stages)
   bool always_changed = false, frozen = false;
@@ -51,6 +83,7 @@ struct Stage {
 struct Pipeline {
   std::string file;  // repo-relative, "mlops.yaml"
   std::vector<Stage> stages;  // in file order (foreach/matrix expanded)
+  std::vector<PlotDefinition> plots;  // the top-level plots: list
   const Stage* find(const std::string& name) const;
 };
 

@@ -140,12 +140,24 @@ bool is_plot_image(const std::string& file) {
   return kImages.count(lower_ext(file)) > 0;
 }
 
-std::vector<std::string> plots_files(const Pipeline& p) {
-  std::vector<std::string> out;
+std::vector<PlotDefinition> plots_to_draw(const Pipeline& p) {
+  std::vector<PlotDefinition> out = p.plots;
+  std::set<std::string> ids;
+  for (const auto& d : out) ids.insert(d.id);
   for (const auto& s : p.stages)
     for (const auto& f : s.plots)
-      if (std::find(out.begin(), out.end(), f) == out.end()) out.push_back(f);
+      if (ids.insert(f).second) out.push_back(plot_named(&p, f));
   return out;
+}
+
+PlotDefinition plot_named(const Pipeline* p, const std::string& name) {
+  if (p) {
+    for (const auto& d : p->plots)
+      if (d.id == name) return d;
+    for (const auto& s : p->stages)
+      if (auto it = s.plot_props.find(name); it != s.plot_props.end()) return {name, {{name, "", ""}}, it->second, s.line};
+  }
+  return {name, {{name, "", ""}}, {}, 0};
 }
 
 }  // namespace mlops

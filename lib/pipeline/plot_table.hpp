@@ -24,7 +24,11 @@ constexpr std::size_t kMaxPlotRows = 1000000;
 
 bool is_plot_image(const std::string& file);
 
-// Every stage's plots files, once each, in file order.
-std::vector<std::string> plots_files(const Pipeline& p);
+// What `mlops plots` draws by default: the top-level plots, then every
+// stage's plots files that are none of them, each once, in file order.
+std::vector<PlotDefinition> plots_to_draw(const Pipeline& p);
+// A file or plot name given on the command line, with the properties the
+// pipeline gives it (none when `p` is null or does not know it).
+PlotDefinition plot_named(const Pipeline* p, const std::string& name);
 
 }  // namespace mlops

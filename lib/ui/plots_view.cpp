@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -11,6 +12,8 @@
 #include "core/text.hpp"
 #include "exp/plot.hpp"
 #include "exp/run_format.hpp"
+#include "pipeline/values_diff.hpp"
+#include "repo/repo.hpp"
 #include "ui/html_page.hpp"
 
 namespace mlops {
@@ -19,9 +22,14 @@ namespace {
 
 std::string h(const std::string& s) { return html_escape(s); }
 
-void check_kind(const std::string& kind) {
-  if (kind != "line" && kind != "scatter" && kind != "bar" && kind != "confusion")
-    fail(ExitCode::Usage, "--template: '{}' is not line, scatter, bar or confusion", kind);
+// The kind drawn: line unless the properties say otherwise.
+std::string kind_of(const PlotProperties& p) {
+  if (p.kind.empty()) return "line";
+  auto kind = plot_kind(p.kind);
+  if (!kind)
+    fail(ExitCode::Usage, "--template: '{}' is not line, scatter, bar or confusion (or DVC's linear, simple, smooth, "
+         "scatter_jitter, confusion_normalized, bar_horizontal)", p.kind);
+  return *kind;
 }
 
 std::size_t need_column(const PlotTable& t, const std::string& name, const std::string& where) {
@@ -39,14 +47,15 @@ double need_number(const std::string& text, const std::string& where, const std:
 }
 
 // The x field (empty: the row number) and the y fields of a table.
-std::pair<std::string, std::vector<std::string>> fields_of(const PlotTable& t, const PlotSpec& spec) {
-  std::string x = spec.x;
+std::pair<std::string, std::vector<std::string>> fields_of(const PlotTable& t, const std::string& x_field,
+                                                           const std::string& y_fields) {
+  std::string x = x_field;
   if (x.empty() && t.column("step") != std::string::npos) x = "step";
   std::vector<std::string> ys;
-  for (std::size_t b = 0, e; b <= spec.y.size(); b = e + 1) {
-    e = spec.y.find(',', b);
-    if (e == std::string::npos) e = spec.y.size();
-    if (e > b) ys.push_back(spec.y.substr(b, e - b));
+  for (std::size_t b = 0, e; b <= y_fields.size(); b = e + 1) {
+    e = y_fields.find(',', b);
+    if (e == std::string::npos) e = y_fields.size();
+    if (e > b) ys.push_back(y_fields.substr(b, e - b));
   }
   if (ys.empty())
     for (auto it = t.columns.rbegin(); it != t.columns.rend(); ++it)
@@ -57,28 +66,49 @@ std::pair<std::string, std::vector<std::string>> fields_of(const PlotTable& t, c
   return {x, ys};
 }
 
+// How many revisions and files the sources span: what a series' name must tell apart.
+std::pair<std::size_t, std::size_t> spread(const std::vector<PlotSource>& sources) {
+  std::set<std::string> revs, files;
+  for (const auto& s : sources) revs.insert(s.rev), files.insert(s.file);
+  return {revs.size(), files.size()};
+}
+
+std::string where_of(const PlotSource& s, std::size_t revs) { return revs > 1 ? s.rev + ":" + s.file : s.file; }
+
+// A source's name in a legend: its revision and file where there are several.
+std::string source_label(const PlotSource& s, std::pair<std::size_t, std::size_t> n) {
+  if (n.first > 1 && n.second > 1) return s.rev + " " + s.file;
+  if (n.first > 1) return s.rev;
+  if (n.second > 1) return s.file;
+  return "";
+}
+
 struct Drawn {
   std::vector<PlotSeries> series;
   std::string x_label;
   std::vector<std::string> categories;  // bar: the x values, in order
 };
 
-Drawn series_of(const std::string& file, const std::vector<PlotRevision>& revs, const PlotSpec& spec) {
+Drawn series_of(const std::vector<PlotSource>& sources, const PlotProperties& props, const std::string& kind) {
   Drawn d;
-  for (const auto& rev : revs) {
-    std::string where = revs.size() > 1 ? rev.label + ":" + file : file;
-    auto [x, ys] = fields_of(rev.table, spec);
+  auto n = spread(sources);
+  for (const auto& src : sources) {
+    std::string where = where_of(src, n.first);
+    auto [x, ys] = fields_of(src.table, src.x.empty() ? props.x : src.x, src.y.empty() ? props.y : src.y);
     if (ys.empty()) fail(ExitCode::Input, "{}: nothing to plot", where);
-    d.x_label = x.empty() ? "row" : x;
-    std::size_t xc = x.empty() ? std::string::npos : need_column(rev.table, x, where);
+    std::string xl = x.empty() ? "row" : x;
+    if (d.x_label.empty()) d.x_label = xl;
+    else if ((", " + d.x_label + ", ").find(", " + xl + ", ") == std::string::npos) d.x_label += ", " + xl;
+    std::size_t xc = x.empty() ? std::string::npos : need_column(src.table, x, where);
+    std::string base = source_label(src, n);
     for (const auto& y : ys) {
-      std::size_t yc = need_column(rev.table, y, where);
-      std::string label = revs.size() > 1 && ys.size() > 1 ? rev.label + " " + y : revs.size() > 1 ? rev.label : y;
+      std::size_t yc = need_column(src.table, y, where);
+      std::string label = base.empty() ? y : ys.size() > 1 ? base + " " + y : base;
       PlotSeries s{label, {}, {}};
-      for (std::size_t i = 0; i < rev.table.rows.size(); ++i) {
-        const auto& row = rev.table.rows[i];
+      for (std::size_t i = 0; i < src.table.rows.size(); ++i) {
+        const auto& row = src.table.rows[i];
         double xv = static_cast<double>(i);
-        if (spec.kind == "bar") {
+        if (kind == "bar") {
           std::string cat = xc == std::string::npos ? std::to_string(i) : row[xc];
           auto it = std::find(d.categories.begin(), d.categories.end(), cat);
           if (it == d.categories.end()) d.categories.push_back(cat), it = d.categories.end() - 1;
@@ -92,6 +122,7 @@ Drawn series_of(const std::string& file, const std::vector<PlotRevision>& revs, 
       d.series.push_back(std::move(s));
     }
   }
+  if (!props.x_label.empty()) d.x_label = props.x_label;
   return d;
 }
 
@@ -101,23 +132,30 @@ struct Confusion {
   std::vector<std::string> classes;
 };
 
-Confusion confusion_of(const std::string& file, const std::vector<PlotRevision>& revs, const PlotSpec& spec) {
+Confusion confusion_of(const std::string& title, const std::vector<PlotSource>& sources, const PlotProperties& props) {
   Confusion c;
   std::set<std::string> classes;
-  for (const auto& rev : revs) {
-    std::string where = revs.size() > 1 ? rev.label + ":" + file : file;
-    std::size_t ac = need_column(rev.table, spec.x.empty() ? "actual" : spec.x, where);
-    std::size_t pc = need_column(rev.table, spec.y.empty() ? "predicted" : spec.y, where);
+  auto n = spread(sources);
+  for (const auto& src : sources) {
+    std::string where = where_of(src, n.first);
+    std::string x = src.x.empty() ? props.x : src.x, y = src.y.empty() ? props.y : src.y;
+    std::size_t ac = need_column(src.table, x.empty() ? "actual" : x, where);
+    std::size_t pc = need_column(src.table, y.empty() ? "predicted" : y, where);
     auto& m = c.counts.emplace_back();
-    for (const auto& row : rev.table.rows) {
+    for (const auto& row : src.table.rows) {
       ++m[row[ac]][row[pc]];
       classes.insert(row[ac]);
       classes.insert(row[pc]);
     }
   }
   c.classes.assign(classes.begin(), classes.end());
-  if (c.classes.size() > 200) fail(ExitCode::Input, "{}: {} classes: too many for a confusion matrix", file, c.classes.size());
+  if (c.classes.size() > 200) fail(ExitCode::Input, "{}: {} classes: too many for a confusion matrix", title, c.classes.size());
   return c;
+}
+
+// A confusion matrix's caption: the plot, and which file at which revision.
+std::string confusion_caption(const std::string& title, const PlotSource& s) {
+  return s.file == title ? fmt::format("{} ({})", title, s.rev) : fmt::format("{}: {} ({})", title, s.file, s.rev);
 }
 
 constexpr const char* kBarColour[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"};
@@ -163,12 +201,12 @@ std::string bar_svg(const std::string& title, const Drawn& d) {
 
 }  // namespace
 
-std::string plot_file_html(const std::string& file, const std::vector<PlotRevision>& revs, const PlotSpec& spec) {
-  check_kind(spec.kind);
-  if (spec.kind == "confusion") {
-    Confusion c = confusion_of(file, revs, spec);
+std::string plot_html(const std::string& title, const std::vector<PlotSource>& sources, const PlotProperties& props) {
+  std::string kind = kind_of(props);
+  if (kind == "confusion") {
+    Confusion c = confusion_of(title, sources, props);
     std::string out;
-    for (std::size_t r = 0; r < revs.size(); ++r) {
+    for (std::size_t r = 0; r < sources.size(); ++r) {
       std::size_t max = 1;
       for (const auto& [a, row] : c.counts[r])
         for (const auto& [p, n] : row) max = std::max(max, n);
@@ -186,27 +224,28 @@ std::string plot_file_html(const std::string& file, const std::vector<PlotRevisi
         }
         rows.push_back(std::move(row));
       }
-      out += fmt::format("<figure><figcaption>{} ({})</figcaption>\n{}</figure>\n", h(file), h(revs[r].label),
+      out += fmt::format("<figure><figcaption>{}</figcaption>\n{}</figure>\n", h(confusion_caption(title, sources[r])),
                          html_table(header, rows));
     }
     return out;
   }
-  Drawn d = series_of(file, revs, spec);
-  if (spec.kind == "bar") return "<figure>" + bar_svg(file, d) + "</figure>\n";
+  Drawn d = series_of(sources, props, kind);
+  if (kind == "bar") return "<figure>" + bar_svg(title, d) + "</figure>\n";
   PlotOptions opt;
-  opt.title = file;
+  opt.title = title;
   opt.x_label = d.x_label;
-  opt.points = spec.kind == "scatter";
+  opt.y_label = props.y_label;
+  opt.points = kind == "scatter";
   return "<figure>" + plot_svg(d.series, opt) + "</figure>\n";
 }
 
-std::string plot_file_text(const std::string& file, const std::vector<PlotRevision>& revs, const PlotSpec& spec,
-                           int width, bool colour) {
-  check_kind(spec.kind);
-  if (spec.kind == "confusion") {
-    Confusion c = confusion_of(file, revs, spec);
+std::string plot_text(const std::string& title, const std::vector<PlotSource>& sources, const PlotProperties& props,
+                      int width, bool colour) {
+  std::string kind = kind_of(props);
+  if (kind == "confusion") {
+    Confusion c = confusion_of(title, sources, props);
     std::string out;
-    for (std::size_t r = 0; r < revs.size(); ++r) {
+    for (std::size_t r = 0; r < sources.size(); ++r) {
       std::vector<std::vector<std::string>> cells = {{"actual \\ predicted"}};
       for (const auto& cl : c.classes) cells[0].push_back(cl);
       for (const auto& a : c.classes) {
@@ -221,7 +260,7 @@ std::string plot_file_text(const std::string& file, const std::vector<PlotRevisi
       std::vector<std::size_t> w(cells[0].size(), 0);
       for (const auto& row : cells)
         for (std::size_t i = 0; i < row.size(); ++i) w[i] = std::max(w[i], row[i].size());
-      out += fmt::format("{} ({})\n", escaped_text(file), escaped_text(revs[r].label));
+      out += escaped_text(confusion_caption(title, sources[r])) + "\n";
       for (const auto& row : cells) {
         for (std::size_t i = 0; i < row.size(); ++i)
           out += fmt::format("{}{:>{}}", i ? "  " : "", escaped_text(row[i]), w[i]);
@@ -230,9 +269,9 @@ std::string plot_file_text(const std::string& file, const std::vector<PlotRevisi
     }
     return out;
   }
-  Drawn d = series_of(file, revs, spec);
+  Drawn d = series_of(sources, props, kind);
   for (auto& s : d.series) s.label = escaped_text(s.label);
-  if (spec.kind == "bar") {
+  if (kind == "bar") {
     double hi = 0;
     std::size_t label_w = 0;
     for (const auto& s : d.series)
@@ -240,7 +279,7 @@ std::string plot_file_text(const std::string& file, const std::vector<PlotRevisi
         if (std::isfinite(v)) hi = std::max(hi, std::abs(v));
     for (const auto& c : d.categories) label_w = std::max(label_w, std::min<std::size_t>(c.size(), 24));
     int bar_w = std::max(10, width - static_cast<int>(label_w) - 24);
-    std::string out = escaped_text(file) + "\n";
+    std::string out = escaped_text(title) + "\n";
     for (std::size_t c = 0; c < d.categories.size(); ++c)
       for (const auto& s : d.series)
         for (std::size_t i = 0; i < s.x.size(); ++i) {
@@ -254,13 +293,86 @@ std::string plot_file_text(const std::string& file, const std::vector<PlotRevisi
     return out;
   }
   PlotOptions opt;
-  opt.title = escaped_text(file);
+  opt.title = escaped_text(title);
+  opt.y_label = escaped_text(props.y_label);
   opt.width = width;
   opt.height = 14;
   opt.colour = colour;
   opt.x_label = escaped_text(d.x_label);
-  opt.points = spec.kind == "scatter";
+  opt.points = kind == "scatter";
   return plot_terminal(d.series, opt);
+}
+
+namespace {
+
+// The command line's properties over the pipeline's.
+PlotProperties merged(PlotProperties p, const PlotProperties& given) {
+  for (auto [field, value] : {std::pair{&p.x, &given.x}, {&p.y, &given.y}, {&p.kind, &given.kind}, {&p.title, &given.title},
+                              {&p.x_label, &given.x_label}, {&p.y_label, &given.y_label}})
+    if (!value->empty()) *field = *value;
+  return p;
+}
+
+}  // namespace
+
+DrawnPlots draw_plots(Repo& repo, const PlotsRequest& r) {
+  DrawnPlots out;
+  std::optional<Pipeline> pipeline;
+  if (has_pipeline(repo)) {
+    try {
+      pipeline = load_pipeline(repo);
+    } catch (const Error& e) {
+      if (r.names.empty()) throw;
+      out.warnings.push_back(std::string(e.what()) + " (its plot properties are not used)");
+    }
+  }
+  std::vector<PlotDefinition> defs;
+  if (r.names.empty()) {
+    if (pipeline) defs = plots_to_draw(*pipeline);
+    if (defs.empty()) fail(ExitCode::Usage, "no plots: name the files, or give mlops.yaml a plots: list (a stage's, or the top-level one)");
+  } else {
+    for (const auto& n : r.names) defs.push_back(plot_named(pipeline ? &*pipeline : nullptr, n));
+  }
+  std::vector<std::string> files;
+  for (const auto& d : defs)
+    for (const auto& f : d.files)
+      if (std::find(files.begin(), files.end(), f.file) == files.end()) files.push_back(f.file);
+  std::vector<std::map<std::string, std::string>> texts;
+  for (const auto& [label, rev] : r.revs) texts.push_back(file_texts_at(repo, files, rev));
+
+  for (const auto& d : defs) {
+    PlotProperties props = merged(d.props, r.given);
+    std::string title = props.title.empty() ? d.id : props.title;
+    std::vector<PlotSource> sources;
+    for (const auto& f : d.files) {
+      std::vector<std::string> absent;
+      for (std::size_t i = 0; i < r.revs.size(); ++i) {
+        const std::string& label = r.revs[i].first;
+        auto it = texts[i].find(f.file);
+        if (it == texts[i].end()) {
+          absent.push_back(label);
+        } else if (!is_plot_image(f.file)) {
+          sources.push_back({label, f.file, parse_plot_table(it->second, label + ":" + f.file),
+                             r.given.x.empty() ? f.x : "", r.given.y.empty() ? f.y : ""});
+        } else if (r.html) {
+          std::string name = fmt::format("{}-{}", out.images.size() + 1, fs::path(f.file).filename().string());
+          out.images.emplace_back(name, it->second);
+          out.figures.push_back(fmt::format("<figure><img src=\"{}\" alt=\"{}\"><figcaption>{} ({})</figcaption></figure>\n",
+                                            html_escape(uri_encode(name, true)), html_escape(f.file), html_escape(f.file),
+                                            html_escape(label)));
+        }
+      }
+      if (absent.size() == r.revs.size()) {
+        out.warnings.push_back(fmt::format("{}: not in {}", f.file, fmt::join(absent, " nor ")));
+        if (!r.names.empty()) out.missing.push_back(f.file);
+      } else if (is_plot_image(f.file) && !r.html) {
+        out.figures.push_back(fmt::format("{}: an image (-o DIR writes a page that shows it)\n", escaped_text(f.file)));
+      }
+    }
+    if (sources.empty()) continue;
+    out.figures.push_back(r.html ? plot_html(title, sources, props) : plot_text(title, sources, props, r.width, r.colour));
+  }
+  return out;
 }
 
 }  // namespace mlops

@@ -57,7 +57,7 @@ check_files() {
 
 @test "import dvc: content from the DVC cache (DVC 3 and DVC 2 layouts) and --from-cache, each file verified" {
   rm -rf data/raw.csv data/images notes.txt
-  run mlops import dvc
+  run mlops import dvc --fetch
   [ "$status" -eq 7 ]   # model.pkl is on the remote only
   [[ "$output" == *"data/images (12 files, DVC cache)"* ]]
   [[ "$output" == *"notes.txt (1 file, DVC cache)"* ]]
@@ -80,7 +80,7 @@ check_files() {
   chmod u+w "$obj" && echo tampered >>"$obj"
   listing=$(ls .dvc/cache/files/md5/*/*.dir)
   sed -i 's/img00001/img00009/' "$listing"
-  run mlops import dvc
+  run mlops import dvc --fetch
   [ "$status" -eq 7 ]
   [[ "$output" == *"data/raw.csv (data/raw.csv.dvc): md5 $raw"*"$obj (there, but its MD5 differs: damaged)"* ]]
   [[ "$output" == *"data/images (data/images.dvc)"*".dir (its MD5 differs: damaged)"* ]]
@@ -165,13 +165,13 @@ print(json.dumps(entries, sort_keys=True))')
   echo secret >"$BATS_TEST_TMPDIR/secret"
   rm data/raw.csv ".dvc/cache/files/md5/${raw:0:2}/${raw:2}"
   ln -s "$BATS_TEST_TMPDIR/secret" ".dvc/cache/files/md5/${raw:0:2}/${raw:2}"
-  run mlops import dvc
+  run mlops import dvc --fetch
   [ "$status" -eq 7 ]
   [[ "$output" == *"(there, but not a regular file)"* ]]
   ! grep -rq secret .mlops/objects
   # Not a DVC repository at all.
   fresh_repo && mlops init -q
-  run mlops import dvc
+  run mlops import dvc --fetch
   [ "$status" -eq 4 ]
   [[ "$output" == *"not a DVC repository (no .dvc/ folder)"* ]]
 }
@@ -253,7 +253,7 @@ YAML
   grep -qF 'cmd: train --lr ${lr} --seed 7 --x 42 --d ${params.train.depth}' mlops.yaml
   [[ "$output" == *'stage grid: cmd: ${seed} (from vars) written in as '"'"'7'"'"* ]]
   [[ "$output" == *'stage each: foreach: ${train.sets} written in'* ]]
-  [[ "$output" == *"dvc.yaml: plots: not kept"* ]]
+  python3 -c 'import yaml,sys; assert yaml.safe_load(open("mlops.yaml"))["plots"] == ["loss.csv"]'
   [[ "$output" == *"grid@0.1: not in dvc.lock (DVC never ran it)"* ]]
   run mlops dag --json
   [ "$status" -eq 0 ]
@@ -347,6 +347,66 @@ YAML
   run mlops import dvc --fetch
   [ "$status" -eq 2 ]
   [[ "$output" == *"endpointurl http://attacker.example is not https"* ]]
-  run mlops import dvc
+  run mlops import dvc --fetch
   [[ "$output" == *"cache.dir $BATS_TEST_TMPDIR is outside the repository: not read"* ]]
+}
+
+@test "import dvc: plot properties, a stage's and the top-level plots, come into mlops.yaml and are drawn so" {
+  cat >dvc.yaml <<'YAML'
+stages:
+  evaluate:
+    cmd: python eval.py
+    plots:
+      - eval/roc.json:
+          cache: false
+          x: fpr
+          y: tpr
+          template: simple
+          title: ROC
+      - eval/loss.csv
+      - eval/odd.csv:
+          template: my_own_template.json
+          header: false
+plots:
+  - eval/confusion.csv:
+      template: confusion_normalized
+      x: actual
+      y: predicted
+  - Precision-Recall:
+      x: {eval/train_pr.json: recall, eval/test_pr.json: recall}
+      y: {eval/train_pr.json: precision, eval/test_pr.json: precision}
+      y_label: precision
+  - ../outside.csv
+YAML
+  rm -f dvc.lock
+  run mlops import dvc --dry-run
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"dvc.yaml: plots: '../outside.csv' is outside the repository"* ]]
+  [ ! -e mlops.yaml ]
+  sed -i '/outside.csv/d' dvc.yaml
+  run mlops import dvc --fetch
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"stage evaluate: plots: eval/odd.csv: template my_own_template.json: not kept"* ]]
+  [[ "$output" == *"stage evaluate: plots: eval/odd.csv: header: not kept"* ]]
+  python3 - <<'PY'
+import yaml
+y = yaml.safe_load(open("mlops.yaml"))
+plots = y["stages"]["evaluate"]["plots"]
+assert plots[0] == {"eval/roc.json": {"x": "fpr", "y": "tpr", "template": "line", "title": "ROC"}}, plots
+assert plots[1] == "eval/loss.csv" and plots[2] == "eval/odd.csv", plots
+top = y["plots"]
+assert top[0] == {"eval/confusion.csv": {"template": "confusion", "x": "actual", "y": "predicted"}}, top
+assert top[1]["Precision-Recall"]["y"] == {"eval/train_pr.json": "precision", "eval/test_pr.json": "precision"}, top
+PY
+  mkdir -p eval
+  echo '[{"fpr": 0, "tpr": 0}, {"fpr": 0.5, "tpr": 0.8}, {"fpr": 1, "tpr": 1}]' > eval/roc.json
+  printf 'actual,predicted\na,a\na,b\nb,b\n' > eval/confusion.csv
+  echo '[{"recall": 0, "precision": 1}, {"recall": 1, "precision": 0.5}]' > eval/train_pr.json
+  echo '[{"recall": 0, "precision": 0.9}, {"recall": 1, "precision": 0.4}]' > eval/test_pr.json
+  run mlops plots show eval/roc.json eval/confusion.csv Precision-Recall --width 60
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"ROC"* && "$output" == *"fpr"* ]]
+  [[ "$output" == *"eval/confusion.csv (workspace)"*"actual \\ predicted"* ]]
+  [[ "$output" == *"[1] eval/train_pr.json"* && "$output" == *"[2] eval/test_pr.json"* ]]
+  [[ "$output" == *"precision"* ]]
 }

@@ -119,3 +119,79 @@ PY
   [ "$status" -eq 2 ]
   [[ "$output" == *"no plots: name the files"* ]]
 }
+
+@test "plots: mlops.yaml gives each plot its fields, template and names; the command line overrides them" {
+  printf 'actual,predicted\ncat,cat\ndog,cat\n' > pairs.csv
+  echo '[{"r": 0, "p": 1}, {"r": 1, "p": 0.5}]' > train_pr.json
+  echo '[{"rc": 0, "pr": 0.9}, {"rc": 1, "pr": 0.2}]' > test_pr.json
+  cat > mlops.yaml <<'YAML'
+stages:
+  train:
+    cmd: "true"
+    plots:
+      - loss.json: {x: step, y: [loss], template: linear, title: Training loss, y_label: cross-entropy}
+      - importance.tsv: {x: feature, y: importance, template: bar_horizontal_sorted}
+plots:
+  - pairs.csv: {template: confusion}
+  - Precision-Recall:
+      x: {train_pr.json: r, test_pr.json: rc}
+      y: {train_pr.json: p, test_pr.json: pr}
+      template: scatter
+  - importance.tsv: {x: feature, y: importance, template: bar, title: Feature importance}
+YAML
+  run mlops plots show --width 70
+  [ "$status" -eq 0 ]
+  # Top-level plots first, then the stages' files not among them (importance.tsv is one of them: drawn once).
+  python3 - "$output" <<'PY'
+import sys
+out = sys.argv[1]
+order = [out.index(t) for t in ["pairs.csv (workspace)", "Precision-Recall", "Feature importance", "Training loss"]]
+assert order == sorted(order), order
+assert out.count("income") == 1, out
+assert "[1] train_pr.json" in out and "[2] test_pr.json" in out, out
+assert "cross-entropy" in out and "[1] loss" in out, out
+PY
+  # The command line over mlops.yaml: another template, title and field.
+  run mlops plots show loss.json -y acc --title Accuracy --width 70
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Accuracy"* && "$output" == *"[1] acc"* && "$output" != *"Training loss"* ]]
+  run mlops plots show loss.json -t scatter --width 70
+  [[ "$output" == *"Training loss"* ]]
+  # As a page: the names are in the SVG, the y name rotated beside the axis.
+  run mlops plots show -o page
+  [ "$status" -eq 0 ]
+  grep -qF '>Training loss</text>' page/index.html
+  grep -qF 'rotate(-90' page/index.html
+  grep -qF '>Precision-Recall</text>' page/index.html
+  # Across revisions: each file of a plot at each revision.
+  git add -A && git commit -qm plots
+  echo '[{"rc": 0, "pr": 0.95}, {"rc": 1, "pr": 0.3}]' > test_pr.json
+  run mlops plots diff --targets Precision-Recall --width 70
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"HEAD train_pr.json"* && "$output" == *"workspace test_pr.json"* ]]
+}
+
+@test "plots: bad plot properties in mlops.yaml are refused with the line named" {
+  bad() {
+    printf '%s\n' "$1" > mlops.yaml
+    run mlops plots show
+    [ "$status" -eq 4 ]
+    [[ "$output" == *"$2"* ]] || { echo "$output"; return 1; }
+  }
+  bad $'stages:\n  t:\n    cmd: "true"\n    plots:\n      - loss.json: {colour: red}' \
+    "mlops.yaml:5: stage t: plots: loss.json: colour: unknown plot property"
+  bad $'stages:\n  t:\n    cmd: "true"\n    plots:\n      - loss.json: {template: pie}' \
+    "mlops.yaml:5: stage t: plots: loss.json: template: 'pie' is not line, scatter, bar or confusion"
+  bad $'stages:\n  t:\n    cmd: "true"\n    plots:\n      - loss.json: {x: [a, b]}' "x: names one field"
+  bad $'stages:\n  t:\n    cmd: "true"\nplots:\n  - ../up.csv' "mlops.yaml:5: plots: '../up.csv' is not a path mlops may use"
+  bad $'stages:\n  t:\n    cmd: "true"\nplots:\n  - a.csv\n  - a.csv' "two plots are named 'a.csv'"
+  bad $'stages:\n  t:\n    cmd: "true"\nplots:\n  - N: {x: {a.csv: x}}' "maps files to fields only when y does too"
+  bad $'stages:\n  t:\n    cmd: "true"\nplots:\n  - N: {x: {a.csv: x}, y: {b.csv: y}}' "names no field of b.csv"
+  bad $'stages:\n  t:\n    cmd: "true"\nplots:\n  - N: {y: {/etc/passwd: y}}' "'/etc/passwd' is not a path mlops may use"
+  bad $'stages:\n  t:\n    cmd: "true"\nplots: {a: b}' "plots: must be a list"
+  bad $'stages:\n  t:\n    cmd: "true"\nextra: 1' "unknown top-level field (only 'stages' and 'plots')"
+  # A file named still draws, with a warning, when mlops.yaml is broken.
+  run mlops plots show loss.json --width 60
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"warning: mlops.yaml:4: extra: unknown top-level field"* ]]
+}
