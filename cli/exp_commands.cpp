@@ -245,7 +245,7 @@ int run_get(Context& ctx, const EditArgs& a) {
   return 0;
 }
 
-int run_rm(Context& ctx, const EditArgs& a) {
+int run_exp_rm(Context& ctx, const EditArgs& a) {
   if (a.from_remote || !a.remote.empty()) {
     auto removed = remove_remote_runs(ctx.repo(), a.remote, a.runs);
     if (!ctx.quiet)
@@ -372,7 +372,7 @@ void register_exp_commands(CLI::App& app, Context& ctx) {
           sub->add_option("runs", a->runs, "Run ids, id prefixes or names")->required()->type_name("RUN");
           sub->add_flag("--remote", a->from_remote, "Remove the runs from the remote instead (this clone keeps its copies)");
           sub->add_option("-r", a->remote, "The remote for --remote (default: the default remote)")->type_name("NAME");
-          bind(sub, ctx, a, run_rm);
+          bind(sub, ctx, a, run_exp_rm);
         });
       });
 }

@@ -60,11 +60,6 @@ std::set<std::string> shared_names(const std::vector<Run>& runs) {
 }
 
 // A field named on the command line; Error(Usage) naming the option when unknown.
-RunField field_arg(const std::string& name, const char* option) {
-  auto f = RunField::parse(name);
-  if (!f) fail(ExitCode::Usage, "{}: unknown field '{}' (use {})", option, name, run_field_help());
-  return *f;
-}
 
 // For fields the code itself names.
 RunField field(const std::string& name) { return *RunField::parse(name); }
@@ -80,15 +75,15 @@ int run_list(Context& ctx, const ViewArgs& a) {
   prefer_huge_pages(64u << 20);  // thousands of runs make tens of MB of small objects
   RunStore store(ctx.repo().db());
   // Tags are read only when something shows or tests them (a scan less over many runs).
-  bool tags = a.json || (a.filter + a.columns + a.sort).find("tags.") != std::string::npos;
+  auto details = a.json ? RunStore::Details::All : details_for(a.filter, a.columns, a.sort);
   std::vector<Run> runs;
   if (a.from_remote()) {
     runs = runs_on_remote(ctx, a);
     filter_runs(runs, a.filter);
+    if (!a.sort.empty()) sort_runs(runs, field_named(a.sort, "--sort"), a.desc);
   } else {
-    runs = select_runs(store, {}, a.filter, tags ? RunStore::Details::All : RunStore::Details::ParamsAndMetrics);
+    runs = select_sorted_runs(store, a.filter, a.sort, a.desc, details, "--sort");
   }
-  if (!a.sort.empty()) sort_runs(runs, field_arg(a.sort, "--sort"), a.desc);
   if (a.limit && runs.size() > a.limit) runs.resize(a.limit);
   auto cols = run_columns(runs, a.columns);
   if (a.json) {
@@ -126,12 +121,11 @@ int run_list(Context& ctx, const ViewArgs& a) {
   // metrics./best. column is marked.
   using K = RunField::Kind;
   std::vector<std::vector<std::optional<double>>> values(cols.size());
-  std::vector<std::optional<double>> best(cols.size());
+  auto best = best_values(runs, cols);
   for (std::size_t c = 0; c < cols.size(); ++c) {
     if (!cols[c].is_metric()) continue;
     values[c].reserve(runs.size());
     for (const auto& r : runs) values[c].push_back(cols[c].number(r));
-    if (runs.size() > 1 && (cols[c].kind == K::Last || cols[c].kind == K::Best)) best[c] = best_value(runs, cols[c]);
   }
   Table t(header);
   auto twice = shared_names(runs);
@@ -189,7 +183,6 @@ int run_show(Context& ctx, const ViewArgs& a) {
     r = others[find_run(all, a.runs.at(0), "on the remote")];
   } else {
     r = store.get(a.runs.at(0));
-    others = store.list();
   }
   if (a.diff) {
     if (r.git_diff_id.empty()) {
@@ -202,12 +195,13 @@ int run_show(Context& ctx, const ViewArgs& a) {
     return 0;
   }
   std::vector<Run> children;
-  for (auto& c : others)
-    if (c.parent_id == r.id) children.push_back(std::move(c));
-  // In the sweep's order: NAME-1, NAME-2, ..., NAME-10 (by name, shorter first).
-  std::sort(children.begin(), children.end(), [](const Run& x, const Run& y) {
-    return std::tuple(x.name.size(), x.name) < std::tuple(y.name.size(), y.name);
-  });
+  if (a.from_remote()) {
+    for (auto& c : others)
+      if (c.parent_id == r.id) children.push_back(std::move(c));
+    sort_sweep_order(children);
+  } else {
+    children = store.children(r.id);
+  }
   if (a.json) {
     json j = run_json(r);
     j["children"] = json::array();
@@ -356,7 +350,7 @@ int run_best(Context& ctx, const ViewArgs& a) {
   auto runs = select_runs(store, {}, a.filter);
   Goal goal = a.min ? Goal::Min : a.max ? Goal::Max : default_goal(a.metric);
   // The run's final value, or with --any-step its best step.
-  RunField f = field_arg((a.any_step ? (goal == Goal::Min ? "min." : "max.") : "metrics.") + a.metric, "--metric");
+  RunField f = field_named((a.any_step ? (goal == Goal::Min ? "min." : "max.") : "metrics.") + a.metric, "--metric");
   auto index = best_run(runs, f, goal);
   const Run* winner = index ? &runs[*index] : nullptr;
   std::optional<double> best = winner ? f.number(*winner) : std::nullopt;

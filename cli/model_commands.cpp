@@ -27,12 +27,8 @@ struct ModelArgs {
 
 
 json version_json(Registry& reg, const ModelVersion& v) {
-  json stages = json::array(), aliases = json::array();
-  for (const auto& [stage, versions] : reg.store().stages(v.model))
-    for (const auto& x : versions)
-      if (x == v.version) stages.push_back(stage);
-  for (const auto& [alias, x] : reg.store().aliases(v.model))
-    if (x == v.version) aliases.push_back(alias);
+  auto names = version_names(reg.store().stages(v.model), reg.store().aliases(v.model), v.version);
+  json stages = names.stages, aliases = names.aliases;
   auto or_null = [](const std::string& s) { return s.empty() ? json() : json(s); };
   return {{"model", v.model},
           {"version", v.version},
@@ -89,7 +85,7 @@ int run_register(Context& ctx, const ModelArgs& a) {
   return 0;
 }
 
-int run_list(Context& ctx, const ModelArgs& a) {
+int run_model_list(Context& ctx, const ModelArgs& a) {
   Registry reg(ctx.repo());
   json arr = json::array();
   Table t({"MODEL", "LATEST", "VERSIONS", "STAGES", "ALIASES", "UPDATED"});
@@ -119,7 +115,7 @@ int run_list(Context& ctx, const ModelArgs& a) {
   return 0;
 }
 
-int run_show(Context& ctx, const ModelArgs& a) {
+int run_model_show(Context& ctx, const ModelArgs& a) {
   Registry reg(ctx.repo());
   ModelVersion v = reg.resolve(parse_model_ref(a.ref));
   json j = version_json(reg, v);
@@ -333,13 +329,13 @@ void register_model_commands(CLI::App& app, Context& ctx) {
         command(model, "list", "Models with their latest version, stages and aliases", [&ctx](CLI::App* sub) {
           auto a = std::make_shared<ModelArgs>();
           sub->add_flag("--json", a->json, "Print JSON");
-          bind(sub, ctx, a, run_list);
+          bind(sub, ctx, a, run_model_list);
         });
         command(model, "show", "One version: NAME, NAME@VERSION, NAME#STAGE or NAME:ALIAS", [&ctx](CLI::App* sub) {
           auto a = std::make_shared<ModelArgs>();
           sub->add_option("ref", a->ref, "NAME[@VERSION|#STAGE|:ALIAS]")->required();
           sub->add_flag("--json", a->json, "Print JSON");
-          bind(sub, ctx, a, run_show);
+          bind(sub, ctx, a, run_model_show);
         });
         command(model, "versions", "Every version of a model, newest first", [&ctx](CLI::App* sub) {
           auto a = std::make_shared<ModelArgs>();

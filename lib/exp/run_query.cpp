@@ -74,6 +74,26 @@ void filter_runs(std::vector<Run>& runs, const std::string& filter_text) {
   std::erase_if(runs, [&](const Run& r) { return !filter.matches(r); });
 }
 
+RunField field_named(const std::string& name, const std::string& option) {
+  auto f = RunField::parse(name);
+  if (!f) fail(ExitCode::Usage, "{}: unknown field '{}' (use {})", option, name, run_field_help());
+  return *f;
+}
+
+RunStore::Details details_for(const std::string& filter, const std::string& columns, const std::string& sort) {
+  return (filter + columns + sort).find("tags.") != std::string::npos ? RunStore::Details::All
+                                                                       : RunStore::Details::ParamsAndMetrics;
+}
+
+std::vector<Run> select_sorted_runs(RunStore& store, const std::string& filter, const std::string& sort, bool desc,
+                                    RunStore::Details details, const std::string& option) {
+  std::optional<RunField> key;
+  if (!sort.empty()) key = field_named(sort, option);
+  auto runs = select_runs(store, {}, filter, details);
+  if (key) sort_runs(runs, *key, desc);
+  return runs;
+}
+
 void sort_runs(std::vector<Run>& runs, const RunField& key, bool desc) {
   // Each run's value read once, not once per comparison.
   struct Keyed {
@@ -113,6 +133,14 @@ std::optional<std::size_t> best_run(const std::vector<Run>& runs, const RunField
 std::optional<double> best_value(const std::vector<Run>& runs, const RunField& f) {
   auto i = best_run(runs, f, default_goal(f.key));
   return i ? f.number(runs[*i]) : std::nullopt;
+}
+
+std::vector<std::optional<double>> best_values(const std::vector<Run>& runs, const std::vector<RunField>& cols) {
+  std::vector<std::optional<double>> best(cols.size());
+  for (std::size_t c = 0; c < cols.size(); ++c)
+    if (runs.size() > 1 && (cols[c].kind == RunField::Kind::Last || cols[c].kind == RunField::Kind::Best))
+      best[c] = best_value(runs, cols[c]);
+  return best;
 }
 
 std::vector<RunField> run_columns(const std::vector<Run>& runs, const std::string& spec) {

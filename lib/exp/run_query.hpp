@@ -32,11 +32,24 @@ std::size_t find_run(const std::vector<const Run*>& runs, const std::string& ref
 // field last, whatever the direction.
 void sort_runs(std::vector<Run>& runs, const RunField& key, bool desc);
 
+// The field `name` names (metrics.acc, params.lr, started...); Error(Usage)
+// naming `option` (--sort) otherwise.
+RunField field_named(const std::string& name, const std::string& option);
+// What a runs table must read: tags only when the filter, columns or sort name them.
+RunStore::Details details_for(const std::string& filter, const std::string& columns, const std::string& sort);
+// select_runs, then sort_runs by the field `sort` names (empty: newest first);
+// Error(Usage) naming `option` for an unknown field, before any run is read.
+std::vector<Run> select_sorted_runs(RunStore& store, const std::string& filter, const std::string& sort, bool desc,
+                                    RunStore::Details details, const std::string& option);
+
 // The run with the best value of a field for `goal` (the first of equals);
 // nullopt when no run has it.
 std::optional<std::size_t> best_run(const std::vector<Run>& runs, const RunField& f, Goal goal);
 // The best value of a metric field, its goal taken from the metric's name.
 std::optional<double> best_value(const std::vector<Run>& runs, const RunField& f);
+// For each column, the best value among two runs or more (metric columns;
+// nullopt for others): what a table marks with ★.
+std::vector<std::optional<double>> best_values(const std::vector<Run>& runs, const std::vector<RunField>& cols);
 
 // exp list's columns: `spec` is comma-separated field names and wildcards
 // (params.*, metrics.*, best.*, tags.*); empty is the default set (the run's

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include <algorithm>
+#include <tuple>
 #include <cstdlib>
 #include <functional>
 #include <unordered_map>
@@ -399,6 +400,23 @@ std::vector<Run> RunStore::list(Details details) {
   }
   load_details(out, details);
   return out;
+}
+
+std::vector<Run> RunStore::children(const std::string& parent_id, Details details) {
+  mark_lost();
+  std::vector<Run> out;
+  Stmt s(db_, std::string("SELECT ") + kRunColumns + " FROM runs WHERE parent_id = ?");
+  s.bind(1, parent_id);
+  while (s.step()) read_run(s, out.emplace_back());
+  sort_sweep_order(out);
+  load_details(out, details);
+  return out;
+}
+
+void sort_sweep_order(std::vector<Run>& runs) {
+  std::sort(runs.begin(), runs.end(), [](const Run& x, const Run& y) {
+    return std::tuple(x.name.size(), x.name) < std::tuple(y.name.size(), y.name);
+  });
 }
 
 static std::vector<MetricPoint> read_points(Stmt& s) {

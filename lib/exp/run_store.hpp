@@ -93,6 +93,8 @@ public:
   enum class Details { All, ParamsAndMetrics };
   // Newest first; ParamsAndMetrics leaves tags and artifacts out (faster).
   std::vector<Run> list(Details details = Details::All);
+  // The runs of a sweep, in its order: NAME-1, NAME-2, ..., NAME-10.
+  std::vector<Run> children(const std::string& parent_id, Details details = Details::ParamsAndMetrics);
   // Every point of one metric of a run, by step (then time).
   std::vector<MetricPoint> history(const std::string& id, const std::string& key);
   // Every point of every metric of a run, by key, step and time.
@@ -104,5 +106,8 @@ private:
   void delete_runs(const std::vector<std::string>& ids);
   Db& db_;
 };
+
+// A sweep's order: NAME-1, NAME-2, ..., NAME-10 (by name, shorter first).
+void sort_sweep_order(std::vector<Run>& runs);
 
 }  // namespace mlops

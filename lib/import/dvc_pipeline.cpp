@@ -138,6 +138,14 @@ YAML::Node plot_properties(const YAML::Node& opts, Context& c, const std::string
   return out;
 }
 
+// A plots entry of mlops.yaml: the file (or name), with its properties when it has any.
+YAML::Node plot_entry(const std::string& id, const YAML::Node& props) {
+  if (props.size() == 0) return YAML::Node(id);
+  YAML::Node m(YAML::NodeType::Map);
+  m[id] = props;
+  return m;
+}
+
 YAML::Node convert_stage(const YAML::Node& body, Context& c, const std::string& base_wdir, std::string& wdir_out) {
   if (!body.IsMap()) fail(ExitCode::Input, "dvc.yaml:{}: stage {}: not a mapping", body.Mark().line + 1, c.stage);
   std::string wdir = base_wdir;
@@ -180,13 +188,7 @@ YAML::Node convert_stage(const YAML::Node& body, Context& c, const std::string& 
             std::string file = path(rewrite(e.begin()->first.Scalar(), c, key), key);
             YAML::Node props = plot_properties(e.begin()->second, c, fmt::format("dvc.yaml: stage {}: plots: {}", c.stage, file),
                                                false, [](const std::string& f) { return f; });
-            if (props.size() == 0) {
-              list.push_back(file);
-            } else {
-              YAML::Node m(YAML::NodeType::Map);
-              m[file] = props;
-              list.push_back(m);
-            }
+            list.push_back(plot_entry(file, props));
           } else {
             list.push_back(path(path_entry(e, c, key, false), key));
           }
@@ -280,13 +282,7 @@ YAML::Node convert_top_plots(const YAML::Node& list, Context& c) {
       bool named = opts.IsMap() && opts["y"] && opts["y"].IsMap();  // a name for fields of several files
       if (!named) id = file(id);
       YAML::Node props = plot_properties(opts, c, "dvc.yaml: plots: " + id, true, file);
-      if (props.size() == 0) {
-        out.push_back(id);
-      } else {
-        YAML::Node m(YAML::NodeType::Map);
-        m[id] = props;
-        out.push_back(m);
-      }
+      out.push_back(plot_entry(id, props));
     } else {
       fail(ExitCode::Input, "dvc.yaml:{}: plots: expected a file or {{file or name: properties}}", e.Mark().line + 1);
     }

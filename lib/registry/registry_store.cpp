@@ -157,4 +157,22 @@ void RegistryStore::forget(const std::string& model) {
   }
 }
 
+VersionNames version_names(const std::map<std::string, std::vector<std::string>>& stages,
+                           const std::map<std::string, std::string>& aliases, const std::string& version) {
+  VersionNames out;
+  for (const auto& [stage, versions] : stages)
+    if (std::find(versions.begin(), versions.end(), version) != versions.end()) out.stages.push_back(stage);
+  for (const auto& [alias, v] : aliases)
+    if (v == version) out.aliases.push_back(alias);
+  return out;
+}
+
+std::string VersionNames::stages_text() const { return fmt::format("{}", fmt::join(stages, ", ")); }
+
+std::string VersionNames::aliases_text() const {
+  std::string out;
+  for (const auto& a : aliases) out += (out.empty() ? "@" : ", @") + a;
+  return out;
+}
+
 }  // namespace mlops

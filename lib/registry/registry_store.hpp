@@ -55,4 +55,14 @@ private:
   Db& db_;
 };
 
+// The stages a version is in and the aliases naming it, from a model's
+// stages() and aliases(), in name order.
+struct VersionNames {
+  std::vector<std::string> stages, aliases;
+  std::string stages_text() const;   // "staging, production"
+  std::string aliases_text() const;  // "@champion, @candidate"
+};
+VersionNames version_names(const std::map<std::string, std::vector<std::string>>& stages,
+                           const std::map<std::string, std::string>& aliases, const std::string& version);
+
 }  // namespace mlops

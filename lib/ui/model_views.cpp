@@ -27,12 +27,8 @@ std::string models_view(Repo& repo, const UiLinks& links) {
     auto versions = store.versions(m);
     for (auto it = versions.rbegin(); it != versions.rend(); ++it) {  // newest first
       const ModelVersion& v = *it;
-      std::string in_stages, named;
-      for (const auto& [stage, vs] : stages)
-        for (const auto& x : vs)
-          if (x == v.version) in_stages += (in_stages.empty() ? "" : ", ") + stage;
-      for (const auto& [alias, x] : aliases)
-        if (x == v.version) named += (named.empty() ? "@" : ", @") + alias;
+      auto names = version_names(stages, aliases, v.version);
+      std::string in_stages = names.stages_text(), named = names.aliases_text();
       std::string run = v.run_id.empty() ? ""
                         : known.count(v.run_id) ? fmt::format("<a href=\"{}\">{}</a>", h(links.run(v.run_id)), h(v.run_id.substr(0, 8)))
                                                 : h(v.run_id.substr(0, 8)) + " <span class=\"muted\">(not here)</span>";

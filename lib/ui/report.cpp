@@ -29,13 +29,7 @@ std::string now_text() {
 
 // The runs the filter keeps, in the report's order (newest first unless sorted).
 std::vector<Run> report_runs(RunStore& store, const ReportOptions& opt, RunStore::Details details) {
-  auto runs = select_runs(store, {}, opt.filter, details);
-  if (!opt.sort.empty()) {
-    auto f = RunField::parse(opt.sort);
-    if (!f) fail(ExitCode::Usage, "--sort: unknown field '{}' (use {})", opt.sort, run_field_help());
-    sort_runs(runs, *f, opt.desc);
-  }
-  return runs;
+  return select_sorted_runs(store, opt.filter, opt.sort, opt.desc, details, "--sort");
 }
 
 }  // namespace
@@ -90,10 +84,7 @@ std::string report_markdown(Repo& repo, const ReportOptions& opt) {
   if (runs.empty()) {
     out += "No runs.\n";
   } else {
-    std::vector<std::optional<double>> best(cols.size());
-    for (std::size_t c = 0; c < cols.size(); ++c)
-      if (runs.size() > 1 && (cols[c].kind == RunField::Kind::Last || cols[c].kind == RunField::Kind::Best))
-        best[c] = best_value(runs, cols[c]);
+    auto best = best_values(runs, cols);
     std::vector<std::vector<std::string>> rows(1);
     for (const auto& c : cols) rows[0].push_back(c.name);
     for (const auto& r : runs) {
@@ -117,13 +108,9 @@ std::string report_markdown(Repo& repo, const ReportOptions& opt) {
       auto stages = reg.store().stages(m);
       auto aliases = reg.store().aliases(m);
       for (const auto& v : reg.store().versions(m)) {
-        std::string in, named;
-        for (const auto& [s, vs] : stages)
-          for (const auto& x : vs)
-            if (x == v.version) in += (in.empty() ? "" : ", ") + s;
-        for (const auto& [a, x] : aliases)
-          if (x == v.version) named += (named.empty() ? "@" : ", @") + a;
-        rows.push_back({m, v.version, in, named, v.run_id.substr(0, 8), local_time(v.created_at)});
+        auto names = version_names(stages, aliases, v.version);
+        rows.push_back({m, v.version, names.stages_text(), names.aliases_text(),
+                        v.run_id.substr(0, 8), local_time(v.created_at)});
       }
     }
     out += "\n## Models\n\n" + (rows.size() > 1 ? markdown_table(rows) : std::string("No models.\n"));

@@ -79,13 +79,7 @@ std::string runs_filter_form(const RunsQuery& q) {
 }
 
 std::string runs_view(RunStore& store, const RunsQuery& q, const UiLinks& links) {
-  bool tags = (q.filter + q.columns + q.sort).find("tags.") != std::string::npos;
-  auto runs = select_runs(store, {}, q.filter, tags ? RunStore::Details::All : RunStore::Details::ParamsAndMetrics);
-  if (!q.sort.empty()) {
-    auto f = RunField::parse(q.sort);
-    if (!f) fail(ExitCode::Usage, "sort: unknown field '{}' (use {})", q.sort, run_field_help());
-    sort_runs(runs, *f, q.desc);
-  }
+  auto runs = select_sorted_runs(store, q.filter, q.sort, q.desc, details_for(q.filter, q.columns, q.sort), "sort");
   auto cols = run_columns(runs, q.columns);
   std::size_t total = runs.size();
   std::size_t per = q.per ? q.per : std::max<std::size_t>(total, 1);
@@ -93,9 +87,7 @@ std::string runs_view(RunStore& store, const RunsQuery& q, const UiLinks& links)
   std::size_t page = std::clamp<std::size_t>(q.page, 1, pages);
   std::size_t first = (page - 1) * per, last = std::min(total, first + per);
 
-  std::vector<std::optional<double>> best(cols.size());
-  for (std::size_t c = 0; c < cols.size(); ++c)
-    if (total > 1 && (cols[c].kind == K::Last || cols[c].kind == K::Best)) best[c] = best_value(runs, cols[c]);
+  auto best = best_values(runs, cols);
 
   std::string out = links.served ? runs_filter_form(q) : std::string();
   if (total == 0)
@@ -191,8 +183,7 @@ std::string run_view(Repo& repo, const Run& r, const UiLinks& links, bool by_tim
   if (links.served) {  // a sweep's runs, as exp show lists them
     std::vector<std::vector<std::string>> rows;
     std::size_t children = 0;
-    for (const auto& c : store.list(RunStore::Details::ParamsAndMetrics)) {
-      if (c.parent_id != r.id) continue;
+    for (const auto& c : store.children(r.id)) {
       if (++children > 1000) continue;
       std::string ps;
       for (const auto& [k, v] : c.params) ps += (ps.empty() ? "" : ", ") + k + "=" + v;

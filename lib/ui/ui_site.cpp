@@ -200,13 +200,8 @@ UiResponse UiSite::route(const UiRequest& req) const {
     // whole record instead, as exp list --json prints it (slower: ~1 KB a run).
     RunsQuery q = runs_query(req);
     bool full = !req.query_value("full").empty() && req.query_value("full") != "0";
-    bool tags = full || (q.filter + q.columns + q.sort).find("tags.") != std::string::npos;
-    auto list = select_runs(runs, {}, q.filter, tags ? RunStore::Details::All : RunStore::Details::ParamsAndMetrics);
-    if (!q.sort.empty()) {
-      auto f = RunField::parse(q.sort);
-      if (!f) fail(ExitCode::Usage, "sort: unknown field '{}' (use {})", q.sort, run_field_help());
-      sort_runs(list, *f, q.desc);
-    }
+    auto list = select_sorted_runs(runs, q.filter, q.sort, q.desc,
+                                   full ? RunStore::Details::All : details_for(q.filter, q.columns, q.sort), "sort");
     std::size_t offset = std::min(query_count(req, "offset", 0, list.size()), list.size());
     std::size_t limit = std::min({query_count(req, "limit", kMaxApiRows, kMaxApiRows), list.size() - offset});
     nlohmann::json rows = nlohmann::json::array();

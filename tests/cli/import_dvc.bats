@@ -57,7 +57,7 @@ check_files() {
 
 @test "import dvc: content from the DVC cache (DVC 3 and DVC 2 layouts) and --from-cache, each file verified" {
   rm -rf data/raw.csv data/images notes.txt
-  run mlops import dvc --fetch
+  run mlops import dvc
   [ "$status" -eq 7 ]   # model.pkl is on the remote only
   [[ "$output" == *"data/images (12 files, DVC cache)"* ]]
   [[ "$output" == *"notes.txt (1 file, DVC cache)"* ]]
@@ -80,7 +80,7 @@ check_files() {
   chmod u+w "$obj" && echo tampered >>"$obj"
   listing=$(ls .dvc/cache/files/md5/*/*.dir)
   sed -i 's/img00001/img00009/' "$listing"
-  run mlops import dvc --fetch
+  run mlops import dvc
   [ "$status" -eq 7 ]
   [[ "$output" == *"data/raw.csv (data/raw.csv.dvc): md5 $raw"*"$obj (there, but its MD5 differs: damaged)"* ]]
   [[ "$output" == *"data/images (data/images.dvc)"*".dir (its MD5 differs: damaged)"* ]]
@@ -165,13 +165,13 @@ print(json.dumps(entries, sort_keys=True))')
   echo secret >"$BATS_TEST_TMPDIR/secret"
   rm data/raw.csv ".dvc/cache/files/md5/${raw:0:2}/${raw:2}"
   ln -s "$BATS_TEST_TMPDIR/secret" ".dvc/cache/files/md5/${raw:0:2}/${raw:2}"
-  run mlops import dvc --fetch
+  run mlops import dvc
   [ "$status" -eq 7 ]
   [[ "$output" == *"(there, but not a regular file)"* ]]
   ! grep -rq secret .mlops/objects
   # Not a DVC repository at all.
   fresh_repo && mlops init -q
-  run mlops import dvc --fetch
+  run mlops import dvc
   [ "$status" -eq 4 ]
   [[ "$output" == *"not a DVC repository (no .dvc/ folder)"* ]]
 }
@@ -347,7 +347,7 @@ YAML
   run mlops import dvc --fetch
   [ "$status" -eq 2 ]
   [[ "$output" == *"endpointurl http://attacker.example is not https"* ]]
-  run mlops import dvc --fetch
+  run mlops import dvc
   [[ "$output" == *"cache.dir $BATS_TEST_TMPDIR is outside the repository: not read"* ]]
 }
 
