@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -131,24 +132,32 @@ struct PlotsArgs {
   std::string output;
   PlotProperties given;
   int width = 0;
+  bool output_given = false;
 };
 
 // plots show: the workspace; plots diff: HEAD and the workspace, REV and the
 // workspace, or the revisions named.
 int run_plots(Context& ctx, const PlotsArgs& a, bool diff) {
+  for (const auto& rev : a.revs)
+    if (rev.empty()) fail(ExitCode::Usage, "an empty revision (name one: HEAD, main, a commit)");
+  if (a.output_given && a.output.empty()) fail(ExitCode::Usage, "--output: an empty folder name");
   PlotsRequest r;
   r.names = ctx.rel_paths(a.files);
+  r.typed = a.files;
   if (!diff) r.revs = {{"workspace", ""}};
   else if (a.revs.empty()) r.revs = {{"HEAD", "HEAD"}, {"workspace", ""}};
   else if (a.revs.size() == 1) r.revs = {{a.revs[0], a.revs[0]}, {"workspace", ""}};
-  else for (const auto& rev : a.revs) r.revs.emplace_back(rev, rev);
+  else
+    for (const auto& rev : a.revs)  // each once
+      if (std::find_if(r.revs.begin(), r.revs.end(), [&](const auto& x) { return x.second == rev; }) == r.revs.end())
+        r.revs.emplace_back(rev, rev);
   r.given = a.given;
   r.html = !a.output.empty();
   r.width = a.width ? a.width : terminal_width();
   r.colour = use_colour();
   DrawnPlots d = draw_plots(ctx.repo(), r);
   for (const auto& w : d.warnings) note("mlops: warning: {}\n", w);
-  if (r.html) {
+  if (r.html && !d.figures.empty()) {  // a page only when something is on it
     fs::path dir = ctx.cwd() / a.output;
     fs::create_directories(dir);
     for (const auto& [name, bytes] : d.images) atomic_write(dir / name, bytes);
@@ -157,21 +166,24 @@ int run_plots(Context& ctx, const PlotsArgs& a, bool diff) {
     atomic_write(dir / "index.html",
                  html_page("plots", "<h1>Plots</h1>\n<div class=\"charts\">\n" + fmt::format("{}", fmt::join(d.figures, "")) + "</div>\n", links));
     if (!ctx.quiet) note("wrote {}\n", (fs::path(a.output) / "index.html").string());
-  } else {
+  } else if (!r.html) {
     for (const auto& f : d.figures) fmt::print("{}\n", f);
   }
-  // Files named that are nowhere are an error, after the rest is shown.
-  if (!d.missing.empty()) throw Error(ExitCode::Input, fmt::format("no such plots file: {}", fmt::join(d.missing, ", ")));
+  // Plots that could not be drawn, and files named that are nowhere, are
+  // errors, after the rest is shown.
+  if (!d.missing.empty()) d.errors.push_back(fmt::format("no such plots file: {}", fmt::join(d.missing, ", ")));
+  if (!d.errors.empty()) throw Error(ExitCode::Input, fmt::format("{}", fmt::join(d.errors, "\nmlops: error: ")));
   return 0;
 }
 
 void plot_options(CLI::App* sub, PlotsArgs& a) {
   sub->add_option("-o,--output", a.output, "Write DIR/index.html (charts as SVG, images copied) instead of drawing in the terminal")
-      ->type_name("DIR");
+      ->type_name("DIR")
+      ->each([&a](const std::string&) { a.output_given = true; });
   sub->add_option("-x", a.given.x, "The x field (default: step, else the row number; confusion: actual)")->type_name("FIELD");
   sub->add_option("-y", a.given.y, "The y fields, comma-separated (default: the last field; confusion: predicted)")
       ->type_name("FIELD[,FIELD]");
-  sub->add_option("-t,--template", a.given.kind, "line (default), scatter, bar or confusion (DVC's names too: linear, ...)")
+  sub->add_option("-t,--template", a.given.kind, "line (default), scatter, bar, confusion; DVC's: bar_horizontal[_sorted], confusion_normalized, linear, ...")
       ->type_name("KIND");
   sub->add_option("--title", a.given.title, "The chart's title (default: the file, or the plot's name)")->type_name("TEXT");
   sub->add_option("--x-label", a.given.x_label, "What x is called (default: the x field)")->type_name("TEXT");
@@ -213,17 +225,19 @@ void register_ui_commands(CLI::App& app, Context& ctx) {
           });
   command(&app, "plots", "The pipeline's plots files as charts: now, or across revisions", [&ctx](CLI::App* plots) {
     plots->require_subcommand(1);
-    command(plots, "show", "Draw plots files (default: the stages' plots:) in the terminal or as a page",
+    command(plots, "show", "Draw plots (default: mlops.yaml's, top-level first) in the terminal or as a page",
             [&ctx](CLI::App* sub) {
               auto a = std::make_shared<PlotsArgs>();
-              sub->add_option("files", a->files, "Plots files: .json, .jsonl, .csv, .tsv, or images")->type_name("FILE");
+              sub->add_option("files", a->files, "Plots files (.json, .jsonl, .csv, .tsv, images) or top-level plot names")
+                  ->type_name("FILE|NAME");
               plot_options(sub, *a);
               bind(sub, ctx, a, [](Context& c, const PlotsArgs& x) { return run_plots(c, x, false); });
             });
     command(plots, "diff", "Plots at revisions overlaid (default: HEAD and the workspace)", [&ctx](CLI::App* sub) {
       auto a = std::make_shared<PlotsArgs>();
       sub->add_option("revs", a->revs, "REV [REV...]: one compares with the workspace")->type_name("REV");
-      sub->add_option("--targets", a->files, "Plots files (default: the stages' plots:)")->type_name("FILE");
+      sub->add_option("--targets", a->files, "Plots files or top-level plot names (default: mlops.yaml's plots)")
+          ->type_name("FILE|NAME");
       plot_options(sub, *a);
       bind(sub, ctx, a, [](Context& c, const PlotsArgs& x) { return run_plots(c, x, true); });
     });

@@ -216,7 +216,7 @@ _mlops() {
       local sub="" j
       for ((j = i + 1; j < cword; j++)); do [[ ${words[j]} != -* ]] && { sub=${words[j]}; break; }; done
       if [[ -z $sub ]]; then COMPREPLY=($(compgen -W "show diff" -- "$cur"))
-      elif [[ $prev == -t || $prev == --template ]]; then COMPREPLY=($(compgen -W "line scatter bar confusion" -- "$cur"))
+      elif [[ $prev == -t || $prev == --template ]]; then COMPREPLY=($(compgen -W "line scatter bar bar_horizontal bar_horizontal_sorted confusion confusion_normalized" -- "$cur"))
       elif [[ $prev == -o || $prev == --output ]]; then _filedir -d
       elif [[ $prev == --targets ]]; then _filedir
       elif [[ $prev == -x || $prev == -y || $prev == --width || $prev == --title || $prev == --x-label || $prev == --y-label ]]; then return

@@ -222,7 +222,7 @@ complete -c mlops -n "__fish_seen_subcommand_from plots; and not __fish_seen_sub
 complete -c mlops -n "__fish_seen_subcommand_from plots; and __fish_seen_subcommand_from diff" -l targets -r -d 'Plots file'
 complete -c mlops -n "__fish_seen_subcommand_from plots" -s x -x -d 'The x field'
 complete -c mlops -n "__fish_seen_subcommand_from plots" -s y -x -d 'The y fields'
-complete -c mlops -n "__fish_seen_subcommand_from plots" -s t -l template -x -a 'line scatter bar confusion' -d 'Chart kind'
+complete -c mlops -n "__fish_seen_subcommand_from plots" -s t -l template -x -a 'line scatter bar bar_horizontal bar_horizontal_sorted confusion confusion_normalized' -d 'Chart kind'
 complete -c mlops -n "__fish_seen_subcommand_from plots" -l title -x -d 'Chart title'
 complete -c mlops -n "__fish_seen_subcommand_from plots" -l x-label -x -d 'What x is called'
 complete -c mlops -n "__fish_seen_subcommand_from plots" -l y-label -x -d 'What y is called'

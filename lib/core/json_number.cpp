@@ -84,4 +84,23 @@ void append_json_number(std::string& out, double v) {
   fmt::format_to(std::back_inserter(out), "{}", v);  // the shortest text that reads back as v
 }
 
+bool json_depth_within(std::string_view text, std::size_t max) {
+  std::size_t depth = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max) return false;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return true;
+}
+
 }  // namespace mlops

@@ -25,6 +25,10 @@ std::string json_dump(const nlohmann::json& j, int indent = 2);
 // Appends `s` as a JSON string (quoted; escapes as JSON requires; bytes that
 // are not UTF-8 as U+FFFD), for answers written without building a tree.
 void append_json_string(std::string& out, std::string_view s);
+// Whether JSON text nests arrays and objects at most `max` deep (strings
+// skipped): text from elsewhere is checked before it is parsed, since writing
+// a value back out recurses once a level.
+bool json_depth_within(std::string_view text, std::size_t max);
 // Appends a number as mlops writes it (non-finite ones spelled).
 void append_json_number(std::string& out, double v);
 

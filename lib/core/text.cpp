@@ -132,7 +132,12 @@ std::string html_escape(std::string_view s) {
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
       case '\'': out += "&#39;"; break;
-      default: out += s[i - 1];
+      default: {
+        // Control bytes are not XML (SVG), and act on a terminal that shows the page.
+        unsigned char c = static_cast<unsigned char>(s[i - 1]);
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) out += "\xef\xbf\xbd";
+        else out += s[i - 1];
+      }
     }
   }
   return out;

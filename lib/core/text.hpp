@@ -28,8 +28,8 @@ std::size_t unsafe_char_at(std::string_view s, std::size_t i, bool newlines);
 std::string escaped_text(std::string_view s, bool lines = false);
 bool starts_with(std::string_view s, std::string_view prefix);
 // Text for HTML or SVG, in an element or a quoted attribute: & < > " ' as
-// entities, bytes that are not UTF-8 as U+FFFD (a page must not break on a
-// run recorded with them).
+// entities, bytes that are not UTF-8 and control bytes (but tab and newline)
+// as U+FFFD (a page must not break on a run recorded with them).
 std::string html_escape(std::string_view s);
 // A cell of a GitHub-flavoured Markdown table: ASCII punctuation that
 // Markdown or HTML would read (| * _ ` < > [ ] \ and more) backslash-escaped,

@@ -118,19 +118,29 @@ YAML::Node plot_properties(const YAML::Node& opts, Context& c, const std::string
   for (const auto& o : opts) {
     std::string key = o.first.Scalar();
     const YAML::Node v = o.second;
-    if (key == "cache") continue;  // plots files are git's in mlops
+    if (key == "cache" || key == "persist") continue;  // plots files are git's in mlops
+    auto text = [&](const YAML::Node& n) -> YAML::Node {  // a field name, or a list of them, with ${} converted
+      if (n.IsScalar()) return YAML::Node(rewrite(n.Scalar(), c, "plots"));
+      YAML::Node list(YAML::NodeType::Sequence);
+      for (const auto& x : n) list.push_back(x.IsScalar() ? rewrite(x.Scalar(), c, "plots") : std::string());
+      return list;
+    };
     if ((key == "x" || key == "y") && v.IsMap() && fields_by_file) {
       YAML::Node m(YAML::NodeType::Map);
-      for (const auto& f : v) m[file(f.first.Scalar())] = f.second;
+      for (const auto& f : v) m[file(f.first.Scalar())] = text(f.second);
       out[key] = m;
     } else if ((key == "x" && v.IsScalar()) || (key == "y" && (v.IsScalar() || v.IsSequence()))) {
-      out[key] = v;
+      out[key] = text(v);
     } else if (key == "template" && v.IsScalar()) {
-      if (auto kind = plot_kind(v.Scalar())) out[key] = *kind;
-      else c.notes->push_back(fmt::format("{}: template {}: not kept (mlops draws line, scatter, bar and confusion)", where,
+      if (auto kind = plot_kind(v.Scalar())) {
+        out[key] = *kind;
+        if (v.Scalar() == "smooth" || v.Scalar() == "scatter_jitter")
+          c.notes->push_back(fmt::format("{}: template {}: drawn as {} (not {})", where, v.Scalar(), *kind,
+                                         v.Scalar() == "smooth" ? "smoothed" : "jittered"));
+      } else c.notes->push_back(fmt::format("{}: template {}: not kept (mlops draws line, scatter, bar and confusion)", where,
                                           v.Scalar()));
     } else if ((key == "title" || key == "x_label" || key == "y_label") && v.IsScalar()) {
-      out[key] = v.Scalar();
+      out[key] = rewrite(v.Scalar(), c, "plots");
     } else {
       c.notes->push_back(fmt::format("{}: {}: not kept (mlops has no such plot property)", where, key));
     }

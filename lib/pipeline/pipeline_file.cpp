@@ -120,7 +120,7 @@ PlotProperties plot_properties(const YAML::Node& props, const std::string& field
   for (const auto& kv : props) {
     const std::string key = kv.first.Scalar();
     const YAML::Node v = kv.second;
-    if (key == "cache") continue;  // DVC's: plots files are git's in mlops
+    if (key == "cache" || key == "persist") continue;  // DVC's output options: plots files are git's in mlops
     if ((key == "x" || key == "y") && v.IsMap() && fields_by_file) continue;
     if (key == "x" || key == "y") {
       (key == "x" ? out.x : out.y) = str(field_names(v, field + ": " + key, w));
@@ -134,8 +134,8 @@ PlotProperties plot_properties(const YAML::Node& props, const std::string& field
     if (key == "template") {
       auto kind = plot_kind(v.Scalar());
       if (!kind) w.fail_at(v, field + ": template", fmt::format("'{}' is not line, scatter, bar or confusion (or DVC's "
-                                                                "linear, simple, smooth, scatter_jitter, "
-                                                                "confusion_normalized, bar_horizontal)",
+                                                                "linear, simple, smooth, scatter_jitter, bar_horizontal, "
+                                                                "bar_horizontal_sorted, confusion_normalized)",
                                                                 v.Scalar()));
       out.kind = *kind;
     } else if (key == "title") {
@@ -145,18 +145,17 @@ PlotProperties plot_properties(const YAML::Node& props, const std::string& field
     } else if (key == "y_label") {
       out.y_label = str(v.Scalar());
     } else {
-      w.fail_at(kv.first, field + ": " + key, "unknown plot property (x, y, template, title, x_label, y_label)");
+      w.fail_at(kv.first, field + ": " + key, "unknown plot property (x, y, template, title, x_label, y_label; cache and persist are ignored)");
     }
   }
   return out;
 }
 
 // The top-level plots: list.
-std::vector<PlotDefinition> plot_definitions(const YAML::Node& list, const Where& w) {
+std::vector<PlotDefinition> plot_definitions(const YAML::Node& list, const Where& w, const Vars& vars) {
   std::vector<PlotDefinition> out;
   if (list.IsNull()) return out;
   if (!list.IsSequence()) w.fail_at(list, "plots", "must be a list of files, or of {file or name: properties}");
-  auto same = [](const std::string& s) { return s; };
   std::set<std::string> ids;
   for (const auto& e : list) {
     if (out.size() == kMaxStages) w.fail_at(e, "plots", fmt::format("more than {} plots", kMaxStages));
@@ -172,24 +171,32 @@ std::vector<PlotDefinition> plot_definitions(const YAML::Node& list, const Where
       w.fail_at(e, "plots", "each plot is a file, or {file or name: properties}");
     }
     if (d.id.empty()) w.fail_at(e, "plots", "a plot needs a file or a name");
-    d.props = plot_properties(props, "plots: " + d.id, w, true, same);
+    auto str = [&](const std::string& t) { return interpolate(t, vars, w, e, "plots: " + d.id); };
+    d.props = plot_properties(props, "plots: " + d.id, w, true, str);
     const YAML::Node xs = props.IsMap() ? yaml_field(props, "x") : YAML::Node(), ys = props.IsMap() ? yaml_field(props, "y") : YAML::Node();
     if (ys.IsMap()) {
       for (const auto& kv : ys) {
         PlotFile f;
-        f.file = repo_path("", kv.first.Scalar(), w, kv.first, "plots: " + d.id + ": y");
-        f.y = field_names(kv.second, "plots: " + d.id + ": y", w);
+        f.file = repo_path("", str(kv.first.Scalar()), w, kv.first, "plots: " + d.id + ": y");
+        f.y = str(field_names(kv.second, "plots: " + d.id + ": y", w));
         if (xs.IsMap()) {
           const YAML::Node x = yaml_field(xs, kv.first.Scalar());
-          if (!x.IsScalar()) w.fail_at(xs, "plots: " + d.id + ": x", fmt::format("names no field of {}", kv.first.Scalar()));
-          f.x = x.Scalar();
+          if (!x.IsScalar())
+            w.fail_at(xs, "plots: " + d.id + ": x",
+                      fmt::format("gives no field for {} (x maps each file of y to its x field)", kv.first.Scalar()));
+          f.x = str(x.Scalar());
         }
         d.files.push_back(std::move(f));
       }
       if (d.files.empty()) w.fail_at(ys, "plots: " + d.id + ": y", "names no file");
+      if (xs.IsMap())
+        for (const auto& kv : xs)
+          if (yaml_field(ys, kv.first.Scalar()).IsNull())
+            w.fail_at(kv.first, "plots: " + d.id + ": x", fmt::format("names {}, a file y does not", kv.first.Scalar()));
     } else {
       if (xs.IsMap()) w.fail_at(xs, "plots: " + d.id + ": x", "maps files to fields only when y does too");
-      d.files.push_back({repo_path("", d.id, w, e, "plots"), "", ""});
+      d.files.push_back({repo_path("", str(d.id), w, e, "plots"), "", ""});
+      d.id = d.files[0].file;  // ./a.csv is a.csv
     }
     if (!ids.insert(d.id).second) w.fail_at(e, "plots", fmt::format("two plots are named '{}'", d.id));
     out.push_back(std::move(d));
@@ -303,8 +310,9 @@ std::string name_part(const std::string& v) {
 std::optional<std::string> plot_kind(const std::string& t) {
   if (t == "line" || t == "linear" || t == "simple" || t == "smooth") return "line";
   if (t == "scatter" || t == "scatter_jitter") return "scatter";
-  if (t == "bar" || t == "bar_horizontal" || t == "bar_horizontal_sorted") return "bar";
-  if (t == "confusion" || t == "confusion_normalized") return "confusion";
+  if (t == "bar" || t == "bar_horizontal" || t == "bar_horizontal_sorted" || t == "confusion" ||
+      t == "confusion_normalized")
+    return t;
   return std::nullopt;
 }
 
@@ -374,7 +382,6 @@ Pipeline parse_pipeline(const std::string& text, const std::function<std::map<st
   for (const auto& kv : root)
     if (kv.first.Scalar() != "stages" && kv.first.Scalar() != "plots")
       w.fail_at(kv.first, kv.first.Scalar(), "unknown top-level field (only 'stages' and 'plots')");
-  p.plots = plot_definitions(yaml_field(root, "plots"), w);
 
   std::optional<std::map<std::string, std::string>> default_params;
   Vars base;
@@ -462,6 +469,16 @@ Pipeline parse_pipeline(const std::string& text, const std::function<std::map<st
     add(parse_stage(name, body, base, w), kv.first);
   }
   if (p.stages.empty()) w.fail_at(yaml_field(root, "stages"), "stages", "no stages");
+  w.stage.clear();
+  p.plots = plot_definitions(yaml_field(root, "plots"), w, base);
+  // A plot named for several files may not take a stage's plots file's name.
+  for (const auto& d : p.plots)
+    if (d.files.size() != 1 || d.files[0].file != d.id)
+      for (const auto& s : p.stages)
+        if (std::find(s.plots.begin(), s.plots.end(), d.id) != s.plots.end())
+          throw Error(ExitCode::Input, fmt::format("{}:{}: plots: '{}' names a plots file of stage {}: name the plot "
+                                                   "otherwise",
+                                                   p.file, d.line, d.id, s.name));
   return p;
 }
 

@@ -43,13 +43,14 @@ class Repo;
 // How a plots file is drawn: DVC's plot properties. Empty means the default.
 struct PlotProperties {
   std::string x, y;  // fields; y may name several, comma-separated
-  std::string kind;  // line, scatter, bar or confusion (DVC's template names are read as these)
+  std::string kind;  // a template as plot_kind names it
   std::string title, x_label, y_label;
+  bool operator==(const PlotProperties&) const = default;
 };
 
-// Line, scatter, bar or confusion for a template name of ours or DVC's
-// (linear, simple, smooth, scatter_jitter, confusion_normalized,
-// bar_horizontal, bar_horizontal_sorted); nullopt for others.
+// The template a name of ours or DVC's draws: line (also linear, simple,
+// smooth), scatter (also scatter_jitter), bar, bar_horizontal,
+// bar_horizontal_sorted, confusion, confusion_normalized; nullopt for others.
 std::optional<std::string> plot_kind(const std::string& template_name);
 
 // A plot of the top-level plots: list. `files` are the files drawn together,

@@ -7,11 +7,15 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/json_number.hpp"
 #include "core/text.hpp"
 
 namespace mlops {
 
+
 namespace {
+
+constexpr std::size_t kMaxJsonDepth = 64;  // rows are flat objects; a little room for values inside them
 
 std::string lower_ext(const std::string& file) {
   auto dot = file.rfind('.');
@@ -100,10 +104,13 @@ std::size_t PlotTable::column(const std::string& name) const {
 }
 
 PlotTable parse_plot_table(std::string_view text, const std::string& file) {
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // a byte-order mark, as spreadsheets write
   std::string ext = lower_ext(file);
   if (ext == "csv") return parse_delimited(text, ',', file);
   if (ext == "tsv") return parse_delimited(text, '\t', file);
   if (!is_valid_utf8(text)) fail(ExitCode::Input, "{}: not UTF-8 text", file);
+  if ((ext == "json" || ext == "jsonl") && !json_depth_within(text, kMaxJsonDepth))
+    fail(ExitCode::Input, "{}: nested more than {} levels deep", file, kMaxJsonDepth);
   PlotTable t;
   if (ext == "jsonl") {
     std::size_t n = 0;
@@ -143,7 +150,11 @@ bool is_plot_image(const std::string& file) {
 std::vector<PlotDefinition> plots_to_draw(const Pipeline& p) {
   std::vector<PlotDefinition> out = p.plots;
   std::set<std::string> ids;
-  for (const auto& d : out) ids.insert(d.id);
+  for (auto& d : out) {
+    ids.insert(d.id);
+    // A stage's file listed again at the top level, with no properties: the stage's.
+    if (d.props == PlotProperties{} && d.files.size() == 1 && d.files[0].file == d.id) d.props = plot_named(&p, d.id).props;
+  }
   for (const auto& s : p.stages)
     for (const auto& f : s.plots)
       if (ids.insert(f).second) out.push_back(plot_named(&p, f));
@@ -153,7 +164,7 @@ std::vector<PlotDefinition> plots_to_draw(const Pipeline& p) {
 PlotDefinition plot_named(const Pipeline* p, const std::string& name) {
   if (p) {
     for (const auto& d : p->plots)
-      if (d.id == name) return d;
+      if (d.id == name && !(d.props == PlotProperties{})) return d;
     for (const auto& s : p->stages)
       if (auto it = s.plot_props.find(name); it != s.plot_props.end()) return {name, {{name, "", ""}}, it->second, s.line};
   }

@@ -21,8 +21,14 @@ struct ValueChange {
 std::vector<std::string> params_files(Repo& repo, const Pipeline& p);
 // The metrics files the stages write.
 std::vector<std::string> metrics_files(const Pipeline& p);
+// Why the work tree's file `rel` is not read ("" when it is a regular file,
+// or absent): a symbolic link on the way, a folder, a device.
+std::string workspace_file_problem(Repo& repo, const std::string& rel);
 // The files' text in the work tree (rev empty) or at a git revision (at most
-// 64 MiB each); files absent there are left out.
+// 64 MiB each): git's, else for a file git does not keep (gitignored), the
+// content that revision's mlops.lock recorded, when the store has it. Files
+// absent there are left out; Error(Input) for a work-tree file that
+// workspace_file_problem refuses.
 std::map<std::string, std::string> file_texts_at(Repo& repo, const std::vector<std::string>& files, const std::string& rev);
 // The files' flattened values in the work tree (rev empty) or at a git revision;
 // files absent there are left out.

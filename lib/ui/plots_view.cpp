@@ -22,14 +22,25 @@ namespace {
 
 std::string h(const std::string& s) { return html_escape(s); }
 
-// The kind drawn: line unless the properties say otherwise.
-std::string kind_of(const PlotProperties& p) {
-  if (p.kind.empty()) return "line";
-  auto kind = plot_kind(p.kind);
-  if (!kind)
+// What is drawn: a template, as plot_kind names it, and its variants.
+struct Kind {
+  std::string base;         // line, scatter, bar, confusion
+  bool horizontal = false;  // DVC's bar_horizontal: x is the length, y the bar's name
+  bool sorted = false;      // bar_horizontal_sorted: longest bar first
+  bool normalized = false;  // confusion_normalized: shares of each actual class
+};
+
+Kind kind_of(const PlotProperties& p) {
+  auto t = plot_kind(p.kind.empty() ? "line" : p.kind);
+  if (!t)
     fail(ExitCode::Usage, "--template: '{}' is not line, scatter, bar or confusion (or DVC's linear, simple, smooth, "
-         "scatter_jitter, confusion_normalized, bar_horizontal)", p.kind);
-  return *kind;
+         "scatter_jitter, bar_horizontal, bar_horizontal_sorted, confusion_normalized)", p.kind);
+  Kind k;
+  k.base = t->starts_with("bar") ? "bar" : t->starts_with("confusion") ? "confusion" : *t;
+  k.horizontal = t->starts_with("bar_horizontal");
+  k.sorted = *t == "bar_horizontal_sorted";
+  k.normalized = *t == "confusion_normalized";
+  return k;
 }
 
 std::size_t need_column(const PlotTable& t, const std::string& name, const std::string& where) {
@@ -42,7 +53,9 @@ std::size_t need_column(const PlotTable& t, const std::string& name, const std::
 double need_number(const std::string& text, const std::string& where, const std::string& field) {
   if (text.empty()) return NAN;
   auto v = parse_number(text);
-  if (!v) fail(ExitCode::Input, "{}: field '{}' has '{}', not a number", where, field, escaped_text(text));
+  if (!v)
+    fail(ExitCode::Input, "{}: field '{}' has '{}', not a number", where, field,
+         escaped_text(text.size() > 60 ? text.substr(0, 60) + "…" : text));
   return *v;
 }
 
@@ -66,11 +79,12 @@ std::pair<std::string, std::vector<std::string>> fields_of(const PlotTable& t, c
   return {x, ys};
 }
 
-// How many revisions and files the sources span: what a series' name must tell apart.
-std::pair<std::size_t, std::size_t> spread(const std::vector<PlotSource>& sources) {
+// How many revisions and files the sources span (at least `revisions`, the
+// revisions asked for): what a series' name must tell apart.
+std::pair<std::size_t, std::size_t> spread(const std::vector<PlotSource>& sources, std::size_t revisions) {
   std::set<std::string> revs, files;
   for (const auto& s : sources) revs.insert(s.rev), files.insert(s.file);
-  return {revs.size(), files.size()};
+  return {std::max(revs.size(), revisions), files.size()};
 }
 
 std::string where_of(const PlotSource& s, std::size_t revs) { return revs > 1 ? s.rev + ":" + s.file : s.file; }
@@ -89,12 +103,15 @@ struct Drawn {
   std::vector<std::string> categories;  // bar: the x values, in order
 };
 
-Drawn series_of(const std::vector<PlotSource>& sources, const PlotProperties& props, const std::string& kind) {
+Drawn series_of(const std::vector<PlotSource>& sources, const PlotProperties& props, const Kind& kind,
+                std::size_t revisions) {
   Drawn d;
-  auto n = spread(sources);
+  auto n = spread(sources, revisions);
   for (const auto& src : sources) {
     std::string where = where_of(src, n.first);
-    auto [x, ys] = fields_of(src.table, src.x.empty() ? props.x : src.x, src.y.empty() ? props.y : src.y);
+    std::string xf = src.x.empty() ? props.x : src.x, yf = src.y.empty() ? props.y : src.y;
+    if (kind.horizontal) std::swap(xf, yf);  // DVC's: x is the bar's length, y its name
+    auto [x, ys] = fields_of(src.table, xf, yf);
     if (ys.empty()) fail(ExitCode::Input, "{}: nothing to plot", where);
     std::string xl = x.empty() ? "row" : x;
     if (d.x_label.empty()) d.x_label = xl;
@@ -108,7 +125,7 @@ Drawn series_of(const std::vector<PlotSource>& sources, const PlotProperties& pr
       for (std::size_t i = 0; i < src.table.rows.size(); ++i) {
         const auto& row = src.table.rows[i];
         double xv = static_cast<double>(i);
-        if (kind == "bar") {
+        if (kind.base == "bar") {
           std::string cat = xc == std::string::npos ? std::to_string(i) : row[xc];
           auto it = std::find(d.categories.begin(), d.categories.end(), cat);
           if (it == d.categories.end()) d.categories.push_back(cat), it = d.categories.end() - 1;
@@ -123,6 +140,24 @@ Drawn series_of(const std::vector<PlotSource>& sources, const PlotProperties& pr
     }
   }
   if (!props.x_label.empty()) d.x_label = props.x_label;
+  bool any = false;
+  for (const auto& ser : d.series)
+    for (double v : ser.y) any |= std::isfinite(v);
+  if (!any) fail(ExitCode::Input, "{}: no rows with a value to draw", sources.empty() ? "" : where_of(sources[0], n.first));
+  if (kind.sorted && !d.series.empty()) {
+    // The bars by the first series' length, longest first.
+    std::vector<double> length(d.categories.size(), -INFINITY);
+    for (std::size_t i = 0; i < d.series[0].x.size(); ++i)
+      if (std::isfinite(d.series[0].y[i])) length[static_cast<std::size_t>(d.series[0].x[i])] = d.series[0].y[i];
+    std::vector<std::size_t> order(d.categories.size()), rank(d.categories.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return length[a] > length[b]; });
+    std::vector<std::string> cats;
+    for (std::size_t i = 0; i < order.size(); ++i) rank[order[i]] = i, cats.push_back(d.categories[order[i]]);
+    d.categories = std::move(cats);
+    for (auto& ser : d.series)
+      for (double& x : ser.x) x = static_cast<double>(rank[static_cast<std::size_t>(x)]);
+  }
   return d;
 }
 
@@ -130,17 +165,35 @@ Drawn series_of(const std::vector<PlotSource>& sources, const PlotProperties& pr
 struct Confusion {
   std::vector<std::map<std::string, std::map<std::string, std::size_t>>> counts;
   std::vector<std::string> classes;
+  std::string header;  // "actual \\ predicted"
+
+  // A cell: the count, or with `normalized` its share of the actual class's rows.
+  std::string cell(std::size_t source, const std::string& actual, const std::string& predicted, bool normalized,
+                   std::size_t* count = nullptr) const {
+    std::size_t n = 0, total = 0;
+    if (auto it = counts[source].find(actual); it != counts[source].end()) {
+      for (const auto& [p, k] : it->second) total += k;
+      if (auto jt = it->second.find(predicted); jt != it->second.end()) n = jt->second;
+    }
+    if (count) *count = n;
+    if (!normalized) return std::to_string(n);
+    return total ? fmt::format("{:.2f}", static_cast<double>(n) / static_cast<double>(total)) : "0";
+  }
 };
 
 Confusion confusion_of(const std::string& title, const std::vector<PlotSource>& sources, const PlotProperties& props) {
   Confusion c;
   std::set<std::string> classes;
-  auto n = spread(sources);
+  auto n = spread(sources, 1);
   for (const auto& src : sources) {
     std::string where = where_of(src, n.first);
     std::string x = src.x.empty() ? props.x : src.x, y = src.y.empty() ? props.y : src.y;
-    std::size_t ac = need_column(src.table, x.empty() ? "actual" : x, where);
-    std::size_t pc = need_column(src.table, y.empty() ? "predicted" : y, where);
+    if (x.empty()) x = "actual";
+    if (y.empty()) y = "predicted";
+    if (c.header.empty())
+      c.header = (props.x_label.empty() ? x : props.x_label) + " \\ " + (props.y_label.empty() ? y : props.y_label);
+    std::size_t ac = need_column(src.table, x, where);
+    std::size_t pc = need_column(src.table, y, where);
     auto& m = c.counts.emplace_back();
     for (const auto& row : src.table.rows) {
       ++m[row[ac]][row[pc]];
@@ -201,26 +254,26 @@ std::string bar_svg(const std::string& title, const Drawn& d) {
 
 }  // namespace
 
-std::string plot_html(const std::string& title, const std::vector<PlotSource>& sources, const PlotProperties& props) {
-  std::string kind = kind_of(props);
-  if (kind == "confusion") {
+std::string plot_html(const std::string& title, const std::vector<PlotSource>& sources, const PlotProperties& props,
+                      std::size_t revisions) {
+  Kind kind = kind_of(props);
+  if (kind.base == "confusion") {
     Confusion c = confusion_of(title, sources, props);
     std::string out;
     for (std::size_t r = 0; r < sources.size(); ++r) {
       std::size_t max = 1;
       for (const auto& [a, row] : c.counts[r])
         for (const auto& [p, n] : row) max = std::max(max, n);
-      std::vector<std::string> header = {"actual \\ predicted"};
+      std::vector<std::string> header = {h(c.header)};
       for (const auto& cl : c.classes) header.push_back(h(cl));
       std::vector<std::vector<std::string>> rows;
       for (const auto& a : c.classes) {
         std::vector<std::string> row = {"<b>" + h(a) + "</b>"};
         for (const auto& p : c.classes) {
           std::size_t n = 0;
-          if (auto it = c.counts[r].find(a); it != c.counts[r].end())
-            if (auto jt = it->second.find(p); jt != it->second.end()) n = jt->second;
+          std::string text = c.cell(r, a, p, kind.normalized, &n);
           int shade = static_cast<int>(255 - 155.0 * static_cast<double>(n) / static_cast<double>(max));
-          row.push_back(fmt::format("<span style=\"display:block;background:rgb({0},{0},255)\">{1}</span>", shade, n));
+          row.push_back(fmt::format("<span style=\"display:block;background:rgb({0},{0},255)\">{1}</span>", shade, text));
         }
         rows.push_back(std::move(row));
       }
@@ -229,33 +282,28 @@ std::string plot_html(const std::string& title, const std::vector<PlotSource>& s
     }
     return out;
   }
-  Drawn d = series_of(sources, props, kind);
-  if (kind == "bar") return "<figure>" + bar_svg(title, d) + "</figure>\n";
+  Drawn d = series_of(sources, props, kind, revisions);
+  if (kind.base == "bar") return "<figure>" + bar_svg(title, d) + "</figure>\n";
   PlotOptions opt;
   opt.title = title;
   opt.x_label = d.x_label;
   opt.y_label = props.y_label;
-  opt.points = kind == "scatter";
+  opt.points = kind.base == "scatter";
   return "<figure>" + plot_svg(d.series, opt) + "</figure>\n";
 }
 
 std::string plot_text(const std::string& title, const std::vector<PlotSource>& sources, const PlotProperties& props,
-                      int width, bool colour) {
-  std::string kind = kind_of(props);
-  if (kind == "confusion") {
+                      int width, bool colour, std::size_t revisions) {
+  Kind kind = kind_of(props);
+  if (kind.base == "confusion") {
     Confusion c = confusion_of(title, sources, props);
     std::string out;
     for (std::size_t r = 0; r < sources.size(); ++r) {
-      std::vector<std::vector<std::string>> cells = {{"actual \\ predicted"}};
+      std::vector<std::vector<std::string>> cells = {{c.header}};
       for (const auto& cl : c.classes) cells[0].push_back(cl);
       for (const auto& a : c.classes) {
         cells.push_back({a});
-        for (const auto& p : c.classes) {
-          std::size_t n = 0;
-          if (auto it = c.counts[r].find(a); it != c.counts[r].end())
-            if (auto jt = it->second.find(p); jt != it->second.end()) n = jt->second;
-          cells.back().push_back(std::to_string(n));
-        }
+        for (const auto& p : c.classes) cells.back().push_back(c.cell(r, a, p, kind.normalized));
       }
       std::vector<std::size_t> w(cells[0].size(), 0);
       for (const auto& row : cells)
@@ -269,9 +317,9 @@ std::string plot_text(const std::string& title, const std::vector<PlotSource>& s
     }
     return out;
   }
-  Drawn d = series_of(sources, props, kind);
+  Drawn d = series_of(sources, props, kind, revisions);
   for (auto& s : d.series) s.label = escaped_text(s.label);
-  if (kind == "bar") {
+  if (kind.base == "bar") {
     double hi = 0;
     std::size_t label_w = 0;
     for (const auto& s : d.series)
@@ -286,7 +334,7 @@ std::string plot_text(const std::string& title, const std::vector<PlotSource>& s
           if (static_cast<std::size_t>(s.x[i]) != c) continue;
           int n = hi > 0 && std::isfinite(s.y[i]) ? static_cast<int>(std::lround(std::abs(s.y[i]) / hi * bar_w)) : 0;
           std::string bar;
-          for (int k = 0; k < n; ++k) bar += "█";
+          for (int k = 0; k < n; ++k) bar += s.y[i] < 0 ? "░" : "█";  // a negative length, told apart
           out += fmt::format("{:<{}}  {} {}{}\n", escaped_text(d.categories[c].substr(0, 24)), label_w, bar, number(s.y[i]),
                              d.series.size() > 1 ? "  " + escaped_text(s.label) : "");
         }
@@ -299,7 +347,7 @@ std::string plot_text(const std::string& title, const std::vector<PlotSource>& s
   opt.height = 14;
   opt.colour = colour;
   opt.x_label = escaped_text(d.x_label);
-  opt.points = kind == "scatter";
+  opt.points = kind.base == "scatter";
   return plot_terminal(d.series, opt);
 }
 
@@ -318,60 +366,80 @@ PlotProperties merged(PlotProperties p, const PlotProperties& given) {
 DrawnPlots draw_plots(Repo& repo, const PlotsRequest& r) {
   DrawnPlots out;
   std::optional<Pipeline> pipeline;
-  if (has_pipeline(repo)) {
-    try {
-      pipeline = load_pipeline(repo);
-    } catch (const Error& e) {
-      if (r.names.empty()) throw;
-      out.warnings.push_back(std::string(e.what()) + " (its plot properties are not used)");
-    }
-  }
+  if (has_pipeline(repo)) pipeline = load_pipeline(repo);
   std::vector<PlotDefinition> defs;
   if (r.names.empty()) {
     if (pipeline) defs = plots_to_draw(*pipeline);
     if (defs.empty()) fail(ExitCode::Usage, "no plots: name the files, or give mlops.yaml a plots: list (a stage's, or the top-level one)");
   } else {
-    for (const auto& n : r.names) defs.push_back(plot_named(pipeline ? &*pipeline : nullptr, n));
+    for (std::size_t i = 0; i < r.names.size(); ++i) {
+      // A top-level plot's name as typed, else a file (relative to where mlops runs).
+      const std::string& typed = i < r.typed.size() ? r.typed[i] : r.names[i];
+      bool named = false;
+      if (pipeline)
+        for (const auto& d : pipeline->plots)
+          if (d.id == typed) defs.push_back(d), named = true;
+      if (!named) defs.push_back(plot_named(pipeline ? &*pipeline : nullptr, r.names[i]));
+    }
   }
   std::vector<std::string> files;
+  std::set<std::string> seen;
+  std::map<std::string, std::string> unreadable;  // file -> why
   for (const auto& d : defs)
-    for (const auto& f : d.files)
-      if (std::find(files.begin(), files.end(), f.file) == files.end()) files.push_back(f.file);
+    for (const auto& f : d.files) {
+      if (!seen.insert(f.file).second) continue;
+      if (std::string why = workspace_file_problem(repo, f.file); !why.empty()) unreadable[f.file] = why;
+      else files.push_back(f.file);
+    }
   std::vector<std::map<std::string, std::string>> texts;
   for (const auto& [label, rev] : r.revs) texts.push_back(file_texts_at(repo, files, rev));
 
   for (const auto& d : defs) {
-    PlotProperties props = merged(d.props, r.given);
-    std::string title = props.title.empty() ? d.id : props.title;
-    std::vector<PlotSource> sources;
-    for (const auto& f : d.files) {
-      std::vector<std::string> absent;
-      for (std::size_t i = 0; i < r.revs.size(); ++i) {
-        const std::string& label = r.revs[i].first;
-        auto it = texts[i].find(f.file);
-        if (it == texts[i].end()) {
-          absent.push_back(label);
-        } else if (!is_plot_image(f.file)) {
-          sources.push_back({label, f.file, parse_plot_table(it->second, label + ":" + f.file),
-                             r.given.x.empty() ? f.x : "", r.given.y.empty() ? f.y : ""});
-        } else if (r.html) {
-          std::string name = fmt::format("{}-{}", out.images.size() + 1, fs::path(f.file).filename().string());
-          out.images.emplace_back(name, it->second);
-          out.figures.push_back(fmt::format("<figure><img src=\"{}\" alt=\"{}\"><figcaption>{} ({})</figcaption></figure>\n",
-                                            html_escape(uri_encode(name, true)), html_escape(f.file), html_escape(f.file),
-                                            html_escape(label)));
+    // A plot that cannot be drawn is said, and the others are drawn.
+    try {
+      for (const auto& f : d.files)
+        if (auto it = unreadable.find(f.file); it != unreadable.end()) fail(ExitCode::Input, "{}", it->second);
+      PlotProperties props = merged(d.props, r.given);
+      std::string title = props.title.empty() ? d.id : props.title;
+      std::vector<PlotSource> sources;
+      for (const auto& f : d.files) {
+        std::vector<std::string> absent;
+        for (std::size_t i = 0; i < r.revs.size(); ++i) {
+          const std::string& label = r.revs[i].first;
+          auto it = texts[i].find(f.file);
+          if (it == texts[i].end()) {
+            absent.push_back(label);
+          } else if (!is_plot_image(f.file)) {
+            sources.push_back({label, f.file, parse_plot_table(it->second, label + ":" + f.file),
+                               r.given.x.empty() ? f.x : "", r.given.y.empty() ? f.y : ""});
+          } else if (r.html) {
+            std::string name = fmt::format("{}-{}", out.images.size() + 1, fs::path(f.file).filename().string());
+            out.images.emplace_back(name, it->second);
+            out.figures.push_back(fmt::format("<figure><img src=\"{}\" alt=\"{}\"><figcaption>{} ({})</figcaption></figure>\n",
+                                              html_escape(uri_encode(name, true)), html_escape(f.file), html_escape(f.file),
+                                              html_escape(label)));
+          }
+        }
+        if (absent.size() == r.revs.size()) {
+          out.warnings.push_back(fmt::format("{}: not in {}", f.file, fmt::join(absent, " nor ")));
+          if (!r.names.empty()) out.missing.push_back(f.file);
+        } else if (!absent.empty()) {
+          out.warnings.push_back(fmt::format("{}: not in {} (drawn from {} only)", f.file, fmt::join(absent, " nor "),
+                                             r.revs.size() - absent.size() == 1 ? "the other" : "the others"));
+        } else if (is_plot_image(f.file) && !r.html) {
+          out.figures.push_back(fmt::format("{}: an image (-o DIR writes a page that shows it)\n", escaped_text(f.file)));
         }
       }
-      if (absent.size() == r.revs.size()) {
-        out.warnings.push_back(fmt::format("{}: not in {}", f.file, fmt::join(absent, " nor ")));
-        if (!r.names.empty()) out.missing.push_back(f.file);
-      } else if (is_plot_image(f.file) && !r.html) {
-        out.figures.push_back(fmt::format("{}: an image (-o DIR writes a page that shows it)\n", escaped_text(f.file)));
-      }
+      if (sources.empty()) continue;
+      out.figures.push_back(r.html ? plot_html(title, sources, props, r.revs.size())
+                                   : plot_text(title, sources, props, r.width, r.colour, r.revs.size()));
+    } catch (const Error& e) {
+      if (e.code() != ExitCode::Input) throw;
+      out.errors.push_back(e.what());
     }
-    if (sources.empty()) continue;
-    out.figures.push_back(r.html ? plot_html(title, sources, props) : plot_text(title, sources, props, r.width, r.colour));
   }
+  if (out.figures.empty() && out.errors.empty() && out.missing.empty())
+    out.errors.push_back("none of the plots files is there: nothing drawn (mlops run writes them)");
   return out;
 }
 

@@ -362,7 +362,8 @@ stages:
           x: fpr
           y: tpr
           template: simple
-          title: ROC
+          title: ROC at lr ${lr}
+          persist: true
       - eval/loss.csv
       - eval/odd.csv:
           template: my_own_template.json
@@ -392,10 +393,10 @@ YAML
 import yaml
 y = yaml.safe_load(open("mlops.yaml"))
 plots = y["stages"]["evaluate"]["plots"]
-assert plots[0] == {"eval/roc.json": {"x": "fpr", "y": "tpr", "template": "line", "title": "ROC"}}, plots
+assert plots[0] == {"eval/roc.json": {"x": "fpr", "y": "tpr", "template": "line", "title": "ROC at lr ${params.lr}"}}, plots
 assert plots[1] == "eval/loss.csv" and plots[2] == "eval/odd.csv", plots
 top = y["plots"]
-assert top[0] == {"eval/confusion.csv": {"template": "confusion", "x": "actual", "y": "predicted"}}, top
+assert top[0] == {"eval/confusion.csv": {"template": "confusion_normalized", "x": "actual", "y": "predicted"}}, top
 assert top[1]["Precision-Recall"]["y"] == {"eval/train_pr.json": "precision", "eval/test_pr.json": "precision"}, top
 PY
   mkdir -p eval
@@ -405,8 +406,8 @@ PY
   echo '[{"recall": 0, "precision": 0.9}, {"recall": 1, "precision": 0.4}]' > eval/test_pr.json
   run mlops plots show eval/roc.json eval/confusion.csv Precision-Recall --width 60
   [ "$status" -eq 0 ]
-  [[ "$output" == *"ROC"* && "$output" == *"fpr"* ]]
-  [[ "$output" == *"eval/confusion.csv (workspace)"*"actual \\ predicted"* ]]
+  [[ "$output" == *"ROC at lr 0.1"* && "$output" == *"fpr"* ]]
+  [[ "$output" == *"eval/confusion.csv (workspace)"*"actual \\ predicted"*"0.50"* ]]
   [[ "$output" == *"[1] eval/train_pr.json"* && "$output" == *"[2] eval/test_pr.json"* ]]
   [[ "$output" == *"precision"* ]]
 }

@@ -186,12 +186,146 @@ PY
   bad $'stages:\n  t:\n    cmd: "true"\nplots:\n  - ../up.csv' "mlops.yaml:5: plots: '../up.csv' is not a path mlops may use"
   bad $'stages:\n  t:\n    cmd: "true"\nplots:\n  - a.csv\n  - a.csv' "two plots are named 'a.csv'"
   bad $'stages:\n  t:\n    cmd: "true"\nplots:\n  - N: {x: {a.csv: x}}' "maps files to fields only when y does too"
-  bad $'stages:\n  t:\n    cmd: "true"\nplots:\n  - N: {x: {a.csv: x}, y: {b.csv: y}}' "names no field of b.csv"
+  bad $'stages:\n  t:\n    cmd: "true"\nplots:\n  - N: {x: {a.csv: x}, y: {b.csv: y}}' "x: gives no field for b.csv"
   bad $'stages:\n  t:\n    cmd: "true"\nplots:\n  - N: {y: {/etc/passwd: y}}' "'/etc/passwd' is not a path mlops may use"
   bad $'stages:\n  t:\n    cmd: "true"\nplots: {a: b}' "plots: must be a list"
   bad $'stages:\n  t:\n    cmd: "true"\nextra: 1' "unknown top-level field (only 'stages' and 'plots')"
-  # A file named still draws, with a warning, when mlops.yaml is broken.
+  # A broken mlops.yaml is an error even for a file named (its properties would be lost unseen).
   run mlops plots show loss.json --width 60
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"mlops.yaml:4: extra: unknown top-level field"* ]]
+  bad $'stages:\n  t:\n    cmd: "true"\nplots:\n  - N: {x: {a.csv: x, c.csv: x}, y: {a.csv: y}}' "x: names c.csv, a file y does not"
+  bad $'stages:\n  t:\n    cmd: "true"\n    plots: [a.csv]\nplots:\n  - a.csv: {y: {b.csv: v}}' \
+    "mlops.yaml:6: plots: 'a.csv' names a plots file of stage t"
+  bad $'stages:\n  t:\n    cmd: "true"\nplots:\n  - ./a.csv\n  - a.csv' "two plots are named 'a.csv'"
+  echo "lr: 1" > params.yaml
+  bad $'stages:\n  t:\n    cmd: "true"\nplots:\n  - N: {y: {a.csv: "${params.nope}"}}' "\${params.nope} names nothing"
+}
+
+@test "plots: DVC's bar_horizontal (x the length, y the name), sorted; confusion_normalized as shares; field names in the header" {
+  printf 'feature,importance\nzip,0.1\nage,0.5\nincome,-0.3\n' > imp.csv
+  run mlops plots show imp.csv -t bar_horizontal -x importance -y feature --width 60
   [ "$status" -eq 0 ]
-  [[ "$output" == *"warning: mlops.yaml:4: extra: unknown top-level field"* ]]
+  [[ "$output" == *"zip"*"0.1"* ]]
+  run mlops plots show imp.csv -t bar_horizontal_sorted -x importance -y feature --width 60
+  [ "$status" -eq 0 ]
+  # Longest first; a negative length is drawn apart from a positive one.
+  python3 - "$output" <<'PY'
+import sys
+lines = [l for l in sys.argv[1].splitlines()[1:] if l.strip()]
+assert [l.split()[0] for l in lines] == ["age", "zip", "income"], lines
+assert "░" in lines[2] and "█" not in lines[2] and "█" in lines[0], lines
+PY
+  printf 'truth,guess\na,a\na,b\na,b\nb,b\n' > pairs.csv
+  run mlops plots show pairs.csv -t confusion_normalized -x truth -y guess
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"truth \\ guess"* ]]
+  python3 - "$output" <<'PY'
+import sys
+rows = {l.split()[0]: l.split()[1:] for l in sys.argv[1].splitlines()[2:] if l.strip()}
+assert rows["a"] == ["0.33", "0.67"], rows
+assert rows["b"] == ["0.00", "1.00"], rows
+PY
+}
+
+@test "plots after the reviews: a bad plot does not stop the others; BOM, header-only and deep files; names from a subfolder" {
+  printf '\xef\xbb\xbfstep,l\n0,1\n1,0.5\n' > bom.csv
+  run mlops plots show bom.csv --width 60
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"step"* && "$output" == *"[1] l"* ]]
+  printf 'step,v\n' > empty.csv
+  python3 -c "d=100000; open('deep.jsonl','w').write('{\"step\":0,\"v\":1,\"junk\":'+'['*d+']'*d+'}\\n')"
+  printf 'step,v\n0,%s\n' "$(head -c 5000 /dev/zero | tr '\0' x)" > long.csv
+  run mlops plots show empty.csv deep.jsonl long.csv bom.csv --width 60
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"empty.csv: no rows with a value to draw"* ]]
+  [[ "$output" == *"deep.jsonl: nested more than 64 levels deep"* ]]
+  [[ "$output" == *"long.csv: field 'v' has 'xxxxx"*"…', not a number"* ]]
+  [ "${#output}" -lt 5000 ]
+  [[ "$output" == *"[1] l"* ]]   # drawn all the same
+  # A named plot is found from a subfolder, as typed.
+  cat >> mlops.yaml <<'YAML'
+plots:
+  - Both: {y: {bom.csv: l, loss.json: loss}}
+YAML
+  mkdir -p sub && cd sub
+  run mlops plots show Both --width 60
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"[1] bom.csv"* && "$output" == *"[2] loss.json"* ]]
+  cd ..
+  # Empty revisions and folders are refused; a revision named twice is drawn once.
+  run mlops plots diff ''
+  [ "$status" -eq 2 ]
+  run mlops plots show -o ''
+  [ "$status" -eq 2 ]
+  run mlops plots diff HEAD HEAD --targets loss.json --width 60
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"[1] acc"* && "$output" != *"[2]"* ]]
+  # A file only one revision has: said, and the series still named by its revision.
+  git add bom.csv && git commit -qm bom && git rm -q --cached bom.csv && git commit -qm "bom gone" && echo
+  run mlops plots diff HEAD~1 HEAD --targets bom.csv --width 60
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"bom.csv: not in HEAD (drawn from the other only)"* ]]
+  [[ "$output" == *"[1] HEAD~1"* ]]
+}
+
+@test "plots, hostile: links out of the repository are not read; control bytes do not reach the page" {
+  ln -s /etc/passwd pw.png
+  echo 'step,v' > "$BATS_TEST_TMPDIR/outside.csv"; echo '0,1' >> "$BATS_TEST_TMPDIR/outside.csv"
+  ln -s "$BATS_TEST_TMPDIR/outside.csv" out.csv
+  mkdir -p "$BATS_TEST_TMPDIR/od" && cp "$BATS_TEST_TMPDIR/outside.csv" "$BATS_TEST_TMPDIR/od/s.csv"
+  ln -s "$BATS_TEST_TMPDIR/od" od
+  cat > mlops.yaml <<'YAML'
+stages:
+  t:
+    cmd: "true"
+    plots: [pw.png, out.csv, od/s.csv, loss.json]
+YAML
+  run mlops plots show -o page
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"pw.png: pw.png is a symbolic link (not followed"* ]]
+  [[ "$output" == *"out.csv: out.csv is a symbolic link"* ]]
+  [[ "$output" == *"od/s.csv: od is a symbolic link"* ]]
+  ! grep -rq "root:" page
+  [ "$(ls page)" = index.html ]
+  grep -qF '>loss.json</text>' page/index.html
+  # Titles and fields with control bytes: U+FFFD on the page (paths with them are refused).
+  printf 'step,v\033[31m\007\n0,1\n1,2\n' > c.csv
+  run mlops plots show c.csv -o page2 --title "$(printf 't\033]0;x\007')"
+  [ "$status" -eq 0 ]
+  grep -qF 't�]0;x�' page2/index.html
+  ! grep -q $'\x1b' page2/index.html
+  ! grep -q $'\x07' page2/index.html
+  # metrics diff reads the work tree the same way.
+  ln -s /etc/passwd metrics.json
+  printf 'stages:\n  t:\n    cmd: "true"\n    metrics: [metrics.json]\n' > mlops.yaml
+  run mlops metrics diff
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"metrics.json is a symbolic link"* ]]
+  [[ "$output" != *"root:"* ]]
+}
+
+@test "plots diff: a plots file git does not keep (gitignored, as DVC projects have them) is read from the store by mlops.lock" {
+  cat > mlops.yaml <<'YAML'
+stages:
+  train:
+    cmd: python3 -c "import sys; n=int(open('n.txt').read()); open('curve.csv','w').write('step,v\n'+''.join(f'{i},{i*n}\n' for i in range(5)))"
+    deps: [n.txt]
+    plots: [curve.csv]
+YAML
+  echo 1 > n.txt
+  echo /curve.csv >> .gitignore
+  mlops run -q
+  git add -A && git commit -qm "n=1"
+  ! git ls-files --error-unmatch curve.csv 2>/dev/null
+  echo 2 > n.txt
+  mlops run -q
+  run mlops plots diff --width 60
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"[1] HEAD"* && "$output" == *"[2] workspace"* ]]
+  [[ "$output" != *"not in HEAD"* ]]
+  # The page has both lines; HEAD's values are the first run's (4 at step 4), the workspace's the second's (8).
+  run mlops plots diff -o page
+  [ "$status" -eq 0 ]
+  [ "$(grep -o '<polyline' page/index.html | wc -l)" -eq 2 ]
 }

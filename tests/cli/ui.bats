@@ -232,7 +232,10 @@ id_of() { sqlite3 .mlops/state.db "select id from runs where name = '$1'"; }
   base="http://127.0.0.1:$port"
   [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/runs")" = 403 ]
   [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/api/runs")" = 403 ]
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/runs?token=${token%?}0")" = 403 ]
+  # The token with its last digit changed (to 1 when it is 0: never the token itself).
+  wrong="${token%?}$([ "${token: -1}" = 0 ] && echo 1 || echo 0)"
+  [ "$wrong" != "$token" ]
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/runs?token=$wrong")" = 403 ]
   [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/runs?token=")" = 403 ]
   curl -s -D "$BATS_TEST_TMPDIR/h" -o /dev/null "$base/runs?token=$token"
   grep -q '^HTTP/1.1 200' "$BATS_TEST_TMPDIR/h"

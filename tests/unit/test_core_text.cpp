@@ -73,6 +73,8 @@ TEST_CASE("html_escape: markup characters as entities, bytes that are not UTF-8 
   CHECK(html_escape("a&b \"q\" 'r'") == "a&amp;b &quot;q&quot; &#39;r&#39;");
   CHECK(html_escape("é ★") == "é ★");
   CHECK(html_escape("bad \xff") == "bad \xef\xbf\xbd");
+  // Control bytes (not XML, and live on a terminal) too; tabs and newlines stay.
+  CHECK(html_escape("a\x1b[31m\x07\x7f\tb\n") == "a\xef\xbf\xbd[31m\xef\xbf\xbd\xef\xbf\xbd\tb\n");
 }
 
 TEST_CASE("markdown_cell and markdown_table: one cell stays one cell, markup stays text") {
@@ -110,4 +112,13 @@ TEST_CASE("append_json_string and append_json_number: what nlohmann reads back")
   std::string nan;
   mlops::append_json_number(nan, NAN);
   CHECK(nan == "\"NaN\"");
+}
+
+TEST_CASE("json_depth_within: nesting counted outside strings, stopped at the bound") {
+  using mlops::json_depth_within;
+  CHECK(json_depth_within(R"([{"a": [1, {"b": 2}]}])", 4));
+  CHECK_FALSE(json_depth_within(R"([{"a": [1, {"b": 2}]}])", 3));
+  CHECK(json_depth_within(R"({"s": "[[[[[[{{{{\"]]]"})", 1));  // brackets and an escaped quote inside a string
+  CHECK(json_depth_within("[][][][]", 1));
+  CHECK_FALSE(json_depth_within(std::string(100000, '['), 64));
 }
