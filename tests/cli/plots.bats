@@ -328,4 +328,15 @@ YAML
   run mlops plots diff -o page
   [ "$status" -eq 0 ]
   [ "$(grep -o '<polyline' page/index.html | wc -l)" -eq 2 ]
+  # A crafted mlops.lock at a revision (bad id; malformed) is not followed: the file is just not there.
+  sed -i 's/\(id: *\)[0-9a-z:]*/\1xxh128:zz/' mlops.lock
+  git commit -qam "bad id"
+  run mlops plots diff --width 60
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"curve.csv: not in HEAD (drawn from the other only)"* ]]
+  printf 'stages: [\n' > mlops.lock
+  git commit -qam "malformed lock"
+  run mlops plots diff --width 60
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"curve.csv: not in HEAD"* ]]
 }
