@@ -108,8 +108,7 @@ std::string path_entry(const YAML::Node& e, Context& c, const std::string& field
   fail(ExitCode::Input, "dvc.yaml:{}: stage {}: {}: expected a path or {{path: options}}", e.Mark().line + 1, c.stage, field);
 }
 
-// DVC's plot properties as mlops.yaml reads them (x, y, template, title,
-// x_label, y_label); `fields_by_file` lets x and y map files to fields (the
+// DVC's plot properties as mlops.yaml reads them (plot_key); `fields_by_file` lets x and y map files to fields (the
 // top-level plots), with the files passed through `file`.
 YAML::Node plot_properties(const YAML::Node& opts, Context& c, const std::string& where, bool fields_by_file,
                            const std::function<std::string(const std::string&)>& file) {
@@ -118,20 +117,21 @@ YAML::Node plot_properties(const YAML::Node& opts, Context& c, const std::string
   for (const auto& o : opts) {
     std::string key = o.first.Scalar();
     const YAML::Node v = o.second;
-    if (key == "cache" || key == "persist") continue;  // plots files are git's in mlops
+    PlotKey kind_of_key = plot_key(key);
+    if (kind_of_key == PlotKey::Ignored) continue;
     auto text = [&](const YAML::Node& n) -> YAML::Node {  // a field name, or a list of them, with ${} converted
       if (n.IsScalar()) return YAML::Node(rewrite(n.Scalar(), c, "plots"));
       YAML::Node list(YAML::NodeType::Sequence);
       for (const auto& x : n) list.push_back(x.IsScalar() ? rewrite(x.Scalar(), c, "plots") : std::string());
       return list;
     };
-    if ((key == "x" || key == "y") && v.IsMap() && fields_by_file) {
+    if (kind_of_key == PlotKey::Field && v.IsMap() && fields_by_file) {
       YAML::Node m(YAML::NodeType::Map);
       for (const auto& f : v) m[file(f.first.Scalar())] = text(f.second);
       out[key] = m;
     } else if ((key == "x" && v.IsScalar()) || (key == "y" && (v.IsScalar() || v.IsSequence()))) {
       out[key] = text(v);
-    } else if (key == "template" && v.IsScalar()) {
+    } else if (kind_of_key == PlotKey::Template && v.IsScalar()) {
       if (auto kind = plot_kind(v.Scalar())) {
         out[key] = *kind;
         if (v.Scalar() == "smooth" || v.Scalar() == "scatter_jitter")
@@ -139,7 +139,7 @@ YAML::Node plot_properties(const YAML::Node& opts, Context& c, const std::string
                                          v.Scalar() == "smooth" ? "smoothed" : "jittered"));
       } else c.notes->push_back(fmt::format("{}: template {}: not kept (mlops draws line, scatter, bar and confusion)", where,
                                           v.Scalar()));
-    } else if ((key == "title" || key == "x_label" || key == "y_label") && v.IsScalar()) {
+    } else if (kind_of_key == PlotKey::Text && v.IsScalar()) {
       out[key] = rewrite(v.Scalar(), c, "plots");
     } else {
       c.notes->push_back(fmt::format("{}: {}: not kept (mlops has no such plot property)", where, key));
@@ -309,7 +309,10 @@ DvcPipeline convert(const fs::path& root) {
   } catch (const YAML::Exception& e) {
     fail(ExitCode::Input, "dvc.yaml:{}: malformed YAML: {}", e.mark.line + 1, e.msg);
   }
-  if (!doc.IsMap() || !doc["stages"] || !doc["stages"].IsMap()) fail(ExitCode::Input, "dvc.yaml: no 'stages:' mapping");
+  // A dvc.yaml may hold plots alone (DVC draws them with no stage).
+  bool plots_only = doc.IsMap() && !doc["stages"] && doc["plots"];
+  if (!doc.IsMap() || !(plots_only || (doc["stages"] && doc["stages"].IsMap())))
+    fail(ExitCode::Input, "dvc.yaml: no 'stages:' mapping (nor 'plots:' alone)");
   std::map<std::string, std::string> params;
   YAML::Node params_doc;
   if (auto st = lstat_path(root / "params.yaml"); st && st->is_regular()) {
@@ -358,7 +361,8 @@ DvcPipeline convert(const fs::path& root) {
   for (const auto& [k, v] : c.vars)
     if (v.size() > kMaxText) fail(ExitCode::Input, "dvc.yaml: vars: {} is more than {} bytes (refused)", k, kMaxText);
   YAML::Node stages(YAML::NodeType::Map);
-  for (const auto& kv : doc["stages"]) {
+  const YAML::Node dvc_stages = plots_only ? YAML::Node(YAML::NodeType::Map) : doc["stages"];
+  for (const auto& kv : dvc_stages) {
     std::string name = kv.first.Scalar();
     const YAML::Node body = kv.second;
     c.stage = name;
@@ -405,7 +409,8 @@ DvcPipeline convert(const fs::path& root) {
     p.wdirs[name] = wdir;
   }
   YAML::Node out;
-  out["stages"] = stages;
+  if (plots_only && !(top_plots && top_plots.size() > 0)) fail(ExitCode::Input, "dvc.yaml: no stages, and no plots");
+  if (!plots_only) out["stages"] = stages;
   if (top_plots && top_plots.size() > 0) out["plots"] = top_plots;
   YAML::Emitter e;
   e << out;

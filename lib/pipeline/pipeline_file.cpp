@@ -116,21 +116,26 @@ PlotProperties plot_properties(const YAML::Node& props, const std::string& field
                                const std::function<std::string(const std::string&)>& str) {
   PlotProperties out;
   if (props.IsNull()) return out;
-  if (!props.IsMap()) w.fail_at(props, field, "plot properties must be a mapping (x, y, template, title, x_label, y_label)");
+  if (!props.IsMap()) w.fail_at(props, field, fmt::format("plot properties must be a mapping ({})", kPlotKeys));
   for (const auto& kv : props) {
     const std::string key = kv.first.Scalar();
     const YAML::Node v = kv.second;
-    if (key == "cache" || key == "persist") continue;  // DVC's output options: plots files are git's in mlops
-    if ((key == "x" || key == "y") && v.IsMap() && fields_by_file) continue;
-    if (key == "x" || key == "y") {
-      (key == "x" ? out.x : out.y) = str(field_names(v, field + ": " + key, w));
-      if (key == "x" && out.x.find(',') != std::string::npos) w.fail_at(v, field + ": x", "names one field");
-      continue;
+    switch (plot_key(key)) {
+      case PlotKey::Ignored:
+        continue;
+      case PlotKey::Unknown:
+        w.fail_at(kv.first, field + ": " + key,
+                  fmt::format("unknown plot property ({}; cache and persist are ignored)", kPlotKeys));
+      case PlotKey::Field:
+        if (v.IsMap() && fields_by_file) continue;  // the caller's: files to fields
+        (key == "x" ? out.x : out.y) = str(field_names(v, field + ": " + key, w));
+        if (key == "x" && out.x.find(',') != std::string::npos) w.fail_at(v, field + ": x", "names one field");
+        continue;
+      case PlotKey::Template:
+      case PlotKey::Text:
+        break;
     }
-    if (!v.IsScalar())
-      w.fail_at(v, field + ": " + key, key == "template" || key == "title" || key == "x_label" || key == "y_label"
-                                           ? "must be text"
-                                           : "unknown plot property (x, y, template, title, x_label, y_label)");
+    if (!v.IsScalar()) w.fail_at(v, field + ": " + key, "must be text");
     if (key == "template") {
       auto kind = plot_kind(v.Scalar());
       if (!kind) w.fail_at(v, field + ": template", fmt::format("'{}' is not line, scatter, bar or confusion (or DVC's "
@@ -138,14 +143,8 @@ PlotProperties plot_properties(const YAML::Node& props, const std::string& field
                                                                 "bar_horizontal_sorted, confusion_normalized)",
                                                                 v.Scalar()));
       out.kind = *kind;
-    } else if (key == "title") {
-      out.title = str(v.Scalar());
-    } else if (key == "x_label") {
-      out.x_label = str(v.Scalar());
-    } else if (key == "y_label") {
-      out.y_label = str(v.Scalar());
     } else {
-      w.fail_at(kv.first, field + ": " + key, "unknown plot property (x, y, template, title, x_label, y_label; cache and persist are ignored)");
+      (key == "title" ? out.title : key == "x_label" ? out.x_label : out.y_label) = str(v.Scalar());
     }
   }
   return out;
@@ -307,6 +306,14 @@ std::string name_part(const std::string& v) {
 
 }  // namespace
 
+PlotKey plot_key(std::string_view key) {
+  if (key == "x" || key == "y") return PlotKey::Field;
+  if (key == "title" || key == "x_label" || key == "y_label") return PlotKey::Text;
+  if (key == "template") return PlotKey::Template;
+  if (key == "cache" || key == "persist") return PlotKey::Ignored;
+  return PlotKey::Unknown;
+}
+
 std::optional<std::string> plot_kind(const std::string& t) {
   if (t == "line" || t == "linear" || t == "simple" || t == "smooth") return "line";
   if (t == "scatter" || t == "scatter_jitter") return "scatter";
@@ -378,7 +385,10 @@ Pipeline parse_pipeline(const std::string& text, const std::function<std::map<st
   } catch (const YAML::ParserException& e) {
     fail(ExitCode::Input, "{}:{}: malformed YAML: {}", p.file, e.mark.line + 1, e.msg);
   }
-  if (!root.IsMap() || !yaml_field(root, "stages").IsMap()) w.fail_at(root, "", "expected a mapping with 'stages:'");
+  // A file of plots alone (no stages) serves `mlops plots`, as a dvc.yaml may.
+  bool plots_only = root.IsMap() && yaml_field(root, "stages").IsNull() && !yaml_field(root, "plots").IsNull();
+  if (!root.IsMap() || !(yaml_field(root, "stages").IsMap() || plots_only))
+    w.fail_at(root, "", "expected a mapping with 'stages:' (or 'plots:' alone)");
   for (const auto& kv : root)
     if (kv.first.Scalar() != "stages" && kv.first.Scalar() != "plots")
       w.fail_at(kv.first, kv.first.Scalar(), "unknown top-level field (only 'stages' and 'plots')");
@@ -468,7 +478,7 @@ Pipeline parse_pipeline(const std::string& text, const std::function<std::map<st
     }
     add(parse_stage(name, body, base, w), kv.first);
   }
-  if (p.stages.empty()) w.fail_at(yaml_field(root, "stages"), "stages", "no stages");
+  if (p.stages.empty() && !plots_only) w.fail_at(yaml_field(root, "stages"), "stages", "no stages");
   w.stage.clear();
   p.plots = plot_definitions(yaml_field(root, "plots"), w, base);
   // A plot named for several files may not take a stage's plots file's name.

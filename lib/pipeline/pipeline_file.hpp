@@ -48,6 +48,13 @@ struct PlotProperties {
   bool operator==(const PlotProperties&) const = default;
 };
 
+// A plot property's key as mlops.yaml (and DVC) name it: a field (x, y), a
+// text (title, x_label, y_label), the template, or one of DVC's output options
+// that mlops ignores (cache, persist: plots files are git's in mlops).
+enum class PlotKey { Field, Text, Template, Ignored, Unknown };
+PlotKey plot_key(std::string_view key);
+constexpr const char* kPlotKeys = "x, y, template, title, x_label, y_label";
+
 // The template a name of ours or DVC's draws: line (also linear, simple,
 // smooth), scatter (also scatter_jitter), bar, bar_horizontal,
 // bar_horizontal_sorted, confusion, confusion_normalized; nullopt for others.

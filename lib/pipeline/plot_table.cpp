@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "core/json_number.hpp"
 #include "core/text.hpp"
+#include "core/yaml_load.hpp"
 
 namespace mlops {
 
@@ -96,6 +97,39 @@ PlotTable parse_delimited(std::string_view text, char sep, const std::string& fi
   return t;
 }
 
+// A YAML document as JSON: scalars as text (cells are text), ~ as null.
+nlohmann::ordered_json json_of(const YAML::Node& n, const std::string& file, std::size_t depth) {
+  if (depth > kMaxJsonDepth) fail(ExitCode::Input, "{}: nested more than {} levels deep", file, kMaxJsonDepth);
+  nlohmann::ordered_json out;
+  if (n.IsMap()) {
+    out = nlohmann::ordered_json::object();
+    for (const auto& kv : n) out[kv.first.Scalar()] = json_of(kv.second, file, depth + 1);
+  } else if (n.IsSequence()) {
+    out = nlohmann::ordered_json::array();
+    for (const auto& v : n) out.push_back(json_of(v, file, depth + 1));
+  } else if (n.IsScalar() && !(n.Tag() == "?" && (n.Scalar() == "~" || n.Scalar() == "null"))) {
+    out = n.Scalar();
+  }
+  return out;
+}
+
+// The list of objects below `j` to plot, as DVC picks it: depth first in key
+// order, the first whose first row has every field drawn; failing that, the
+// first with the most of them (its error then names the field it lacks).
+void find_rows(const nlohmann::ordered_json& j, const std::vector<std::string>& fields,
+               const nlohmann::ordered_json*& best, std::size_t& best_score) {
+  for (const auto& [k, v] : j.items()) {
+    if (best_score == fields.size() + 1) return;  // every field: found
+    if (v.is_array() && !v.empty() && v.front().is_object()) {
+      std::size_t score = 1;
+      for (const auto& f : fields) score += f.empty() || v.front().contains(f);
+      if (score > best_score) best = &v, best_score = score;
+    } else if (v.is_object()) {
+      find_rows(v, fields, best, best_score);
+    }
+  }
+}
+
 }  // namespace
 
 std::size_t PlotTable::column(const std::string& name) const {
@@ -103,7 +137,7 @@ std::size_t PlotTable::column(const std::string& name) const {
   return it == columns.end() ? std::string::npos : static_cast<std::size_t>(it - columns.begin());
 }
 
-PlotTable parse_plot_table(std::string_view text, const std::string& file) {
+PlotTable parse_plot_table(std::string_view text, const std::string& file, const std::vector<std::string>& fields) {
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // a byte-order mark, as spreadsheets write
   std::string ext = lower_ext(file);
   if (ext == "csv") return parse_delimited(text, ',', file);
@@ -123,23 +157,37 @@ PlotTable parse_plot_table(std::string_view text, const std::string& file) {
     }
     return t;
   }
-  if (ext != "json") fail(ExitCode::Input, "{}: plots read .json, .jsonl, .csv and .tsv files (and show images)", file);
-  auto j = nlohmann::ordered_json::parse(text, nullptr, false);
-  if (j.is_discarded()) fail(ExitCode::Input, "{}: not JSON", file);
-  if (j.is_object()) {  // {"train": [...]}: the one array it holds
-    const nlohmann::ordered_json* rows = nullptr;
-    for (const auto& [k, v] : j.items())
-      if (v.is_array()) {
-        if (rows) fail(ExitCode::Input, "{}: more than one array: plot files hold one list of rows", file);
-        rows = &v;
-      }
-    if (!rows) fail(ExitCode::Input, "{}: no list of rows ([{{\"step\": 1, \"loss\": 0.5}}, ...])", file);
-    for (const auto& r : *rows) add_object(t, r, file);
-    return t;
+  nlohmann::ordered_json j;
+  if (ext == "yaml" || ext == "yml") {
+    YAML::Node doc;
+    try {
+      doc = load_yaml(std::string(text), file);
+    } catch (const YAML::Exception& e) {
+      fail(ExitCode::Input, "{}:{}: not YAML: {}", file, e.mark.line + 1, e.msg);
+    }
+    j = json_of(doc, file, 0);
+  } else if (ext == "json") {
+    j = nlohmann::ordered_json::parse(text, nullptr, false);
+    if (j.is_discarded()) fail(ExitCode::Input, "{}: not JSON", file);
+  } else {
+    fail(ExitCode::Input, "{}: plots read .json, .jsonl, .yaml, .csv and .tsv files (and show images)", file);
   }
-  if (!j.is_array()) fail(ExitCode::Input, "{}: no list of rows ([{{\"step\": 1, \"loss\": 0.5}}, ...])", file);
-  for (const auto& r : j) add_object(t, r, file);
+  const nlohmann::ordered_json* rows = nullptr;
+  if (j.is_array()) {
+    rows = &j;
+  } else if (j.is_object()) {  // {"train": [...], "test": {"roc": [...]}}: DVC's choice
+    std::size_t score = 0;
+    find_rows(j, fields, rows, score);
+  }
+  if (!rows) fail(ExitCode::Input, "{}: no list of rows ([{{\"step\": 1, \"loss\": 0.5}}, ...])", file);
+  for (const auto& r : *rows) add_object(t, r, file);
   return t;
+}
+
+const std::vector<std::string>& plot_file_extensions() {
+  static const std::vector<std::string> kExt = {".json", ".jsonl", ".yaml", ".yml", ".csv", ".tsv",
+                                                ".png",  ".jpg",   ".jpeg", ".gif", ".svg", ".webp"};
+  return kExt;
 }
 
 bool is_plot_image(const std::string& file) {

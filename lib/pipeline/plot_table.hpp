@@ -1,7 +1,8 @@
 #pragma once
-// The data of a pipeline's plots files, as DVC's `plots` reads them: JSON (an
-// array of objects, or an object holding one such array), JSON lines, CSV
-// and TSV with a header row. Images (png, jpg, gif, svg) are shown as they are.
+// The data of a pipeline's plots files, as DVC's `plots` reads them: JSON and
+// YAML (a list of objects, or an object holding such lists at any depth: the
+// first that has the fields drawn), JSON lines, CSV and TSV with a header
+// row. Images (png, jpg, gif, svg, webp) are shown as they are.
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,11 +19,15 @@ struct PlotTable {
 };
 
 // Error(Input) naming `file` (and the line) for text that is none of the forms
-// above, ragged CSV rows, or more than kMaxPlotRows rows.
-PlotTable parse_plot_table(std::string_view text, const std::string& file);
+// above, ragged CSV rows, or more than kMaxPlotRows rows. `fields`: those
+// drawn, which pick the list in a JSON or YAML file that holds several.
+PlotTable parse_plot_table(std::string_view text, const std::string& file, const std::vector<std::string>& fields = {});
 constexpr std::size_t kMaxPlotRows = 1000000;
 
 bool is_plot_image(const std::string& file);
+// The names' endings of the files a folder of plots shows (".csv", ".png"…).
+const std::vector<std::string>& plot_file_extensions();
+constexpr std::size_t kMaxPlotFolderFiles = 1000;
 
 // What `mlops plots` draws by default: the top-level plots, then every
 // stage's plots files that are none of them, each once, in file order.

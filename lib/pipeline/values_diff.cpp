@@ -4,7 +4,9 @@
 
 #include "core/error.hpp"
 #include "core/hash.hpp"
+#include "core/walk.hpp"
 #include "pipeline/lock_file.hpp"
+#include "store/manifest.hpp"
 #include "store/object_store.hpp"
 #include "repo/git_history.hpp"
 #include "repo/repo.hpp"
@@ -25,7 +27,7 @@ std::vector<std::string> metrics_files(const Pipeline& p) {
   return {files.begin(), files.end()};
 }
 
-std::string workspace_file_problem(Repo& repo, const std::string& rel) {
+std::string workspace_file_problem(Repo& repo, const std::string& rel, bool folder_ok) {
   std::string prefix;
   for (std::size_t b = 0, e; b < rel.size(); b = e + 1) {
     e = rel.find('/', b);
@@ -38,11 +40,70 @@ std::string workspace_file_problem(Repo& repo, const std::string& rel) {
     if (st->is_symlink())
       return fmt::format("{}: {} is a symbolic link (not followed: files are read inside the repository only)", rel,
                          prefix);
-    if (e == rel.size() && st->is_dir()) return fmt::format("{}: a folder (name the files in it)", rel);
-    if (e == rel.size() && !st->is_regular()) return fmt::format("{}: not a regular file", rel);
+    if (e == rel.size() && st->is_dir() && !folder_ok) return fmt::format("{}: a folder (name the files in it)", rel);
+    if (e == rel.size() && !st->is_regular() && !st->is_dir()) return fmt::format("{}: not a regular file", rel);
   }
   return "";
 }
+
+namespace {
+
+// A revision's commit; nullopt when the repository has no commit yet.
+std::optional<GitCommitRef> commit_at(std::optional<GitRepo>& git, Repo& repo, const std::string& rev) {
+  if (!git) git = GitRepo::open(repo.root());
+  if (!git) fail(ExitCode::Usage, "comparing with a revision needs a git repository");
+  return git->resolve(rev);
+}
+
+// What a revision's mlops.lock recorded for the stages' outputs: path ->
+// output. Nothing when it has none, or when it is malformed (crafted or
+// broken: not followed).
+std::map<std::string, LockedPath> recorded_outs(GitRepo& git, const git_oid& commit) {
+  std::map<std::string, LockedPath> out;
+  auto lock_text = git.read_file(commit, kLockFile);
+  if (!lock_text) return out;
+  try {
+    for (const auto& [stage, entry] : parse_lock(*lock_text))
+      for (const auto& o : entry.outs) out[o.path] = o;
+  } catch (const Error&) {
+    return {};
+  }
+  return out;
+}
+
+// Recorded folder outputs' manifests, read from the store once each; nullopt
+// for one the store lacks or that is not a manifest.
+class RecordedFolders {
+ public:
+  explicit RecordedFolders(Repo& repo) : repo_(repo) {}
+  const Manifest* manifest(const std::string& id) {
+    auto [it, added] = cache_.try_emplace(id);
+    if (added) {
+      try {
+        ObjectId oid = ObjectId::parse(id);
+        if (repo_.store().has(oid)) it->second = Manifest::parse(repo_.store().read_verified(oid, 64u << 20), id);
+      } catch (const Error&) {
+        // a malformed id, a damaged object: nothing there
+      }
+    }
+    return it->second ? &*it->second : nullptr;
+  }
+
+ private:
+  Repo& repo_;
+  std::map<std::string, std::optional<Manifest>> cache_;
+};
+
+// The folder output holding `path` (and the path inside it), if one does.
+std::optional<std::pair<const LockedPath*, std::string>> folder_output_of(const std::map<std::string, LockedPath>& outs,
+                                                                          const std::string& path) {
+  for (const auto& [p, o] : outs)
+    if (o.kind == "dir" && path.size() > p.size() && path.starts_with(p) && path[p.size()] == '/')
+      return std::pair{&o, path.substr(p.size() + 1)};
+  return std::nullopt;
+}
+
+}  // namespace
 
 std::map<std::string, std::string> file_texts_at(Repo& repo, const std::vector<std::string>& files, const std::string& rev) {
   std::map<std::string, std::string> out;
@@ -53,9 +114,8 @@ std::map<std::string, std::string> file_texts_at(Repo& repo, const std::vector<s
     }
     return out;
   }
-  auto git = GitRepo::open(repo.root());
-  if (!git) fail(ExitCode::Usage, "comparing with a revision needs a git repository");
-  auto commit = git->resolve(rev);
+  std::optional<GitRepo> git;
+  auto commit = commit_at(git, repo, rev);
   if (!commit) return out;  // no commits yet: nothing there
   std::vector<std::string> absent;
   for (const auto& f : files) {
@@ -65,27 +125,76 @@ std::map<std::string, std::string> file_texts_at(Repo& repo, const std::vector<s
   if (absent.empty()) return out;
   // Files git does not keep there (a DVC project's cached plots, imported):
   // the content mlops.lock recorded for them then, when the store has it.
-  auto lock_text = git->read_file(commit->oid, kLockFile);
-  if (!lock_text) return out;
-  std::map<std::string, std::string> recorded;  // path -> id
-  try {
-    for (const auto& [stage, entry] : parse_lock(*lock_text))
-      for (const auto& o : entry.outs)
-        if (o.kind == "file") recorded[o.path] = o.id;
-  } catch (const Error&) {
-    return out;  // that revision's mlops.lock is malformed: git's files only
-  }
+  auto outs = recorded_outs(*git, commit->oid);
+  RecordedFolders folders(repo);
   for (const auto& f : absent) {
-    auto it = recorded.find(f);
-    if (it == recorded.end()) continue;
     try {
-      ObjectId id = ObjectId::parse(it->second);
+      ObjectId id;
+      if (auto it = outs.find(f); it != outs.end() && it->second.kind == "file") {
+        id = ObjectId::parse(it->second.id);
+      } else if (auto in = folder_output_of(outs, f)) {
+        const Manifest* m = folders.manifest(in->first->id);
+        const ManifestEntry* e = m ? m->find(in->second) : nullptr;
+        if (!e) continue;
+        id = e->id;
+      } else {
+        continue;
+      }
       if (repo.store().has(id)) out[f] = repo.store().read_verified(id, 64u << 20);
     } catch (const Error&) {
       // a malformed id, or content that is not what it should be: not there
     }
   }
   return out;
+}
+
+std::optional<std::vector<std::string>> files_in_folder_at(Repo& repo, const std::string& folder,
+                                                           const std::vector<std::string>& revs,
+                                                           const std::vector<std::string>& extensions,
+                                                           std::size_t max_files) {
+  std::set<std::string> files;
+  bool found = false;
+  auto keep = [&](const std::string& path) {
+    for (const auto& ext : extensions)
+      if (path.size() > ext.size() && path.ends_with(ext)) {
+        if (files.insert(path).second && files.size() > max_files)
+          fail(ExitCode::Input, "{}: more than {} plots files in the folder", folder, max_files);
+        return;
+      }
+  };
+  std::optional<GitRepo> git;
+  for (const auto& rev : revs) {
+    if (rev.empty()) {
+      auto st = lstat_path(repo.abs(folder));
+      if (!st || !st->is_dir()) continue;
+      if (std::string why = workspace_file_problem(repo, folder, true); !why.empty()) throw Error(ExitCode::Input, why);
+      found = true;
+      WalkVisitor v;
+      v.stat_entries = false;
+      v.file = [&](const WalkEntry& e) { keep(e.rel); };  // links and devices too: refused when read, with why
+      walk_tree(repo.abs(folder), folder, v);
+      continue;
+    }
+    auto commit = commit_at(git, repo, rev);
+    if (!commit) continue;
+    auto in_git = git->files_under(commit->oid, folder);
+    found |= !in_git.empty();
+    for (const auto& f : in_git) keep(f);
+    RecordedFolders folders(repo);
+    for (const auto& [path, o] : recorded_outs(*git, commit->oid)) {
+      if (o.kind != "dir") continue;
+      std::string inside;  // the folder's path inside the output, with a slash
+      if (path == folder) inside = "";
+      else if (auto in = folder_output_of({{path, o}}, folder)) inside = in->second + "/";
+      else continue;
+      found = true;
+      if (const Manifest* m = folders.manifest(o.id))
+        for (const auto& e : m->entries)
+          if (e.path.starts_with(inside)) keep(path + "/" + e.path);
+    }
+  }
+  if (!found) return std::nullopt;
+  return std::vector<std::string>(files.begin(), files.end());
 }
 
 FileValues values_at(Repo& repo, const std::vector<std::string>& files, const std::string& rev) {

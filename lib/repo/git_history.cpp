@@ -188,6 +188,32 @@ std::optional<std::string> GitRepo::read_file(const git_oid& commit, const std::
   return read_blob(repo_.get(), *git_tree_entry_id(entry.get()), path, kMaxCommittedFile);
 }
 
+std::vector<std::string> GitRepo::files_under(const git_oid& commit, const std::string& folder) {
+  git_commit* c = nullptr;
+  if (git_commit_lookup(&c, repo_.get(), &commit) != 0) fail(ExitCode::Repo, "cannot read commit: {}", git_last_error());
+  GitCommitPtr cp(c);
+  git_tree* t = nullptr;
+  if (git_commit_tree(&t, cp.get()) != 0) fail(ExitCode::Repo, "cannot read a commit's tree: {}", git_last_error());
+  GitTreePtr tree(t);
+  git_tree_entry* e = nullptr;
+  if (git_tree_entry_bypath(&e, tree.get(), folder.c_str()) != 0) return {};
+  std::unique_ptr<git_tree_entry, GitDeleter<git_tree_entry, git_tree_entry_free>> entry(e);
+  if (git_tree_entry_type(entry.get()) != GIT_OBJECT_TREE) return {};
+  git_tree* st = nullptr;
+  if (git_tree_lookup(&st, repo_.get(), git_tree_entry_id(entry.get())) != 0)
+    fail(ExitCode::Repo, "cannot read {} from git: {}", folder, git_last_error());
+  GitTreePtr sub(st);
+  std::pair<std::string, std::vector<std::string>> acc{folder + "/", {}};
+  git_tree_walk(sub.get(), GIT_TREEWALK_PRE, [](const char* root, const git_tree_entry* te, void* payload) {
+    auto* a = static_cast<std::pair<std::string, std::vector<std::string>>*>(payload);
+    if (git_tree_entry_type(te) == GIT_OBJECT_BLOB && git_tree_entry_filemode(te) != GIT_FILEMODE_LINK)
+      a->second.push_back(a->first + root + git_tree_entry_name(te));
+    return 0;
+  }, &acc);
+  std::sort(acc.second.begin(), acc.second.end());
+  return acc.second;
+}
+
 std::vector<std::string> GitRepo::changed_paths(bool with_untracked) {
   git_status_options opts = GIT_STATUS_OPTIONS_INIT;
   opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;

@@ -50,6 +50,9 @@ public:
 
   // The content of a file in a commit; nullopt when the commit has no such file.
   std::optional<std::string> read_file(const git_oid& commit, const std::string& path);
+  // The files (blobs, not links) below `folder` in the commit, as paths from
+  // the top, sorted; empty when the commit has no such folder.
+  std::vector<std::string> files_under(const git_oid& commit, const std::string& folder);
   fs::path hooks_dir();
   // The tracked files that differ from HEAD, staged or not (untracked and
   // ignored files do not count), sorted.

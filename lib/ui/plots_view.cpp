@@ -59,17 +59,23 @@ double need_number(const std::string& text, const std::string& where, const std:
   return *v;
 }
 
+// "loss,acc" as its fields.
+std::vector<std::string> field_list(const std::string& fields) {
+  std::vector<std::string> out;
+  for (std::size_t b = 0, e; b <= fields.size(); b = e + 1) {
+    e = fields.find(',', b);
+    if (e == std::string::npos) e = fields.size();
+    if (e > b) out.push_back(fields.substr(b, e - b));
+  }
+  return out;
+}
+
 // The x field (empty: the row number) and the y fields of a table.
 std::pair<std::string, std::vector<std::string>> fields_of(const PlotTable& t, const std::string& x_field,
                                                            const std::string& y_fields) {
   std::string x = x_field;
   if (x.empty() && t.column("step") != std::string::npos) x = "step";
-  std::vector<std::string> ys;
-  for (std::size_t b = 0, e; b <= y_fields.size(); b = e + 1) {
-    e = y_fields.find(',', b);
-    if (e == std::string::npos) e = y_fields.size();
-    if (e > b) ys.push_back(y_fields.substr(b, e - b));
-  }
+  std::vector<std::string> ys = field_list(y_fields);
   if (ys.empty())
     for (auto it = t.columns.rbegin(); it != t.columns.rend(); ++it)
       if (*it != x) {
@@ -353,6 +359,13 @@ std::string plot_text(const std::string& title, const std::vector<PlotSource>& s
 
 namespace {
 
+// The fields a plot draws, which pick the list in a file holding several.
+std::vector<std::string> drawn_fields(const std::string& x, const std::string& y) {
+  std::vector<std::string> out = field_list(y);
+  out.push_back(x);
+  return out;
+}
+
 // The command line's properties over the pipeline's.
 PlotProperties merged(PlotProperties p, const PlotProperties& given) {
   for (auto [field, value] : {std::pair{&p.x, &given.x}, {&p.y, &given.y}, {&p.kind, &given.kind}, {&p.title, &given.title},
@@ -382,6 +395,38 @@ DrawnPlots draw_plots(Repo& repo, const PlotsRequest& r) {
       if (!named) defs.push_back(plot_named(pipeline ? &*pipeline : nullptr, r.names[i]));
     }
   }
+  // A folder of plots (DVCLive's dvclive/plots/metrics): each file in it, at
+  // any of the revisions, a plot with the folder's properties.
+  std::vector<std::string> rev_ids;
+  for (const auto& [label, rev] : r.revs) rev_ids.push_back(rev);
+  std::vector<PlotDefinition> expanded;
+  std::set<std::string> ids;
+  for (const auto& d : defs) ids.insert(d.id);
+  for (auto& d : defs) {
+    std::optional<std::vector<std::string>> inside;
+    if (d.files.size() == 1) {
+      try {
+        inside = files_in_folder_at(repo, d.files[0].file, rev_ids, plot_file_extensions(), kMaxPlotFolderFiles);
+      } catch (const Error& e) {
+        if (e.code() != ExitCode::Input) throw;
+        out.errors.push_back(e.what());
+        continue;
+      }
+    }
+    if (!inside) {
+      expanded.push_back(std::move(d));
+      continue;
+    }
+    if (inside->empty()) out.warnings.push_back(fmt::format("{}: a folder with no plots files in it", d.files[0].file));
+    for (const auto& f : *inside) {
+      if (ids.count(f)) continue;  // named on its own too
+      PlotProperties props = d.props;
+      if (!props.title.empty()) props.title += ": " + f.substr(d.files[0].file.size() + 1);
+      expanded.push_back({f, {{f, d.files[0].x, d.files[0].y}}, props, d.line});
+    }
+  }
+  defs = std::move(expanded);
+
   std::vector<std::string> files;
   std::set<std::string> seen;
   std::map<std::string, std::string> unreadable;  // file -> why
@@ -410,8 +455,10 @@ DrawnPlots draw_plots(Repo& repo, const PlotsRequest& r) {
           if (it == texts[i].end()) {
             absent.push_back(label);
           } else if (!is_plot_image(f.file)) {
-            sources.push_back({label, f.file, parse_plot_table(it->second, label + ":" + f.file),
-                               r.given.x.empty() ? f.x : "", r.given.y.empty() ? f.y : ""});
+            std::string x = r.given.x.empty() ? f.x : "", y = r.given.y.empty() ? f.y : "";
+            sources.push_back({label, f.file, parse_plot_table(it->second, label + ":" + f.file,
+                                                               drawn_fields(x.empty() ? props.x : x, y.empty() ? props.y : y)),
+                               x, y});
           } else if (r.html) {
             std::string name = fmt::format("{}-{}", out.images.size() + 1, fs::path(f.file).filename().string());
             out.images.emplace_back(name, it->second);

@@ -410,4 +410,20 @@ PY
   [[ "$output" == *"eval/confusion.csv (workspace)"*"actual \\ predicted"*"0.50"* ]]
   [[ "$output" == *"[1] eval/train_pr.json"* && "$output" == *"[2] eval/test_pr.json"* ]]
   [[ "$output" == *"precision"* ]]
+  # A dvc.yaml of plots alone (DVCLive's folder among them) comes in as a mlops.yaml of plots alone.
+  rm mlops.yaml
+  mkdir -p dvclive/plots/metrics
+  printf 'step\tloss\n0\t0.9\n1\t0.3\n' > dvclive/plots/metrics/loss.tsv
+  printf 'plots:\n  - dvclive/plots/metrics:\n      x: step\n  - eval/roc.json:\n      x: fpr\n      y: tpr\n' > dvc.yaml
+  run mlops import dvc --fetch
+  [ "$status" -eq 0 ]
+  ! grep -q stages: mlops.yaml
+  run mlops plots show --width 60
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"dvclive/plots/metrics/loss.tsv"* && "$output" == *"eval/roc.json"* ]]
+  printf 'plots: []\n' > dvc.yaml
+  rm mlops.yaml
+  run mlops import dvc --fetch
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"dvc.yaml: no stages, and no plots"* ]]
 }

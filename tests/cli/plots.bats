@@ -92,10 +92,10 @@ PY
   run mlops plots show open.csv
   [ "$status" -eq 4 ]
   [[ "$output" == *"open.csv:2: a quoted field is not closed"* ]]
-  echo '{"a": [1, 2], "b": [3]}' > two.json
+  echo '{"a": [1, 2], "b": {"c": [3]}}' > two.json
   run mlops plots show two.json
   [ "$status" -eq 4 ]
-  [[ "$output" == *"more than one array"* ]]
+  [[ "$output" == *"two.json: no list of rows"* ]]
   run mlops plots show loss.json -y nope
   [ "$status" -eq 4 ]
   [[ "$output" == *"no field 'nope' (fields: step, loss, acc)"* ]]
@@ -339,4 +339,135 @@ YAML
   run mlops plots diff --width 60
   [ "$status" -eq 0 ]
   [[ "$output" == *"curve.csv: not in HEAD"* ]]
+}
+
+@test "plots: a folder of plots (DVCLive's), in git or a stage's gitignored output, each file a plot with the folder's properties" {
+  mkdir -p dvclive/plots/metrics/train dvclive/plots/metrics/eval
+  printf 'step\tloss\n0\t0.9\n1\t0.5\n2\t0.2\n' > dvclive/plots/metrics/train/loss.tsv
+  printf 'step\tacc\n0\t0.1\n1\t0.7\n' > dvclive/plots/metrics/eval/acc.tsv
+  echo 'not a plot' > dvclive/plots/metrics/README.txt
+  cat > mlops.yaml <<'YAML'
+stages:
+  train:
+    cmd: "true"
+    plots:
+      - dvclive/plots/metrics: {x: step, title: Training, y_label: value}
+YAML
+  run mlops plots show --width 60
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Training: eval/acc.tsv"* && "$output" == *"Training: train/loss.tsv"* ]]   # each file its plot
+  [[ "$output" != *"README"* ]]
+  [[ "$output" == *"value"* ]]
+  run mlops plots show dvclive/plots/metrics -o page
+  [ "$status" -eq 0 ]
+  [ "$(grep -o '<polyline' page/index.html | wc -l)" -eq 2 ]
+  # In git at a revision, and changed in the work tree: both drawn.
+  git add -A && git commit -qm dvclive
+  printf 'step\tacc\n0\t0.2\n1\t0.9\n' > dvclive/plots/metrics/eval/acc.tsv
+  run mlops plots diff --targets dvclive/plots/metrics --width 60
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"[1] HEAD"* && "$output" == *"[2] workspace"* ]]
+  # A file that exists only at one side is drawn from that side.
+  printf 'step\tf1\n0\t0.3\n' > dvclive/plots/metrics/eval/f1.tsv
+  run mlops plots diff --targets dvclive/plots/metrics --width 60
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"eval/f1.tsv: not in HEAD (drawn from the other only)"* ]]
+  # A link inside the folder is not followed: that plot is refused, the others drawn.
+  ln -s /etc/passwd dvclive/plots/metrics/eval/secret.csv
+  run mlops plots show dvclive/plots/metrics -o page2
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"secret.csv is a symbolic link"* ]]
+  [ "$(grep -o '<polyline' page2/index.html | wc -l)" -eq 2 ]
+  ! grep -q root page2/index.html
+  rm dvclive/plots/metrics/eval/secret.csv
+  # The folder itself behind a link: refused.
+  ln -s "$PWD/dvclive/plots/metrics" linked
+  run mlops plots show linked
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"linked is a symbolic link"* ]]
+  # A folder of more than 1000 plots files is refused, not walked into a page of thousands.
+  mkdir many
+  (cd many && for i in $(seq 0 1000); do printf 'a,b\n1,2\n' > "$i.csv"; done)
+  run mlops plots show many
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"many: more than 1000 plots files in the folder"* ]]
+  # An empty folder: said, nothing drawn.
+  mkdir empty
+  run mlops plots show empty
+  [[ "$output" == *"empty: a folder with no plots files in it"* ]]
+}
+
+@test "plots: a folder that is a stage's gitignored output is read at a revision from the store by mlops.lock" {
+  cat > mlops.yaml <<'YAML'
+stages:
+  train:
+    cmd: python3 train.py
+    deps: [n.txt, train.py]
+    plots: [live/plots]
+YAML
+  cat > train.py <<'PY'
+import os
+n = int(open("n.txt").read())
+os.makedirs("live/plots/sub", exist_ok=True)
+open("live/plots/loss.csv", "w").write("step,loss\n" + "".join(f"{i},{i * n}\n" for i in range(4)))
+open("live/plots/sub/acc.json", "w").write('[{"step": 0, "acc": %d}, {"step": 1, "acc": %d}]' % (n, 2 * n))
+PY
+  echo 1 > n.txt
+  echo /live >> .gitignore
+  mlops run -q
+  git add -A && git commit -qm "n=1"
+  ! git ls-files --error-unmatch live/plots/loss.csv 2>/dev/null
+  grep -q 'kind: dir' mlops.lock
+  echo 3 > n.txt
+  mlops run -q
+  run mlops plots diff --width 60
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"live/plots/loss.csv"* && "$output" == *"live/plots/sub/acc.json"* ]]
+  [[ "$output" != *"not in HEAD"* ]]
+  [ "$(grep -c '\[1\] HEAD' <<< "$output")" -eq 2 ]
+  # HEAD's values are the first run's: acc 1 and 2 (the workspace's 3 and 6).
+  run mlops plots diff HEAD -o page
+  [ "$status" -eq 0 ]
+  [ "$(grep -o '<polyline' page/index.html | wc -l)" -eq 4 ]
+  run mlops plots show live/plots/sub/acc.json --width 60
+  [[ "$output" == *"6 ┤"* ]]
+}
+
+@test "plots: YAML files, and JSON holding several lists (the first with the fields drawn, at any depth)" {
+  cat > roc.yaml <<'YAML'
+roc:
+  - {fpr: 0, tpr: 0}
+  - {fpr: 0.5, tpr: 0.8}
+  - {fpr: 1, tpr: 1}
+YAML
+  run mlops plots show roc.yaml -x fpr -y tpr --width 60
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"fpr"* && "$output" == *"1 ┤"* ]]
+  printf 'roc: [\n' > bad.yaml
+  run mlops plots show bad.yaml
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"bad.yaml:"*"not YAML"* ]]
+  python3 -c 'import json; print(json.dumps({"train": [{"step": 0, "loss": 0.9}, {"step": 1, "loss": 0.4}], "eval": {"roc": [{"fpr": 0, "tpr": 0}, {"fpr": 1, "tpr": 7}]}}))' > several.json
+  run mlops plots show several.json --width 60     # the first list: train's
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"[1] loss"* || "$output" == *"0.9 ┤"* ]]
+  run mlops plots show several.json -x fpr -y tpr --width 60   # the one with those fields, nested
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"7 ┤"* ]]
+  run mlops plots show several.json -x fpr -y nope
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"no field 'nope'"* ]]
+  # Deep YAML is refused like deep JSON.
+  python3 -c 'print("a: " + "[" * 100 + "]" * 100)' > deep.yaml
+  run mlops plots show deep.yaml
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"deep.yaml"* ]]
+  # A mlops.yaml with plots only (no stages) is enough for plots show.
+  cat > mlops.yaml <<'YAML'
+plots:
+  - roc.yaml: {x: fpr, y: tpr}
+YAML
+  run mlops plots show --width 60
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"roc.yaml"* && "$output" == *"fpr"* ]]
 }
