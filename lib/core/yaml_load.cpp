@@ -79,6 +79,42 @@ private:
   std::uint64_t aliased_ = 0;
 };
 
+bool is_merge_key(const YAML::Node& key) { return key.IsScalar() && key.Scalar() == "<<" && key.Tag() != "!"; }
+
+// YAML 1.1 merge keys, which yaml-cpp reads as a plain key "<<": a mapping's
+// `<<: *base` (or a list of them) gives it each key of those mappings that
+// it does not have itself, the first listed winning, as PyYAML and ruamel
+// (DVC's) read it. In place, children first; shared (aliased) nodes come out
+// the same wherever they are used.
+void merge_keys(YAML::Node n, std::string_view source) {
+  if (n.IsSequence()) {
+    for (auto item : n) merge_keys(item, source);
+    return;
+  }
+  if (!n.IsMap()) return;
+  std::vector<YAML::Node> merges;
+  for (auto kv : n) {
+    merge_keys(kv.second, source);
+    if (is_merge_key(kv.first)) merges.push_back(kv.second);
+  }
+  if (merges.empty()) return;
+  n.remove("<<");
+  for (const auto& m : merges) {
+    std::vector<YAML::Node> from;
+    if (m.IsSequence())
+      for (const auto& item : m) from.push_back(item);
+    else
+      from.push_back(m);
+    for (const auto& f : from) {
+      if (!f.IsMap())
+        throw Error(ExitCode::Input, fmt::format("{}:{}: '<<' merges mappings only", source, f.Mark().line + 1));
+      const YAML::Node& has = n;  // a const lookup adds no key
+      for (const auto& kv : f)
+        if (kv.first.IsScalar() && !has[kv.first.Scalar()]) n[kv.first.Scalar()] = kv.second;
+    }
+  }
+}
+
 }  // namespace
 
 YAML::Node load_yaml(const std::string& text, std::string_view source) {
@@ -89,7 +125,9 @@ YAML::Node load_yaml(const std::string& text, std::string_view source) {
     AliasCounter counter(source);
     parser.HandleNextDocument(counter);
   }
-  return YAML::Load(text);
+  YAML::Node doc = YAML::Load(text);
+  if (text.find("<<") != std::string::npos) merge_keys(doc, source);
+  return doc;
 }
 
 YAML::Node load_yaml_file(const fs::path& file, std::string_view source) {

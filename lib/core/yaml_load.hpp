@@ -17,9 +17,10 @@ namespace mlops {
 // Nodes that aliases may add to a document, all aliases together.
 constexpr std::uint64_t kMaxYamlAliasNodes = 1'000'000;
 
-// YAML::Load of the first document of `text`. Throws Error(Input)
-// "SOURCE:LINE: ..." for aliases past the bound or an alias inside the node it
-// names (a cycle); YAML::ParserException for malformed YAML, as YAML::Load does.
+// YAML::Load of the first document of `text`, with YAML 1.1 merge keys
+// (`<<: *base`) applied, as Python's YAML readers apply them. Throws Error(Input)
+// "SOURCE:LINE: ..." for aliases past the bound, an alias inside the node it
+// names (a cycle) or a merge of something not a mapping; YAML::ParserException for malformed YAML, as YAML::Load does.
 YAML::Node load_yaml(const std::string& text, std::string_view source);
 // The same for a file; YAML::BadFile when it cannot be opened, as YAML::LoadFile.
 YAML::Node load_yaml_file(const fs::path& file, std::string_view source);

@@ -105,7 +105,8 @@ std::string source_label(const PlotSource& s, std::pair<std::size_t, std::size_t
 
 struct Drawn {
   std::vector<PlotSeries> series;
-  std::string x_label;
+  std::string x_label;                  // bar: the names' field
+  std::string value_label;              // bar: the lengths' field(s)
   std::vector<std::string> categories;  // bar: the x values, in order
 };
 
@@ -122,6 +123,9 @@ Drawn series_of(const std::vector<PlotSource>& sources, const PlotProperties& pr
     std::string xl = x.empty() ? "row" : x;
     if (d.x_label.empty()) d.x_label = xl;
     else if ((", " + d.x_label + ", ").find(", " + xl + ", ") == std::string::npos) d.x_label += ", " + xl;
+    for (const auto& y : ys)
+      if ((", " + d.value_label + ", ").find(", " + y + ", ") == std::string::npos)
+        d.value_label += (d.value_label.empty() ? "" : ", ") + y;
     std::size_t xc = x.empty() ? std::string::npos : need_column(src.table, x, where);
     std::string base = source_label(src, n);
     for (const auto& y : ys) {
@@ -145,7 +149,12 @@ Drawn series_of(const std::vector<PlotSource>& sources, const PlotProperties& pr
       d.series.push_back(std::move(s));
     }
   }
-  if (!props.x_label.empty()) d.x_label = props.x_label;
+  // Labels name the axes as the user's properties do: with bar_horizontal
+  // x_label is the length's, y_label the names'.
+  const std::string& names_label = kind.horizontal ? props.y_label : props.x_label;
+  const std::string& length_label = kind.horizontal ? props.x_label : props.y_label;
+  if (!names_label.empty()) d.x_label = names_label;
+  if (!length_label.empty()) d.value_label = length_label;
   bool any = false;
   for (const auto& ser : d.series)
     for (double v : ser.y) any |= std::isfinite(v);
@@ -233,8 +242,10 @@ std::string bar_svg(const std::string& title, const Drawn& d) {
   std::string out = fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
       "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-      "<text x=\"10\" y=\"24\" font-size=\"16\" font-weight=\"bold\">{2}</text>\n",
-      left + plot_w + 80, height, h(title));
+      "<text x=\"10\" y=\"24\" font-size=\"16\" font-weight=\"bold\">{2}</text>\n"
+      "<text x=\"{3}\" y=\"{4}\" text-anchor=\"end\" font-weight=\"bold\">{5}</text>\n"
+      "<text x=\"{6}\" y=\"{4}\" text-anchor=\"middle\" font-weight=\"bold\">{7}</text>\n",
+      left + plot_w + 80, height, h(title), left - 6, top - 6, h(d.x_label), left + plot_w / 2, h(d.value_label));
   for (std::size_t c = 0; c < d.categories.size(); ++c) {
     double y0 = top + static_cast<double>(c) * group_h;
     std::string cat = d.categories[c].size() > 22 ? d.categories[c].substr(0, 21) + "…" : d.categories[c];
@@ -331,9 +342,12 @@ std::string plot_text(const std::string& title, const std::vector<PlotSource>& s
     for (const auto& s : d.series)
       for (double v : s.y)
         if (std::isfinite(v)) hi = std::max(hi, std::abs(v));
+    std::string names = escaped_text(d.x_label.substr(0, 24));
+    label_w = names.size();
     for (const auto& c : d.categories) label_w = std::max(label_w, std::min<std::size_t>(c.size(), 24));
     int bar_w = std::max(10, width - static_cast<int>(label_w) - 24);
     std::string out = escaped_text(title) + "\n";
+    out += fmt::format("{:<{}}  {}\n", names, label_w, escaped_text(d.value_label));  // the axes' names
     for (std::size_t c = 0; c < d.categories.size(); ++c)
       for (const auto& s : d.series)
         for (std::size_t i = 0; i < s.x.size(); ++i) {

@@ -427,3 +427,51 @@ PY
   [ "$status" -eq 4 ]
   [[ "$output" == *"dvc.yaml: no stages, and no plots"* ]]
 }
+
+@test "import dvc: YAML merge keys (<<: *base) in dvc.yaml are applied, as DVC's reader applies them" {
+  cat >dvc.yaml <<'YAML'
+stages:
+  prepare: &base
+    cmd: python prepare.py
+    deps: [prepare.py]
+    plots:
+      - eval/a.csv: &props {x: step, title: Shared}
+  prepare2:
+    <<: *base
+    cmd: python prepare2.py
+    plots:
+      - eval/b.csv:
+          <<: *props
+          y: acc
+YAML
+  rm -f dvc.lock
+  run mlops import dvc --fetch
+  [ "$status" -eq 0 ]
+  python3 - <<'PY'
+import yaml
+y = yaml.safe_load(open("mlops.yaml"))
+s = y["stages"]
+assert s["prepare2"]["cmd"] == "python prepare2.py", s
+assert s["prepare2"]["deps"] == ["prepare.py"], s
+assert s["prepare2"]["plots"] == [{"eval/b.csv": {"x": "step", "title": "Shared", "y": "acc"}}] or \
+       s["prepare2"]["plots"][0]["eval/b.csv"] == {"x": "step", "title": "Shared", "y": "acc"}, s
+assert "<<" not in str(y), y
+PY
+  # mlops.yaml reads merge keys too.
+  cat > mlops.yaml <<'YAML'
+stages:
+  a: &base
+    cmd: "true"
+    deps: [prepare.py]
+  b:
+    <<: *base
+    cmd: echo b
+YAML
+  rm -f prepare.py
+  run mlops status
+  [[ "$output" == *"stage b: stale (never run; dependency prepare.py does not exist)"* ]]
+  printf 'stages:\n  a:\n    <<: [1]\n    cmd: x\n' > mlops.yaml
+  run mlops dag
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"mlops.yaml:3: '<<' merges mappings only"* ]]
+}

@@ -40,8 +40,11 @@ YAML
 @test "plots show: bar and confusion templates count what the file holds" {
   run mlops plots show importance.tsv -t bar -x feature --width 60
   [ "$status" -eq 0 ]
+  [[ "$output" == *"feature  importance"* ]]     # the axes' names
   [[ "$output" == *"age"*"0.5"* ]]
   [[ "$output" == *"income"*"0.3"* ]]
+  run mlops plots show importance.tsv -t bar_horizontal -y feature -x importance --x-label weight -o bars
+  grep -q '>feature</text>' bars/index.html && grep -q '>weight</text>' bars/index.html
   run mlops plots show confusion.csv -t confusion
   [ "$status" -eq 0 ]
   # Counts of actual × predicted, read independently with python's csv module.
@@ -212,7 +215,7 @@ PY
   # Longest first; a negative length is drawn apart from a positive one.
   python3 - "$output" <<'PY'
 import sys
-lines = [l for l in sys.argv[1].splitlines()[1:] if l.strip()]
+lines = [l for l in sys.argv[1].splitlines()[2:] if l.strip()]   # after the title and the axes' names
 assert [l.split()[0] for l in lines] == ["age", "zip", "income"], lines
 assert "░" in lines[2] and "█" not in lines[2] and "█" in lines[0], lines
 PY
