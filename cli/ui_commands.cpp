@@ -122,6 +122,7 @@ int run_report(Context& ctx, const ReportArgs& a) {
     fmt::print("{}", text);
     return 0;
   }
+  if (auto why = output_path_problem(ctx.repo(), ctx.cwd() / out, false); !why.empty()) throw Error(ExitCode::Input, why);
   atomic_write(ctx.cwd() / out, text);
   if (!ctx.quiet) note("wrote {} ({})\n", out, human_size(text.size()));
   return 0;
@@ -159,6 +160,7 @@ int run_plots(Context& ctx, const PlotsArgs& a, bool diff) {
   for (const auto& w : d.warnings) note("mlops: warning: {}\n", w);
   if (r.html && !d.figures.empty()) {  // a page only when something is on it
     fs::path dir = ctx.cwd() / a.output;
+    if (auto why = output_path_problem(ctx.repo(), dir, true); !why.empty()) throw Error(ExitCode::Input, why);
     fs::create_directories(dir);
     for (const auto& [name, bytes] : d.images) atomic_write(dir / name, bytes);
     UiLinks links;

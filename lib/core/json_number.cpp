@@ -1,5 +1,7 @@
 #include "core/json_number.hpp"
 
+#include <vector>
+
 #include <cmath>
 #include <iterator>
 
@@ -84,8 +86,9 @@ void append_json_number(std::string& out, double v) {
   fmt::format_to(std::back_inserter(out), "{}", v);  // the shortest text that reads back as v
 }
 
-bool json_depth_within(std::string_view text, std::size_t max) {
-  std::size_t depth = 0;
+JsonShape json_shape(std::string_view text, std::size_t max_depth, std::size_t max_members) {
+  std::vector<std::size_t> members;  // per open bracket: members so far (counted in objects only)
+  std::vector<bool> object;
   bool in_string = false, escaped = false;
   for (char c : text) {
     if (in_string) {
@@ -95,12 +98,17 @@ bool json_depth_within(std::string_view text, std::size_t max) {
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {
-      if (++depth > max) return false;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
+      if (members.size() == max_depth) return JsonShape::TooDeep;
+      members.push_back(1);
+      object.push_back(c == '{');
+    } else if ((c == ']' || c == '}') && !members.empty()) {
+      members.pop_back();
+      object.pop_back();
+    } else if (c == ',' && !members.empty() && object.back() && ++members.back() > max_members) {
+      return JsonShape::TooWide;
     }
   }
-  return true;
+  return JsonShape::Within;
 }
 
 }  // namespace mlops

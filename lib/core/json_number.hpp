@@ -25,10 +25,13 @@ std::string json_dump(const nlohmann::json& j, int indent = 2);
 // Appends `s` as a JSON string (quoted; escapes as JSON requires; bytes that
 // are not UTF-8 as U+FFFD), for answers written without building a tree.
 void append_json_string(std::string& out, std::string_view s);
-// Whether JSON text nests arrays and objects at most `max` deep (strings
-// skipped): text from elsewhere is checked before it is parsed, since writing
-// a value back out recurses once a level.
-bool json_depth_within(std::string_view text, std::size_t max);
+// Whether JSON text nests arrays and objects at most `max_depth` deep, and
+// gives no object more than `max_members` members (strings skipped): text
+// from elsewhere is checked before it is parsed, since writing a value back
+// out recurses once a level, and an ordered object's keys are found by
+// a search each (n keys cost n² to read).
+enum class JsonShape { Within, TooDeep, TooWide };
+JsonShape json_shape(std::string_view text, std::size_t max_depth, std::size_t max_members);
 // Appends a number as mlops writes it (non-finite ones spelled).
 void append_json_number(std::string& out, double v);
 

@@ -386,7 +386,8 @@ Pipeline parse_pipeline(const std::string& text, const std::function<std::map<st
     fail(ExitCode::Input, "{}:{}: malformed YAML: {}", p.file, e.mark.line + 1, e.msg);
   }
   // A file of plots alone (no stages) serves `mlops plots`, as a dvc.yaml may.
-  bool plots_only = root.IsMap() && yaml_field(root, "stages").IsNull() && !yaml_field(root, "plots").IsNull();
+  bool has_plots = root.IsMap() && !yaml_field(root, "plots").IsNull();
+  bool plots_only = has_plots && yaml_field(root, "stages").IsNull();
   if (!root.IsMap() || !(yaml_field(root, "stages").IsMap() || plots_only))
     w.fail_at(root, "", "expected a mapping with 'stages:' (or 'plots:' alone)");
   for (const auto& kv : root)
@@ -478,7 +479,7 @@ Pipeline parse_pipeline(const std::string& text, const std::function<std::map<st
     }
     add(parse_stage(name, body, base, w), kv.first);
   }
-  if (p.stages.empty() && !plots_only) w.fail_at(yaml_field(root, "stages"), "stages", "no stages");
+  if (p.stages.empty() && !has_plots) w.fail_at(yaml_field(root, "stages"), "stages", "no stages");
   w.stage.clear();
   p.plots = plot_definitions(yaml_field(root, "plots"), w, base);
   // A plot named for several files may not take a stage's plots file's name.

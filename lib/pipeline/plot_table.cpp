@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -31,22 +32,34 @@ std::string cell_text(const nlohmann::ordered_json& v) {
   return v.dump();
 }
 
-void add_object(PlotTable& t, const nlohmann::ordered_json& obj, const std::string& file) {
-  if (!obj.is_object()) fail(ExitCode::Input, "{}: a plot's rows must be JSON objects ({{\"step\": 1, \"loss\": 0.5}})", file);
-  std::vector<std::string> row(t.columns.size());
-  for (const auto& [k, v] : obj.items()) {
-    std::size_t c = t.column(k);
-    if (c == std::string::npos) {
-      t.columns.push_back(k);
-      for (auto& r : t.rows) r.emplace_back();
-      row.emplace_back();
-      c = t.columns.size() - 1;
+// Rows of objects into a table, each field's column found by a hash, with
+// the table bounded: rows, and rows x columns (a field first seen late adds a
+// cell to every earlier row).
+class TableBuilder {
+ public:
+  explicit TableBuilder(PlotTable& t) : t_(t) {}
+  void add(const nlohmann::ordered_json& obj, const std::string& file) {
+    if (!obj.is_object()) fail(ExitCode::Input, "{}: a plot's rows must be JSON objects ({{\"step\": 1, \"loss\": 0.5}})", file);
+    if (t_.rows.size() == kMaxPlotRows) fail(ExitCode::Input, "{}: more than {} rows to plot", file, kMaxPlotRows);
+    std::vector<std::string> row(t_.columns.size());
+    for (const auto& [k, v] : obj.items()) {
+      auto [it, added] = index_.try_emplace(k, t_.columns.size());
+      if (added) {
+        if ((t_.rows.size() + 1) * (t_.columns.size() + 1) > kMaxPlotCells)
+          fail(ExitCode::Input, "{}: more than {} values to plot (rows times fields)", file, kMaxPlotCells);
+        t_.columns.push_back(k);
+        for (auto& r : t_.rows) r.emplace_back();
+        row.emplace_back();
+      }
+      row[it->second] = cell_text(v);
     }
-    row[c] = cell_text(v);
+    t_.rows.push_back(std::move(row));
   }
-  if (t.rows.size() == kMaxPlotRows) fail(ExitCode::Input, "{}: more than {} rows to plot", file, kMaxPlotRows);
-  t.rows.push_back(std::move(row));
-}
+
+ private:
+  PlotTable& t_;
+  std::unordered_map<std::string, std::size_t> index_;
+};
 
 // RFC 4180 fields: quoted fields may hold the separator, "" and newlines.
 PlotTable parse_delimited(std::string_view text, char sep, const std::string& file) {
@@ -65,6 +78,8 @@ PlotTable parse_delimited(std::string_view text, char sep, const std::string& fi
         if (fields.size() != t.columns.size())
           fail(ExitCode::Input, "{}:{}: {} fields, but the header has {}", file, row_line, fields.size(), t.columns.size());
         if (t.rows.size() == kMaxPlotRows) fail(ExitCode::Input, "{}: more than {} rows to plot", file, kMaxPlotRows);
+        if ((t.rows.size() + 1) * t.columns.size() > kMaxPlotCells)
+          fail(ExitCode::Input, "{}: more than {} values to plot (rows times fields)", file, kMaxPlotCells);
         t.rows.push_back(std::move(fields));
       }
     }
@@ -102,6 +117,7 @@ nlohmann::ordered_json json_of(const YAML::Node& n, const std::string& file, std
   if (depth > kMaxJsonDepth) fail(ExitCode::Input, "{}: nested more than {} levels deep", file, kMaxJsonDepth);
   nlohmann::ordered_json out;
   if (n.IsMap()) {
+    if (n.size() > kMaxPlotColumns) fail(ExitCode::Input, "{}: a mapping of more than {} fields", file, kMaxPlotColumns);
     out = nlohmann::ordered_json::object();
     for (const auto& kv : n) out[kv.first.Scalar()] = json_of(kv.second, file, depth + 1);
   } else if (n.IsSequence()) {
@@ -143,9 +159,13 @@ PlotTable parse_plot_table(std::string_view text, const std::string& file, const
   if (ext == "csv") return parse_delimited(text, ',', file);
   if (ext == "tsv") return parse_delimited(text, '\t', file);
   if (!is_valid_utf8(text)) fail(ExitCode::Input, "{}: not UTF-8 text", file);
-  if ((ext == "json" || ext == "jsonl") && !json_depth_within(text, kMaxJsonDepth))
-    fail(ExitCode::Input, "{}: nested more than {} levels deep", file, kMaxJsonDepth);
+  if (ext == "json" || ext == "jsonl") {
+    auto shape = json_shape(text, kMaxJsonDepth, kMaxPlotColumns);
+    if (shape == JsonShape::TooDeep) fail(ExitCode::Input, "{}: nested more than {} levels deep", file, kMaxJsonDepth);
+    if (shape == JsonShape::TooWide) fail(ExitCode::Input, "{}: an object of more than {} fields", file, kMaxPlotColumns);
+  }
   PlotTable t;
+  TableBuilder rows_of(t);
   if (ext == "jsonl") {
     std::size_t n = 0;
     for (auto line : split_lines(text)) {
@@ -153,7 +173,7 @@ PlotTable parse_plot_table(std::string_view text, const std::string& file, const
       if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
       auto j = nlohmann::ordered_json::parse(line, nullptr, false);
       if (j.is_discarded()) fail(ExitCode::Input, "{}:{}: not JSON", file, n);
-      add_object(t, j, fmt::format("{}:{}", file, n));
+      rows_of.add(j, fmt::format("{}:{}", file, n));
     }
     return t;
   }
@@ -180,7 +200,7 @@ PlotTable parse_plot_table(std::string_view text, const std::string& file, const
     find_rows(j, fields, rows, score);
   }
   if (!rows) fail(ExitCode::Input, "{}: no list of rows ([{{\"step\": 1, \"loss\": 0.5}}, ...])", file);
-  for (const auto& r : *rows) add_object(t, r, file);
+  for (const auto& r : *rows) rows_of.add(r, file);
   return t;
 }
 

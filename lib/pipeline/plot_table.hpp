@@ -19,10 +19,13 @@ struct PlotTable {
 };
 
 // Error(Input) naming `file` (and the line) for text that is none of the forms
-// above, ragged CSV rows, or more than kMaxPlotRows rows. `fields`: those
+// above, ragged CSV rows, more than kMaxPlotRows rows, objects of more than
+// kMaxPlotColumns fields, or more than kMaxPlotCells values. `fields`: those
 // drawn, which pick the list in a JSON or YAML file that holds several.
 PlotTable parse_plot_table(std::string_view text, const std::string& file, const std::vector<std::string>& fields = {});
 constexpr std::size_t kMaxPlotRows = 1000000;
+constexpr std::size_t kMaxPlotColumns = 1000;  // fields of a JSON or YAML object (reading n costs n²)
+constexpr std::size_t kMaxPlotCells = 20000000;  // rows x fields
 
 bool is_plot_image(const std::string& file);
 // The names' endings of the files a folder of plots shows (".csv", ".png"…).

@@ -17,6 +17,7 @@
 
 #include "core/child_signals.hpp"
 #include "core/error.hpp"
+#include "core/walk.hpp"
 #include "core/link.hpp"
 #include "data/gitignore.hpp"
 #include "data/tracked.hpp"
@@ -185,16 +186,44 @@ public:
     return st && st->is_regular() && st->size <= (16u << 20) ? read_file(repo_.abs(rel), 16u << 20) : std::string();
   }
 
-  // The metrics and plots files a stage may rewrite: git keeps them, so the hint names those that changed.
+  // A folder's listing (path, size, mtime of each file), to tell what a run changed in it.
+  std::string folder_listing(const std::string& rel) const {
+    std::vector<std::string> lines;
+    WalkVisitor v;
+    v.file = [&](const WalkEntry& e) {
+      lines.push_back(fmt::format("{} {} {}", e.rel, e.st.size, e.st.mtime_ns));
+    };
+    walk_tree(repo_.abs(rel), "", v);
+    std::sort(lines.begin(), lines.end());
+    std::string out;
+    for (const auto& l : lines) out += l + "\n";
+    return out;
+  }
+
+  // A git-kept file's text, or a folder's listing ("" when absent).
+  std::string kept_state(const std::string& rel) const {
+    auto st = lstat_path(repo_.abs(rel));
+    return st && st->is_dir() ? "dir\n" + folder_listing(rel) : file_text(rel);
+  }
+
+  // The metrics and plots files (and plots folders) a stage may rewrite: git
+  // keeps those that are not among its outs, so the hint names those that changed.
   std::map<std::string, std::string> git_kept_texts(const Stage& s) const {
     std::map<std::string, std::string> out;
+    auto in_outs = [&](const std::string& f) {
+      for (const auto& o : s.outs)
+        if (f == o || (f.size() > o.size() && f.starts_with(o) && f[o.size()] == '/')) return true;
+      return false;
+    };
     for (const auto* list : {&s.metrics, &s.plots})
-      for (const auto& f : *list) out[f] = file_text(f);
+      for (const auto& f : *list) {
+        if (!in_outs(f)) out[f] = kept_state(f);
+      }
     return out;
   }
   void note_git_changes(const std::map<std::string, std::string>& before) {
     for (const auto& [f, text] : before)
-      if (file_text(f) != text && lstat_path(repo_.abs(f))) git_files_.insert(f);
+      if (lstat_path(repo_.abs(f)) && kept_state(f) != text) git_files_.insert(f);
   }
 
 private:

@@ -27,6 +27,22 @@ std::vector<std::string> metrics_files(const Pipeline& p) {
   return {files.begin(), files.end()};
 }
 
+namespace {
+
+// A link mlops made (cache.link symlink): to a regular file of the store.
+bool links_into_store(Repo& repo, const fs::path& link) {
+  std::error_code ec;
+  fs::path target = fs::canonical(link, ec);
+  if (ec) return false;
+  fs::path objects = fs::canonical(repo.store().objects_dir(), ec);
+  if (ec) return false;
+  fs::path rel = target.lexically_relative(objects);
+  auto st = lstat_path(target);
+  return !rel.empty() && *rel.begin() != ".." && st && st->is_regular();
+}
+
+}  // namespace
+
 std::string workspace_file_problem(Repo& repo, const std::string& rel, bool folder_ok) {
   std::string prefix;
   for (std::size_t b = 0, e; b < rel.size(); b = e + 1) {
@@ -37,11 +53,31 @@ std::string workspace_file_problem(Repo& repo, const std::string& rel, bool fold
     if (!st) return "";
     // A link may lead anywhere (~/.aws, /proc/self/environ): what a commit
     // brings is read inside the repository only.
-    if (st->is_symlink())
+    if (st->is_symlink() && !(e == rel.size() && links_into_store(repo, repo.abs(prefix))))
       return fmt::format("{}: {} is a symbolic link (not followed: files are read inside the repository only)", rel,
                          prefix);
+    if (st->is_symlink()) return "";  // an output checked out as a link to its object (cache.link symlink)
     if (e == rel.size() && st->is_dir() && !folder_ok) return fmt::format("{}: a folder (name the files in it)", rel);
     if (e == rel.size() && !st->is_regular() && !st->is_dir()) return fmt::format("{}: not a regular file", rel);
+  }
+  return "";
+}
+
+std::string output_path_problem(Repo& repo, const fs::path& path, bool folder) {
+  fs::path rel = path.lexically_normal().lexically_relative(repo.root());
+  if (rel.empty() || *rel.begin() == "..") return "";  // outside the repository: the user's own choice
+  fs::path at = repo.root();
+  std::size_t n = static_cast<std::size_t>(std::distance(rel.begin(), rel.end())), i = 0;
+  for (const auto& part : rel) {
+    ++i;
+    if (part == "." || part.empty()) continue;
+    at /= part;
+    auto st = lstat_path(at);
+    if (!st) return "";
+    bool last = i == n;
+    if (st->is_symlink() && (folder || !last))
+      return fmt::format("{}: {} is a symbolic link (not written through: it may lead out of the repository)",
+                         path.string(), at.lexically_relative(repo.root()).string());
   }
   return "";
 }
@@ -58,14 +94,16 @@ std::optional<GitCommitRef> commit_at(std::optional<GitRepo>& git, Repo& repo, c
 // What a revision's mlops.lock recorded for the stages' outputs: path ->
 // output. Nothing when it has none, or when it is malformed (crafted or
 // broken: not followed).
-std::map<std::string, LockedPath> recorded_outs(GitRepo& git, const git_oid& commit) {
+std::map<std::string, LockedPath> recorded_outs(GitRepo& git, const git_oid& commit, const std::string& rev,
+                                                std::vector<std::string>* notes) {
   std::map<std::string, LockedPath> out;
   auto lock_text = git.read_file(commit, kLockFile);
   if (!lock_text) return out;
   try {
     for (const auto& [stage, entry] : parse_lock(*lock_text))
       for (const auto& o : entry.outs) out[o.path] = o;
-  } catch (const Error&) {
+  } catch (const Error& e) {
+    if (notes) notes->push_back(fmt::format("{}'s {} is not read: {}", rev, kLockFile, e.what()));
     return {};
   }
   return out;
@@ -75,22 +113,30 @@ std::map<std::string, LockedPath> recorded_outs(GitRepo& git, const git_oid& com
 // for one the store lacks or that is not a manifest.
 class RecordedFolders {
  public:
-  explicit RecordedFolders(Repo& repo) : repo_(repo) {}
-  const Manifest* manifest(const std::string& id) {
-    auto [it, added] = cache_.try_emplace(id);
+  RecordedFolders(Repo& repo, std::string rev, std::vector<std::string>* notes)
+      : repo_(repo), rev_(std::move(rev)), notes_(notes) {}
+  // `path`: the folder, for the note when its manifest cannot be read.
+  const Manifest* manifest(const LockedPath& out) {
+    auto [it, added] = cache_.try_emplace(out.id);
     if (added) {
       try {
-        ObjectId oid = ObjectId::parse(id);
-        if (repo_.store().has(oid)) it->second = Manifest::parse(repo_.store().read_verified(oid, 64u << 20), id);
-      } catch (const Error&) {
-        // a malformed id, a damaged object: nothing there
+        ObjectId oid = ObjectId::parse(out.id);
+        if (!repo_.store().has(oid)) note(out.path, "its content is not in the store (mlops fetch brings it)");
+        else it->second = Manifest::parse(repo_.store().read_verified(oid, 64u << 20), out.id);
+      } catch (const Error& e) {
+        note(out.path, e.what());  // a malformed id, a damaged object, not a manifest
       }
     }
     return it->second ? &*it->second : nullptr;
   }
+  void note(const std::string& path, const std::string& why) {
+    if (notes_) notes_->push_back(fmt::format("{}: as {}'s {} records it: {}", path, rev_, kLockFile, why));
+  }
 
  private:
   Repo& repo_;
+  std::string rev_;
+  std::vector<std::string>* notes_;
   std::map<std::string, std::optional<Manifest>> cache_;
 };
 
@@ -105,7 +151,8 @@ std::optional<std::pair<const LockedPath*, std::string>> folder_output_of(const 
 
 }  // namespace
 
-std::map<std::string, std::string> file_texts_at(Repo& repo, const std::vector<std::string>& files, const std::string& rev) {
+std::map<std::string, std::string> file_texts_at(Repo& repo, const std::vector<std::string>& files, const std::string& rev,
+                                                 std::vector<std::string>* notes) {
   std::map<std::string, std::string> out;
   if (rev.empty()) {
     for (const auto& f : files) {
@@ -125,15 +172,15 @@ std::map<std::string, std::string> file_texts_at(Repo& repo, const std::vector<s
   if (absent.empty()) return out;
   // Files git does not keep there (a DVC project's cached plots, imported):
   // the content mlops.lock recorded for them then, when the store has it.
-  auto outs = recorded_outs(*git, commit->oid);
-  RecordedFolders folders(repo);
+  auto outs = recorded_outs(*git, commit->oid, rev, notes);
+  RecordedFolders folders(repo, rev, notes);
   for (const auto& f : absent) {
     try {
       ObjectId id;
       if (auto it = outs.find(f); it != outs.end() && it->second.kind == "file") {
         id = ObjectId::parse(it->second.id);
       } else if (auto in = folder_output_of(outs, f)) {
-        const Manifest* m = folders.manifest(in->first->id);
+        const Manifest* m = folders.manifest(*in->first);
         const ManifestEntry* e = m ? m->find(in->second) : nullptr;
         if (!e) continue;
         id = e->id;
@@ -141,8 +188,9 @@ std::map<std::string, std::string> file_texts_at(Repo& repo, const std::vector<s
         continue;
       }
       if (repo.store().has(id)) out[f] = repo.store().read_verified(id, 64u << 20);
-    } catch (const Error&) {
-      // a malformed id, or content that is not what it should be: not there
+      else folders.note(f, "its content is not in the store (mlops fetch brings it)");
+    } catch (const Error& e) {
+      folders.note(f, e.what());  // a malformed id, or content that is not what it should be: not there
     }
   }
   return out;
@@ -151,7 +199,7 @@ std::map<std::string, std::string> file_texts_at(Repo& repo, const std::vector<s
 std::optional<std::vector<std::string>> files_in_folder_at(Repo& repo, const std::string& folder,
                                                            const std::vector<std::string>& revs,
                                                            const std::vector<std::string>& extensions,
-                                                           std::size_t max_files) {
+                                                           std::size_t max_files, std::vector<std::string>* notes) {
   std::set<std::string> files;
   bool found = false;
   auto keep = [&](const std::string& path) {
@@ -171,6 +219,10 @@ std::optional<std::vector<std::string>> files_in_folder_at(Repo& repo, const std
       found = true;
       WalkVisitor v;
       v.stat_entries = false;
+      v.enter_dir = [](const WalkEntry& e) {  // not git's nor mlops's own folders (a nested checkout's)
+        auto name = e.rel.substr(e.rel.rfind('/') + 1);
+        return name != ".git" && name != ".mlops";
+      };
       v.file = [&](const WalkEntry& e) { keep(e.rel); };  // links and devices too: refused when read, with why
       walk_tree(repo.abs(folder), folder, v);
       continue;
@@ -180,17 +232,17 @@ std::optional<std::vector<std::string>> files_in_folder_at(Repo& repo, const std
     auto in_git = git->files_under(commit->oid, folder);
     found |= !in_git.empty();
     for (const auto& f : in_git) keep(f);
-    RecordedFolders folders(repo);
-    for (const auto& [path, o] : recorded_outs(*git, commit->oid)) {
+    RecordedFolders folders(repo, rev, notes);
+    for (const auto& [path, o] : recorded_outs(*git, commit->oid, rev, notes)) {
       if (o.kind != "dir") continue;
       std::string inside;  // the folder's path inside the output, with a slash
       if (path == folder) inside = "";
       else if (auto in = folder_output_of({{path, o}}, folder)) inside = in->second + "/";
       else continue;
-      found = true;
-      if (const Manifest* m = folders.manifest(o.id))
+      found |= inside.empty();  // the output itself; a path inside it is a folder if files are below it
+      if (const Manifest* m = folders.manifest(o))
         for (const auto& e : m->entries)
-          if (e.path.starts_with(inside)) keep(path + "/" + e.path);
+          if (e.path.starts_with(inside)) keep(path + "/" + e.path), found = true;
     }
   }
   if (!found) return std::nullopt;

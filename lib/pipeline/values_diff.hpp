@@ -24,22 +24,31 @@ std::vector<std::string> metrics_files(const Pipeline& p);
 // Why the work tree's file `rel` is not read ("" when it is a regular file,
 // or absent): a symbolic link on the way, a folder (unless `folder_ok`), a device.
 std::string workspace_file_problem(Repo& repo, const std::string& rel, bool folder_ok = false);
+// Why `-o PATH` (absolute) may not be written ("" when it may): inside the
+// repository, a symbolic link on the way to it, or it, being a folder
+// (`folder`) — a committed link would send the writes out of the repository.
+std::string output_path_problem(Repo& repo, const fs::path& path, bool folder);
 // The files' text in the work tree (rev empty) or at a git revision (at most
 // 64 MiB each): git's, else for a file git does not keep (gitignored), the
 // content that revision's mlops.lock recorded (a file output, or a file in
 // a folder output), when the store has it. Files
 // absent there are left out; Error(Input) for a work-tree file that
 // workspace_file_problem refuses.
-std::map<std::string, std::string> file_texts_at(Repo& repo, const std::vector<std::string>& files, const std::string& rev);
+// `notes` (when given) gets why a file mlops.lock records is not read there:
+// content not in the store (not fetched), a malformed lock, a damaged object.
+std::map<std::string, std::string> file_texts_at(Repo& repo, const std::vector<std::string>& files, const std::string& rev,
+                                                 std::vector<std::string>* notes = nullptr);
 // The files below `folder` whose names end in one of `extensions` (".csv"),
 // sorted, in the work tree and at the revisions ("" the work tree) together:
 // git's, and those of a folder output that revision's mlops.lock recorded.
 // nullopt when `folder` is a folder in none of them. Error(Input) past
-// `max_files`, or for a work-tree folder behind a symbolic link.
+// `max_files`, or for a work-tree folder behind a symbolic link. Folders
+// named .git and .mlops are not entered. `notes`: as file_texts_at's.
 std::optional<std::vector<std::string>> files_in_folder_at(Repo& repo, const std::string& folder,
                                                            const std::vector<std::string>& revs,
                                                            const std::vector<std::string>& extensions,
-                                                           std::size_t max_files);
+                                                           std::size_t max_files,
+                                                           std::vector<std::string>* notes = nullptr);
 // The files' flattened values in the work tree (rev empty) or at a git revision;
 // files absent there are left out.
 FileValues values_at(Repo& repo, const std::vector<std::string>& files, const std::string& rev);

@@ -157,7 +157,7 @@ Drawn series_of(const std::vector<PlotSource>& sources, const PlotProperties& pr
   if (!length_label.empty()) d.value_label = length_label;
   bool any = false;
   for (const auto& ser : d.series)
-    for (double v : ser.y) any |= std::isfinite(v);
+    for (std::size_t i = 0; i < ser.y.size(); ++i) any |= std::isfinite(ser.x[i]) && std::isfinite(ser.y[i]);
   if (!any) fail(ExitCode::Input, "{}: no rows with a value to draw", sources.empty() ? "" : where_of(sources[0], n.first));
   if (kind.sorted && !d.series.empty()) {
     // The bars by the first series' length, longest first.
@@ -414,13 +414,14 @@ DrawnPlots draw_plots(Repo& repo, const PlotsRequest& r) {
   std::vector<std::string> rev_ids;
   for (const auto& [label, rev] : r.revs) rev_ids.push_back(rev);
   std::vector<PlotDefinition> expanded;
+  std::vector<std::string> notes;
   std::set<std::string> ids;
   for (const auto& d : defs) ids.insert(d.id);
   for (auto& d : defs) {
     std::optional<std::vector<std::string>> inside;
     if (d.files.size() == 1) {
       try {
-        inside = files_in_folder_at(repo, d.files[0].file, rev_ids, plot_file_extensions(), kMaxPlotFolderFiles);
+        inside = files_in_folder_at(repo, d.files[0].file, rev_ids, plot_file_extensions(), kMaxPlotFolderFiles, &notes);
       } catch (const Error& e) {
         if (e.code() != ExitCode::Input) throw;
         out.errors.push_back(e.what());
@@ -451,7 +452,11 @@ DrawnPlots draw_plots(Repo& repo, const PlotsRequest& r) {
       else files.push_back(f.file);
     }
   std::vector<std::map<std::string, std::string>> texts;
-  for (const auto& [label, rev] : r.revs) texts.push_back(file_texts_at(repo, files, rev));
+  for (const auto& [label, rev] : r.revs) texts.push_back(file_texts_at(repo, files, rev, &notes));
+  // Why recorded content was not read (not fetched, a malformed lock), each once.
+  std::set<std::string> noted;
+  for (const auto& n : notes)
+    if (noted.insert(n).second) out.warnings.push_back(n);
 
   for (const auto& d : defs) {
     // A plot that cannot be drawn is said, and the others are drawn.

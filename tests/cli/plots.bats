@@ -474,3 +474,102 @@ YAML
   [ "$status" -eq 0 ]
   [[ "$output" == *"roc.yaml"* && "$output" == *"fpr"* ]]
 }
+
+@test "plots after the second reviews: a file inside a folder output; not fetched; a bad lock said; -o through a link refused" {
+  cat > mlops.yaml <<'YAML'
+stages:
+  train:
+    cmd: python3 -c "import os; n=int(open('n.txt').read()); os.makedirs('dvclive/plots/metrics', exist_ok=True); open('dvclive/plots/metrics/loss.csv','w').write('step,v\n0,1\n1,%d\n' % n)"
+    deps: [n.txt]
+    outs: [dvclive]
+plots:
+  - dvclive/plots/metrics/loss.csv
+YAML
+  echo 2 > n.txt
+  mlops run -q
+  git add -A && git commit -qm "n=2"
+  echo 5 > n.txt
+  mlops run -q
+  # A plots file inside a stage's folder output: HEAD's from the store, the workspace's.
+  run mlops plots diff --width 60
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"[1] HEAD"* && "$output" == *"[2] workspace"* ]]
+  [[ "$output" != *"a folder"* ]]
+  run mlops plots diff --targets dvclive/plots/metrics/loss.csv --width 60
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"[1] HEAD"* ]]
+  # A fresh clone has the lock but not the content: said, with what brings it.
+  git clone -q "$TEST_REPO" "$BATS_TEST_TMPDIR/clone"
+  cd "$BATS_TEST_TMPDIR/clone"
+  run mlops plots diff HEAD --width 60
+  [[ "$output" == *"as HEAD's mlops.lock records it: its content is not in the store (mlops fetch brings it)"* ]]
+  cd "$TEST_REPO"
+  # A malformed lock at a revision is said, not taken for an absent file.
+  printf 'stages: [\n' > mlops.lock
+  git commit -qam "bad lock"
+  run mlops plots diff --width 60
+  [[ "$output" == *"HEAD's mlops.lock is not read"* ]]
+  git checkout -q HEAD~1 -- mlops.lock && git commit -qm "lock back"
+  # -o through a committed link (the folder, or one on the way) is refused: the writes would leave the repository.
+  mkdir "$BATS_TEST_TMPDIR/outside"
+  ln -s "$BATS_TEST_TMPDIR/outside" page
+  ln -s "$BATS_TEST_TMPDIR/outside" reports
+  run mlops plots show -o page
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"page is a symbolic link (not written through"* ]]
+  run mlops plots show -o reports/sub
+  [ "$status" -eq 4 ]
+  run mlops report -o reports/r.html
+  [ "$status" -eq 4 ]
+  [ -z "$(ls -A "$BATS_TEST_TMPDIR/outside")" ]
+  # A page outside the repository is the user's choice.
+  run mlops plots show -o "$BATS_TEST_TMPDIR/outside/p"
+  [ "$status" -eq 0 ]
+  [ -f "$BATS_TEST_TMPDIR/outside/p/index.html" ]
+  # Outputs checked out as links to their objects (cache.link symlink) are read.
+  mlops config cache.link symlink
+  rm -rf dvclive && mlops checkout -q
+  [ -L dvclive/plots/metrics/loss.csv ]
+  run mlops plots show --width 60
+  [ "$status" -eq 0 ]
+  [[ "$output" != *"symbolic link"* ]]
+}
+
+@test "plots after the second reviews: rows with no point, wide objects, empty stages beside plots, .git in a folder, the run's git hint" {
+  printf '[{"a": 1}, {"step": 1}]' > q.json
+  run mlops plots show q.json
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"q.json: no rows with a value to draw"* ]]
+  # An object of many fields is refused at once (reading one costs the square of its fields).
+  python3 -c "print('{' + ','.join('\"k%d\":[[{\"a\":1}]]' % i for i in range(300000)) + '}')" > wide.json
+  run timeout 10 "$MLOPS" plots show wide.json
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"wide.json: an object of more than 1000 fields"* ]]
+  python3 -c "print('a:\n' + ''.join('  k%d: 1\n' % i for i in range(2000)))" > wide.yaml
+  run timeout 10 "$MLOPS" plots show wide.yaml
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"wide.yaml: a mapping of more than 1000 fields"* ]]
+  # stages: {} beside plots is a file of plots.
+  printf 'stages: {}\nplots:\n  - loss.json\n' > mlops.yaml
+  run mlops plots show --width 60
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"loss.json"* ]]
+  # A folder walk does not enter .git or .mlops.
+  mkdir -p pf/.git pf/.mlops
+  printf 'a,b\n1,2\n' > pf/.git/x.csv
+  printf 'a,b\n1,2\n' > pf/.mlops/y.csv
+  printf 'a,b\n1,2\n' > pf/z.csv
+  run mlops plots show pf --width 60
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"pf/z.csv"* && "$output" != *"x.csv"* && "$output" != *"y.csv"* ]]
+  # mlops run names a plots folder it changed in its git hint.
+  cat > mlops.yaml <<'YAML'
+stages:
+  t:
+    cmd: mkdir -p curves && date +%N > curves/a.csv
+    plots: [curves]
+YAML
+  run mlops run
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"git add"*"curves"* ]]
+}

@@ -114,11 +114,15 @@ TEST_CASE("append_json_string and append_json_number: what nlohmann reads back")
   CHECK(nan == "\"NaN\"");
 }
 
-TEST_CASE("json_depth_within: nesting counted outside strings, stopped at the bound") {
-  using mlops::json_depth_within;
-  CHECK(json_depth_within(R"([{"a": [1, {"b": 2}]}])", 4));
-  CHECK_FALSE(json_depth_within(R"([{"a": [1, {"b": 2}]}])", 3));
-  CHECK(json_depth_within(R"({"s": "[[[[[[{{{{\"]]]"})", 1));  // brackets and an escaped quote inside a string
-  CHECK(json_depth_within("[][][][]", 1));
-  CHECK_FALSE(json_depth_within(std::string(100000, '['), 64));
+TEST_CASE("json_shape: nesting and members counted outside strings, stopped at the bound") {
+  using mlops::json_shape, mlops::JsonShape;
+  CHECK(json_shape(R"([{"a": [1, {"b": 2}]}])", 4, 10) == JsonShape::Within);
+  CHECK(json_shape(R"([{"a": [1, {"b": 2}]}])", 3, 10) == JsonShape::TooDeep);
+  CHECK(json_shape(R"({"s": "[[[[[[{{{{\"]]],,,,"})", 1, 1) == JsonShape::Within);  // inside a string
+  CHECK(json_shape("[][][][]", 1, 1) == JsonShape::Within);
+  CHECK(json_shape(std::string(100000, '['), 64, 10) == JsonShape::TooDeep);
+  CHECK(json_shape(R"({"a": 1, "b": 2, "c": 3})", 4, 3) == JsonShape::Within);
+  CHECK(json_shape(R"({"a": 1, "b": 2, "c": 3, "d": 4})", 4, 3) == JsonShape::TooWide);
+  CHECK(json_shape("[1, 2, 3, 4, 5]", 4, 3) == JsonShape::Within);  // arrays are rows: not bounded here
+  CHECK(json_shape(R"({"a": [1, 2, 3, 4], "b": {"x": 1}})", 4, 2) == JsonShape::Within);
 }
