@@ -2,6 +2,7 @@
 // mlops params diff and mlops metrics show|diff.
 #include <charconv>
 #include <cmath>
+#include <functional>
 #include <fmt/format.h>
 
 #include "context.hpp"
@@ -149,7 +150,7 @@ int run_dag(Context& ctx, const DagArgs& a) {
 
 // ---- params diff / metrics show / metrics diff -------------------------------
 struct ValuesArgs {
-  std::vector<std::string> revs;
+  std::vector<std::string> revs, targets;
   bool all = false, json = false, md = false;
 };
 
@@ -207,19 +208,23 @@ int print_diff(Context& ctx, const ValuesArgs& a, const std::vector<std::string>
   return 0;
 }
 
+// The files named (as dvc's --targets), else the pipeline's.
+std::vector<std::string> files_or(Context& ctx, const ValuesArgs& a,
+                                  const std::function<std::vector<std::string>(const Pipeline&)>& of_pipeline) {
+  if (!a.targets.empty()) return ctx.rel_paths(a.targets);
+  return of_pipeline(load_pipeline(ctx.repo()));
+}
+
 int run_params_diff(Context& ctx, const ValuesArgs& a) {
-  Pipeline p = load_pipeline(ctx.repo());
-  return print_diff(ctx, a, params_files(ctx.repo(), p), false);
+  return print_diff(ctx, a, files_or(ctx, a, [&](const Pipeline& p) { return params_files(ctx.repo(), p); }), false);
 }
 
 int run_metrics_diff(Context& ctx, const ValuesArgs& a) {
-  Pipeline p = load_pipeline(ctx.repo());
-  return print_diff(ctx, a, metrics_files(p), true);
+  return print_diff(ctx, a, files_or(ctx, a, metrics_files), true);
 }
 
 int run_metrics_show(Context& ctx, const ValuesArgs& a) {
-  Pipeline p = load_pipeline(ctx.repo());
-  FileValues v = values_at(ctx.repo(), metrics_files(p), "");
+  FileValues v = values_at(ctx.repo(), files_or(ctx, a, metrics_files), "");
   if (a.json) {
     json out = json::object();
     for (const auto& [file, kv] : v)
@@ -277,6 +282,8 @@ void register_pipeline_commands(CLI::App& app, Context& ctx) {
             [&ctx](CLI::App* sub) {
               auto a = std::make_shared<ValuesArgs>();
               sub->add_option("revs", a->revs, "REV [REV]")->type_name("REV");
+              sub->add_option("--targets", a->targets, "Params files to compare (default: the pipeline's; repeatable)")
+                  ->type_name("FILE");
               sub->add_flag("-a,--all", a->all, "Show unchanged values too");
               auto* j = sub->add_flag("--json", a->json, "Print JSON");
               sub->add_flag("--md", a->md, "Print a GitHub-flavoured Markdown table")->excludes(j);
@@ -287,6 +294,7 @@ void register_pipeline_commands(CLI::App& app, Context& ctx) {
     metrics->require_subcommand(1);
     command(metrics, "show", "The values in the stages' metrics files", [&ctx](CLI::App* show) {
       auto s = std::make_shared<ValuesArgs>();
+      show->add_option("targets", s->targets, "Metrics files to show (default: the pipeline's)")->type_name("FILE");
       show->add_flag("--json", s->json, "Print JSON");
       bind(show, ctx, s, run_metrics_show);
     });
@@ -294,6 +302,8 @@ void register_pipeline_commands(CLI::App& app, Context& ctx) {
             [&ctx](CLI::App* sub) {
               auto a = std::make_shared<ValuesArgs>();
               sub->add_option("revs", a->revs, "REV [REV]")->type_name("REV");
+              sub->add_option("--targets", a->targets, "Metrics files to compare (default: the pipeline's; repeatable)")
+                  ->type_name("FILE");
               sub->add_flag("-a,--all", a->all, "Show unchanged values too");
               auto* j = sub->add_flag("--json", a->json, "Print JSON");
               sub->add_flag("--md", a->md, "Print a GitHub-flavoured Markdown table")->excludes(j);

@@ -167,7 +167,7 @@ _mlops() {
         else COMPREPLY=($(compgen -W "show diff" -- "$cur")); fi
       elif [[ $cur == -* ]]; then
         if [[ $sub == show ]]; then COMPREPLY=($(compgen -W "--json" -- "$cur"))
-        else COMPREPLY=($(compgen -W "-a --all --json --md" -- "$cur")); fi
+        else COMPREPLY=($(compgen -W "-a --all --json --md --targets" -- "$cur")); fi
       elif [[ $sub == diff ]]; then
         COMPREPLY=($(compgen -W "$(git for-each-ref --format='%(refname:short)' refs/heads refs/tags 2>/dev/null) HEAD" -- "$cur"))
       fi

@@ -196,6 +196,7 @@ complete -c mlops -n "__fish_seen_subcommand_from metrics; and not __fish_seen_s
 complete -c mlops -n "__fish_seen_subcommand_from params metrics; and __fish_seen_subcommand_from diff" -s a -l all -d 'Unchanged values too'
 complete -c mlops -n "__fish_seen_subcommand_from params metrics" -l json -d 'Print JSON'
 complete -c mlops -n "__fish_seen_subcommand_from params metrics; and __fish_seen_subcommand_from diff" -l md -d 'Print a Markdown table'
+complete -c mlops -n "__fish_seen_subcommand_from params metrics; and __fish_seen_subcommand_from diff" -l targets -r -d 'Files to compare'
 complete -c mlops -n "__fish_seen_subcommand_from exp; and __fish_seen_subcommand_from compare diff" -l md -d 'Print a Markdown table'
 
 # ui, report

@@ -275,13 +275,26 @@ DvcPipeline convert_dvc_yaml(const fs::path& root) {
 namespace {
 // The top-level plots: files, or {file or name: properties}; paths checked to
 // be of the repository.
+// A top-level list's path (plots, metrics, params), ${} converted; refused outside the repository.
+std::string top_level_file(const std::string& p, Context& c, const char* field) {
+  std::string r = rel_join("", rewrite(p, c, field));
+  if (r.empty() || r.starts_with("../") || r == ".." || p.empty() || p.front() == '/')
+    fail(ExitCode::Input, "dvc.yaml: {}: '{}' is outside the repository", field, printable_path(p));
+  return r;
+}
+
+// DVC's top-level metrics and params: lists of files.
+YAML::Node convert_top_files(const YAML::Node& list, Context& c, const char* field) {
+  YAML::Node out(YAML::NodeType::Sequence);
+  for (const auto& e : list) {
+    if (!e.IsScalar()) fail(ExitCode::Input, "dvc.yaml:{}: {}: expected a file", e.Mark().line + 1, field);
+    out.push_back(top_level_file(e.Scalar(), c, field));
+  }
+  return out;
+}
+
 YAML::Node convert_top_plots(const YAML::Node& list, Context& c) {
-  auto file = [&](const std::string& p) {
-    std::string r = rel_join("", rewrite(p, c, "plots"));
-    if (r.empty() || r.starts_with("../") || r == ".." || p.front() == '/')
-      fail(ExitCode::Input, "dvc.yaml: plots: '{}' is outside the repository", printable_path(p));
-    return r;
-  };
+  auto file = [&](const std::string& p) { return top_level_file(p, c, "plots"); };
   YAML::Node out(YAML::NodeType::Sequence);
   for (const auto& e : list) {
     if (e.IsScalar()) {
@@ -309,10 +322,10 @@ DvcPipeline convert(const fs::path& root) {
   } catch (const YAML::Exception& e) {
     fail(ExitCode::Input, "dvc.yaml:{}: malformed YAML: {}", e.mark.line + 1, e.msg);
   }
-  // A dvc.yaml may hold plots alone (DVC draws them with no stage).
-  bool plots_only = doc.IsMap() && !doc["stages"] && doc["plots"];
+  // A dvc.yaml may hold plots, metrics and params alone (DVCLive writes such).
+  bool plots_only = doc.IsMap() && !doc["stages"] && (doc["plots"] || doc["metrics"] || doc["params"]);
   if (!doc.IsMap() || !(plots_only || (doc["stages"] && doc["stages"].IsMap())))
-    fail(ExitCode::Input, "dvc.yaml: no 'stages:' mapping (nor 'plots:' alone)");
+    fail(ExitCode::Input, "dvc.yaml: no 'stages:' mapping (nor 'plots:', 'metrics:', 'params:' alone)");
   std::map<std::string, std::string> params;
   YAML::Node params_doc;
   if (auto st = lstat_path(root / "params.yaml"); st && st->is_regular()) {
@@ -321,6 +334,7 @@ DvcPipeline convert(const fs::path& root) {
   }
   Context c{&params, {}, false, false, "", &p.notes};
   YAML::Node top_plots;
+  std::map<std::string, YAML::Node> top_files;  // metrics, params
   for (const auto& kv : doc) {
     std::string key = kv.first.Scalar();
     if (key == "stages") continue;
@@ -356,7 +370,11 @@ DvcPipeline convert(const fs::path& root) {
       top_plots = convert_top_plots(kv.second, c);
       continue;
     }
-    p.notes.push_back(fmt::format("dvc.yaml: {}: not kept (mlops.yaml has stages and plots only)", key));
+    if ((key == "metrics" || key == "params") && kv.second.IsSequence()) {
+      top_files[key] = convert_top_files(kv.second, c, key == "metrics" ? "metrics" : "params");
+      continue;
+    }
+    p.notes.push_back(fmt::format("dvc.yaml: {}: not kept (mlops.yaml has stages, plots, metrics and params only)", key));
   }
   for (const auto& [k, v] : c.vars)
     if (v.size() > kMaxText) fail(ExitCode::Input, "dvc.yaml: vars: {} is more than {} bytes (refused)", k, kMaxText);
@@ -409,9 +427,13 @@ DvcPipeline convert(const fs::path& root) {
     p.wdirs[name] = wdir;
   }
   YAML::Node out;
-  if (plots_only && !(top_plots && top_plots.size() > 0)) fail(ExitCode::Input, "dvc.yaml: no stages, and no plots");
+  bool any_files = top_plots && top_plots.size() > 0;
+  for (const auto& [k, v] : top_files) any_files |= v.size() > 0;
+  if (plots_only && !any_files) fail(ExitCode::Input, "dvc.yaml: no stages, and no plots, metrics or params");
   if (!plots_only) out["stages"] = stages;
   if (top_plots && top_plots.size() > 0) out["plots"] = top_plots;
+  for (const auto& [k, v] : top_files)
+    if (v.size() > 0) out[k] = v;
   YAML::Emitter e;
   e << out;
   p.mlops_yaml = std::string("# Converted from dvc.yaml by mlops import dvc (see mlops-yaml(5)).\n") + e.c_str() + "\n";

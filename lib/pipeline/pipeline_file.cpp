@@ -386,13 +386,17 @@ Pipeline parse_pipeline(const std::string& text, const std::function<std::map<st
     fail(ExitCode::Input, "{}:{}: malformed YAML: {}", p.file, e.mark.line + 1, e.msg);
   }
   // A file of plots alone (no stages) serves `mlops plots`, as a dvc.yaml may.
-  bool has_plots = root.IsMap() && !yaml_field(root, "plots").IsNull();
-  bool plots_only = has_plots && yaml_field(root, "stages").IsNull();
-  if (!root.IsMap() || !(yaml_field(root, "stages").IsMap() || plots_only))
-    w.fail_at(root, "", "expected a mapping with 'stages:' (or 'plots:' alone)");
+  // Plots, metrics and params files may stand alone (no stages), as in the
+  // dvc.yaml DVCLive writes.
+  bool has_files = root.IsMap() && (!yaml_field(root, "plots").IsNull() || !yaml_field(root, "metrics").IsNull() ||
+                                    !yaml_field(root, "params").IsNull());
+  bool files_only = has_files && yaml_field(root, "stages").IsNull();
+  if (!root.IsMap() || !(yaml_field(root, "stages").IsMap() || files_only))
+    w.fail_at(root, "", "expected a mapping with 'stages:' (or 'plots:', 'metrics:', 'params:' alone)");
   for (const auto& kv : root)
-    if (kv.first.Scalar() != "stages" && kv.first.Scalar() != "plots")
-      w.fail_at(kv.first, kv.first.Scalar(), "unknown top-level field (only 'stages' and 'plots')");
+    if (kv.first.Scalar() != "stages" && kv.first.Scalar() != "plots" && kv.first.Scalar() != "metrics" &&
+        kv.first.Scalar() != "params")
+      w.fail_at(kv.first, kv.first.Scalar(), "unknown top-level field (only 'stages', 'plots', 'metrics' and 'params')");
 
   std::optional<std::map<std::string, std::string>> default_params;
   Vars base;
@@ -479,8 +483,15 @@ Pipeline parse_pipeline(const std::string& text, const std::function<std::map<st
     }
     add(parse_stage(name, body, base, w), kv.first);
   }
-  if (p.stages.empty() && !has_plots) w.fail_at(yaml_field(root, "stages"), "stages", "no stages");
+  if (p.stages.empty() && !has_files) w.fail_at(yaml_field(root, "stages"), "stages", "no stages");
   w.stage.clear();
+  for (const auto& [field, into] : {std::pair{"metrics", &p.metrics}, {"params", &p.params}}) {
+    const YAML::Node list = yaml_field(root, field);
+    for (const auto& f : string_list(list, field, w)) {
+      auto path = interpolate(f, base, w, list, field);
+      into->push_back(repo_path("", path, w, list, field));
+    }
+  }
   p.plots = plot_definitions(yaml_field(root, "plots"), w, base);
   // A plot named for several files may not take a stage's plots file's name.
   for (const auto& d : p.plots)

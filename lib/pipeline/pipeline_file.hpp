@@ -92,6 +92,7 @@ struct Pipeline {
   std::string file;  // repo-relative, "mlops.yaml"
   std::vector<Stage> stages;  // in file order (foreach/matrix expanded)
   std::vector<PlotDefinition> plots;  // the top-level plots: list
+  std::vector<std::string> metrics, params;  // top-level metrics and params files (repo-relative), as DVCLive lists them
   const Stage* find(const std::string& name) const;
 };
 

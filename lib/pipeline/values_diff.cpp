@@ -14,7 +14,7 @@
 namespace mlops {
 
 std::vector<std::string> params_files(Repo& repo, const Pipeline& p) {
-  std::set<std::string> files;
+  std::set<std::string> files(p.params.begin(), p.params.end());
   for (const auto& s : p.stages)
     for (const auto& [file, keys] : s.params) files.insert(file);
   if (files.empty() && lstat_path(repo.abs(kDefaultParamsFile))) files.insert(kDefaultParamsFile);
@@ -22,7 +22,7 @@ std::vector<std::string> params_files(Repo& repo, const Pipeline& p) {
 }
 
 std::vector<std::string> metrics_files(const Pipeline& p) {
-  std::set<std::string> files;
+  std::set<std::string> files(p.metrics.begin(), p.metrics.end());
   for (const auto& s : p.stages) files.insert(s.metrics.begin(), s.metrics.end());
   return {files.begin(), files.end()};
 }

@@ -421,8 +421,22 @@ PY
   run mlops plots show --width 60
   [ "$status" -eq 0 ]
   [[ "$output" == *"dvclive/plots/metrics/loss.tsv"* && "$output" == *"eval/roc.json"* ]]
-  printf 'plots: []\n' > dvc.yaml
+  # DVCLive 3's root dvc.yaml: metrics, params and plots, no stages.
   rm mlops.yaml
+  echo '{"acc": 0.7}' > dvclive/metrics.json
+  printf 'lr: 0.1\n' > dvclive/params.yaml
+  printf 'metrics:\n  - dvclive/metrics.json\nparams:\n  - dvclive/params.yaml\nplots:\n  - dvclive/plots/metrics:\n      x: step\nartifacts: {}\n' > dvc.yaml
+  run mlops import dvc --fetch
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"dvc.yaml: artifacts: not kept"* ]]
+  run mlops metrics show
+  [[ "$output" == *"dvclive/metrics.json"*"acc"*"0.7"* ]]
+  printf 'metrics:\n  - ../m.json\n' > dvc.yaml
+  rm mlops.yaml
+  run mlops import dvc --fetch
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"dvc.yaml: metrics: '../m.json' is outside the repository"* ]]
+  printf 'plots: []\n' > dvc.yaml
   run mlops import dvc --fetch
   [ "$status" -eq 4 ]
   [[ "$output" == *"dvc.yaml: no stages, and no plots"* ]]

@@ -522,3 +522,49 @@ YAML
   [ "$(jq -r '.metrics.acc.last' <<<"$run_json")" = 0.95 ]
   [ "$(jq -r '.metrics["eval/acc"].last' <<<"$run_json")" = 0.9 ]
 }
+
+@test "top-level metrics and params files (DVCLive's dvc.yaml), alone or beside stages; metrics show FILE and --targets" {
+  mlops init -q
+  mkdir -p dvclive
+  echo '{"acc": 0.8, "loss": 0.3}' > dvclive/metrics.json
+  printf 'lr: 0.1\nepochs: 3\n' > dvclive/params.yaml
+  cat > mlops.yaml <<'YAML'
+metrics:
+  - dvclive/metrics.json
+params:
+  - dvclive/params.yaml
+YAML
+  git add -A && git commit -qm dvclive
+  run mlops metrics show
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"dvclive/metrics.json"*"acc"*"0.8"* ]]
+  echo '{"acc": 0.9, "loss": 0.3}' > dvclive/metrics.json
+  printf 'lr: 0.2\nepochs: 3\n' > dvclive/params.yaml
+  run mlops metrics diff --json
+  [ "$status" -eq 0 ]
+  python3 -c 'import json,sys; d=json.loads(sys.argv[1]); c=d["changes"]; assert [(x["key"], x["old"], x["new"]) for x in c] == [("acc", 0.8, 0.9)], c' "$output"
+  run mlops params diff
+  [[ "$output" == *"dvclive/params.yaml"*"lr"*"0.1"*"0.2"* ]]
+  # Files named on the command line, as dvc's targets, with or without a pipeline.
+  echo '{"f1": 0.5}' > other.json
+  run mlops metrics show other.json
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"other.json"*"f1"*"0.5"* && "$output" != *"acc"* ]]
+  run mlops metrics diff --targets dvclive/metrics.json --targets other.json
+  [[ "$output" == *"acc"* && "$output" == *"f1"* ]]
+  rm mlops.yaml
+  run mlops params diff --targets dvclive/params.yaml
+  [[ "$output" == *"lr"* ]]
+  # Beside stages too; a path out of the repository is refused with the line.
+  printf 'stages:\n  t:\n    cmd: "true"\nmetrics:\n  - dvclive/metrics.json\n' > mlops.yaml
+  run mlops metrics show
+  [[ "$output" == *"acc"* ]]
+  printf 'stages:\n  t:\n    cmd: "true"\nmetrics:\n  - ../x.json\n' > mlops.yaml
+  run mlops metrics show
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"mlops.yaml:5: metrics: '../x.json' is not a path mlops may use"* ]]
+  printf 'stages:\n  t:\n    cmd: "true"\nartifacts: {}\n' > mlops.yaml
+  run mlops metrics show
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"unknown top-level field (only 'stages', 'plots', 'metrics' and 'params')"* ]]
+}
