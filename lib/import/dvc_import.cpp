@@ -92,16 +92,21 @@ public:
     std::vector<std::string> nested;
     auto files = find_dvc_files(repo_.root(), r_.problems, nested);
     r_.pipeline = lstat_path(repo_.abs("dvc.yaml")).has_value();
-    if (files.empty() && !r_.pipeline && r_.problems.empty())
+    if (files.empty() && !r_.pipeline && nested.empty() && r_.problems.empty())
       fail(ExitCode::Input, "no .dvc files and no dvc.yaml in {}", repo_.root().string());
-    note_what_is_not_read(nested);
+    note_what_is_not_read();
     r_.notes.insert(r_.notes.end(), cfg_.notes.begin(), cfg_.notes.end());
     // dvc.yaml is converted (and checked) before anything is written: a
     // conversion that fails leaves the repository as it was.
     std::optional<DvcPipeline> conv;
-    if (r_.pipeline) {
-      conv = convert_dvc_yaml(repo_.root());
-      (void)parse_pipeline(conv->mlops_yaml, [&] { return load_params(repo_, kDefaultParamsFile); });
+    if (r_.pipeline || !nested.empty()) {
+      conv = convert_dvc_yaml(repo_.root(), nested);
+      if (conv->mlops_yaml.empty()) {
+        r_.notes.insert(r_.notes.end(), conv->notes.begin(), conv->notes.end());
+        conv.reset();
+      } else {
+        (void)parse_pipeline(conv->mlops_yaml, [&] { return load_params(repo_, kDefaultParamsFile); });
+      }
     }
     std::optional<StoreLock> hold;  // gc waits: what is stored is named before the lock goes
     if (!opts_.dry_run) hold.emplace(repo_.store().base_dir(), StoreLock::Mode::Shared);
@@ -143,12 +148,10 @@ public:
 
 private:
   // What DVC reads that this import does not: said, never silently.
-  void note_what_is_not_read(const std::vector<std::string>& nested_pipelines) {
+  // (The dvc.yaml files of subfolders are said by the conversion, which reads their lists.)
+  void note_what_is_not_read() {
     if (lstat_path(repo_.abs(".dvcignore")))
       r_.notes.push_back(".dvcignore: its patterns are not applied (an mlops folder holds every file in it)");
-    for (const auto& rel : nested_pipelines)
-      r_.notes.push_back(fmt::format("{}: a pipeline in a subfolder is not converted (mlops.yaml is one file at the top)",
-                                     printable_path(rel)));
   }
 
   void import_pipeline(const DvcPipeline& conv) {

@@ -260,13 +260,13 @@ YAML::Node convert_stage(const YAML::Node& body, Context& c, const std::string& 
 }  // namespace
 
 namespace {
-DvcPipeline convert(const fs::path& root);
+DvcPipeline convert(const fs::path& root, const std::vector<std::string>& nested);
 std::map<std::string, DvcLockStage> read_lock_file(const fs::path& root, const std::map<std::string, std::string>& wdirs);
 }
 
-DvcPipeline convert_dvc_yaml(const fs::path& root) {
+DvcPipeline convert_dvc_yaml(const fs::path& root, const std::vector<std::string>& nested) {
   try {
-    return convert(root);
+    return convert(root, nested);
   } catch (const YAML::Exception& e) {  // a field of the wrong shape, in dvc.yaml, params.yaml or a vars file
     fail(ExitCode::Input, "dvc.yaml: cannot be converted: {} (line {})", e.msg, e.mark.line + 1);
   }
@@ -275,27 +275,32 @@ DvcPipeline convert_dvc_yaml(const fs::path& root) {
 namespace {
 // The top-level plots: files, or {file or name: properties}; paths checked to
 // be of the repository.
+// Where a top-level list comes from: dvc.yaml, or one in a subfolder (DVCLive's
+// dvclive/dvc.yaml), whose paths are relative to its folder.
+struct ListSource {
+  std::string file = "dvc.yaml";
+  std::string base;  // its folder, "" at the top
+};
+
 // A top-level list's path (plots, metrics, params), ${} converted; refused outside the repository.
-std::string top_level_file(const std::string& p, Context& c, const char* field) {
-  std::string r = rel_join("", rewrite(p, c, field));
+std::string top_level_file(const std::string& p, Context& c, const char* field, const ListSource& src) {
+  std::string r = rel_join(src.base, rewrite(p, c, field));
   if (r.empty() || r.starts_with("../") || r == ".." || p.empty() || p.front() == '/')
-    fail(ExitCode::Input, "dvc.yaml: {}: '{}' is outside the repository", field, printable_path(p));
+    fail(ExitCode::Input, "{}: {}: '{}' is outside the repository", src.file, field, printable_path(p));
   return r;
 }
 
-// DVC's top-level metrics and params: lists of files.
-YAML::Node convert_top_files(const YAML::Node& list, Context& c, const char* field) {
-  YAML::Node out(YAML::NodeType::Sequence);
+// DVC's top-level metrics and params: lists of files, appended to `out`.
+void convert_top_files(const YAML::Node& list, Context& c, const char* field, const ListSource& src, YAML::Node& out) {
   for (const auto& e : list) {
-    if (!e.IsScalar()) fail(ExitCode::Input, "dvc.yaml:{}: {}: expected a file", e.Mark().line + 1, field);
-    out.push_back(top_level_file(e.Scalar(), c, field));
+    if (!e.IsScalar()) fail(ExitCode::Input, "{}:{}: {}: expected a file", src.file, e.Mark().line + 1, field);
+    out.push_back(top_level_file(e.Scalar(), c, field, src));
   }
-  return out;
 }
 
-YAML::Node convert_top_plots(const YAML::Node& list, Context& c) {
-  auto file = [&](const std::string& p) { return top_level_file(p, c, "plots"); };
-  YAML::Node out(YAML::NodeType::Sequence);
+// DVC's top-level plots, appended to `out`.
+void convert_top_plots(const YAML::Node& list, Context& c, const ListSource& src, YAML::Node& out) {
+  auto file = [&](const std::string& p) { return top_level_file(p, c, "plots", src); };
   for (const auto& e : list) {
     if (e.IsScalar()) {
       out.push_back(file(e.Scalar()));
@@ -304,26 +309,46 @@ YAML::Node convert_top_plots(const YAML::Node& list, Context& c) {
       const YAML::Node opts = e.begin()->second;
       bool named = opts.IsMap() && opts["y"] && opts["y"].IsMap();  // a name for fields of several files
       if (!named) id = file(id);
-      YAML::Node props = plot_properties(opts, c, "dvc.yaml: plots: " + id, true, file);
+      YAML::Node props = plot_properties(opts, c, src.file + ": plots: " + id, true, file);
       out.push_back(plot_entry(id, props));
     } else {
-      fail(ExitCode::Input, "dvc.yaml:{}: plots: expected a file or {{file or name: properties}}", e.Mark().line + 1);
+      fail(ExitCode::Input, "{}:{}: plots: expected a file or {{file or name: properties}}", src.file, e.Mark().line + 1);
     }
   }
-  return out;
 }
 
-DvcPipeline convert(const fs::path& root) {
+// The lists of a top-level mapping (plots, metrics, params) into `lists`;
+// other keys are said. `skip`: keys the caller reads itself.
+void convert_top_lists(const YAML::Node& doc, Context& c, const ListSource& src,
+                       std::map<std::string, YAML::Node>& lists, const std::set<std::string>& skip, DvcPipeline& p) {
+  for (const auto& kv : doc) {
+    std::string key = kv.first.Scalar();
+    if (skip.count(key)) continue;
+    if ((key == "plots" || key == "metrics" || key == "params") && kv.second.IsSequence()) {
+      auto [it, added] = lists.try_emplace(key, YAML::Node(YAML::NodeType::Sequence));
+      if (key == "plots") convert_top_plots(kv.second, c, src, it->second);
+      else convert_top_files(kv.second, c, key == "metrics" ? "metrics" : "params", src, it->second);
+      continue;
+    }
+    p.notes.push_back(fmt::format("{}: {}: not kept (mlops.yaml has stages, plots, metrics and params only)", src.file, key));
+  }
+}
+
+DvcPipeline convert(const fs::path& root, const std::vector<std::string>& nested) {
   DvcPipeline p;
   const std::string file = "dvc.yaml";
-  YAML::Node doc;
-  try {
-    doc = load_yaml(read_file(root / file, 16u << 20), file);
-  } catch (const YAML::Exception& e) {
-    fail(ExitCode::Input, "dvc.yaml:{}: malformed YAML: {}", e.mark.line + 1, e.msg);
+  YAML::Node doc(YAML::NodeType::Map);
+  bool has_root = lstat_path(root / file).has_value();
+  if (has_root) {
+    try {
+      doc = load_yaml(read_file(root / file, 16u << 20), file);
+    } catch (const YAML::Exception& e) {
+      fail(ExitCode::Input, "dvc.yaml:{}: malformed YAML: {}", e.mark.line + 1, e.msg);
+    }
   }
-  // A dvc.yaml may hold plots, metrics and params alone (DVCLive writes such).
-  bool plots_only = doc.IsMap() && !doc["stages"] && (doc["plots"] || doc["metrics"] || doc["params"]);
+  // A dvc.yaml may hold plots, metrics and params alone (DVCLive writes such),
+  // or be in a subfolder only (DVCLive 2's dvclive/dvc.yaml).
+  bool plots_only = doc.IsMap() && !doc["stages"] && (doc["plots"] || doc["metrics"] || doc["params"] || !has_root);
   if (!doc.IsMap() || !(plots_only || (doc["stages"] && doc["stages"].IsMap())))
     fail(ExitCode::Input, "dvc.yaml: no 'stages:' mapping (nor 'plots:', 'metrics:', 'params:' alone)");
   std::map<std::string, std::string> params;
@@ -333,8 +358,6 @@ DvcPipeline convert(const fs::path& root) {
     flatten(params_doc, "", params);
   }
   Context c{&params, {}, false, false, "", &p.notes};
-  YAML::Node top_plots;
-  std::map<std::string, YAML::Node> top_files;  // metrics, params
   for (const auto& kv : doc) {
     std::string key = kv.first.Scalar();
     if (key == "stages") continue;
@@ -366,15 +389,31 @@ DvcPipeline convert(const fs::path& root) {
       }
       continue;
     }
-    if (key == "plots" && kv.second.IsSequence()) {
-      top_plots = convert_top_plots(kv.second, c);
+  }
+  std::map<std::string, YAML::Node> lists;  // plots, metrics, params
+  convert_top_lists(doc, c, ListSource{}, lists, {"stages", "vars"}, p);
+  // A dvc.yaml in a subfolder with lists only (DVCLive's) adds them, its paths
+  // from its folder; one with stages is a pipeline mlops.yaml cannot hold.
+  for (const auto& rel : nested) {
+    ListSource src{rel, fs::path(rel).parent_path().generic_string()};
+    auto st = lstat_path(root / rel);
+    if (!st || !st->is_regular()) {
+      p.notes.push_back(fmt::format("{}: not a plain file (not read)", printable_path(rel)));
       continue;
     }
-    if ((key == "metrics" || key == "params") && kv.second.IsSequence()) {
-      top_files[key] = convert_top_files(kv.second, c, key == "metrics" ? "metrics" : "params");
+    YAML::Node sub;
+    try {
+      sub = load_yaml(read_file(root / rel, 16u << 20), rel);
+    } catch (const YAML::Exception& e) {
+      fail(ExitCode::Input, "{}:{}: malformed YAML: {}", printable_path(rel), e.mark.line + 1, e.msg);
+    }
+    if (!sub.IsMap()) fail(ExitCode::Input, "{}: not a mapping", printable_path(rel));
+    if (sub["stages"]) {
+      p.notes.push_back(fmt::format("{}: a pipeline in a subfolder is not converted (mlops.yaml is one file at the top)",
+                                    printable_path(rel)));
       continue;
     }
-    p.notes.push_back(fmt::format("dvc.yaml: {}: not kept (mlops.yaml has stages, plots, metrics and params only)", key));
+    convert_top_lists(sub, c, src, lists, {"vars"}, p);
   }
   for (const auto& [k, v] : c.vars)
     if (v.size() > kMaxText) fail(ExitCode::Input, "dvc.yaml: vars: {} is more than {} bytes (refused)", k, kMaxText);
@@ -427,13 +466,15 @@ DvcPipeline convert(const fs::path& root) {
     p.wdirs[name] = wdir;
   }
   YAML::Node out;
-  bool any_files = top_plots && top_plots.size() > 0;
-  for (const auto& [k, v] : top_files) any_files |= v.size() > 0;
-  if (plots_only && !any_files) fail(ExitCode::Input, "dvc.yaml: no stages, and no plots, metrics or params");
+  bool any_files = false;
+  for (const auto& [k, v] : lists) any_files |= v.size() > 0;
+  if (plots_only && !any_files) {
+    if (!has_root) return p;  // nothing to convert in the subfolders: said in the notes
+    fail(ExitCode::Input, "dvc.yaml: no stages, and no plots, metrics or params");
+  }
   if (!plots_only) out["stages"] = stages;
-  if (top_plots && top_plots.size() > 0) out["plots"] = top_plots;
-  for (const auto& [k, v] : top_files)
-    if (v.size() > 0) out[k] = v;
+  for (const char* k : {"plots", "metrics", "params"})
+    if (auto it = lists.find(k); it != lists.end() && it->second.size() > 0) out[k] = it->second;
   YAML::Emitter e;
   e << out;
   p.mlops_yaml = std::string("# Converted from dvc.yaml by mlops import dvc (see mlops-yaml(5)).\n") + e.c_str() + "\n";

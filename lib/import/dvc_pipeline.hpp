@@ -36,7 +36,11 @@ struct DvcPipeline {
 };
 
 // Error(Input) naming dvc.yaml and the line for what it cannot read.
-DvcPipeline convert_dvc_yaml(const fs::path& root);
+// `nested`: the dvc.yaml files in subfolders (repo-relative); their plots,
+// metrics and params lists join the top-level ones (a pipeline there is
+// said, not converted). mlops_yaml is empty when there is nothing to write
+// (no dvc.yaml at the top, nothing in the subfolders).
+DvcPipeline convert_dvc_yaml(const fs::path& root, const std::vector<std::string>& nested);
 // dvc.lock (schema 2.0): stage name -> what DVC last ran. Paths made
 // repo-relative with each stage's wdir. Empty when there is no dvc.lock.
 std::map<std::string, DvcLockStage> read_dvc_lock(const fs::path& root, const std::map<std::string, std::string>& wdirs);

@@ -436,6 +436,23 @@ PY
   run mlops import dvc --fetch
   [ "$status" -eq 4 ]
   [[ "$output" == *"dvc.yaml: metrics: '../m.json' is outside the repository"* ]]
+  # DVCLive 2: dvclive/dvc.yaml alone (no dvc.yaml at the top); its paths are from its folder.
+  rm -f mlops.yaml dvc.yaml
+  printf 'metrics:\n  - metrics.json\nplots:\n  - plots/metrics:\n      x: step\nartifacts: {}\n' > dvclive/dvc.yaml
+  run mlops import dvc --fetch
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"dvclive/dvc.yaml: artifacts: not kept"* ]]
+  python3 -c 'import yaml; y = yaml.safe_load(open("mlops.yaml")); assert y == {"metrics": ["dvclive/metrics.json"], "plots": [{"dvclive/plots/metrics": {"x": "step"}}]}, y'
+  run mlops metrics show
+  [[ "$output" == *"dvclive/metrics.json"*"acc"* ]]
+  run mlops plots show --width 60
+  [[ "$output" == *"dvclive/plots/metrics/loss.tsv"* ]]
+  printf 'plots:\n  - ../../outside.csv\n' > dvclive/dvc.yaml
+  rm mlops.yaml
+  run mlops import dvc --fetch
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"dvclive/dvc.yaml: plots: '../../outside.csv' is outside the repository"* ]]
+  rm dvclive/dvc.yaml
   printf 'plots: []\n' > dvc.yaml
   run mlops import dvc --fetch
   [ "$status" -eq 4 ]
