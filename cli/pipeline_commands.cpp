@@ -103,6 +103,8 @@ int run_run(Context& ctx, const RunArgs& a) {
     if (a.parent.empty()) print_git_hint(res.git_files, false);  // a sweep's worktree goes away
   } else if (!ctx.quiet && (!a.name.empty() || !a.tags.empty())) {
     note("mlops: no stage command ran, so no run was recorded (named or tagged)\n");
+  } else if (!ctx.quiet && res.stages.empty()) {
+    fmt::print("No stages in mlops.yaml: nothing to run.\n");
   }
   return res.exit_code();
 }
@@ -135,6 +137,8 @@ int run_dag(Context& ctx, const DagArgs& a) {
     for (auto i : d.order) fmt::print("  s{}[\"{}\"]\n", i, name(i));
     for (auto i : d.order)
       for (auto u : d.upstream[i]) fmt::print("  s{} --> s{}\n", u, i);
+  } else if (p.stages.empty()) {
+    if (!ctx.quiet) fmt::print("No stages in mlops.yaml.\n");
   } else {
     Table t({"STAGE", "NEEDS", "OUTS"});
     for (auto i : d.order) {

@@ -552,9 +552,17 @@ YAML
   [[ "$output" == *"other.json"*"f1"*"0.5"* && "$output" != *"acc"* ]]
   run mlops metrics diff --targets dvclive/metrics.json --targets other.json
   [[ "$output" == *"acc"* && "$output" == *"f1"* ]]
-  rm mlops.yaml
+  mv mlops.yaml mlops.yaml.kept
   run mlops params diff --targets dvclive/params.yaml
   [[ "$output" == *"lr"* ]]
+  # A file of lists alone: nothing to run, said.
+  printf 'metrics:\n  - dvclive/metrics.json\n' > mlops.yaml
+  run mlops run
+  [ "$status" -eq 0 ]
+  [[ "$output" == "No stages in mlops.yaml: nothing to run." ]]
+  run mlops dag
+  [[ "$output" == "No stages in mlops.yaml." ]]
+  rm mlops.yaml
   # Beside stages too; a path out of the repository is refused with the line.
   printf 'stages:\n  t:\n    cmd: "true"\nmetrics:\n  - dvclive/metrics.json\n' > mlops.yaml
   run mlops metrics show
