@@ -74,17 +74,31 @@ int on_tree_entry(const char* root, const git_tree_entry* entry, void* payload) 
   return 0;
 }
 
+using GitTreeEntryPtr = std::unique_ptr<git_tree_entry, GitDeleter<git_tree_entry, git_tree_entry_free>>;
+
+GitTreePtr commit_tree(git_repository* repo, const git_oid& commit) {
+  git_commit* c = nullptr;
+  if (git_commit_lookup(&c, repo, &commit) != 0) fail(ExitCode::Repo, "cannot read commit: {}", git_last_error());
+  GitCommitPtr cp(c);
+  git_tree* t = nullptr;
+  if (git_commit_tree(&t, cp.get()) != 0) fail(ExitCode::Repo, "cannot read a commit's tree: {}", git_last_error());
+  return GitTreePtr(t);
+}
+
+// The entry at `path` in the commit's tree; null when there is none.
+GitTreeEntryPtr entry_at(git_repository* repo, const git_oid& commit, const std::string& path) {
+  GitTreePtr tree = commit_tree(repo, commit);
+  git_tree_entry* e = nullptr;
+  if (git_tree_entry_bypath(&e, tree.get(), path.c_str()) != 0) return nullptr;
+  return GitTreeEntryPtr(e);
+}
+
+
 }  // namespace
 
 void GitRepo::for_each_file(const git_oid& commit_id, std::string_view suffix,
                             const std::function<void(const std::string&, std::string)>& fn) {
-  git_commit* rc = nullptr;
-  if (git_commit_lookup(&rc, repo_.get(), &commit_id) != 0)
-    fail(ExitCode::Repo, "cannot read commit: {}", git_last_error());
-  GitCommitPtr commit(rc);
-  git_tree* rt = nullptr;
-  if (git_commit_tree(&rt, commit.get()) != 0) fail(ExitCode::Repo, "cannot read commit tree: {}", git_last_error());
-  GitTreePtr tree(rt);
+  GitTreePtr tree = commit_tree(repo_.get(), commit_id);
   WalkPayload payload{repo_.get(), suffix, &fn, nullptr};
   int rc2 = git_tree_walk(tree.get(), GIT_TREEWALK_PRE, on_tree_entry, &payload);
   if (payload.error) std::rethrow_exception(payload.error);
@@ -173,32 +187,17 @@ fs::path GitRepo::hooks_dir() {
 
 namespace mlops {
 
+
 std::optional<std::string> GitRepo::read_file(const git_oid& commit, const std::string& path) {
-  git_commit* c = nullptr;
-  if (git_commit_lookup(&c, repo_.get(), &commit) != 0) fail(ExitCode::Repo, "cannot read commit: {}", git_last_error());
-  GitCommitPtr cp(c);
-  git_tree* t = nullptr;
-  if (git_commit_tree(&t, cp.get()) != 0) fail(ExitCode::Repo, "cannot read a commit's tree: {}", git_last_error());
-  GitTreePtr tree(t);
-  git_tree_entry* e = nullptr;
-  if (git_tree_entry_bypath(&e, tree.get(), path.c_str()) != 0) return std::nullopt;
-  std::unique_ptr<git_tree_entry, GitDeleter<git_tree_entry, git_tree_entry_free>> entry(e);
-  if (git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB) return std::nullopt;
+  auto entry = entry_at(repo_.get(), commit, path);
+  if (!entry || git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB) return std::nullopt;
   if (git_tree_entry_filemode(entry.get()) == GIT_FILEMODE_LINK) return std::nullopt;
   return read_blob(repo_.get(), *git_tree_entry_id(entry.get()), path, kMaxCommittedFile);
 }
 
 std::vector<std::string> GitRepo::files_under(const git_oid& commit, const std::string& folder) {
-  git_commit* c = nullptr;
-  if (git_commit_lookup(&c, repo_.get(), &commit) != 0) fail(ExitCode::Repo, "cannot read commit: {}", git_last_error());
-  GitCommitPtr cp(c);
-  git_tree* t = nullptr;
-  if (git_commit_tree(&t, cp.get()) != 0) fail(ExitCode::Repo, "cannot read a commit's tree: {}", git_last_error());
-  GitTreePtr tree(t);
-  git_tree_entry* e = nullptr;
-  if (git_tree_entry_bypath(&e, tree.get(), folder.c_str()) != 0) return {};
-  std::unique_ptr<git_tree_entry, GitDeleter<git_tree_entry, git_tree_entry_free>> entry(e);
-  if (git_tree_entry_type(entry.get()) != GIT_OBJECT_TREE) return {};
+  auto entry = entry_at(repo_.get(), commit, folder);
+  if (!entry || git_tree_entry_type(entry.get()) != GIT_OBJECT_TREE) return {};
   git_tree* st = nullptr;
   if (git_tree_lookup(&st, repo_.get(), git_tree_entry_id(entry.get())) != 0)
     fail(ExitCode::Repo, "cannot read {} from git: {}", folder, git_last_error());

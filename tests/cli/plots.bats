@@ -192,7 +192,7 @@ PY
   bad $'stages:\n  t:\n    cmd: "true"\nplots:\n  - N: {x: {a.csv: x}, y: {b.csv: y}}' "x: gives no field for b.csv"
   bad $'stages:\n  t:\n    cmd: "true"\nplots:\n  - N: {y: {/etc/passwd: y}}' "'/etc/passwd' is not a path mlops may use"
   bad $'stages:\n  t:\n    cmd: "true"\nplots: {a: b}' "plots: must be a list"
-  bad $'stages:\n  t:\n    cmd: "true"\nextra: 1' "unknown top-level field (only 'stages' and 'plots')"
+  bad $'stages:\n  t:\n    cmd: "true"\nextra: 1' "unknown top-level field (only 'stages', 'plots', 'metrics' and 'params')"
   # A broken mlops.yaml is an error even for a file named (its properties would be lost unseen).
   run mlops plots show loss.json --width 60
   [ "$status" -eq 4 ]
