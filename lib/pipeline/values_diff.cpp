@@ -115,7 +115,7 @@ class RecordedFolders {
  public:
   RecordedFolders(Repo& repo, std::string rev, std::vector<std::string>* notes)
       : repo_(repo), rev_(std::move(rev)), notes_(notes) {}
-  // `path`: the folder, for the note when its manifest cannot be read.
+  // The manifest of a recorded folder output; null (and a note) when it cannot be read.
   const Manifest* manifest(const LockedPath& out) {
     auto [it, added] = cache_.try_emplace(out.id);
     if (added) {
