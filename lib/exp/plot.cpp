@@ -155,6 +155,10 @@ std::string plot_terminal(const std::vector<PlotSeries>& series, const PlotOptio
 
 std::string plot_svg(const std::vector<PlotSeries>& series, const PlotOptions& opt) {
   Bounds b = bounds_of(series);
+  if (opt.points) {  // points on the range's ends are drawn inside the frame, not on it
+    double px = (b.x1 - b.x0) * 0.05, py = (b.y1 - b.y0) * 0.05;
+    b.x0 -= px, b.x1 += px, b.y0 -= py, b.y1 += py;
+  }
   const double left = 70, right = 20, top = 40, plot_w = 710, plot_h = 320;
   const double height = top + plot_h + 50 + 20.0 * static_cast<double>(series.size());
   auto sx = [&](double x) { return left + (x - b.x0) / (b.x1 - b.x0) * plot_w; };
@@ -207,10 +211,14 @@ std::string plot_svg(const std::vector<PlotSeries>& series, const PlotOptions& o
           colour, pts, label);
     }
     double ly = top + plot_h + 54 + 20.0 * static_cast<double>(k);
-    out += fmt::format(
-        "<line x1=\"{0}\" x2=\"{1}\" y1=\"{2}\" y2=\"{2}\" stroke=\"{3}\" stroke-width=\"3\"/>"
-        "<text x=\"{4}\" y=\"{5}\">{6}</text>\n",
-        left, left + 24, ly - 4, colour, left + 30, ly, label);
+    if (opt.points)  // the legend shows what the chart draws: a dot, or a line
+      out += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{}\"/><text x=\"{}\" y=\"{}\">{}</text>\n",
+                         left + 12, ly - 4, colour, left + 30, ly, label);
+    else
+      out += fmt::format(
+          "<line x1=\"{0}\" x2=\"{1}\" y1=\"{2}\" y2=\"{2}\" stroke=\"{3}\" stroke-width=\"3\"/>"
+          "<text x=\"{4}\" y=\"{5}\">{6}</text>\n",
+          left, left + 24, ly - 4, colour, left + 30, ly, label);
   }
   out += "</svg>\n";
   return out;

@@ -446,6 +446,19 @@ YAML
   run mlops plots show roc.yaml -x fpr -y tpr --width 60
   [ "$status" -eq 0 ]
   [[ "$output" == *"fpr"* && "$output" == *"1 ┤"* ]]
+  # A scatter's legend shows a dot, and its points sit inside the frame (the range is padded).
+  run mlops plots show roc.yaml -x fpr -y tpr -t scatter -o sc
+  [ "$status" -eq 0 ]
+  grep -q '<circle cx="[0-9.]*" cy="[0-9.]*" r="4"' sc/index.html
+  ! grep -q 'stroke-width="3"' sc/index.html
+  python3 - <<'PY'
+import re
+page = open("sc/index.html").read()
+frame = re.search(r'<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)" fill="none"', page)
+x, y, w, h = map(float, frame.groups())
+for cx, cy in re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)" r="2.5"', page):
+    assert x < float(cx) < x + w and y < float(cy) < y + h, (cx, cy, frame.groups())
+PY
   printf 'roc: [\n' > bad.yaml
   run mlops plots show bad.yaml
   [ "$status" -eq 4 ]
