@@ -141,9 +141,14 @@ std::string plot_terminal(const std::vector<PlotSeries>& series, const PlotOptio
   std::string xs(static_cast<std::size_t>(cols), ' ');
   xs.replace(0, left.size(), left);
   // The label by bytes: x labels are ASCII field names, else shown only when short.
+  // Centred, else moved aside to clear the end labels; left out only when it does not fit between them.
   const std::string& xl = opt.x_label;
-  if (cols > static_cast<int>(left.size() + right.size() + xl.size() + 4) && xl.size() < static_cast<std::size_t>(cols / 2))
-    xs.replace(static_cast<std::size_t>(cols / 2) - xl.size() / 2, xl.size(), xl);
+  std::size_t room_from = left.size() + 2, room_to = static_cast<std::size_t>(cols) - std::min<std::size_t>(right.size() + 2, static_cast<std::size_t>(cols));
+  if (room_to > room_from && xl.size() <= room_to - room_from) {
+    std::size_t at = static_cast<std::size_t>(cols / 2) - std::min(xl.size() / 2, static_cast<std::size_t>(cols / 2));
+    at = std::clamp(at, room_from, room_to - xl.size());
+    xs.replace(at, xl.size(), xl);
+  }
   if (cols >= static_cast<int>(left.size() + right.size() + 1)) xs.replace(xs.size() - right.size(), right.size(), right);
   out += fmt::format("{:>{}}  {}\n", "", label_w, xs);
   for (std::size_t k = 0; k < series.size(); ++k) {

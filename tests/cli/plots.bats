@@ -446,6 +446,9 @@ YAML
   run mlops plots show roc.yaml -x fpr -y tpr --width 60
   [ "$status" -eq 0 ]
   [[ "$output" == *"fpr"* && "$output" == *"1 ┤"* ]]
+  # An x label that fits between the axis' end values is drawn, however narrow the chart.
+  run mlops plots show roc.yaml -x fpr -y tpr --x-label "False Positive Rate" --width 40
+  [[ "$output" == *"0       False Positive Rate       1"* ]]
   # A scatter's legend shows a dot, and its points sit inside the frame (the range is padded).
   run mlops plots show roc.yaml -x fpr -y tpr -t scatter -o sc
   [ "$status" -eq 0 ]
