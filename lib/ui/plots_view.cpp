@@ -222,8 +222,10 @@ Confusion confusion_of(const std::string& title, const std::vector<PlotSource>& 
 }
 
 // A confusion matrix's caption: the plot, and which file at which revision.
-std::string confusion_caption(const std::string& title, const PlotSource& s) {
-  return s.file == title ? fmt::format("{} ({})", title, s.rev) : fmt::format("{}: {} ({})", title, s.file, s.rev);
+// The revision only when several are drawn, as the other charts name them.
+std::string confusion_caption(const std::string& title, const PlotSource& s, std::size_t revisions) {
+  std::string rev = revisions > 1 ? " (" + s.rev + ")" : "";
+  return s.file == title ? title + rev : fmt::format("{}: {}{}", title, s.file, rev);
 }
 
 constexpr const char* kBarColour[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"};
@@ -290,11 +292,13 @@ std::string plot_html(const std::string& title, const std::vector<PlotSource>& s
           std::size_t n = 0;
           std::string text = c.cell(r, a, p, kind.normalized, &n);
           int shade = static_cast<int>(255 - 155.0 * static_cast<double>(n) / static_cast<double>(max));
-          row.push_back(fmt::format("<span style=\"display:block;background:rgb({0},{0},255)\">{1}</span>", shade, text));
+          // Light text on the dark cells, so that the counts stay readable.
+          row.push_back(fmt::format("<span style=\"display:block;background:rgb({0},{0},255);color:{1}\">{2}</span>", shade,
+                                    shade < 170 ? "white" : "black", text));
         }
         rows.push_back(std::move(row));
       }
-      out += fmt::format("<figure><figcaption>{}</figcaption>\n{}</figure>\n", h(confusion_caption(title, sources[r])),
+      out += fmt::format("<figure><figcaption>{}</figcaption>\n{}</figure>\n", h(confusion_caption(title, sources[r], revisions)),
                          html_table(header, rows));
     }
     return out;
@@ -325,7 +329,7 @@ std::string plot_text(const std::string& title, const std::vector<PlotSource>& s
       std::vector<std::size_t> w(cells[0].size(), 0);
       for (const auto& row : cells)
         for (std::size_t i = 0; i < row.size(); ++i) w[i] = std::max(w[i], row[i].size());
-      out += escaped_text(confusion_caption(title, sources[r])) + "\n";
+      out += escaped_text(confusion_caption(title, sources[r], revisions)) + "\n";
       for (const auto& row : cells) {
         for (std::size_t i = 0; i < row.size(); ++i)
           out += fmt::format("{}{:>{}}", i ? "  " : "", escaped_text(row[i]), w[i]);

@@ -148,7 +148,7 @@ YAML
   python3 - "$output" <<'PY'
 import sys
 out = sys.argv[1]
-order = [out.index(t) for t in ["pairs.csv (workspace)", "Precision-Recall", "Feature importance", "Training loss"]]
+order = [out.index(t) for t in ["pairs.csv\n", "Precision-Recall", "Feature importance", "Training loss"]]
 assert order == sorted(order), order
 assert out.count("income") == 1, out
 assert "[1] train_pr.json" in out and "[2] test_pr.json" in out, out
