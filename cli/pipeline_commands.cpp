@@ -178,8 +178,16 @@ int print_diff(Context& ctx, const ValuesArgs& a, const std::vector<std::string>
   if (a.revs.size() > 2) fail(ExitCode::Usage, "give at most two revisions");
   Repo& repo = ctx.repo();
   std::string from = a.revs.empty() ? "HEAD" : a.revs[0], to = a.revs.size() > 1 ? a.revs[1] : "";
-  auto changes = diff_values(values_at(repo, files, from), values_at(repo, files, to), a.all);
+  FileValues old_values = values_at(repo, files, from), new_values = values_at(repo, files, to);
   std::string to_label = to.empty() ? "workspace" : to;
+  // Files named (--targets) must be somewhere: a typo is not "no changes".
+  std::vector<std::string> nowhere;
+  if (!a.targets.empty())
+    for (const auto& f : files)
+      if (!old_values.count(f) && !new_values.count(f)) nowhere.push_back(f);
+  if (!nowhere.empty())
+    fail(ExitCode::Input, "not in {} nor {}: {}", from, to_label, fmt::join(nowhere, ", "));
+  auto changes = diff_values(old_values, new_values, a.all);
   if (a.json) {
     json arr = json::array();
     for (const auto& c : changes) {
@@ -228,7 +236,13 @@ int run_metrics_diff(Context& ctx, const ValuesArgs& a) {
 }
 
 int run_metrics_show(Context& ctx, const ValuesArgs& a) {
-  FileValues v = values_at(ctx.repo(), files_or(ctx, a, metrics_files), "");
+  std::vector<std::string> files = files_or(ctx, a, metrics_files);
+  FileValues v = values_at(ctx.repo(), files, "");
+  std::vector<std::string> missing;  // files named that are not there: an error, not "no metrics yet"
+  if (!a.targets.empty())
+    for (const auto& f : files)
+      if (!v.count(f)) missing.push_back(f);
+  if (!missing.empty()) fail(ExitCode::Input, "no such metrics file: {}", fmt::join(missing, ", "));
   if (a.json) {
     json out = json::object();
     for (const auto& [file, kv] : v)

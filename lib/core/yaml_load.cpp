@@ -24,9 +24,11 @@ public:
 
   void OnDocumentStart(const YAML::Mark&) override {}
   void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t anchor) override { leaf(anchor); }
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t anchor, const std::string&) override {
-    leaf(anchor);
+  void OnNull(const YAML::Mark&, YAML::anchor_t anchor) override { leaf(anchor, 1); }
+  // A long text weighs a node per 64 bytes: a 1 MB value aliased a few
+  // thousand times is gigabytes once expanded, though few nodes.
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t anchor, const std::string& value) override {
+    leaf(anchor, 1 + value.size() / kYamlBytesPerNode);
   }
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     auto it = size_.find(anchor);
@@ -35,7 +37,8 @@ public:
       refuse(mark, "an alias inside the node it names (a cycle)");
     aliased_ = std::min(aliased_ + it->second, kMaxYamlAliasNodes + 1);
     if (aliased_ > kMaxYamlAliasNodes)
-      refuse(mark, fmt::format("aliases expand to more than {} nodes", kMaxYamlAliasNodes));
+      refuse(mark, fmt::format("aliases expand to more than {} nodes (a node per {} bytes of text)", kMaxYamlAliasNodes,
+                               kYamlBytesPerNode));
     add(it->second);
   }
   void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t anchor,
@@ -58,9 +61,10 @@ private:
   void add(std::uint64_t nodes) {
     if (!open_.empty()) open_.back().nodes = std::min(open_.back().nodes + nodes, kMaxYamlAliasNodes + 1);
   }
-  void leaf(YAML::anchor_t anchor) {
-    if (anchor) size_[anchor] = 1;
-    add(1);
+  void leaf(YAML::anchor_t anchor, std::uint64_t weight) {
+    weight = std::min(weight, kMaxYamlAliasNodes + 1);
+    if (anchor) size_[anchor] = weight;
+    add(weight);
   }
   void close() {
     Open o = open_.back();

@@ -14,8 +14,10 @@
 
 namespace mlops {
 
-// Nodes that aliases may add to a document, all aliases together.
+// Nodes that aliases may add to a document, all aliases together; a text
+// counts a node per kYamlBytesPerNode bytes (so at most 64 MB of text).
 constexpr std::uint64_t kMaxYamlAliasNodes = 1'000'000;
+constexpr std::uint64_t kYamlBytesPerNode = 64;
 
 // YAML::Load of the first document of `text`, with YAML 1.1 merge keys
 // (`<<: *base`) applied, as Python's YAML readers apply them. Throws Error(Input)

@@ -78,6 +78,13 @@ alias_bomb() {
   { echo 'lr: 0.1'; alias_bomb list; } > params.yaml
   refuses 4 "params.yaml:7: aliases expand to more than 1000000 nodes" status
   refuses 4 "params.yaml:7: aliases expand to more than 1000000 nodes" dag
+  # Few nodes, but each a 1 MB text: 3000 aliases of it were 3 GB once expanded (std::bad_alloc).
+  python3 -c "
+s = 'x' * 2**20
+print('lr: 0.1\nbig: &b {s: \"%s\"}' % s)
+for i in range(3000): print('k%d: *b' % i)" > params.yaml
+  refuses 4 "aliases expand to more than 1000000 nodes (a node per 64 bytes of text)" status
+  refuses 4 "aliases expand to more than 1000000 nodes" params diff --targets params.yaml
   [ ! -e out.txt ]
 }
 

@@ -552,6 +552,13 @@ YAML
   [[ "$output" == *"other.json"*"f1"*"0.5"* && "$output" != *"acc"* ]]
   run mlops metrics diff --targets dvclive/metrics.json --targets other.json
   [[ "$output" == *"acc"* && "$output" == *"f1"* ]]
+  # A file named that is not there is an error, not "no metrics yet" or "no changes".
+  run mlops metrics show nosuch.json
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"no such metrics file: nosuch.json"* ]]
+  run mlops metrics diff --targets nosuch.json
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"not in HEAD nor workspace: nosuch.json"* ]]
   mv mlops.yaml mlops.yaml.kept
   run mlops params diff --targets dvclive/params.yaml
   [[ "$output" == *"lr"* ]]
