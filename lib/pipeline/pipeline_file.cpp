@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "core/json_number.hpp"
 #include "core/safe_tree.hpp"
 #include "pipeline/yaml_field.hpp"
 #include "core/text.hpp"
@@ -32,15 +33,51 @@ struct Where {
 };
 
 // Flattens a YAML mapping into "a.b.c" -> scalar text.
+// A list's value as one text, the same however the file wrote it: flow
+// style, no anchors or aliases, text quoted only where YAML would misread it.
+// (yaml-cpp's emitter kept each node's block or flow style and wrote anchors
+// for shared nodes, so `[*a, *a]` differed from the same values written out.)
+void canonical_text(const YAML::Node& n, std::string& out) {
+  if (n.IsSequence()) {
+    out += '[';
+    bool first = true;
+    for (const auto& item : n) {
+      if (!first) out += ", ";
+      first = false;
+      canonical_text(item, out);
+    }
+    out += ']';
+  } else if (n.IsMap()) {
+    out += '{';
+    bool first = true;
+    for (const auto& kv : n) {
+      if (!first) out += ", ";
+      first = false;
+      canonical_text(kv.first, out);
+      out += ": ";
+      canonical_text(kv.second, out);
+    }
+    out += '}';
+  } else if (n.IsScalar()) {
+    const std::string& t = n.Scalar();
+    bool plain = !t.empty() && t.find_first_of(",[]{}:#&*!|>'\"%@`\n\t") == std::string::npos && t.front() != ' ' &&
+                 t.back() != ' ' && t.front() != '-' && t.front() != '?';
+    if (plain) out += t;
+    else append_json_string(out, t);  // a JSON string is a YAML double-quoted one
+  } else {
+    out += "null";
+  }
+}
+
 void flatten(const YAML::Node& n, const std::string& prefix, std::map<std::string, std::string>& out) {
   if (n.IsMap()) {
     for (const auto& kv : n) flatten(kv.second, prefix.empty() ? kv.first.Scalar() : prefix + "." + kv.first.Scalar(), out);
   } else if (n.IsScalar()) {
     out[prefix] = n.Scalar();
   } else if (n.IsSequence()) {
-    YAML::Emitter e;
-    e << YAML::Flow << n;
-    out[prefix] = e.c_str();
+    std::string text;
+    canonical_text(n, text);
+    out[prefix] = std::move(text);
   }
 }
 

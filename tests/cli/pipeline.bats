@@ -583,3 +583,16 @@ YAML
   [ "$status" -eq 4 ]
   [[ "$output" == *"unknown top-level field (only 'stages', 'plots', 'metrics' and 'params')"* ]]
 }
+
+@test "a params list is the same value however the file writes it: aliases, block or flow style (no stale stage)" {
+  mlops init -q
+  printf 'layers: [{n: 1}, {n: 1}]\nnames: [a b, "x,y"]\n' > params.yaml
+  printf 'stages:\n  s:\n    cmd: echo > o\n    params: [layers, names]\n    outs: [o]\n' > mlops.yaml
+  mlops run -q
+  git add -A && git commit -qm a
+  printf 'l: &l {n: 1}\nlayers: [*l, *l]\nnames:\n  - a b\n  - "x,y"\n' > params.yaml
+  run mlops status
+  [[ "$output" == *"Pipeline is up to date (1 stage)."* ]]
+  run mlops params diff
+  [[ "$output" == *"l.n"* && "$output" != *"layers"* && "$output" != *"names"* ]]
+}
