@@ -103,6 +103,11 @@ std::string source_label(const PlotSource& s, std::pair<std::size_t, std::size_t
   return "";
 }
 
+// Adds `name` to the label "a, b" unless it is there already.
+void add_name(std::string& label, const std::string& name) {
+  if ((", " + label + ", ").find(", " + name + ", ") == std::string::npos) label += (label.empty() ? "" : ", ") + name;
+}
+
 struct Drawn {
   std::vector<PlotSeries> series;
   std::string x_label;                  // bar: the names' field
@@ -121,11 +126,8 @@ Drawn series_of(const std::vector<PlotSource>& sources, const PlotProperties& pr
     auto [x, ys] = fields_of(src.table, xf, yf);
     if (ys.empty()) fail(ExitCode::Input, "{}: nothing to plot", where);
     std::string xl = x.empty() ? "row" : x;
-    if (d.x_label.empty()) d.x_label = xl;
-    else if ((", " + d.x_label + ", ").find(", " + xl + ", ") == std::string::npos) d.x_label += ", " + xl;
-    for (const auto& y : ys)
-      if ((", " + d.value_label + ", ").find(", " + y + ", ") == std::string::npos)
-        d.value_label += (d.value_label.empty() ? "" : ", ") + y;
+    add_name(d.x_label, xl);
+    for (const auto& y : ys) add_name(d.value_label, y);
     std::size_t xc = x.empty() ? std::string::npos : need_column(src.table, x, where);
     std::string base = source_label(src, n);
     for (const auto& y : ys) {
