@@ -118,18 +118,12 @@ int run_list(Context& ctx, const ViewArgs& a) {
     header.push_back(h);
   }
   // Metric columns are read once; with two runs or more the best value of each
-  // metrics./best. column is marked.
-  using K = RunField::Kind;
-  std::vector<std::vector<std::optional<double>>> values(cols.size());
-  auto best = best_values(runs, cols);
-  for (std::size_t c = 0; c < cols.size(); ++c) {
-    if (!cols[c].is_metric()) continue;
-    values[c].reserve(runs.size());
-    for (const auto& r : runs) values[c].push_back(cols[c].number(r));
-  }
-  Table t(header);
+  // metrics./best. column is marked (the run that has it is in the table).
+  MetricColumns metrics(runs, cols);
+  std::vector<bool> marked(cols.size());
+  for (std::size_t c = 0; c < cols.size(); ++c) marked[c] = metrics.best[c].has_value();
   auto twice = shared_names(runs);
-  std::vector<bool> marked(cols.size(), false);
+  Table t(header);
   for (std::size_t i = 0; i < runs.size(); ++i) {
     std::vector<std::string> row;
     row.reserve(cols.size());
@@ -138,13 +132,14 @@ int run_list(Context& ctx, const ViewArgs& a) {
         row.push_back(run_cell(runs[i], cols[c], false, twice));
         continue;
       }
-      const auto& v = values[c][i];
+      const auto& v = metrics.values[c][i];
       std::string text = v ? number(*v) : "";
-      if (v && v == best[c]) text = paint(text + "*", "1;32"), marked[c] = true;
+      if (v && v == metrics.best[c]) text = paint(text + "*", "1;32");
       row.push_back(std::move(text));
     }
     t.add(std::move(row));
   }
+  using K = RunField::Kind;
   // On a terminal the table fits its width: the when and where columns go
   // first, then tags and params (from the right), then the status; metrics,
   // what runs are compared by, go last. ID and NAME stay. Piped, every

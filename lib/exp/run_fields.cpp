@@ -79,7 +79,7 @@ std::optional<double> RunField::number(const Run& r) const {
 }
 
 std::optional<std::string> RunField::text(const Run& r) const {
-  auto in = [&](const std::map<std::string, std::string>& m) -> std::optional<std::string> {
+  auto in = [&](const FlatMap<std::string, std::string>& m) -> std::optional<std::string> {
     auto it = m.find(key);
     return it == m.end() ? std::nullopt : std::optional<std::string>(it->second);
   };

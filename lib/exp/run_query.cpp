@@ -122,12 +122,24 @@ void sort_runs(std::vector<Run>& runs, const RunField& key, bool desc) {
   runs = std::move(sorted);
 }
 
-std::optional<std::size_t> best_run(const std::vector<Run>& runs, const RunField& f, Goal goal) {
+namespace {
+
+// The first best of `count` values read by `value(i)`, skipping NaN.
+template <class Value>
+std::optional<std::size_t> best_index(std::size_t count, Goal goal, Value&& value) {
   std::optional<std::size_t> best;
-  std::optional<double> value;
-  for (std::size_t i = 0; i < runs.size(); ++i)
-    if (auto v = f.number(runs[i]); v && !std::isnan(*v) && (!value || better(goal, *v, *value))) value = v, best = i;
+  std::optional<double> top;
+  for (std::size_t i = 0; i < count; ++i)
+    if (std::optional<double> v = value(i); v && !std::isnan(*v) && (!top || better(goal, *v, *top))) top = v, best = i;
   return best;
+}
+
+bool marks_best(const RunField& f) { return f.kind == RunField::Kind::Last || f.kind == RunField::Kind::Best; }
+
+}  // namespace
+
+std::optional<std::size_t> best_run(const std::vector<Run>& runs, const RunField& f, Goal goal) {
+  return best_index(runs.size(), goal, [&](std::size_t i) { return f.number(runs[i]); });
 }
 
 std::optional<double> best_value(const std::vector<Run>& runs, const RunField& f) {
@@ -138,9 +150,20 @@ std::optional<double> best_value(const std::vector<Run>& runs, const RunField& f
 std::vector<std::optional<double>> best_values(const std::vector<Run>& runs, const std::vector<RunField>& cols) {
   std::vector<std::optional<double>> best(cols.size());
   for (std::size_t c = 0; c < cols.size(); ++c)
-    if (runs.size() > 1 && (cols[c].kind == RunField::Kind::Last || cols[c].kind == RunField::Kind::Best))
-      best[c] = best_value(runs, cols[c]);
+    if (runs.size() > 1 && marks_best(cols[c])) best[c] = best_value(runs, cols[c]);
   return best;
+}
+
+MetricColumns::MetricColumns(const std::vector<Run>& runs, const std::vector<RunField>& cols)
+    : values(cols.size()), best(cols.size()) {
+  for (std::size_t c = 0; c < cols.size(); ++c) {
+    if (!cols[c].is_metric()) continue;
+    auto& v = values[c];
+    v.reserve(runs.size());
+    for (const auto& r : runs) v.push_back(cols[c].number(r));
+    if (runs.size() < 2 || !marks_best(cols[c])) continue;
+    if (auto i = best_index(v.size(), default_goal(cols[c].key), [&](std::size_t k) { return v[k]; })) best[c] = v[*i];
+  }
 }
 
 std::vector<RunField> run_columns(const std::vector<Run>& runs, const std::string& spec) {

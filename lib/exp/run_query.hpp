@@ -50,6 +50,13 @@ std::optional<double> best_value(const std::vector<Run>& runs, const RunField& f
 // For each column, the best value among two runs or more (metric columns;
 // nullopt for others): what a table marks with ★.
 std::vector<std::optional<double>> best_values(const std::vector<Run>& runs, const std::vector<RunField>& cols);
+// The same, with every metric column's values read once, run by run, for a
+// table that shows them all.
+struct MetricColumns {
+  MetricColumns(const std::vector<Run>& runs, const std::vector<RunField>& cols);
+  std::vector<std::vector<std::optional<double>>> values;  // [column][run]; empty for other columns
+  std::vector<std::optional<double>> best;                 // as best_values
+};
 
 // exp list's columns: `spec` is comma-separated field names and wildcards
 // (params.*, metrics.*, best.*, tags.*); empty is the default set (the run's

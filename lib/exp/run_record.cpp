@@ -186,7 +186,7 @@ private:
     if (!v) bad(where + "." + key, "is not a number");
     return *v;
   }
-  void pairs(const char* key, const char* what, std::map<std::string, std::string>& out) {
+  void pairs(const char* key, const char* what, FlatMap<std::string, std::string>& out) {
     const json& o = member(key, json::value_t::object);
     if (o.size() > kMaxEntries) bad(key, "has too many entries");
     for (const auto& [k, v] : o.items()) {
@@ -303,7 +303,7 @@ std::string encode_points(const std::vector<MetricPoint>& points) {
 }
 
 std::vector<MetricPoint> decode_points(std::string_view bytes, const std::string& where,
-                                       const std::map<std::string, MetricSummary>* keys) {
+                                       const FlatMap<std::string, MetricSummary>* keys) {
   if (!bytes.starts_with(kPointsHeader)) fail(ExitCode::Remote, "{}: not a metric points file", where);
   if (bytes.size() > kMaxPointsBytes) fail(ExitCode::Remote, "{}: more than {} bytes", where, kMaxPointsBytes);
   std::vector<MetricPoint> out;

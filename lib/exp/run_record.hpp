@@ -53,7 +53,7 @@ std::string encode_points(const std::vector<MetricPoint>& points);
 // Throws Error(Remote) naming `where` and the line. Every key must be one of
 // `keys` (the record's metrics) when given.
 std::vector<MetricPoint> decode_points(std::string_view bytes, const std::string& where,
-                                       const std::map<std::string, MetricSummary>* keys = nullptr);
+                                       const FlatMap<std::string, MetricSummary>* keys = nullptr);
 // The most a run's metric points object may weigh.
 constexpr std::uint64_t kMaxPointsBytes = 256u << 20;
 

@@ -109,7 +109,7 @@ void RunStore::finish(const std::string& id, const std::string& status, std::opt
 }
 
 // params and run_tags share a shape: (run_id, key, value).
-static void set_pairs(Db& db, const char* table, const std::string& id, const std::map<std::string, std::string>& kv) {
+static void set_pairs(Db& db, const char* table, const std::string& id, const FlatMap<std::string, std::string>& kv) {
   Transaction tx(db);
   Stmt s(db, fmt::format("INSERT OR REPLACE INTO {} (run_id, key, value) VALUES (?, ?, ?)", table));
   for (const auto& [k, v] : kv) {
@@ -119,11 +119,11 @@ static void set_pairs(Db& db, const char* table, const std::string& id, const st
   tx.commit();
 }
 
-void RunStore::set_params(const std::string& id, const std::map<std::string, std::string>& params) {
+void RunStore::set_params(const std::string& id, const FlatMap<std::string, std::string>& params) {
   set_pairs(db_, "params", id, params);
 }
 
-void RunStore::set_tags(const std::string& id, const std::map<std::string, std::string>& tags) {
+void RunStore::set_tags(const std::string& id, const FlatMap<std::string, std::string>& tags) {
   set_pairs(db_, "run_tags", id, tags);
 }
 
@@ -445,7 +445,7 @@ void RunStore::load_details(std::vector<Run>& runs, Details details) {
   // small table once, which beats a query per run. Rows come grouped by run
   // (the tables are keyed by run_id first), so a run is looked up once per group.
   const bool one = runs.size() == 1;
-  auto each_row = [&](const char* columns, const char* table, const std::function<void(Run&, Stmt&)>& fn) {
+  auto each_row = [&](const char* columns, const char* table, auto&& fn) {
     Stmt s(db_, fmt::format("SELECT run_id, {} FROM {}{}", columns, table, one ? " WHERE run_id = ?" : ""));
     if (one) s.bind(1, runs[0].id);
     Run* run = nullptr;

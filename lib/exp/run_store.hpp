@@ -9,6 +9,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/flat_map.hpp"
+
 namespace mlops {
 
 class Db;
@@ -40,9 +42,10 @@ struct Run {
   std::int64_t started_at = 0, ended_at = 0;  // ms since the epoch; ended 0 while running
   std::optional<int> exit_code;
   std::optional<std::int64_t> peak_rss_kib;
-  std::map<std::string, std::string> params, tags;
-  std::map<std::string, MetricSummary> metrics;
-  std::map<std::string, std::string> artifacts;  // path -> object id
+  // Flat sorted vectors: a listing loads thousands of runs (see flat_map.hpp).
+  FlatMap<std::string, std::string> params, tags;
+  FlatMap<std::string, MetricSummary> metrics;
+  FlatMap<std::string, std::string> artifacts;  // path -> object id
   std::string short_id() const { return id.substr(0, 8); }
 };
 
@@ -56,8 +59,8 @@ public:
   void mark_lost();
   void finish(const std::string& id, const std::string& status, std::optional<int> exit_code,
               std::optional<std::int64_t> peak_rss_kib, const std::string& log_id);
-  void set_params(const std::string& id, const std::map<std::string, std::string>& params);
-  void set_tags(const std::string& id, const std::map<std::string, std::string>& tags);
+  void set_params(const std::string& id, const FlatMap<std::string, std::string>& params);
+  void set_tags(const std::string& id, const FlatMap<std::string, std::string>& tags);
   // The newest run with tag key = value ("output.models/m.json" = its id: the
   // pipeline run that produced it); nullopt when none.
   std::optional<std::string> newest_with_tag(const std::string& key, const std::string& value);
