@@ -174,11 +174,18 @@ json value_json(const std::optional<std::string>& s) {
 }
 
 // REV..workspace by default HEAD..workspace; two revisions compare each other.
-int print_diff(Context& ctx, const ValuesArgs& a, const std::vector<std::string>& files, bool numbers) {
+// The files are those named (as dvc's --targets), else those each side's own
+// mlops.yaml names (`of`). A file that does not parse on one side is left
+// out with a warning, and the rest compared.
+int print_diff(Context& ctx, const ValuesArgs& a, std::vector<std::string> (*of)(const Pipeline&), bool numbers) {
   if (a.revs.size() > 2) fail(ExitCode::Usage, "give at most two revisions");
   Repo& repo = ctx.repo();
   std::string from = a.revs.empty() ? "HEAD" : a.revs[0], to = a.revs.size() > 1 ? a.revs[1] : "";
-  FileValues old_values = values_at(repo, files, from), new_values = values_at(repo, files, to);
+  std::vector<std::string> notes;
+  std::vector<std::string> files = a.targets.empty() ? pipeline_files_at(repo, {from, to}, of, notes)
+                                                     : ctx.rel_paths(a.targets);
+  FileValues old_values = values_at(repo, files, from, &notes), new_values = values_at(repo, files, to, &notes);
+  for (const auto& n : notes) note("mlops: warning: {}\n", n);
   std::string to_label = to.empty() ? "workspace" : to;
   // Files named (--targets) must be somewhere: a typo is not "no changes".
   std::vector<std::string> nowhere;
@@ -227,13 +234,9 @@ std::vector<std::string> files_or(Context& ctx, const ValuesArgs& a,
   return of_pipeline(load_pipeline(ctx.repo()));
 }
 
-int run_params_diff(Context& ctx, const ValuesArgs& a) {
-  return print_diff(ctx, a, files_or(ctx, a, [&](const Pipeline& p) { return params_files(ctx.repo(), p); }), false);
-}
+int run_params_diff(Context& ctx, const ValuesArgs& a) { return print_diff(ctx, a, params_files, false); }
 
-int run_metrics_diff(Context& ctx, const ValuesArgs& a) {
-  return print_diff(ctx, a, files_or(ctx, a, metrics_files), true);
-}
+int run_metrics_diff(Context& ctx, const ValuesArgs& a) { return print_diff(ctx, a, metrics_files, true); }
 
 int run_metrics_show(Context& ctx, const ValuesArgs& a) {
   std::vector<std::string> files = files_or(ctx, a, metrics_files);

@@ -13,11 +13,11 @@
 
 namespace mlops {
 
-std::vector<std::string> params_files(Repo& repo, const Pipeline& p) {
+std::vector<std::string> params_files(const Pipeline& p) {
   std::set<std::string> files(p.params.begin(), p.params.end());
   for (const auto& s : p.stages)
     for (const auto& [file, keys] : s.params) files.insert(file);
-  if (files.empty() && lstat_path(repo.abs(kDefaultParamsFile))) files.insert(kDefaultParamsFile);
+  files.insert(kDefaultParamsFile);  // left out where it is absent (values_at)
   return {files.begin(), files.end()};
 }
 
@@ -249,10 +249,47 @@ std::optional<std::vector<std::string>> files_in_folder_at(Repo& repo, const std
   return std::vector<std::string>(files.begin(), files.end());
 }
 
-FileValues values_at(Repo& repo, const std::vector<std::string>& files, const std::string& rev) {
+FileValues values_at(Repo& repo, const std::vector<std::string>& files, const std::string& rev,
+                     std::vector<std::string>* notes) {
   FileValues out;
-  for (const auto& [f, text] : file_texts_at(repo, files, rev)) out[f] = flatten_yaml(text, rev.empty() ? f : rev + ":" + f);
+  for (const auto& [f, text] : file_texts_at(repo, files, rev, notes)) {
+    try {
+      out[f] = flatten_yaml(text, rev.empty() ? f : rev + ":" + f);
+    } catch (const Error& e) {
+      if (!notes || e.code() != ExitCode::Input) throw;
+      notes->push_back(fmt::format("{}; left out", e.what()));
+    }
+  }
   return out;
+}
+
+std::vector<std::string> pipeline_files_at(Repo& repo, const std::vector<std::string>& revs,
+                                           std::vector<std::string> (*of)(const Pipeline&),
+                                           std::vector<std::string>& notes) {
+  std::set<std::string> files;
+  for (const auto& rev : revs) {
+    std::vector<std::string> named;
+    if (rev.empty()) {
+      named = of(has_pipeline(repo) ? load_pipeline(repo) : Pipeline());
+    } else {
+      auto text = file_texts_at(repo, {kPipelineFile}, rev);
+      Pipeline p;
+      if (auto it = text.find(kPipelineFile); it != text.end()) {
+        try {
+          p = parse_pipeline(it->second, [&] {
+            auto values = values_at(repo, {kDefaultParamsFile}, rev, &notes);
+            return values.count(kDefaultParamsFile) ? values.at(kDefaultParamsFile) : std::map<std::string, std::string>();
+          });
+        } catch (const Error& e) {
+          if (e.code() != ExitCode::Input) throw;
+          notes.push_back(fmt::format("{}: {}; its files are not read there", rev, e.what()));
+        }
+      }
+      named = of(p);
+    }
+    files.insert(named.begin(), named.end());
+  }
+  return {files.begin(), files.end()};
 }
 
 std::vector<ValueChange> diff_values(const FileValues& a, const FileValues& b, bool all) {

@@ -17,10 +17,18 @@ struct ValueChange {
   std::optional<std::string> old_value, new_value;  // nullopt: absent on that side
 };
 
-// The params files the stages read (params.yaml alone when no stage names any).
-std::vector<std::string> params_files(Repo& repo, const Pipeline& p);
-// The metrics files the stages write.
+// The params files the stages read and the top-level list names, and
+// params.yaml (the default params file, read whether named or not, as DVC does).
+std::vector<std::string> params_files(const Pipeline& p);
+// The metrics files the stages write and the top-level list names.
 std::vector<std::string> metrics_files(const Pipeline& p);
+// The files `of` names in each revision's own mlops.yaml ("" the work tree's),
+// together: a metrics file added since the older revision is compared too.
+// A revision without mlops.yaml names none; one whose mlops.yaml does not
+// parse names none, and `notes` gets why. The work tree's errors are thrown.
+std::vector<std::string> pipeline_files_at(Repo& repo, const std::vector<std::string>& revs,
+                                           std::vector<std::string> (*of)(const Pipeline&),
+                                           std::vector<std::string>& notes);
 // Why the work tree's file `rel` is not read ("" when it is a regular file,
 // or absent): a symbolic link on the way, a folder (unless `folder_ok`), a device.
 std::string workspace_file_problem(Repo& repo, const std::string& rel, bool folder_ok = false);
@@ -50,8 +58,10 @@ std::optional<std::vector<std::string>> files_in_folder_at(Repo& repo, const std
                                                            std::size_t max_files,
                                                            std::vector<std::string>* notes = nullptr);
 // The files' flattened values in the work tree (rev empty) or at a git revision;
-// files absent there are left out.
-FileValues values_at(Repo& repo, const std::vector<std::string>& files, const std::string& rev);
+// files absent there are left out. A file that does not parse is an
+// Error(Input), or with `notes`, left out and said there.
+FileValues values_at(Repo& repo, const std::vector<std::string>& files, const std::string& rev,
+                     std::vector<std::string>* notes = nullptr);
 // Changes from `a` to `b`, by file and key; with `all`, unchanged values too.
 std::vector<ValueChange> diff_values(const FileValues& a, const FileValues& b, bool all);
 

@@ -104,7 +104,7 @@ std::string pipeline_view(Repo& repo, const std::string& rev_given) {
   }
   out += html_table({"stage", "state", "command", "needs", "deps", "outputs"}, rows);
   out += fmt::format("<h2>Params (against {})</h2>\n", h(rev));
-  auto pf = params_files(repo, p);
+  auto pf = params_files(p);
   auto params = diff_values(values_at(repo, pf, rev), values_at(repo, pf, ""), true);
   out += params.empty() ? "<p class=\"muted\">No params.</p>\n" : values_table(params, rev);
   out += fmt::format("<h2>Metrics (against {})</h2>\n", h(rev));

@@ -417,6 +417,56 @@ YAML
   [ "$status" -eq 2 ]
 }
 
+@test "params and metrics diff read each revision's own mlops.yaml, params.yaml always, and skip a file that does not parse" {
+  mlops init -q
+  printf 'lr: 0.1\n' > params.yaml
+  printf 'depth: 3\n' > train.yaml
+  echo '{"acc": 0.5}' > old_metrics.json
+  # The older revision lists old_metrics.json and train.yaml at the top level.
+  printf 'metrics: [old_metrics.json]\nparams: [train.yaml]\n' > mlops.yaml
+  git add -A && git commit -qm old
+  # The newer one lists another metrics file instead, and no params file.
+  echo '{"acc": 0.9}' > new_metrics.json
+  printf 'metrics: [new_metrics.json]\n' > mlops.yaml
+  printf 'depth: 4\n' > train.yaml
+  printf 'lr: 0.2\n' > params.yaml
+  git add -A && git commit -qm new
+  run mlops metrics diff HEAD~1 HEAD --json
+  [ "$status" -eq 0 ]
+  # Both files: each revision's own list, not the work tree's alone.
+  [ "$(jq -r '[.changes[] | "\(.file):\(.old):\(.new)"] | join(" ")' <<<"$output")" = \
+    "new_metrics.json:null:0.9" ]
+  run mlops metrics diff HEAD~1 HEAD --all --json
+  [ "$(jq -r '[.changes[].file] | join(" ")' <<<"$output")" = "new_metrics.json old_metrics.json" ]
+  # A top-level params list does not hide params.yaml.
+  run mlops params diff HEAD~1 HEAD --json
+  [ "$status" -eq 0 ]
+  [ "$(jq -r '[.changes[] | "\(.file):\(.key):\(.old):\(.new)"] | join(" ")' <<<"$output")" = \
+    "params.yaml:lr:0.1:0.2 train.yaml:depth:3:4" ]
+  # A metrics file that does not parse at one revision is left out, said, and the rest compared.
+  printf 'metrics: [new_metrics.json, broken.json]\n' > mlops.yaml
+  printf '{"loss": [1,\n' > broken.json
+  echo '{"acc": 0.95}' > new_metrics.json
+  git add -A && git commit -qm broken
+  run mlops metrics diff HEAD~1 HEAD
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"mlops: warning: HEAD:broken.json"*"left out"* ]]
+  [[ "$output" =~ new_metrics\.json\ +acc\ +0\.9\ +0\.95 ]]
+  # The work tree's own file still fails loudly where it is shown.
+  run mlops metrics show
+  [ "$status" -eq 4 ]
+  [[ "$output" == *"broken.json"* ]]
+  # A revision whose mlops.yaml does not parse: said, the other side still read.
+  printf 'metrics: [new_metrics.json\n' > mlops.yaml
+  git add -A && git commit -qm bad-yaml
+  printf 'metrics: [new_metrics.json]\n' > mlops.yaml
+  echo '{"acc": 0.99}' > new_metrics.json
+  run mlops metrics diff HEAD
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"mlops: warning: HEAD: mlops.yaml:"*"its files are not read there"* ]]
+  [[ "$output" =~ new_metrics\.json\ +acc\ +0\.95\ +0\.99 ]]
+}
+
 @test "stages log step metrics into the pipeline's run; clashing names get the stage; a restore makes no run" {
   mlops init -q
   cat > mlops.yaml <<'YAML'
