@@ -154,7 +154,10 @@ std::string Repo::relative_path(const fs::path& user_path, const fs::path& cwd) 
   a = s;
   fs::path rel = a.lexically_relative(root_);
   std::string r = rel.generic_string();
-  if (r.empty() || r == "." || r == ".." || starts_with(r, "../"))
+  if (r.empty() || r == ".")
+    throw Error(ExitCode::Input, fmt::format("{} is the repository's root {}", user_path.string(), root_.string()),
+                "name a file or folder inside it");
+  if (r == ".." || starts_with(r, "../"))
     throw Error(ExitCode::Input, fmt::format("{} is outside the repository {}", user_path.string(), root_.string()));
   if (r.size() > 6 && r.ends_with(".mlops")) r.resize(r.size() - 6);
   auto first = r.substr(0, r.find('/'));

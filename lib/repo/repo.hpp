@@ -54,7 +54,7 @@ public:
 
   // A path the user typed (relative to `cwd`, or absolute) as a path relative to
   // the root, '/'-separated. "data.mlops" means "data". Throws Error(Input) when
-  // it is outside the repository or inside .mlops/ or .git/.
+  // it is the root itself, outside the repository or inside .mlops/ or .git/.
   std::string relative_path(const fs::path& user_path, const fs::path& cwd) const;
   fs::path abs(const std::string& rel) const { return rel.empty() ? root_ : root_ / rel; }
   // The work tree as the one way to write or delete in it (core/safe_tree).

@@ -101,6 +101,13 @@ load helpers
   run mlops add ../outside
   [ "$status" -eq 4 ]
   [[ "$output" == *"outside the repository"* ]]
+  # The root itself is not "outside" it.
+  run mlops add .
+  [ "$status" -eq 4 ]
+  [[ "$output" == *". is the repository's root"*"name a file or folder inside it"* ]]
+  run mlops plots show .
+  [ "$status" -eq 4 ]
+  [[ "$output" == *". is the repository's root"* ]]
   run mlops add .mlops/config
   [ "$status" -eq 4 ]
   run mlops add .git/HEAD
