@@ -80,7 +80,7 @@ int run_remote_modify(Context& ctx, const RemoteArgs& a) {
   if (a.key == "url") check_remote(a.name, a.value);
   std::string key = fmt::format("remote.{}.{}", a.name, a.key);
   if (!find_config_key(key))
-    fail(ExitCode::Usage, "unknown remote setting '{}' (known: url, jobs, endpoint, region, profile, path-style, part-size, timeout)",
+    fail(ExitCode::Usage, "unknown remote setting '{}' (known: url, jobs, endpoint, region, profile, path-style, part-size, timeout, packs)",
          a.key);
   cfg.set(key, a.value);
   return 0;
@@ -250,7 +250,7 @@ void register_remote_commands(CLI::App& app, Context& ctx) {
     command(remote, "modify", "Change a remote's setting (see mlops-remote(1))", [&ctx](CLI::App* sub) {
       auto a = std::make_shared<RemoteArgs>();
       sub->add_option("name", a->name, "Remote name")->required();
-      sub->add_option("key", a->key, "url, jobs, endpoint, region, profile, path-style, part-size or timeout")
+      sub->add_option("key", a->key, "url, jobs, endpoint, region, profile, path-style, part-size, timeout or packs")
           ->required();
       sub->add_option("value", a->value, "New value")->required();
       bind(sub, ctx, a, run_remote_modify);

@@ -251,7 +251,7 @@ _mlops() {
         remove | default) COMPREPLY=($(compgen -W "$(_mlops_remotes)" -- "$cur")) ;;
         modify)
           if [[ $prev == modify ]]; then COMPREPLY=($(compgen -W "$(_mlops_remotes)" -- "$cur"))
-          else COMPREPLY=($(compgen -W "url jobs endpoint region profile path-style part-size timeout" -- "$cur")); fi ;;
+          else COMPREPLY=($(compgen -W "url jobs endpoint region profile path-style part-size timeout packs" -- "$cur")); fi ;;
       esac
       return
       ;;

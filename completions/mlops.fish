@@ -82,7 +82,7 @@ complete -c mlops -n "__fish_seen_subcommand_from status push" -l no-remote-inde
 complete -c mlops -n "__fish_seen_subcommand_from fsck" -l remote -d 'Check the default remote'
 complete -c mlops -n "__fish_seen_subcommand_from fsck" -s r -x -a '(__mlops_remotes)' -d 'Check this remote'
 complete -c mlops -n "__fish_seen_subcommand_from fsck" -s j -l jobs -x -d 'Parallel downloads'
-complete -c mlops -n "__fish_seen_subcommand_from remote; and __fish_seen_subcommand_from modify" -a 'url jobs endpoint region profile path-style part-size timeout'
+complete -c mlops -n "__fish_seen_subcommand_from remote; and __fish_seen_subcommand_from modify" -a 'url jobs endpoint region profile path-style part-size timeout packs'
 complete -c mlops -n "not __fish_seen_subcommand_from $commands" -a exp -d 'Experiment runs'
 set -l exp_commands run log list show compare diff best export plot tag rename get rm push pull apply
 complete -c mlops -n "__fish_seen_subcommand_from exp; and not __fish_seen_subcommand_from $exp_commands" -a "$exp_commands"

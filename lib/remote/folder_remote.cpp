@@ -170,6 +170,31 @@ std::optional<std::string> FolderRemote::read_file(const std::string& dir, const
   return out;
 }
 
+bool FolderRemote::read_range(const std::string& dir, const std::string& file_name, std::uint64_t offset,
+                              std::uint64_t length, const ObjectSink& sink) {
+  fs::path src = root_ / dir / file_name;
+  FileStat st;
+  auto fd = open_plain(src, st);
+  if (!fd) return false;
+  if (!st.is_regular())
+    throw DamagedObject(ExitCode::Remote, fmt::format("remote {}: {} is not a regular file", name(), src.string()));
+  if (offset >= st.size) return true;  // nothing there: the caller's hash check says so
+  std::uint64_t left = std::min(length, st.size - offset);
+  constexpr std::size_t kChunk = 1u << 20;
+  std::string buf(std::min<std::uint64_t>(left, kChunk), '\0');
+  while (left > 0) {
+    std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(left, buf.size()));
+    ssize_t n = ::pread(fd->get(), buf.data(), want, static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) fail_errno("read", src.string(), errno);
+    if (n == 0) break;  // shorter than it was
+    sink(buf.data(), static_cast<std::size_t>(n));
+    offset += static_cast<std::uint64_t>(n);
+    left -= static_cast<std::uint64_t>(n);
+  }
+  return true;
+}
+
 std::vector<std::string> FolderRemote::list_files(const std::string& dir, const std::string& start_after) {
   std::vector<std::string> out;
   fs::path where = root_ / dir;

@@ -21,6 +21,8 @@ public:
   std::optional<std::string> read_file(const std::string& dir, const std::string& name, std::uint64_t max_bytes) override;
   bool read_foreign(const std::string& key, std::uint64_t max_bytes, const ObjectSink& sink) override;
   std::vector<std::string> list_files(const std::string& dir, const std::string& start_after) override;
+  bool read_range(const std::string& dir, const std::string& name, std::uint64_t offset, std::uint64_t length,
+                  const ObjectSink& sink) override;
 
 protected:
   bool read(const ObjectId& id, std::uint64_t max_bytes, const ObjectSink& sink) override;

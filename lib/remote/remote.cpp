@@ -44,7 +44,8 @@ RemoteSpec remote_spec(const Config& cfg, const std::string& wanted) {
   }
   auto url = cfg.get("remote." + name + ".url");
   if (!url) throw Error(ExitCode::Usage, fmt::format("no remote named '{}'", name), "see 'mlops remote list'");
-  return RemoteSpec{name, *url, cfg.get_jobs("remote." + name + ".jobs").value_or(0)};
+  return RemoteSpec{name, *url, cfg.get_jobs("remote." + name + ".jobs").value_or(0),
+                    cfg.get("remote." + name + ".packs").value_or("false") == "true"};
 }
 
 void Remote::too_large(const ObjectId& id, std::uint64_t max_bytes) const {
@@ -57,11 +58,64 @@ void Remote::too_large(const ObjectId& id, std::uint64_t max_bytes) const {
 
 bool Remote::get(const ObjectId& id, std::uint64_t max_bytes, const ObjectSink& sink) {
   std::uint64_t arrived = 0;
-  return read(id, max_bytes, [&](const char* data, std::size_t n) {
+  auto counted = [&](const char* data, std::size_t n) {
     arrived += n;
     if (arrived > max_bytes) too_large(id, max_bytes);
     sink(data, n);
+  };
+  const auto& in_packs = packed();
+  if (auto it = in_packs.find(id.hex); it != in_packs.end()) {
+    const PackedAt& at = it->second;
+    if (at.size > max_bytes) too_large(id, max_bytes);
+    // A byte range of the pack, not the pack. A pack gone since its index
+    // was read: the object may still be loose (below).
+    if (read_range(kPackDir, *at.pack + ".pack", at.offset, at.size, counted)) return true;
+  }
+  return read(id, max_bytes, counted);
+}
+
+std::unordered_set<std::string> Remote::list_all() {
+  auto out = list();
+  for (const auto& [hex, at] : packed()) out.insert(hex);
+  return out;
+}
+
+const std::unordered_map<std::string, Remote::PackedAt>& Remote::packed() {
+  std::call_once(packs_read_, [&] {
+    for (const auto& file : list_files(kPackDir)) {
+      std::string pack = pack_name_of_index(file);
+      if (pack.empty()) continue;  // a pack, or something not mlops's
+      // A damaged index is left out; a remote that fails is an error.
+      std::optional<std::string> text;
+      std::vector<PackEntry> entries;
+      try {
+        text = read_file(kPackDir, file, kMaxPackIndexBytes);
+        if (!text) continue;  // removed since the listing
+      } catch (const DamagedObject& e) {
+        pack_notes_.push_back(e.what());
+        continue;
+      }
+      try {
+        entries = parse_pack_index(*text, fmt::format("remote {}: {}/{}", name_, kPackDir, file));
+      } catch (const Error& e) {
+        pack_notes_.push_back(e.what());
+        continue;
+      }
+      const std::string* name = &*pack_names_.insert(pack).first;
+      for (const auto& e : entries) packed_.try_emplace(e.id.hex, PackedAt{name, e.offset, e.size});
+    }
   });
+  return packed_;
+}
+
+std::vector<std::string> Remote::pack_notes() {
+  packed();
+  return pack_notes_;
+}
+
+void Remote::put_pack(const PackWriter::Finished& pack) {
+  write_file(kPackDir, pack.name + ".pack", pack.pack);
+  write_file(kPackDir, pack.name + ".idx", pack.index);
 }
 
 std::unique_ptr<Remote> open_remote(const Repo& repo, const RemoteSpec& spec) {

@@ -4,6 +4,9 @@
 // to a bucket is a valid bucket remote and the reverse.
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <set>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +16,7 @@
 #include "core/error.hpp"
 #include "core/fs.hpp"
 #include "core/hash.hpp"
+#include "store/pack.hpp"
 
 namespace mlops {
 
@@ -23,6 +27,7 @@ struct RemoteSpec {
   std::string name;
   std::string url;  // as configured
   unsigned jobs = 0;
+  bool packs = false;  // remote.NAME.packs: push small objects in packs
 };
 
 // Receives an object's bytes, in order.
@@ -36,13 +41,16 @@ public:
   const std::string& name() const { return name_; }
   // Where it is, for messages and for the remote index.
   virtual std::string location() const = 0;
-  // Whether the remote holds an object of that name (content is checked on download).
+  // Whether the remote holds an object of that name as a loose object
+  // (content is checked on download); holds() also looks in the packs.
   virtual bool has(const ObjectId& id) = 0;
+  bool holds(const ObjectId& id) { return packed().count(id.hex) || has(id); }
   // Stores a local file of `size` bytes as object `id`, hashing the bytes it
   // sends on the same pass; it is visible under its name only once complete.
   // Returns false, and stores nothing, when the file does not hash to `id`.
   virtual bool put(const ObjectId& id, const fs::path& local, std::uint64_t size) = 0;
-  // Streams object `id` to `sink`, in order; false when the remote lacks it.
+  // Streams object `id` to `sink`, in order, from its pack or as a loose
+  // object; false when the remote lacks it.
   // Throws ObjectTooLarge, keeping nothing more, once more than `max_bytes`
   // arrive, and Error(Remote) when the remote fails or holds something that is
   // not a plain file under that name.
@@ -53,6 +61,22 @@ public:
   // The hex names of every object on the remote, in one listing; push uses it
   // instead of asking object by object when it has many to check.
   virtual std::unordered_set<std::string> list() = 0;
+  // list() and the objects in packs.
+  std::unordered_set<std::string> list_all();
+
+  // Packs (store/pack.hpp). Where each packed object is, from every index on
+  // the remote: read once per Remote (one listing, a request per index),
+  // thread-safe. An index that fails its checks is left out (its objects
+  // count as absent) and said in pack_notes().
+  struct PackedAt {
+    const std::string* pack;  // the pack's name
+    std::uint64_t offset = 0, size = 0;
+  };
+  const std::unordered_map<std::string, PackedAt>& packed();
+  std::vector<std::string> pack_notes();
+  // Sends a pack, then its index (each whole or not at all; the index last,
+  // so that an interrupted push leaves nothing a reader would use).
+  void put_pack(const PackWriter::Finished& pack);
 
   // gc -r: every object with its size and time of writing (ms since the
   // epoch), in one listing.
@@ -88,6 +112,12 @@ public:
   // and '.', checked by the caller. DamagedObject past max_bytes or when it
   // is not a plain file; Error(Remote) when the remote fails.
   virtual bool read_foreign(const std::string& key, std::uint64_t max_bytes, const ObjectSink& sink) = 0;
+  // `length` bytes of the small file dir/name from `offset`, streamed to
+  // `sink`: false when the file is absent. DamagedObject when more than
+  // `length` bytes arrive or it is not a plain file; fewer arrive when the
+  // file is shorter (the caller's hash check fails then).
+  virtual bool read_range(const std::string& dir, const std::string& name, std::uint64_t offset,
+                          std::uint64_t length, const ObjectSink& sink) = 0;
 
 protected:
   // get() without the count: may stop early when it knows the size.
@@ -96,6 +126,10 @@ protected:
 
 private:
   std::string name_;
+  std::once_flag packs_read_;
+  std::set<std::string> pack_names_;  // what PackedAt::pack points into
+  std::unordered_map<std::string, PackedAt> packed_;
+  std::vector<std::string> pack_notes_;
 };
 
 // One object on the remote is damaged (served larger than expected, not a

@@ -1,4 +1,5 @@
 #pragma once
+#include <optional>
 // A remote in S3-compatible object storage (AWS S3, MinIO, Ceph): objects at
 // PREFIX/objects/ab/cdef… in a bucket, requests signed with AWS Signature V4,
 // large objects sent in parts, failed requests retried with backoff.
@@ -34,6 +35,8 @@ public:
   bool put(const ObjectId& id, const fs::path& local, std::uint64_t size) override;
   void quarantine(const ObjectId& id) override;  // DELETE
   bool read_foreign(const std::string& key, std::uint64_t max_bytes, const ObjectSink& sink) override;
+  bool read_range(const std::string& dir, const std::string& name, std::uint64_t offset, std::uint64_t length,
+                  const ObjectSink& sink) override;
   std::unordered_set<std::string> list() override;  // ListObjectsV2, page by page
   std::vector<Listed> list_with_times() override;
   void remove(const ObjectId& id) override;
@@ -73,9 +76,16 @@ private:
       on_data = std::move(sink);
       return std::move(*this);
     }
+    // GET bytes [from, from + length) (a Range header, kept on a retry).
+    Call&& range(std::uint64_t from, std::uint64_t length) && {
+      range_from = from, range_length = length;
+      return std::move(*this);
+    }
 
     std::string method;
     std::string key;
+    std::optional<std::uint64_t> range_from;
+    std::uint64_t range_length = 0;
     std::vector<std::pair<std::string, std::string>> query;
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;

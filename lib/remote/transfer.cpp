@@ -166,7 +166,7 @@ TransferResult push(Repo& repo, const std::string& name, const TransferScope& sc
   for (auto* phase : {&needed.files, &needed.manifests})
     for (const auto& n : *phase) unknown += known.count(n.id.str()) ? 0 : 1;
   std::optional<std::unordered_set<std::string>> listed;
-  if (unknown > kListAbove) listed = remote->list();
+  if (unknown > kListAbove) listed = remote->list_all();
   for (auto* phase : {&needed.files, &needed.manifests}) {
     std::vector<Needed> todo;
     std::vector<ObjectId> seen_there;
@@ -187,10 +187,61 @@ TransferResult push(Repo& repo, const std::string& name, const TransferScope& sc
     std::atomic<std::uint64_t> sent{0}, there{0}, bytes{0};
     std::vector<ObjectId> present;
     std::mutex mu;
+    // With remote.NAME.packs, small objects go in packs (store/pack.hpp).
+    std::vector<std::vector<Needed>> packs;
+    if (spec.packs) {
+      std::vector<Needed> single;
+      std::uint64_t filled = 0;
+      for (auto& n : todo) {
+        auto st = lstat_path(store.path_of(n.id));
+        std::uint64_t size = st ? st->size : 0;
+        if (size > kPackObjectMax) {
+          single.push_back(std::move(n));
+          continue;
+        }
+        if (packs.empty() || filled + size > kPackTarget) packs.emplace_back(), filled = 0;
+        packs.back().push_back(std::move(n));
+        filled += size;
+      }
+      todo = std::move(single);
+    }
     try {
+      // A pack is held in memory while it is built and sent: a few at once.
+      constexpr unsigned kPacksAtOnce = 4;
+      parallel_for(packs.size(), std::min(kPacksAtOnce, jobs_for(spec, jobs)), [&](std::size_t k) {
+        PackWriter pack(packs[k].front().id.algo);
+        std::vector<ObjectId> had;
+        for (const Needed& n : packs[k]) {
+          if (!listed && remote->holds(n.id)) {
+            ++there;
+            had.push_back(n.id);
+            advance(progress, 1, n.size);
+            continue;
+          }
+          auto st = lstat_path(store.path_of(n.id));
+          if (!pack.add(n.id, store.path_of(n.id), st ? st->size : 0)) {
+            std::lock_guard g(mu);
+            corrupt.push_back(n.text());
+          }
+        }
+        std::uint64_t packed_bytes = pack.bytes() - kPackMagic.size();
+        std::vector<ObjectId> sent_ids;
+        if (!pack.empty()) {
+          auto finished = std::move(pack).finish();
+          remote->put_pack(finished);
+          sent_ids = std::move(finished.ids);
+          sent += sent_ids.size();
+          bytes += packed_bytes;
+        }
+        for (const Needed& n : packs[k])
+          if (std::find(had.begin(), had.end(), n.id) == had.end()) advance(progress, 1, n.size);
+        std::lock_guard g(mu);
+        present.insert(present.end(), had.begin(), had.end());
+        present.insert(present.end(), sent_ids.begin(), sent_ids.end());
+      });
       parallel_for(todo.size(), jobs_for(spec, jobs), [&](std::size_t i) {
         const Needed& n = todo[i];
-        if (!listed && remote->has(n.id)) {
+        if (!listed && remote->holds(n.id)) {
           ++there;
         } else {
           auto st = lstat_path(store.path_of(n.id));
@@ -251,6 +302,8 @@ void check_fetched(const TransferResult& r, const std::string& also) {
   if (!r.absent.empty())
     message += fmt::format("{}{} needed object(s) are not on the remote {}:{}", message.empty() ? "" : "\n",
                            r.absent.size(), r.remote, list_some(r.absent));
+  if (!r.absent.empty() && !r.pack_notes.empty())
+    message += fmt::format("\nthese pack indexes on it were left out:{}", list_some(r.pack_notes));
   throw Error(ExitCode::Remote, message + also,
               r.corrupt.empty() ? "push them from a clone that has them"
                                 : "the remote copy is damaged: push a good copy from a clone that has it");
@@ -298,6 +351,7 @@ TransferResult fetch_available(Repo& repo, const std::string& name, const Transf
     get_one(todo[i]);
     advance(progress, 1, todo[i].size);
   });
+  if (!r.absent.empty()) r.pack_notes = remote->pack_notes();
   std::sort(r.absent.begin(), r.absent.end());  // the jobs finish in any order
   std::sort(r.corrupt.begin(), r.corrupt.end());
   return r;
@@ -318,7 +372,7 @@ RemoteStatus remote_status(Repo& repo, const std::string& name, const TransferSc
   for (auto* phase : {&needed.files, &needed.manifests})
     for (const auto& n : *phase) {
       bool local = store.has(n.id);
-      bool there = known.count(n.id.str()) || remote->has(n.id);
+      bool there = known.count(n.id.str()) || remote->holds(n.id);
       if (there && !known.count(n.id.str())) confirmed.push_back(n.id);
       if (!there) gone.push_back(n.id);
       if (!local) s.not_fetched.push_back(n.text());

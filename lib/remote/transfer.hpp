@@ -37,6 +37,9 @@ struct TransferResult {
   // fetch_available: "path (id)" of objects absent from the remote, and of
   // those that arrived damaged (not kept).
   std::vector<std::string> absent, corrupt;
+  // Pack indexes on the remote that failed their checks (their objects
+  // count as absent): said with the absent objects.
+  std::vector<std::string> pack_notes;
 };
 
 // Throws Error(Missing) after sending the rest when objects to push are not

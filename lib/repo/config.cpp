@@ -25,6 +25,7 @@ const std::vector<ConfigKey>& known_config_keys() {
       {"remote.*.path-style", "S3: true for http://endpoint/bucket/key URLs (default: true with an endpoint)", nullptr},
       {"remote.*.timeout", "S3: seconds without progress before a request is retried (default: 30)", nullptr},
       {"remote.*.part-size", "S3: multipart upload part size in bytes (default: 64 MiB, at least 5 MiB)", nullptr},
+      {"remote.*.packs", "push sends objects of at most 1 MiB in packs of about 32 MiB (true or false)", "false"},
       {"model.stages", "the stages models are promoted to, comma-separated", "dev,staging,production,archived"},
       {"model.versions-per-stage", "one (promoting replaces the version in the stage) or many", "one"},
       {"model.git-tags", "whether registry changes create GTO-style git tags", "true"},
@@ -154,8 +155,9 @@ void Config::set(const std::string& key, const std::string& value) {
   }
   if (key == "model.versions-per-stage" && value != "one" && value != "many")
     fail(ExitCode::Usage, "model.versions-per-stage must be one or many, not '{}'", value);
-  if (key == "model.git-tags" && value != "true" && value != "false")
-    fail(ExitCode::Usage, "model.git-tags must be true or false, not '{}'", value);
+  if ((key == "model.git-tags" || (key.starts_with("remote.") && key.ends_with(".packs"))) && value != "true" &&
+      value != "false")
+    fail(ExitCode::Usage, "{} must be true or false, not '{}'", key, value);
   set_unchecked(key, value);
 }
 

@@ -234,3 +234,152 @@ setup_remote_repo() {
   [ "$status" -eq 0 ]
   [ "$(xxh_id big.bin)" = "$(pointer_id big.bin.mlops)" ]
 }
+
+# A repository whose remote takes packs: 200 small files and one of 2 MB.
+setup_packs_repo() {
+  setup_remote_repo
+  make_files many 200
+  head -c 2000000 /dev/urandom > big.bin
+  mlops add -q many big.bin
+  mlops config remote.origin.packs true
+  commit packs
+}
+
+@test "packs: small objects travel as a few pack files with indexes; large ones loose; a fresh clone pulls them back" {
+  setup_packs_repo
+  run mlops push --json
+  [ "$status" -eq 0 ]
+  # 20 + 200 files, model.bin, big.bin, two folder manifests.
+  [ "$(jq '.transferred' <<<"$output")" -eq 224 ]
+  # The small objects and the manifests are in packs; only big.bin is loose.
+  [ "$(find "$REMOTE/objects" -type f | wc -l)" -eq 1 ]
+  [ "$(find "$REMOTE/packs" -name '*.pack' | wc -l)" -eq 2 ]
+  [ "$(find "$REMOTE/packs" -name '*.idx' | wc -l)" -eq 2 ]
+  # Each pack is named by its hash, starts with the header, and its index
+  # says where each object's bytes are.
+  for p in "$REMOTE"/packs/*.pack; do
+    [ "$(xxhsum -H2 < "$p" | cut -d' ' -f1)" = "$(basename "$p" .pack)" ]
+    [ "$(head -c 13 "$p")" = "mlops-pack 1" ]
+  done
+  idx=$(ls -S "$REMOTE"/packs/*.idx | head -1)
+  [ "$(head -1 "$idx")" = "mlops-pack-index 1" ]
+  [ "$(wc -l < "$idx")" -eq 222 ]  # the header, 220 files and model.bin
+  read -r id offset size < <(sed -n 2p "$idx")
+  pack="${idx%.idx}.pack"
+  [ "$(tail -c +$((offset + 1)) "$pack" | head -c "$size" | xxhsum -H2 | cut -d' ' -f1)" = "${id#xxh128:}" ]
+  # Nothing more to send.
+  run mlops push --json
+  [ "$(jq '.transferred' <<<"$output")" -eq 0 ]
+  run mlops status --remote --exit-code
+  [ "$status" -eq 0 ]
+  git clone -q . "$BATS_TEST_TMPDIR/clone" && cd "$BATS_TEST_TMPDIR/clone"
+  run mlops pull
+  [ "$status" -eq 0 ]
+  run mlops status --exit-code
+  [ "$status" -eq 0 ]
+  [ "$(cat many/f7.txt)" = "file 7 of many" ]
+  cmp big.bin "$TEST_REPO/big.bin"
+  run mlops fsck -r origin
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"0 corrupt, 0 missing"* ]]
+}
+
+@test "packs beside loose objects on one remote; a remote without packs keeps working; gc -r leaves packs alone" {
+  setup_remote_repo
+  mlops push -q   # loose, as before packs
+  loose=$(find "$REMOTE/objects" -type f | wc -l)
+  make_files more 50
+  mlops add -q more
+  mlops config remote.origin.packs true
+  commit more
+  run mlops push --json
+  [ "$(jq '.transferred' <<<"$output")" -eq 51 ]
+  [ "$(find "$REMOTE/objects" -type f | wc -l)" -eq "$loose" ]
+  git clone -q . "$BATS_TEST_TMPDIR/clone" && cd "$BATS_TEST_TMPDIR/clone"
+  run mlops pull
+  [ "$status" -eq 0 ]
+  [ "$(cat more/f3.txt)" = "file 3 of more" ]
+  [ "$(cat data/f3.txt)" = "file 3 of data" ]
+  before=$(ls "$REMOTE/packs" | sort)
+  run mlops gc -r origin -w --grace 0
+  [ "$status" -eq 0 ]
+  [ "$(ls "$REMOTE/packs" | sort)" = "$before" ]
+  rm -rf .mlops/objects && mkdir .mlops/objects && rm -rf more
+  run mlops pull
+  [ "$status" -eq 0 ]
+  [ "$(cat more/f3.txt)" = "file 3 of more" ]
+}
+
+@test "packs: an index lost with its push leaves nothing a reader uses, and the next push sends again" {
+  setup_packs_repo
+  mlops push -q
+  # As if the push died after the pack and before its index.
+  files_idx=$(ls -S "$REMOTE"/packs/*.idx | head -1)
+  rm -f "$files_idx"
+  git clone -q . "$BATS_TEST_TMPDIR/clone" && cd "$BATS_TEST_TMPDIR/clone"
+  run mlops pull
+  [ "$status" -eq 8 ]
+  [[ "$output" == *"needed object(s) are not on the remote origin"* ]]
+  cd "$TEST_REPO"
+  # This clone's remote index remembers them as sent: --no-remote-index asks the remote.
+  run mlops push --json --no-remote-index
+  [ "$status" -eq 0 ]
+  [ "$(jq '.transferred' <<<"$output")" -gt 200 ]
+  cd "$BATS_TEST_TMPDIR/clone"
+  run mlops pull
+  [ "$status" -eq 0 ]
+  [ "$(cat many/f9.txt)" = "file 9 of many" ]
+}
+
+@test "packs from a hostile remote: a forged index or pack is refused by name and nothing wrong is kept" {
+  setup_packs_repo
+  mlops push -q
+  files_idx=$(ls -S "$REMOTE"/packs/*.idx | head -1)
+  pack="${files_idx%.idx}.pack"
+  git clone -q . "$BATS_TEST_TMPDIR/clone"
+  cd "$BATS_TEST_TMPDIR/clone"
+  # 1. An index pointing every object at the wrong bytes (the first entry's).
+  chmod u+w "$REMOTE/packs" "$files_idx"
+  cp "$files_idx" "$BATS_TEST_TMPDIR/good.idx"
+  read -r _ off0 size0 < <(sed -n 2p "$files_idx")
+  awk -v o="$off0" -v s="$size0" 'NR == 1 { print; next } { print $1, o, s }' "$BATS_TEST_TMPDIR/good.idx" > "$files_idx"
+  run mlops pull
+  [ "$status" -eq 8 ]
+  [[ "$output" == *"do not match their names and were not kept"* ]]
+  check_objects .mlops   # whatever was kept is what its name says
+  # 2. A garbage index: said, its objects absent, nothing else changes.
+  printf 'mlops-pack-index 1\nnotanid 13 2\n' > "$files_idx"
+  run mlops pull
+  [ "$status" -eq 8 ]
+  [[ "$output" == *"these pack indexes on it were left out"*"packs/$(basename "$files_idx"):2: 'notanid' is not an object id"* ]]
+  # 3. A huge size, an offset past the end, a pack that is a symlink.
+  printf 'mlops-pack-index 1\n%s 13 99999999\n' "$(sed -n 2p "$BATS_TEST_TMPDIR/good.idx" | cut -d' ' -f1)" > "$files_idx"
+  run mlops pull
+  [ "$status" -eq 8 ]
+  [[ "$output" == *"packs hold objects of at most 1048576"* ]]
+  awk 'NR == 1 { print; next } { print $1, 999999999, $3 }' "$BATS_TEST_TMPDIR/good.idx" > "$files_idx"
+  run mlops pull
+  [ "$status" -eq 8 ]
+  [[ "$output" == *"do not match their names"* ]]
+  cp "$BATS_TEST_TMPDIR/good.idx" "$files_idx"
+  mv "$pack" "$BATS_TEST_TMPDIR/real.pack"
+  ln -s /etc/passwd "$pack"
+  run mlops pull
+  [ "$status" -eq 8 ]
+  ! grep -rq "root:" .mlops/objects many 2>/dev/null
+  # 4. The real pack back: the pull completes, and fsck -r is clean.
+  rm "$pack" && mv "$BATS_TEST_TMPDIR/real.pack" "$pack"
+  run mlops pull
+  [ "$status" -eq 0 ]
+  [ "$(cat many/f1.txt)" = "file 1 of many" ]
+  run mlops fsck -r origin
+  [ "$status" -eq 0 ]
+}
+
+@test "remote.NAME.packs is true or false" {
+  setup_remote_repo
+  run mlops config remote.origin.packs maybe
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"remote.origin.packs must be true or false, not 'maybe'"* ]]
+  [ -z "$(git config -f .mlops/config remote.origin.packs)" ]
+}

@@ -370,3 +370,38 @@ push_refused() {
   [ -z "$(tail -n +"$((before + 1))" "$S3_DIR/strict.requests" | grep -v '^GET \|^HEAD ')" ]
   no_rejections
 }
+
+@test "packs on S3: 300 small objects in a handful of requests; pulled back by byte ranges, identical" {
+  s3_repo "packs"
+  make_files many 300
+  random_file big.bin 00112233445566778899aabbccddeeff 2000000
+  mlops add -q many big.bin
+  git add -A && git commit -qm many
+  mlops config remote.s3.packs true
+  : >"$S3_DIR/strict.requests"
+  run mlops push --json
+  [ "$status" -eq 0 ]
+  # 30 + 300 files, model.bin, big.bin, two folder manifests.
+  [ "$(jq '.transferred' <<<"$output")" -eq 334 ]
+  # Two packs and their indexes (files, then manifests) and big.bin alone.
+  [ "$(grep -c '^PUT ' "$S3_DIR/strict.requests")" -eq 5 ]
+  [ "$(grep -c '^PUT .*/packs/[0-9a-f]*\.pack' "$S3_DIR/strict.requests")" -eq 2 ]
+  [ "$(grep -c '^PUT .*/packs/[0-9a-f]*\.idx' "$S3_DIR/strict.requests")" -eq 2 ]
+  [ "$(wc -l <"$S3_DIR/strict.requests")" -le 12 ]
+  aws_s3 s3 ls s3://mlops-test/packs/packs/ > "$BATS_TEST_TMPDIR/ls"
+  [ "$(grep -c '\.pack$' "$BATS_TEST_TMPDIR/ls")" -eq 2 ]
+  git clone -q . "$BATS_TEST_TMPDIR/clone" && cd "$BATS_TEST_TMPDIR/clone"
+  : >"$S3_DIR/strict.requests"
+  run mlops pull
+  [ "$status" -eq 0 ]
+  run mlops status --exit-code
+  [ "$status" -eq 0 ]
+  [ "$(cat many/f299.txt)" = "file 299 of many" ]
+  cmp big.bin "$TEST_REPO/big.bin"
+  # Packed objects come as byte ranges of their pack; big.bin alone is loose.
+  [ "$(grep -c '^GET .*/objects/' "$S3_DIR/strict.requests")" -eq 1 ]
+  [ "$(grep -c '^GET .*/packs/[0-9a-f]*\.pack' "$S3_DIR/strict.requests")" -eq 333 ]
+  run mlops fsck -r s3
+  [ "$status" -eq 0 ]
+  no_rejections
+}

@@ -1,0 +1,76 @@
+#pragma once
+// Packs: many small objects in one file with an index, so that a remote
+// holds (and a push sends) 100,000 small objects as a few dozen files, not
+// 100,000. The layout, for other implementations:
+//
+//   PREFIX/packs/NAME.pack   "mlops-pack 1\n", then the objects' bytes back
+//                            to back, uncompressed.
+//   PREFIX/packs/NAME.idx    "mlops-pack-index 1\n", then a line per object,
+//                            sorted by id: "ID OFFSET SIZE\n" (ID as in pointer
+//                            files, OFFSET in bytes from the start of the pack).
+//
+// NAME is the hex digest of the pack's bytes, in the repository's algorithm.
+// A pack is written before its index, each whole or not at all: a reader
+// uses only the packs it finds an index for, so an interrupted push leaves
+// nothing a reader would use. Objects keep their ids (of their own bytes);
+// every object read from a pack is re-hashed like any other, so a crafted
+// index can make a read fail but never hand over wrong content. Packs sit
+// beside the loose objects (PREFIX/objects/ab/cdef…); a remote may hold both.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/fs.hpp"
+#include "core/hash.hpp"
+
+namespace mlops {
+
+constexpr std::string_view kPackMagic = "mlops-pack 1\n";
+constexpr std::string_view kPackIndexMagic = "mlops-pack-index 1\n";
+constexpr const char* kPackDir = "packs";
+// Objects at most this big travel in packs; a pack holds about kPackTarget bytes.
+constexpr std::uint64_t kPackObjectMax = 1u << 20;
+constexpr std::uint64_t kPackTarget = 32u << 20;
+// What an index read from a remote may be.
+constexpr std::uint64_t kMaxPackIndexBytes = 128u << 20;
+constexpr std::size_t kMaxPackEntries = 2'000'000;
+
+struct PackEntry {
+  ObjectId id;
+  std::uint64_t offset = 0, size = 0;
+};
+
+// The index text of `entries` (sorted here).
+std::string encode_pack_index(std::vector<PackEntry> entries);
+// Throws Error(Remote) "WHERE:LINE: what is wrong": a bad header, id, number,
+// an offset inside the header, an entry past kPackObjectMax, unsorted or
+// repeated ids, more than kMaxPackEntries lines.
+std::vector<PackEntry> parse_pack_index(std::string_view text, const std::string& where);
+// "NAME.idx" with NAME 32 or 64 lowercase hex digits: NAME, else "".
+std::string pack_name_of_index(std::string_view file);
+
+// A pack built in memory from objects of the store.
+class PackWriter {
+public:
+  explicit PackWriter(HashAlgo algo);
+  // Appends the object at `file` (of `size` bytes), hashing it: false, adding
+  // nothing, when its content is not `id` (a damaged store object).
+  bool add(const ObjectId& id, const fs::path& file, std::uint64_t size);
+  bool empty() const { return entries_.empty(); }
+  std::uint64_t bytes() const { return pack_.size(); }
+
+  struct Finished {
+    std::string name;          // hex digest of `pack`
+    std::string pack, index;   // the two files' bytes
+    std::vector<ObjectId> ids;
+  };
+  Finished finish() &&;
+
+private:
+  HashAlgo algo_;
+  std::string pack_;
+  std::vector<PackEntry> entries_;
+};
+
+}  // namespace mlops
