@@ -63,15 +63,29 @@ bool Remote::get(const ObjectId& id, std::uint64_t max_bytes, const ObjectSink& 
     if (arrived > max_bytes) too_large(id, max_bytes);
     sink(data, n);
   };
-  const auto& in_packs = packed();
-  if (auto it = in_packs.find(id.hex); it != in_packs.end()) {
-    const PackedAt& at = it->second;
-    if (at.size > max_bytes) too_large(id, max_bytes);
-    // A byte range of the pack, not the pack. A pack gone since its index
-    // was read: the object may still be loose (below).
-    if (read_range(kPackDir, *at.pack + ".pack", at.offset, at.size, counted)) return true;
+  // A byte range of its pack, not the pack. The packs are looked at first
+  // once their indexes are read (a fetch of many objects reads them first),
+  // else only when the object is not loose: a remote without packs costs no
+  // request more.
+  auto from_pack = [&]() -> std::optional<bool> {
+    const auto& in_packs = packed();
+    auto it = in_packs.find(id.hex);
+    if (it == in_packs.end()) return std::nullopt;
+    if (it->second.size > max_bytes) too_large(id, max_bytes);
+    // false: the pack is gone since its index was read
+    return read_range(kPackDir, *it->second.pack + ".pack", it->second.offset, it->second.size, counted);
+  };
+  if (packs_known()) {
+    if (auto got = from_pack(); got && *got) return true;
+    return read(id, max_bytes, counted);
   }
-  return read(id, max_bytes, counted);
+  if (read(id, max_bytes, counted)) return true;
+  return from_pack().value_or(false);
+}
+
+bool Remote::packs_known() {
+  std::lock_guard lock(packs_mu_);
+  return packs_read_;
 }
 
 std::unordered_set<std::string> Remote::list_all() {
@@ -81,7 +95,11 @@ std::unordered_set<std::string> Remote::list_all() {
 }
 
 const std::unordered_map<std::string, Remote::PackedAt>& Remote::packed() {
-  std::call_once(packs_read_, [&] {
+  std::lock_guard lock(packs_mu_);
+  if (packs_read_) return packed_;
+  packed_.clear();
+  pack_notes_.clear();
+  {
     for (const auto& file : list_files(kPackDir)) {
       std::string pack = pack_name_of_index(file);
       if (pack.empty()) continue;  // a pack, or something not mlops's
@@ -104,7 +122,8 @@ const std::unordered_map<std::string, Remote::PackedAt>& Remote::packed() {
       const std::string* name = &*pack_names_.insert(pack).first;
       for (const auto& e : entries) packed_.try_emplace(e.id.hex, PackedAt{name, e.offset, e.size});
     }
-  });
+  }
+  packs_read_ = true;  // a listing that failed is tried again by the next caller
   return packed_;
 }
 

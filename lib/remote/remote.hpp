@@ -73,6 +73,8 @@ public:
     std::uint64_t offset = 0, size = 0;
   };
   const std::unordered_map<std::string, PackedAt>& packed();
+  // Whether packed() has been read.
+  bool packs_known();
   std::vector<std::string> pack_notes();
   // Sends a pack, then its index (each whole or not at all; the index last,
   // so that an interrupted push leaves nothing a reader would use).
@@ -126,7 +128,8 @@ protected:
 
 private:
   std::string name_;
-  std::once_flag packs_read_;
+  std::mutex packs_mu_;  // not std::call_once: libstdc++'s cannot be left by an exception (GCC bug 66146)
+  bool packs_read_ = false;
   std::set<std::string> pack_names_;  // what PackedAt::pack points into
   std::unordered_map<std::string, PackedAt> packed_;
   std::vector<std::string> pack_notes_;

@@ -347,6 +347,10 @@ TransferResult fetch_available(Repo& repo, const std::string& name, const Transf
       ++r.already;
     }
   }
+  // Many objects: the packs' indexes are read once first, so that each packed
+  // object is one ranged read, not a miss and then one.
+  constexpr std::size_t kReadPacksAbove = 64;
+  if (todo.size() > kReadPacksAbove) remote->packed();
   parallel_for(todo.size(), jobs_for(spec, jobs), [&](std::size_t i) {
     get_one(todo[i]);
     advance(progress, 1, todo[i].size);
@@ -392,6 +396,7 @@ RemoteCheck check_remote(Repo& repo, const std::string& name, const TransferScop
   todo.insert(todo.end(), needed.manifests.begin(), needed.manifests.end());
   todo.insert(todo.end(), needed.unknown.begin(), needed.unknown.end());
   for (const auto& n : todo) add_total(progress, 1, n.size);
+  if (todo.size() > 64) remote->packed();  // as fetch does
   RemoteCheck c;
   c.remote = spec.name;
   std::vector<ObjectId> good, bad;
