@@ -1,6 +1,7 @@
 #include "remote/transfer.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -15,6 +16,7 @@
 #include "data/tracked.hpp"
 #include "remote/remote.hpp"
 #include "remote/remote_index.hpp"
+#include "store/pack.hpp"
 #include "repo/git_history.hpp"
 #include "repo/repo.hpp"
 #include "store/manifest.hpp"
@@ -130,6 +132,110 @@ Got download(Remote& remote, ObjectStore& store, const Needed& n, std::uint64_t&
   if (h.finish() != n.id) return Got::Corrupt;
   store.install(tmp, n.id);
   return Got::Ok;
+}
+
+// Objects of one pack fetched with one ranged read: sorted by offset, none
+// overlapping the one before, gaps between them small enough to read past.
+struct PackRun {
+  const std::string* pack = nullptr;
+  std::vector<std::pair<const Needed*, Remote::PackedAt>> objects;
+  std::uint64_t start() const { return objects.front().second.offset; }
+  std::uint64_t end() const { return objects.back().second.offset + objects.back().second.size; }
+};
+
+// The packed ones among `todo` in runs, and the rest (loose) in `loose`.
+std::vector<PackRun> pack_runs(Remote& remote, const std::vector<Needed>& todo, std::vector<const Needed*>& loose) {
+  // Reading past a gap this small costs less than another request.
+  constexpr std::uint64_t kMaxGap = 256u << 10;
+  constexpr std::uint64_t kMaxRun = 64u << 20;
+  const auto& packed = remote.packed();
+  std::map<const std::string*, std::vector<std::pair<const Needed*, Remote::PackedAt>>> by_pack;
+  for (const auto& n : todo) {
+    auto it = packed.find(n.id.hex);
+    if (it == packed.end() || it->second.size > n.max_bytes()) loose.push_back(&n);  // too large: get() says so
+    else by_pack[it->second.pack].push_back({&n, it->second});
+  }
+  std::vector<PackRun> runs;
+  for (auto& [pack, objects] : by_pack) {
+    std::sort(objects.begin(), objects.end(), [](const auto& a, const auto& b) { return a.second.offset < b.second.offset; });
+    PackRun run;
+    for (auto& o : objects) {
+      bool joins = !run.objects.empty() && o.second.offset >= run.end() && o.second.offset - run.end() <= kMaxGap &&
+                   o.second.offset + o.second.size - run.start() <= kMaxRun;
+      if (!joins && !run.objects.empty()) runs.push_back(std::move(run)), run = PackRun();
+      run.pack = pack;
+      run.objects.push_back(o);
+    }
+    if (!run.objects.empty()) runs.push_back(std::move(run));
+  }
+  return runs;
+}
+
+// Fetches a run with one ranged read, splitting the bytes into its objects,
+// each re-hashed and kept only when it matches its name. `done(n, got,
+// bytes)` is called once per object. false when the pack is gone (nothing
+// was called): the caller fetches the objects one by one.
+bool download_run(Remote& remote, ObjectStore& store, const PackRun& run,
+                  const std::function<void(const Needed&, Got, std::uint64_t)>& done) {
+  std::size_t at = 0;               // the object being received
+  std::uint64_t pos = run.start();  // of the next byte to arrive, in the pack
+  std::optional<TempFile> tmp;
+  std::optional<Hasher> hash;
+  auto finish_current = [&](bool whole) {
+    const auto& [n, where] = run.objects[at];
+    Got got = Got::Corrupt;
+    if (whole && hash->finish() == n->id) {
+      store.install(*tmp, n->id);
+      got = Got::Ok;
+    }
+    tmp.reset();
+    hash.reset();
+    done(*n, got, where.size);
+    ++at;
+  };
+  auto begin_current = [&] {
+    tmp.emplace(store.new_object());
+    hash.emplace(run.objects[at].first->id.algo);
+  };
+  // Begins the objects whose first byte is next, and finishes those whose
+  // last byte has come (an empty one at once).
+  auto settle = [&] {
+    while (at < run.objects.size()) {
+      const auto& where = run.objects[at].second;
+      if (!tmp) {
+        if (pos < where.offset) return;  // in a gap
+        begin_current();
+      }
+      if (pos < where.offset + where.size) return;
+      finish_current(true);
+    }
+  };
+  bool there = remote.read_range(kPackDir, *run.pack + ".pack", run.start(), run.end() - run.start(),
+                                 [&](const char* data, std::size_t k) {
+    settle();  // empty objects at the start
+    while (k > 0 && at < run.objects.size()) {
+      const auto& where = run.objects[at].second;
+      if (pos < where.offset) {  // skip a gap
+        std::size_t skip = static_cast<std::size_t>(std::min<std::uint64_t>(k, where.offset - pos));
+        data += skip, k -= skip, pos += skip;
+        settle();
+        continue;
+      }
+      std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(k, where.offset + where.size - pos));
+      hash->update(data, take);
+      write_all(tmp->fd(), data, take, "a fetched object");
+      data += take, k -= take, pos += take;
+      settle();
+    }
+  });
+  if (!there) return false;  // nothing was received, nothing done
+  settle();  // empty objects at the end
+  // A pack shorter than its index says: what did not arrive whole is corrupt.
+  while (at < run.objects.size()) {
+    if (!tmp) begin_current();
+    finish_current(false);
+  }
+  return true;
 }
 
 // Reads `n` from the remote and re-hashes it, keeping nothing.
@@ -347,13 +453,34 @@ TransferResult fetch_available(Repo& repo, const std::string& name, const Transf
       ++r.already;
     }
   }
-  // Many objects: the packs' indexes are read once first, so that each packed
-  // object is one ranged read, not a miss and then one.
+  // Many objects: the packs' indexes are read once first, and the packed
+  // objects come in runs, a ranged read each; the rest one by one.
   constexpr std::size_t kReadPacksAbove = 64;
-  if (todo.size() > kReadPacksAbove) remote->packed();
-  parallel_for(todo.size(), jobs_for(spec, jobs), [&](std::size_t i) {
-    get_one(todo[i]);
-    advance(progress, 1, todo[i].size);
+  std::vector<const Needed*> loose;
+  std::vector<PackRun> runs;
+  if (todo.size() > kReadPacksAbove) {
+    runs = pack_runs(*remote, todo, loose);
+  } else {
+    for (const auto& n : todo) loose.push_back(&n);
+  }
+  auto counted = [&](const Needed& n, Got got, std::uint64_t bytes) {
+    advance(progress, 1, n.size);
+    std::lock_guard g(mu);
+    if (got == Got::Corrupt) r.corrupt.push_back(n.text());
+    else ++r.transferred, r.bytes += bytes;
+  };
+  parallel_for(runs.size() + loose.size(), jobs_for(spec, jobs), [&](std::size_t i) {
+    if (i < runs.size()) {
+      if (download_run(*remote, store, runs[i], counted)) return;
+      for (const auto& o : runs[i].objects) {  // the pack is gone: each as get() finds it
+        get_one(*o.first);
+        advance(progress, 1, o.first->size);
+      }
+      return;
+    }
+    const Needed& n = *loose[i - runs.size()];
+    get_one(n);
+    advance(progress, 1, n.size);
   });
   if (!r.absent.empty()) r.pack_notes = remote->pack_notes();
   std::sort(r.absent.begin(), r.absent.end());  // the jobs finish in any order

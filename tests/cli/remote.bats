@@ -235,10 +235,11 @@ setup_remote_repo() {
   [ "$(xxh_id big.bin)" = "$(pointer_id big.bin.mlops)" ]
 }
 
-# A repository whose remote takes packs: 200 small files and one of 2 MB.
+# A repository whose remote takes packs: 200 small files, an empty one and one of 2 MB.
 setup_packs_repo() {
   setup_remote_repo
   make_files many 200
+  : > many/empty.txt
   head -c 2000000 /dev/urandom > big.bin
   mlops add -q many big.bin
   mlops config remote.origin.packs true
@@ -249,8 +250,8 @@ setup_packs_repo() {
   setup_packs_repo
   run mlops push --json
   [ "$status" -eq 0 ]
-  # 20 + 200 files, model.bin, big.bin, two folder manifests.
-  [ "$(jq '.transferred' <<<"$output")" -eq 224 ]
+  # 20 + 201 files, model.bin, big.bin, two folder manifests.
+  [ "$(jq '.transferred' <<<"$output")" -eq 225 ]
   # The small objects and the manifests are in packs; only big.bin is loose.
   [ "$(find "$REMOTE/objects" -type f | wc -l)" -eq 1 ]
   [ "$(find "$REMOTE/packs" -name '*.pack' | wc -l)" -eq 2 ]
@@ -263,7 +264,7 @@ setup_packs_repo() {
   done
   idx=$(ls -S "$REMOTE"/packs/*.idx | head -1)
   [ "$(head -1 "$idx")" = "mlops-pack-index 1" ]
-  [ "$(wc -l < "$idx")" -eq 222 ]  # the header, 220 files and model.bin
+  [ "$(wc -l < "$idx")" -eq 223 ]  # the header, 221 files and model.bin
   read -r id offset size < <(sed -n 2p "$idx")
   pack="${idx%.idx}.pack"
   [ "$(tail -c +$((offset + 1)) "$pack" | head -c "$size" | xxhsum -H2 | cut -d' ' -f1)" = "${id#xxh128:}" ]
@@ -278,6 +279,7 @@ setup_packs_repo() {
   run mlops status --exit-code
   [ "$status" -eq 0 ]
   [ "$(cat many/f7.txt)" = "file 7 of many" ]
+  [ -f many/empty.txt ] && [ ! -s many/empty.txt ]
   cmp big.bin "$TEST_REPO/big.bin"
   run mlops fsck -r origin
   [ "$status" -eq 0 ]
@@ -367,7 +369,18 @@ setup_packs_repo() {
   run mlops pull
   [ "$status" -eq 8 ]
   ! grep -rq "root:" .mlops/objects many 2>/dev/null
-  # 4. The real pack back: the pull completes, and fsck -r is clean.
+  # 4. A pack cut in half: read in one run, what arrived whole is kept, the
+  # rest is corrupt.
+  rm "$pack"
+  head -c "$(( $(stat -c %s "$BATS_TEST_TMPDIR/real.pack") / 2 ))" "$BATS_TEST_TMPDIR/real.pack" > "$pack"
+  rm -rf .mlops/objects && mkdir .mlops/objects
+  run mlops pull
+  [ "$status" -eq 8 ]
+  [[ "$output" == *"do not match their names and were not kept"* ]]
+  kept=$(find .mlops/objects -type f | wc -l)
+  [ "$kept" -gt 50 ] && [ "$kept" -lt 200 ]
+  check_objects .mlops
+  # 5. The real pack back: the pull completes, and fsck -r is clean.
   rm "$pack" && mv "$BATS_TEST_TMPDIR/real.pack" "$pack"
   run mlops pull
   [ "$status" -eq 0 ]

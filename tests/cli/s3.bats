@@ -403,7 +403,10 @@ push_refused() {
   # looked for loose before the packs' indexes are read).
   [ "$(grep -c '^GET .*/objects/' "$S3_DIR/strict.requests")" -eq 2 ]
   [ "$(grep -c 'list-type=2' "$S3_DIR/strict.requests")" -eq 1 ]
-  [ "$(grep -c '^GET .*/packs/[0-9a-f]*\.pack' "$S3_DIR/strict.requests")" -eq 333 ]
+  # The 331 packed files come in one ranged read; each manifest in one.
+  [ "$(grep -c '^GET .*/packs/[0-9a-f]*\.pack' "$S3_DIR/strict.requests")" -le 3 ]
+  # The whole pull: a handful of requests for 334 objects.
+  [ "$(wc -l <"$S3_DIR/strict.requests")" -le 12 ]
   run mlops fsck -r s3
   [ "$status" -eq 0 ]
   no_rejections
