@@ -396,3 +396,48 @@ setup_packs_repo() {
   [[ "$output" == *"remote.origin.packs must be true or false, not 'maybe'"* ]]
   [ -z "$(git config -f .mlops/config remote.origin.packs)" ]
 }
+
+@test "packs: pushes killed at any moment lose nothing; two clones pushing packs at once both land" {
+  setup_packs_repo
+  git clone -q . "$BATS_TEST_TMPDIR/other"
+  for t in 0.05 0.1 0.2; do
+    timeout -s KILL "$t" "$MLOPS" push -q >/dev/null 2>&1 || true
+    # Whatever is on the remote now is whole: every index names a pack
+    # whose objects hash to their ids (fsck -r of what is there).
+    for idx in "$REMOTE"/packs/*.idx; do
+      [ -e "$idx" ] || continue
+      [ -f "${idx%.idx}.pack" ]
+    done
+  done
+  run mlops push --no-remote-index
+  [ "$status" -eq 0 ]
+  run mlops fsck -r origin
+  [ "$status" -eq 0 ]
+  # Two clones with different new data push packs at the same time.
+  make_files mine 100
+  mlops add -q mine && commit mine
+  cd "$BATS_TEST_TMPDIR/other"
+  mlops pull -q
+  make_files theirs 100
+  mlops add -q theirs && commit theirs
+  cd "$TEST_REPO"
+  mlops push -q & a=$!
+  (cd "$BATS_TEST_TMPDIR/other" && mlops push -q) & b=$!
+  wait "$a"
+  wait "$b"
+  # Each clone finds on the remote everything it pushed, read back whole.
+  for clone in "$TEST_REPO" "$BATS_TEST_TMPDIR/other"; do
+    cd "$clone"
+    run mlops push --no-remote-index --json
+    [ "$(jq '.transferred' <<<"$output")" -eq 0 ]
+    run mlops fsck -r origin
+    [ "$status" -eq 0 ]
+    rm -rf .mlops/objects && mkdir .mlops/objects
+    run mlops pull --force
+    [ "$status" -eq 0 ]
+    run mlops status --exit-code
+    [ "$status" -eq 0 ]
+  done
+  [ "$(cat "$TEST_REPO/mine/f5.txt")" = "file 5 of mine" ]
+  [ "$(cat "$BATS_TEST_TMPDIR/other/theirs/f5.txt")" = "file 5 of theirs" ]
+}
