@@ -140,12 +140,21 @@ int run_fsck_remote(Context& ctx, const std::string& remote, unsigned jobs, bool
     c = check_remote(ctx.repo(), remote, scope_of(ctx, TransferArgs{}, ScopeFor::Push), jobs, bar.get());
   }
   if (json) {
-    print_json({{"remote", c.remote}, {"ok", c.ok()}, {"checked", c.checked}, {"corrupt", c.corrupt}, {"missing", c.missing}});
+    print_json({{"remote", c.remote},
+                {"ok", c.ok()},
+                {"checked", c.checked},
+                {"corrupt", c.corrupt},
+                {"corrupt_in_packs", c.corrupt_in_packs},
+                {"missing", c.missing},
+                {"pack_indexes_left_out", c.pack_notes}});
   } else if (!ctx.quiet) {
+    for (const auto& m : c.pack_notes) fmt::print("pack index left out on {}: {}\n", c.remote, m);
     for (const auto& m : c.corrupt) fmt::print("corrupt on {}: {} (moved aside there)\n", c.remote, m);
+    for (const auto& m : c.corrupt_in_packs) fmt::print("corrupt on {}: {} (left in the pack)\n", c.remote, m);
     for (const auto& m : c.missing) fmt::print("missing on {}: {}\n", c.remote, m);
     fmt::print("Checked {} on {}: {} corrupt, {} missing.{}\n", plural(c.checked, "object", "objects"), c.remote,
-               c.corrupt.size(), c.missing.size(), c.ok() ? "" : " 'mlops push' sends them again.");
+               c.corrupt.size() + c.corrupt_in_packs.size(), c.missing.size(),
+               c.ok() ? "" : " 'mlops push' sends them again.");
   }
   return c.ok() ? 0 : static_cast<int>(ExitCode::CheckFailed);
 }
@@ -256,7 +265,8 @@ void register_remote_commands(CLI::App& app, Context& ctx) {
       bind(sub, ctx, a, run_remote_modify);
     });
   });
-  command(&app, "push", "Send tracked data to a remote (only what it lacks)", [&ctx](CLI::App* sub) {
+  command(&app, "push", "Send tracked data to a remote (only what it lacks; small objects in packs with remote.NAME.packs)",
+          [&ctx](CLI::App* sub) {
     auto a = std::make_shared<TransferArgs>();
     transfer_options(sub, *a, Verb::Push);
     bind(sub, ctx, a, run_push);

@@ -8,7 +8,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 packages=(
   # build
   cmake g++ make pkg-config
-  libcli11-dev libgit2-dev libsqlite3-dev libfmt-dev libssl-dev libxxhash-dev
+  libcli11-dev libgit2-dev libsqlite3-dev libfmt-dev libssl-dev libxxhash-dev libzstd-dev
   doctest-dev libyaml-cpp-dev nlohmann-json3-dev libcurl4-openssl-dev
   # web UI server (mlops ui: opened only by that command)
   libcpp-httplib-dev

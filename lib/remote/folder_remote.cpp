@@ -198,7 +198,8 @@ bool FolderRemote::read_range(const std::string& dir, const std::string& file_na
 std::vector<std::string> FolderRemote::list_files(const std::string& dir, const std::string& start_after) {
   std::vector<std::string> out;
   fs::path where = root_ / dir;
-  if (!lstat_path(where)) return out;
+  auto st = lstat_path(where);
+  if (!st || (!st->is_dir() && !st->is_symlink())) return out;  // a file in the folder's place holds no names
   walk_tree(where, "", WalkVisitor{.enter_dir = [](const WalkEntry&) { return false; },
                                    .file = [&](const WalkEntry& e) {
                                      if (e.rel > start_after) out.push_back(e.rel);

@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "core/text.hpp"
+#include "core/zstd_codec.hpp"
 #include "remote/folder_remote.hpp"
 #include "remote/s3_remote.hpp"
 #include "repo/repo.hpp"
@@ -57,30 +58,47 @@ void Remote::too_large(const ObjectId& id, std::uint64_t max_bytes) const {
 }
 
 bool Remote::get(const ObjectId& id, std::uint64_t max_bytes, const ObjectSink& sink) {
+  // The packs are looked at first once their indexes are read (a fetch of
+  // many objects reads them first), else only when the object is not loose:
+  // a remote without packs costs no request more.
+  auto from_pack = [&] {
+    const auto& in_packs = packed();
+    auto it = in_packs.find(id.hex);
+    // false too when the pack is gone since its index was read
+    return it != in_packs.end() && get_packed(id, it->second, max_bytes, sink);
+  };
+  if (packs_known()) return from_pack() || get_loose(id, max_bytes, sink);
+  return get_loose(id, max_bytes, sink) || from_pack();
+}
+
+bool Remote::get_loose(const ObjectId& id, std::uint64_t max_bytes, const ObjectSink& sink) {
   std::uint64_t arrived = 0;
-  auto counted = [&](const char* data, std::size_t n) {
+  return read(id, max_bytes, [&](const char* data, std::size_t n) {
     arrived += n;
     if (arrived > max_bytes) too_large(id, max_bytes);
     sink(data, n);
-  };
-  // A byte range of its pack, not the pack. The packs are looked at first
-  // once their indexes are read (a fetch of many objects reads them first),
-  // else only when the object is not loose: a remote without packs costs no
-  // request more.
-  auto from_pack = [&]() -> std::optional<bool> {
-    const auto& in_packs = packed();
-    auto it = in_packs.find(id.hex);
-    if (it == in_packs.end()) return std::nullopt;
-    if (it->second.size > max_bytes) too_large(id, max_bytes);
-    // false: the pack is gone since its index was read
-    return read_range(kPackDir, *it->second.pack + ".pack", it->second.offset, it->second.size, counted);
-  };
-  if (packs_known()) {
-    if (auto got = from_pack(); got && *got) return true;
-    return read(id, max_bytes, counted);
+  });
+}
+
+bool Remote::get_packed(const ObjectId& id, const PackedAt& at, std::uint64_t max_bytes, const ObjectSink& sink) {
+  std::string pack = *at.pack + ".pack";
+  if (!at.zstd) {
+    // A byte range of the pack, not the pack.
+    if (at.size > max_bytes) too_large(id, max_bytes);
+    return read_range(kPackDir, pack, at.offset, at.size, sink);
   }
-  if (read(id, max_bytes, counted)) return true;
-  return from_pack().value_or(false);
+  std::string frame;
+  if (!read_range(kPackDir, pack, at.offset, at.size, [&](const char* d, std::size_t n) { frame.append(d, n); }))
+    return false;
+  std::string where = fmt::format("remote {}: object {} in {}/{}", name_, id.str(), kPackDir, pack);
+  std::string bytes;
+  try {
+    bytes = zstd_decompress(frame, max_bytes, where);
+  } catch (const Error& e) {
+    throw DamagedObject(ExitCode::Remote, e.what());
+  }
+  sink(bytes.data(), bytes.size());
+  return true;
 }
 
 bool Remote::packs_known() {
@@ -119,8 +137,15 @@ const std::unordered_map<std::string, Remote::PackedAt>& Remote::packed() {
         pack_notes_.push_back(e.what());
         continue;
       }
+      // Every index is kept in memory: their sum is bounded as one index is.
+      if (packed_.size() + entries.size() > kMaxPackEntries) {
+        pack_notes_.push_back(fmt::format("remote {}: {}/{}: more than {} packed objects on the remote in all; "
+                                          "this index and those after it are left out",
+                                          name_, kPackDir, file, kMaxPackEntries));
+        break;
+      }
       const std::string* name = &*pack_names_.insert(pack).first;
-      for (const auto& e : entries) packed_.try_emplace(e.id.hex, PackedAt{name, e.offset, e.size});
+      for (const auto& e : entries) packed_.try_emplace(e.id.hex, PackedAt{name, e.offset, e.size, e.zstd});
     }
   }
   packs_read_ = true;  // a listing that failed is tried again by the next caller

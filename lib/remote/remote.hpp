@@ -70,11 +70,16 @@ public:
   // count as absent) and said in pack_notes().
   struct PackedAt {
     const std::string* pack;  // the pack's name
-    std::uint64_t offset = 0, size = 0;
+    std::uint64_t offset = 0, size = 0;  // its stretch of the pack
+    bool zstd = false;                   // one zstd frame of the object
   };
   const std::unordered_map<std::string, PackedAt>& packed();
   // Whether packed() has been read.
   bool packs_known();
+  // The object from its stretch of a pack (decompressed when it is zstd), or
+  // as a loose object: as get(), from that copy alone.
+  bool get_packed(const ObjectId& id, const PackedAt& at, std::uint64_t max_bytes, const ObjectSink& sink);
+  bool get_loose(const ObjectId& id, std::uint64_t max_bytes, const ObjectSink& sink);
   std::vector<std::string> pack_notes();
   // Sends a pack, then its index (each whole or not at all; the index last,
   // so that an interrupted push leaves nothing a reader would use).

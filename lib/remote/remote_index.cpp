@@ -36,26 +36,44 @@ void RemoteIndex::reset(const std::string& marker) {
   tx.commit();
 }
 
-void RemoteIndex::add(const std::vector<ObjectId>& ids) {
+namespace {
+
+// One statement run for each of `ids`, in one transaction.
+void each_id(Db& db, const char* sql, const std::string& remote, const std::vector<ObjectId>& ids) {
   if (ids.empty()) return;
-  Transaction tx(db_);
-  Stmt s(db_, "INSERT OR IGNORE INTO remote_index (remote, id) VALUES (?, ?)");
+  Transaction tx(db);
+  Stmt s(db, sql);
   for (const auto& id : ids) {
-    s.bind(1, remote_).bind(2, id.str());
+    s.bind(1, remote).bind(2, id.str());
     s.run();
   }
   tx.commit();
 }
 
+}  // namespace
+
 void RemoteIndex::forget(const std::vector<ObjectId>& ids) {
-  if (ids.empty()) return;
-  Transaction tx(db_);
-  Stmt s(db_, "DELETE FROM remote_index WHERE remote = ? AND id = ?");
-  for (const auto& id : ids) {
-    s.bind(1, remote_).bind(2, id.str());
-    s.run();
-  }
-  tx.commit();
+  each_id(db_, "DELETE FROM remote_index WHERE remote = ? AND id = ?", remote_, ids);
+}
+
+void RemoteIndex::add(const std::vector<ObjectId>& ids) {
+  each_id(db_, "INSERT OR IGNORE INTO remote_index (remote, id) VALUES (?, ?)", remote_, ids);
+}
+
+std::unordered_set<std::string> RemoteIndex::unusable() {
+  std::unordered_set<std::string> out;
+  Stmt s(db_, "SELECT id FROM remote_index_bad WHERE remote = ?");
+  s.bind(1, remote_);
+  while (s.step()) out.insert(s.col_text(0));
+  return out;
+}
+
+void RemoteIndex::mark_unusable(const std::vector<ObjectId>& ids) {
+  each_id(db_, "INSERT OR IGNORE INTO remote_index_bad (remote, id) VALUES (?, ?)", remote_, ids);
+}
+
+void RemoteIndex::clear_unusable(const std::vector<ObjectId>& ids) {
+  each_id(db_, "DELETE FROM remote_index_bad WHERE remote = ? AND id = ?", remote_, ids);
 }
 
 }  // namespace mlops

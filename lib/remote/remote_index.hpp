@@ -23,6 +23,11 @@ public:
   void reset(const std::string& markers);
   void add(const std::vector<ObjectId>& ids);
   void forget(const std::vector<ObjectId>& ids);
+  // Objects whose copy in a pack on the remote was found damaged or gone
+  // (fsck -r): push sends them again, loose, whatever the packs' indexes say.
+  std::unordered_set<std::string> unusable();
+  void mark_unusable(const std::vector<ObjectId>& ids);
+  void clear_unusable(const std::vector<ObjectId>& ids);
 
 private:
   Db& db_;

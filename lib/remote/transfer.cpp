@@ -17,6 +17,7 @@
 #include "remote/remote.hpp"
 #include "remote/remote_index.hpp"
 #include "store/pack.hpp"
+#include "core/zstd_codec.hpp"
 #include "repo/git_history.hpp"
 #include "repo/repo.hpp"
 #include "store/manifest.hpp"
@@ -113,17 +114,22 @@ enum class Got { Ok, Absent, Corrupt };
 // Downloads `n` into the store, re-hashing it on the way; nothing is kept
 // unless the remote's copy matches its name. A copy larger than expected is
 // corrupt (`why` says so), found as soon as it is known.
-Got download(Remote& remote, ObjectStore& store, const Needed& n, std::uint64_t& bytes, std::string* why = nullptr) {
+// Which copy on the remote an object is read from.
+enum class Copy { Any, Loose };
+
+Got download_copy(Remote& remote, ObjectStore& store, const Needed& n, Copy copy, std::uint64_t& bytes,
+                  std::string* why) {
   TempFile tmp = store.new_object();
   Hasher h(n.id.algo);
   bytes = 0;
   bool there = false;
   try {
-    there = remote.get(n.id, n.max_bytes(), [&](const char* data, std::size_t k) {
+    auto sink = [&](const char* data, std::size_t k) {
       h.update(data, k);
       write_all(tmp.fd(), data, k, "a fetched object");
       bytes += k;
-    });
+    };
+    there = copy == Copy::Loose ? remote.get_loose(n.id, n.max_bytes(), sink) : remote.get(n.id, n.max_bytes(), sink);
   } catch (const DamagedObject& e) {
     if (why) *why = e.what();
     return Got::Corrupt;
@@ -132,6 +138,30 @@ Got download(Remote& remote, ObjectStore& store, const Needed& n, std::uint64_t&
   if (h.finish() != n.id) return Got::Corrupt;
   store.install(tmp, n.id);
   return Got::Ok;
+}
+
+// Where a packed object is, for messages: "in packs/NAME.pack at OFFSET".
+std::string pack_place(Remote& remote, const ObjectId& id) {
+  if (!remote.packs_known()) return {};
+  auto it = remote.packed().find(id.hex);
+  if (it == remote.packed().end()) return {};
+  return fmt::format("in {}/{}.pack at {}", kPackDir, *it->second.pack, it->second.offset);
+}
+
+// Downloads `n` into the store, re-hashing it on the way; nothing is kept
+// unless the remote's copy matches its name. A copy larger than expected is
+// corrupt (`why` says so), found as soon as it is known. A packed copy that
+// fails is followed by the loose one, when there is one (pushed again after
+// fsck -r found the packed one damaged).
+Got download(Remote& remote, ObjectStore& store, const Needed& n, std::uint64_t& bytes, std::string* why = nullptr) {
+  Got got = download_copy(remote, store, n, Copy::Any, bytes, why);
+  if (got == Got::Ok) return got;
+  std::string place = pack_place(remote, n.id);
+  if (place.empty()) return got;
+  std::string loose_why;
+  if (download_copy(remote, store, n, Copy::Loose, bytes, &loose_why) == Got::Ok) return Got::Ok;
+  if (why && got == Got::Corrupt) *why = why->empty() ? place : *why;
+  return got;
 }
 
 // Objects of one pack fetched with one ranged read: sorted by offset, none
@@ -152,7 +182,8 @@ std::vector<PackRun> pack_runs(Remote& remote, const std::vector<Needed>& todo, 
   std::map<const std::string*, std::vector<std::pair<const Needed*, Remote::PackedAt>>> by_pack;
   for (const auto& n : todo) {
     auto it = packed.find(n.id.hex);
-    if (it == packed.end() || it->second.size > n.max_bytes()) loose.push_back(&n);  // too large: get() says so
+    if (it == packed.end() || (!it->second.zstd && it->second.size > n.max_bytes()))
+      loose.push_back(&n);  // too large: get() says so
     else by_pack[it->second.pack].push_back({&n, it->second});
   }
   std::vector<PackRun> runs;
@@ -181,8 +212,18 @@ bool download_run(Remote& remote, ObjectStore& store, const PackRun& run,
   std::uint64_t pos = run.start();  // of the next byte to arrive, in the pack
   std::optional<TempFile> tmp;
   std::optional<Hasher> hash;
+  std::string frame;  // of a zstd object, decompressed once whole
   auto finish_current = [&](bool whole) {
     const auto& [n, where] = run.objects[at];
+    if (whole && where.zstd) {
+      try {
+        std::string bytes = zstd_decompress(frame, n->max_bytes(), n->text());
+        hash->update(bytes.data(), bytes.size());
+        write_all(tmp->fd(), bytes.data(), bytes.size(), "a fetched object");
+      } catch (const Error&) {
+        whole = false;  // damaged: not kept
+      }
+    }
     Got got = Got::Corrupt;
     if (whole && hash->finish() == n->id) {
       store.install(*tmp, n->id);
@@ -190,6 +231,7 @@ bool download_run(Remote& remote, ObjectStore& store, const PackRun& run,
     }
     tmp.reset();
     hash.reset();
+    frame.clear();
     done(*n, got, where.size);
     ++at;
   };
@@ -222,8 +264,12 @@ bool download_run(Remote& remote, ObjectStore& store, const PackRun& run,
         continue;
       }
       std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(k, where.offset + where.size - pos));
-      hash->update(data, take);
-      write_all(tmp->fd(), data, take, "a fetched object");
+      if (where.zstd) {
+        frame.append(data, take);
+      } else {
+        hash->update(data, take);
+        write_all(tmp->fd(), data, take, "a fetched object");
+      }
       data += take, k -= take, pos += take;
       settle();
     }
@@ -239,15 +285,42 @@ bool download_run(Remote& remote, ObjectStore& store, const PackRun& run,
 }
 
 // Reads `n` from the remote and re-hashes it, keeping nothing.
-Got check_on_remote(Remote& remote, const Needed& n) {
+Got check_copy(Remote& remote, const Needed& n, const Remote::PackedAt* packed) {
   Hasher h(n.id.algo);
+  auto sink = [&](const char* data, std::size_t k) { h.update(data, k); };
   try {
-    if (!remote.get(n.id, n.max_bytes(), [&](const char* data, std::size_t k) { h.update(data, k); }))
+    if (!(packed ? remote.get_packed(n.id, *packed, n.max_bytes(), sink) : remote.get_loose(n.id, n.max_bytes(), sink)))
       return Got::Absent;
   } catch (const DamagedObject&) {
     return Got::Corrupt;
   }
   return h.finish() == n.id ? Got::Ok : Got::Corrupt;
+}
+
+// What fsck -r finds of an object: its packed copy (when an index names
+// one) and else, or when that fails, its loose copy.
+struct Checked {
+  Got got = Got::Absent;
+  bool packed_bad = false;  // an index names a copy that is damaged or gone
+  bool loose_bad = false;   // the loose copy is damaged (to move aside)
+};
+
+Checked check_on_remote(Remote& remote, const Needed& n) {
+  Checked c;
+  Got in_pack = Got::Absent;  // a pack that is gone: as absent
+  const auto& packed = remote.packed();
+  if (auto it = packed.find(n.id.hex); it != packed.end()) {
+    in_pack = check_copy(remote, n, &it->second);
+    if (in_pack == Got::Ok) {
+      c.got = Got::Ok;
+      return c;
+    }
+    c.packed_bad = true;
+  }
+  Got loose = check_copy(remote, n, nullptr);
+  c.loose_bad = loose == Got::Corrupt;
+  c.got = loose == Got::Ok ? Got::Ok : (in_pack == Got::Corrupt || c.loose_bad) ? Got::Corrupt : Got::Absent;
+  return c;
 }
 
 }  // namespace
@@ -273,13 +346,17 @@ TransferResult push(Repo& repo, const std::string& name, const TransferScope& sc
     for (const auto& n : *phase) unknown += known.count(n.id.str()) ? 0 : 1;
   std::optional<std::unordered_set<std::string>> listed;
   if (unknown > kListAbove) listed = remote->list_all();
+  // Objects whose packed copy fsck -r found bad: sent again, loose,
+  // whatever the indexes say.
+  const std::unordered_set<std::string> unusable = index.unusable();
+  auto usable_there = [&](const Needed& n) { return !unusable.count(n.id.str()) && remote->holds(n.id); };
   for (auto* phase : {&needed.files, &needed.manifests}) {
     std::vector<Needed> todo;
     std::vector<ObjectId> seen_there;
     for (auto& n : *phase) {
       if (known.count(n.id.str())) {
         ++r.already;
-      } else if (listed && listed->count(n.id.hex)) {
+      } else if (listed && listed->count(n.id.hex) && !unusable.count(n.id.str())) {
         ++r.already;
         seen_there.push_back(n.id);
       } else if (!store.has(n.id)) {
@@ -301,13 +378,22 @@ TransferResult push(Repo& repo, const std::string& name, const TransferScope& sc
       for (auto& n : todo) {
         auto st = lstat_path(store.path_of(n.id));
         std::uint64_t size = st ? st->size : 0;
-        if (size > kPackObjectMax) {
+        if (size > kPackObjectMax || unusable.count(n.id.str())) {
           single.push_back(std::move(n));
           continue;
         }
         if (packs.empty() || filled + size > kPackTarget) packs.emplace_back(), filled = 0;
         packs.back().push_back(std::move(n));
         filled += size;
+      }
+      // A few objects are not worth a pack (and an index every reader reads).
+      constexpr std::size_t kFewestPacked = 16;
+      std::size_t packable = 0;
+      for (const auto& p : packs) packable += p.size();
+      if (packable < kFewestPacked) {
+        for (auto& p : packs)
+          for (auto& n : p) single.push_back(std::move(n));
+        packs.clear();
       }
       todo = std::move(single);
     }
@@ -318,7 +404,7 @@ TransferResult push(Repo& repo, const std::string& name, const TransferScope& sc
         PackWriter pack(packs[k].front().id.algo);
         std::vector<ObjectId> had;
         for (const Needed& n : packs[k]) {
-          if (!listed && remote->holds(n.id)) {
+          if (!listed && usable_there(n)) {
             ++there;
             had.push_back(n.id);
             advance(progress, 1, n.size);
@@ -330,7 +416,7 @@ TransferResult push(Repo& repo, const std::string& name, const TransferScope& sc
             corrupt.push_back(n.text());
           }
         }
-        std::uint64_t packed_bytes = pack.bytes() - kPackMagic.size();
+        std::uint64_t packed_bytes = pack.raw_bytes();
         std::vector<ObjectId> sent_ids;
         if (!pack.empty()) {
           auto finished = std::move(pack).finish();
@@ -347,7 +433,7 @@ TransferResult push(Repo& repo, const std::string& name, const TransferScope& sc
       });
       parallel_for(todo.size(), jobs_for(spec, jobs), [&](std::size_t i) {
         const Needed& n = todo[i];
-        if (!listed && remote->holds(n.id)) {
+        if (!listed && usable_there(n)) {
           ++there;
         } else {
           auto st = lstat_path(store.path_of(n.id));
@@ -371,6 +457,7 @@ TransferResult push(Repo& repo, const std::string& name, const TransferScope& sc
       throw;
     }
     index.add(present);
+    if (!unusable.empty()) index.clear_unusable(present);
     r.transferred += sent;
     r.already += there;
     r.bytes += bytes;
@@ -432,7 +519,7 @@ TransferResult fetch_available(Repo& repo, const std::string& name, const Transf
     Got got = download(*remote, store, n, bytes, &why);
     std::lock_guard g(mu);
     if (got == Got::Absent) r.absent.push_back(n.text());
-    else if (got == Got::Corrupt) r.corrupt.push_back(why.empty() ? n.text() : n.text() + ": " + why);
+    else if (got == Got::Corrupt) r.corrupt.push_back(why.empty() ? n.text() : n.text() + ": " + why);  // `why` names the pack
     else ++r.transferred, r.bytes += bytes;
   };
 
@@ -463,18 +550,25 @@ TransferResult fetch_available(Repo& repo, const std::string& name, const Transf
   } else {
     for (const auto& n : todo) loose.push_back(&n);
   }
-  auto counted = [&](const Needed& n, Got got, std::uint64_t bytes) {
+  auto counted = [&](const Needed& n, Got, std::uint64_t bytes) {
     advance(progress, 1, n.size);
     std::lock_guard g(mu);
-    if (got == Got::Corrupt) r.corrupt.push_back(n.text());
-    else ++r.transferred, r.bytes += bytes;
+    ++r.transferred, r.bytes += bytes;
   };
   parallel_for(runs.size() + loose.size(), jobs_for(spec, jobs), [&](std::size_t i) {
     if (i < runs.size()) {
-      if (download_run(*remote, store, runs[i], counted)) return;
-      for (const auto& o : runs[i].objects) {  // the pack is gone: each as get() finds it
-        get_one(*o.first);
-        advance(progress, 1, o.first->size);
+      // Objects that fail in the pack are tried again alone (get_one: then
+      // loose), once the run's request is over.
+      std::vector<const Needed*> again;
+      bool read = download_run(*remote, store, runs[i], [&](const Needed& n, Got got, std::uint64_t bytes) {
+        if (got == Got::Corrupt) again.push_back(&n);
+        else counted(n, got, bytes);
+      });
+      if (!read)  // the pack is gone: each as get() finds it
+        for (const auto& o : runs[i].objects) again.push_back(o.first);
+      for (const Needed* n : again) {
+        get_one(*n);
+        advance(progress, 1, n->size);
       }
       return;
     }
@@ -500,10 +594,11 @@ RemoteStatus remote_status(Repo& repo, const std::string& name, const TransferSc
   NeededSet needed = needed_objects(repo, scope_tracked(repo, scope));
   s.not_fetched = needed.unknown_text();
   std::vector<ObjectId> confirmed, gone;
+  const std::unordered_set<std::string> unusable = index.unusable();  // as push sees them
   for (auto* phase : {&needed.files, &needed.manifests})
     for (const auto& n : *phase) {
       bool local = store.has(n.id);
-      bool there = known.count(n.id.str()) || remote->holds(n.id);
+      bool there = !unusable.count(n.id.str()) && (known.count(n.id.str()) || remote->holds(n.id));
       if (there && !known.count(n.id.str())) confirmed.push_back(n.id);
       if (!there) gone.push_back(n.id);
       if (!local) s.not_fetched.push_back(n.text());
@@ -528,22 +623,31 @@ RemoteCheck check_remote(Repo& repo, const std::string& name, const TransferScop
   c.remote = spec.name;
   std::vector<ObjectId> good, bad;
   std::mutex mu;
+  std::vector<ObjectId> packed_bad;
   parallel_for(todo.size(), jobs_for(spec, jobs), [&](std::size_t i) {
     const Needed& n = todo[i];
-    Got got = check_on_remote(*remote, n);
-    if (got == Got::Corrupt) remote->quarantine(n.id);  // so that the next push sends a good copy
+    Checked got = check_on_remote(*remote, n);
+    // A damaged loose copy is moved aside, so that the next push sends a
+    // good one; a pack's stretch cannot be, and is recorded instead.
+    if (got.loose_bad) remote->quarantine(n.id);
     advance(progress, 1, n.size);
+    std::string place = got.packed_bad ? pack_place(*remote, n.id) : std::string();
     std::lock_guard g(mu);
-    (got == Got::Ok ? good : bad).push_back(n.id);
-    if (got == Got::Absent) c.missing.push_back(n.text());
-    if (got == Got::Corrupt) c.corrupt.push_back(n.text());
+    (got.got == Got::Ok ? good : bad).push_back(n.id);
+    if (got.packed_bad && got.got != Got::Ok) packed_bad.push_back(n.id);
+    std::string text = place.empty() ? n.text() : fmt::format("{} ({})", n.text(), place);
+    if (got.got == Got::Absent) c.missing.push_back(text);
+    if (got.got == Got::Corrupt) (got.loose_bad ? c.corrupt : c.corrupt_in_packs).push_back(text);
   });
   c.checked = todo.size();
+  c.pack_notes = remote->pack_notes();
   RemoteIndex index(repo.db(), remote->location());
   index.forget(bad);
   index.add(good);
+  index.mark_unusable(packed_bad);
   std::sort(c.missing.begin(), c.missing.end());
   std::sort(c.corrupt.begin(), c.corrupt.end());
+  std::sort(c.corrupt_in_packs.begin(), c.corrupt_in_packs.end());
   return c;
 }
 

@@ -68,12 +68,17 @@ RemoteStatus remote_status(Repo& repo, const std::string& remote, const Transfer
 // re-hashes it. Damaged copies are moved aside on the remote (see
 // Remote::quarantine); the remote index forgets what is missing or damaged and
 // learns what was found good, so that the next push sends what is lacking.
+// A damaged copy in a pack cannot be moved aside alone: it is listed in
+// corrupt_in_packs, and recorded (RemoteIndex::mark_unusable) so that the
+// next push sends the object again, loose, which fetch then reads instead.
 struct RemoteCheck {
   std::string remote;
   std::uint64_t checked = 0;
-  std::vector<std::string> missing;  // "path (id)"
-  std::vector<std::string> corrupt;  // "path (id)"
-  bool ok() const { return missing.empty() && corrupt.empty(); }
+  std::vector<std::string> missing;           // "path (id)"
+  std::vector<std::string> corrupt;           // "path (id)": loose, moved aside
+  std::vector<std::string> corrupt_in_packs;  // "path (id) (in packs/NAME.pack at OFFSET)": left there
+  std::vector<std::string> pack_notes;        // pack indexes left out (their objects count as missing)
+  bool ok() const { return missing.empty() && corrupt.empty() && corrupt_in_packs.empty(); }
 };
 RemoteCheck check_remote(Repo& repo, const std::string& remote, const TransferScope& scope, unsigned jobs,
                          Progress* progress);

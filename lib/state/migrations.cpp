@@ -118,6 +118,12 @@ CREATE INDEX runs_by_name ON runs(name);
 CREATE TABLE remote_run_pages (remote TEXT NOT NULL, page TEXT NOT NULL, body BLOB NOT NULL, PRIMARY KEY (remote, page)) WITHOUT ROWID;
 CREATE TABLE remote_index_gc (remote TEXT PRIMARY KEY, marker TEXT NOT NULL) WITHOUT ROWID;
 )sql",
+    // 9: objects whose copy in a pack on a remote fsck -r found damaged or
+    // gone (a pack's stretch cannot be moved aside alone): push sends them
+    // again, loose, and forgets them once sent.
+    R"sql(
+CREATE TABLE remote_index_bad (remote TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (remote, id)) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

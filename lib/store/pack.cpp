@@ -8,13 +8,14 @@
 #include "core/error.hpp"
 #include "core/file_hash.hpp"
 #include "core/text.hpp"
+#include "core/zstd_codec.hpp"
 
 namespace mlops {
 
 std::string encode_pack_index(std::vector<PackEntry> entries) {
   std::sort(entries.begin(), entries.end(), [](const PackEntry& a, const PackEntry& b) { return a.id.hex < b.id.hex; });
   std::string out(kPackIndexMagic);
-  for (const auto& e : entries) out += fmt::format("{} {} {}\n", e.id.str(), e.offset, e.size);
+  for (const auto& e : entries) out += fmt::format("{} {} {} {}\n", e.id.str(), e.offset, e.size, e.zstd ? "zstd" : "raw");
   return out;
 }
 
@@ -33,6 +34,7 @@ std::vector<PackEntry> parse_pack_index(std::string_view text, const std::string
     throw Error(ExitCode::Remote, fmt::format("{}:{}: {}", where, line, what),
                 "the pack's index is damaged or not mlops's: its objects are taken as absent");
   };
+  if (text.starts_with("mlops-pack-index 1\r\n")) bad(1, "lines end in CR LF (converted to Windows line endings?)");
   if (!text.starts_with(kPackIndexMagic)) bad(1, "not a pack index (no 'mlops-pack-index 1' header)");
   if (!text.ends_with('\n')) bad(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1,
                                  "the index is cut short (no end of line)");
@@ -44,17 +46,27 @@ std::vector<PackEntry> parse_pack_index(std::string_view text, const std::string
     std::string_view l = text.substr(at, end - at);
     at = end + 1;
     if (out.size() >= kMaxPackEntries) bad(line, fmt::format("more than {} objects", kMaxPackEntries));
-    auto s1 = l.find(' '), s2 = s1 == std::string_view::npos ? s1 : l.find(' ', s1 + 1);
-    if (s2 == std::string_view::npos || l.find(' ', s2 + 1) != std::string_view::npos)
-      bad(line, "expected 'ID OFFSET SIZE'");
+    if (l.ends_with('\r')) bad(line, "the line ends in CR (converted to Windows line endings?)");
+    std::string_view field[4];
+    std::size_t count = 0;
+    for (std::size_t b = 0; b <= l.size() && count < 5;) {
+      std::size_t e = std::min(l.find(' ', b), l.size());
+      if (count < 4) field[count] = l.substr(b, e - b);
+      ++count;
+      b = e + 1;
+    }
+    if (count != 4) bad(line, "expected 'ID OFFSET LENGTH CODING'");
     PackEntry e;
-    if (!ObjectId::try_parse(l.substr(0, s1), e.id))
-      bad(line, fmt::format("'{}' is not an object id", printable_path(std::string(l.substr(0, std::min<std::size_t>(s1, 80))))));
-    if (!whole_number(l.substr(s1 + 1, s2 - s1 - 1), e.offset) || !whole_number(l.substr(s2 + 1), e.size))
-      bad(line, "the offset and size must be whole numbers");
+    if (!ObjectId::try_parse(field[0], e.id))
+      bad(line, fmt::format("'{}' is not an object id", printable_path(std::string(field[0].substr(0, 80)))));
+    if (!whole_number(field[1], e.offset) || !whole_number(field[2], e.size))
+      bad(line, "the offset and length must be whole numbers");
+    if (field[3] != "raw" && field[3] != "zstd")
+      bad(line, fmt::format("unknown coding '{}' (raw or zstd)", printable_path(std::string(field[3].substr(0, 40)))));
+    e.zstd = field[3] == "zstd";
     if (e.offset < kPackMagic.size()) bad(line, "the offset is inside the pack's header");
     if (e.size > kPackObjectMax)
-      bad(line, fmt::format("an object of {} bytes; packs hold objects of at most {}", e.size, kPackObjectMax));
+      bad(line, fmt::format("a length of {} bytes; packs hold objects of at most {}", e.size, kPackObjectMax));
     if (e.offset > (std::uint64_t{1} << 62)) bad(line, "the offset is out of range");
     if (!out.empty() && !(out.back().id.hex < e.id.hex)) bad(line, "ids out of order or repeated");
     out.push_back(std::move(e));
@@ -83,7 +95,13 @@ bool PackWriter::add(const ObjectId& id, const fs::path& file, std::uint64_t siz
     pack_.resize(start);
     return false;
   }
-  entries_.push_back({id, start, pack_.size() - start});
+  raw_bytes_ += pack_.size() - start;
+  bool zstd = false;
+  if (auto packed = zstd_compress_if_smaller(std::string_view(pack_).substr(start))) {
+    pack_.replace(start, std::string::npos, *packed);
+    zstd = true;
+  }
+  entries_.push_back({id, start, pack_.size() - start, zstd});
   return true;
 }
 

@@ -252,10 +252,11 @@ setup_packs_repo() {
   [ "$status" -eq 0 ]
   # 20 + 201 files, model.bin, big.bin, two folder manifests.
   [ "$(jq '.transferred' <<<"$output")" -eq 225 ]
-  # The small objects and the manifests are in packs; only big.bin is loose.
-  [ "$(find "$REMOTE/objects" -type f | wc -l)" -eq 1 ]
-  [ "$(find "$REMOTE/packs" -name '*.pack' | wc -l)" -eq 2 ]
-  [ "$(find "$REMOTE/packs" -name '*.idx' | wc -l)" -eq 2 ]
+  # The small files are in one pack; big.bin is loose, and so are the two
+  # folder manifests (sent after the files, too few to be worth a pack).
+  [ "$(find "$REMOTE/objects" -type f | wc -l)" -eq 3 ]
+  [ "$(find "$REMOTE/packs" -name '*.pack' | wc -l)" -eq 1 ]
+  [ "$(find "$REMOTE/packs" -name '*.idx' | wc -l)" -eq 1 ]
   # Each pack is named by its hash, starts with the header, and its index
   # says where each object's bytes are.
   for p in "$REMOTE"/packs/*.pack; do
@@ -265,7 +266,10 @@ setup_packs_repo() {
   idx=$(ls -S "$REMOTE"/packs/*.idx | head -1)
   [ "$(head -1 "$idx")" = "mlops-pack-index 1" ]
   [ "$(wc -l < "$idx")" -eq 223 ]  # the header, 221 files and model.bin
-  read -r id offset size < <(sed -n 2p "$idx")
+  # A file of under 64 bytes is stored as it is ("raw"); larger text in zstd.
+  line=$(grep -F " raw" "$idx" | head -1)
+  read -r id offset size coding <<<"$line"
+  [ "$coding" = raw ]
   pack="${idx%.idx}.pack"
   [ "$(tail -c +$((offset + 1)) "$pack" | head -c "$size" | xxhsum -H2 | cut -d' ' -f1)" = "${id#xxh128:}" ]
   # Nothing more to send.
@@ -296,7 +300,8 @@ setup_packs_repo() {
   commit more
   run mlops push --json
   [ "$(jq '.transferred' <<<"$output")" -eq 51 ]
-  [ "$(find "$REMOTE/objects" -type f | wc -l)" -eq "$loose" ]
+  # The 50 files in a pack; the folder's manifest alone, loose.
+  [ "$(find "$REMOTE/objects" -type f | wc -l)" -eq "$((loose + 1))" ]
   git clone -q . "$BATS_TEST_TMPDIR/clone" && cd "$BATS_TEST_TMPDIR/clone"
   run mlops pull
   [ "$status" -eq 0 ]
@@ -343,23 +348,24 @@ setup_packs_repo() {
   # 1. An index pointing every object at the wrong bytes (the first entry's).
   chmod u+w "$REMOTE/packs" "$files_idx"
   cp "$files_idx" "$BATS_TEST_TMPDIR/good.idx"
-  read -r _ off0 size0 < <(sed -n 2p "$files_idx")
-  awk -v o="$off0" -v s="$size0" 'NR == 1 { print; next } { print $1, o, s }' "$BATS_TEST_TMPDIR/good.idx" > "$files_idx"
+  read -r _ off0 size0 coding0 < <(sed -n 2p "$files_idx")
+  awk -v o="$off0" -v s="$size0" -v c="$coding0" 'NR == 1 { print; next } { print $1, o, s, c }' \
+    "$BATS_TEST_TMPDIR/good.idx" > "$files_idx"
   run mlops pull
   [ "$status" -eq 8 ]
   [[ "$output" == *"do not match their names and were not kept"* ]]
   check_objects .mlops   # whatever was kept is what its name says
   # 2. A garbage index: said, its objects absent, nothing else changes.
-  printf 'mlops-pack-index 1\nnotanid 13 2\n' > "$files_idx"
+  printf 'mlops-pack-index 1\nnotanid 13 2 raw\n' > "$files_idx"
   run mlops pull
   [ "$status" -eq 8 ]
   [[ "$output" == *"these pack indexes on it were left out"*"packs/$(basename "$files_idx"):2: 'notanid' is not an object id"* ]]
   # 3. A huge size, an offset past the end, a pack that is a symlink.
-  printf 'mlops-pack-index 1\n%s 13 99999999\n' "$(sed -n 2p "$BATS_TEST_TMPDIR/good.idx" | cut -d' ' -f1)" > "$files_idx"
+  printf 'mlops-pack-index 1\n%s 13 99999999 raw\n' "$(sed -n 2p "$BATS_TEST_TMPDIR/good.idx" | cut -d' ' -f1)" > "$files_idx"
   run mlops pull
   [ "$status" -eq 8 ]
   [[ "$output" == *"packs hold objects of at most 1048576"* ]]
-  awk 'NR == 1 { print; next } { print $1, 999999999, $3 }' "$BATS_TEST_TMPDIR/good.idx" > "$files_idx"
+  awk 'NR == 1 { print; next } { print $1, 999999999, $3, $4 }' "$BATS_TEST_TMPDIR/good.idx" > "$files_idx"
   run mlops pull
   [ "$status" -eq 8 ]
   [[ "$output" == *"do not match their names"* ]]
@@ -440,4 +446,106 @@ setup_packs_repo() {
   done
   [ "$(cat "$TEST_REPO/mine/f5.txt")" = "file 5 of mine" ]
   [ "$(cat "$BATS_TEST_TMPDIR/other/theirs/f5.txt")" = "file 5 of theirs" ]
+}
+
+@test "packs: a damaged packed object or a lost pack is found by fsck -r, sent again loose by push, then pulled; a good loose copy is never moved aside" {
+  setup_packs_repo
+  mlops push -q
+  idx=$(ls -S "$REMOTE"/packs/*.idx | head -1)
+  pack="${idx%.idx}.pack"
+  read -r id off len coding < <(sed -n 3p "$idx")
+  chmod u+w "$REMOTE/packs" "$pack"
+  cp "$pack" "$BATS_TEST_TMPDIR/real.pack"
+  # One object's stretch damaged.
+  printf 'X' | dd of="$pack" bs=1 seek=$((off + 1)) conv=notrunc 2>/dev/null
+  git clone -q . "$BATS_TEST_TMPDIR/clone"
+  cd "$BATS_TEST_TMPDIR/clone"
+  run mlops pull
+  [ "$status" -eq 8 ]
+  [[ "$output" == *"do not match their names"*"in packs/$(basename "$pack") at $off"* ]]
+  cd "$TEST_REPO"
+  run mlops fsck -r origin --json
+  [ "$status" -eq 1 ]
+  [ "$(jq -r '.corrupt_in_packs | length' <<<"$output")" -eq 1 ]
+  [ "$(jq -r '.corrupt | length' <<<"$output")" -eq 0 ]
+  [[ "$(jq -r '.corrupt_in_packs[0]' <<<"$output")" == *"$id"*"in packs/$(basename "$pack") at $off"* ]]
+  [ -z "$(ls "$REMOTE/quarantine" 2>/dev/null)" ]
+  run mlops status --remote --exit-code
+  [ "$status" -eq 1 ]
+  run mlops push --json
+  [ "$(jq '.transferred' <<<"$output")" -eq 1 ]
+  [ -f "$REMOTE/objects/${id:7:2}/${id:9}" ]
+  # The good loose copy is read despite the damaged packed one, and fsck -r
+  # keeps it (it must not be moved aside for the pack's fault).
+  run mlops fsck -r origin
+  [ "$status" -eq 0 ]
+  [ -f "$REMOTE/objects/${id:7:2}/${id:9}" ]
+  cd "$BATS_TEST_TMPDIR/clone"
+  run mlops pull
+  [ "$status" -eq 0 ]
+  run mlops status --exit-code
+  [ "$status" -eq 0 ]
+  # A whole pack lost while its index stays.
+  cd "$TEST_REPO"
+  rm -f "$pack"
+  run mlops fsck -r origin
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"missing on origin"*"in packs/$(basename "$pack")"* ]]
+  run mlops push --json
+  [ "$(jq '.transferred' <<<"$output")" -gt 200 ]
+  run mlops fsck -r origin
+  [ "$status" -eq 0 ]
+  cd "$BATS_TEST_TMPDIR/clone"
+  rm -rf .mlops/objects && mkdir .mlops/objects
+  run mlops pull --force
+  [ "$status" -eq 0 ]
+  [ "$(cat many/f42.txt)" = "file 42 of many" ]
+}
+
+@test "packs: text is stored compressed and comes back identical; a zstd bomb or a fake frame from the remote is refused" {
+  setup_remote_repo
+  mkdir csv
+  for i in $(seq 1 60); do seq -f "2026-12-01,sensor-$i,%g,0.25" 1 300 > "csv/part-$i.csv"; done
+  head -c 1048576 /dev/zero | tr '\0' a > csv/zeros.txt
+  mlops add -q csv
+  mlops config remote.origin.packs true
+  commit csv
+  run mlops push --json
+  [ "$status" -eq 0 ]
+  raw=$(du -cb csv/*.csv csv/zeros.txt | tail -1 | cut -f1)
+  idx=$(ls -S "$REMOTE"/packs/*.idx | head -1)
+  pack="${idx%.idx}.pack"
+  # The CSV text takes a fraction of its size; every CSV went in as zstd.
+  [ "$(stat -c %s "$pack")" -lt $((raw / 10)) ]
+  [ "$(grep -c ' zstd$' "$idx")" -ge 61 ]
+  git clone -q . "$BATS_TEST_TMPDIR/clone"
+  cd "$BATS_TEST_TMPDIR/clone"
+  run mlops pull
+  [ "$status" -eq 0 ]
+  diff -r csv "$TEST_REPO/csv"
+  # A bomb: a small file's entry pointing at the 1 MiB file's frame.
+  small=$(xxhsum -H2 < csv/part-1.csv | cut -d' ' -f1)
+  zeros=$(xxhsum -H2 < csv/zeros.txt | cut -d' ' -f1)
+  read -r _ zoff zlen _ < <(grep "xxh128:$zeros " "$idx")
+  chmod u+w "$REMOTE/packs" "$idx"
+  cp "$idx" "$BATS_TEST_TMPDIR/good.idx"
+  awk -v id="xxh128:$small" -v o="$zoff" -v l="$zlen" '$1 == id { print $1, o, l, "zstd"; next } { print }' \
+    "$BATS_TEST_TMPDIR/good.idx" > "$idx"
+  rm -rf .mlops/objects && mkdir .mlops/objects && rm -rf csv
+  run mlops pull
+  [ "$status" -eq 8 ]
+  [[ "$output" == *"csv/part-1.csv"*"decompresses to 1048576 bytes, more than the $(stat -c %s "$TEST_REPO/csv/part-1.csv") expected"* ]]
+  check_objects .mlops
+  # A raw stretch said to be zstd.
+  read -r _ roff rlen _ < <(grep ' raw$' "$BATS_TEST_TMPDIR/good.idx" | head -1)
+  awk -v id="xxh128:$small" -v o="$roff" -v l="$rlen" '$1 == id { print $1, o, l, "zstd"; next } { print }' \
+    "$BATS_TEST_TMPDIR/good.idx" > "$idx"
+  run mlops pull
+  [ "$status" -eq 8 ]
+  [[ "$output" == *"csv/part-1.csv"*"not a zstd frame"* ]]
+  check_objects .mlops
+  cp "$BATS_TEST_TMPDIR/good.idx" "$idx"
+  run mlops pull
+  [ "$status" -eq 0 ]
+  diff -r csv "$TEST_REPO/csv"
 }

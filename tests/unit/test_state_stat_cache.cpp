@@ -64,7 +64,7 @@ TEST_CASE("the schema is versioned and reopening is idempotent") {
   Db db(dir / "state.db");
   Stmt s(db, "PRAGMA user_version");
   REQUIRE(s.step());
-  CHECK(s.col_int(0) == 8);
+  CHECK(s.col_int(0) == 9);
   Stmt wal(db, "PRAGMA journal_mode");
   REQUIRE(wal.step());
   CHECK(wal.col_text(0) == "wal");
