@@ -549,3 +549,16 @@ setup_packs_repo() {
   [ "$status" -eq 0 ]
   diff -r csv "$TEST_REPO/csv"
 }
+
+@test "packs: a file where the packs folder should be hides no loose object" {
+  setup_remote_repo
+  mlops push -q
+  echo x > "$REMOTE/packs"
+  git clone -q . "$BATS_TEST_TMPDIR/clone" && cd "$BATS_TEST_TMPDIR/clone"
+  run mlops pull
+  [ "$status" -eq 0 ]
+  run mlops fsck -r origin
+  [ "$status" -eq 0 ]
+  run mlops status --remote --exit-code
+  [ "$status" -eq 0 ]
+}
