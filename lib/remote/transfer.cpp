@@ -547,6 +547,21 @@ TransferResult fetch_available(Repo& repo, const std::string& name, const Transf
   std::vector<PackRun> runs;
   if (todo.size() > kReadPacksAbove) {
     runs = pack_runs(*remote, todo, loose);
+    // Fewer runs than jobs: the largest are halved (writing each object into
+    // the store is work too), keeping the requests few.
+    constexpr std::size_t kFewestInRun = 64;
+    const std::size_t want = jobs_for(spec, jobs);
+    while (runs.size() < want) {
+      auto big = std::max_element(runs.begin(), runs.end(),
+                                  [](const PackRun& a, const PackRun& b) { return a.objects.size() < b.objects.size(); });
+      if (big == runs.end() || big->objects.size() < 2 * kFewestInRun) break;
+      PackRun half;
+      half.pack = big->pack;
+      auto mid = big->objects.begin() + static_cast<std::ptrdiff_t>(big->objects.size() / 2);
+      half.objects.assign(mid, big->objects.end());
+      big->objects.erase(mid, big->objects.end());
+      runs.push_back(std::move(half));
+    }
   } else {
     for (const auto& n : todo) loose.push_back(&n);
   }
