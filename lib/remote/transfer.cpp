@@ -16,8 +16,8 @@
 #include "data/tracked.hpp"
 #include "remote/remote.hpp"
 #include "remote/remote_index.hpp"
+#include "remote/pack_fetch.hpp"
 #include "store/pack.hpp"
-#include "core/zstd_codec.hpp"
 #include "repo/git_history.hpp"
 #include "repo/repo.hpp"
 #include "store/manifest.hpp"
@@ -111,9 +111,6 @@ unsigned jobs_for(const RemoteSpec& spec, unsigned asked) {
 
 enum class Got { Ok, Absent, Corrupt };
 
-// Downloads `n` into the store, re-hashing it on the way; nothing is kept
-// unless the remote's copy matches its name. A copy larger than expected is
-// corrupt (`why` says so), found as soon as it is known.
 // Which copy on the remote an object is read from.
 enum class Copy { Any, Loose };
 
@@ -162,126 +159,6 @@ Got download(Remote& remote, ObjectStore& store, const Needed& n, std::uint64_t&
   if (download_copy(remote, store, n, Copy::Loose, bytes, &loose_why) == Got::Ok) return Got::Ok;
   if (why && got == Got::Corrupt) *why = why->empty() ? place : *why;
   return got;
-}
-
-// Objects of one pack fetched with one ranged read: sorted by offset, none
-// overlapping the one before, gaps between them small enough to read past.
-struct PackRun {
-  const std::string* pack = nullptr;
-  std::vector<std::pair<const Needed*, Remote::PackedAt>> objects;
-  std::uint64_t start() const { return objects.front().second.offset; }
-  std::uint64_t end() const { return objects.back().second.offset + objects.back().second.size; }
-};
-
-// The packed ones among `todo` in runs, and the rest (loose) in `loose`.
-std::vector<PackRun> pack_runs(Remote& remote, const std::vector<Needed>& todo, std::vector<const Needed*>& loose) {
-  // Reading past a gap this small costs less than another request.
-  constexpr std::uint64_t kMaxGap = 256u << 10;
-  constexpr std::uint64_t kMaxRun = 64u << 20;
-  const auto& packed = remote.packed();
-  std::map<const std::string*, std::vector<std::pair<const Needed*, Remote::PackedAt>>> by_pack;
-  for (const auto& n : todo) {
-    auto it = packed.find(n.id.hex);
-    if (it == packed.end() || (!it->second.zstd && it->second.size > n.max_bytes()))
-      loose.push_back(&n);  // too large: get() says so
-    else by_pack[it->second.pack].push_back({&n, it->second});
-  }
-  std::vector<PackRun> runs;
-  for (auto& [pack, objects] : by_pack) {
-    std::sort(objects.begin(), objects.end(), [](const auto& a, const auto& b) { return a.second.offset < b.second.offset; });
-    PackRun run;
-    for (auto& o : objects) {
-      bool joins = !run.objects.empty() && o.second.offset >= run.end() && o.second.offset - run.end() <= kMaxGap &&
-                   o.second.offset + o.second.size - run.start() <= kMaxRun;
-      if (!joins && !run.objects.empty()) runs.push_back(std::move(run)), run = PackRun();
-      run.pack = pack;
-      run.objects.push_back(o);
-    }
-    if (!run.objects.empty()) runs.push_back(std::move(run));
-  }
-  return runs;
-}
-
-// Fetches a run with one ranged read, splitting the bytes into its objects,
-// each re-hashed and kept only when it matches its name. `done(n, got,
-// bytes)` is called once per object. false when the pack is gone (nothing
-// was called): the caller fetches the objects one by one.
-bool download_run(Remote& remote, ObjectStore& store, const PackRun& run,
-                  const std::function<void(const Needed&, Got, std::uint64_t)>& done) {
-  std::size_t at = 0;               // the object being received
-  std::uint64_t pos = run.start();  // of the next byte to arrive, in the pack
-  std::optional<TempFile> tmp;
-  std::optional<Hasher> hash;
-  std::string frame;  // of a zstd object, decompressed once whole
-  auto finish_current = [&](bool whole) {
-    const auto& [n, where] = run.objects[at];
-    if (whole && where.zstd) {
-      try {
-        std::string bytes = zstd_decompress(frame, n->max_bytes(), n->text());
-        hash->update(bytes.data(), bytes.size());
-        write_all(tmp->fd(), bytes.data(), bytes.size(), "a fetched object");
-      } catch (const Error&) {
-        whole = false;  // damaged: not kept
-      }
-    }
-    Got got = Got::Corrupt;
-    if (whole && hash->finish() == n->id) {
-      store.install(*tmp, n->id);
-      got = Got::Ok;
-    }
-    tmp.reset();
-    hash.reset();
-    frame.clear();
-    done(*n, got, where.size);
-    ++at;
-  };
-  auto begin_current = [&] {
-    tmp.emplace(store.new_object());
-    hash.emplace(run.objects[at].first->id.algo);
-  };
-  // Begins the objects whose first byte is next, and finishes those whose
-  // last byte has come (an empty one at once).
-  auto settle = [&] {
-    while (at < run.objects.size()) {
-      const auto& where = run.objects[at].second;
-      if (!tmp) {
-        if (pos < where.offset) return;  // in a gap
-        begin_current();
-      }
-      if (pos < where.offset + where.size) return;
-      finish_current(true);
-    }
-  };
-  bool there = remote.read_range(kPackDir, *run.pack + ".pack", run.start(), run.end() - run.start(),
-                                 [&](const char* data, std::size_t k) {
-    settle();  // empty objects at the start
-    while (k > 0 && at < run.objects.size()) {
-      const auto& where = run.objects[at].second;
-      if (pos < where.offset) {  // skip a gap
-        std::size_t skip = static_cast<std::size_t>(std::min<std::uint64_t>(k, where.offset - pos));
-        data += skip, k -= skip, pos += skip;
-        settle();
-        continue;
-      }
-      std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(k, where.offset + where.size - pos));
-      if (where.zstd) {
-        frame.append(data, take);
-      } else {
-        hash->update(data, take);
-        write_all(tmp->fd(), data, take, "a fetched object");
-      }
-      data += take, k -= take, pos += take;
-      settle();
-    }
-  });
-  if (!there) return false;  // nothing was received, nothing done
-  settle();  // empty objects at the end
-  // A pack shorter than its index says: what did not arrive whole is corrupt.
-  while (at < run.objects.size()) {
-    if (!tmp) begin_current();
-    finish_current(false);
-  }
-  return true;
 }
 
 // Reads `n` from the remote and re-hashes it, keeping nothing.
@@ -543,53 +420,33 @@ TransferResult fetch_available(Repo& repo, const std::string& name, const Transf
   // Many objects: the packs' indexes are read once first, and the packed
   // objects come in runs, a ranged read each; the rest one by one.
   constexpr std::size_t kReadPacksAbove = 64;
-  std::vector<const Needed*> loose;
+  std::vector<std::size_t> loose;  // indexes into todo
   std::vector<PackRun> runs;
   if (todo.size() > kReadPacksAbove) {
-    runs = pack_runs(*remote, todo, loose);
-    // Fewer runs than jobs: the largest are halved (writing each object into
-    // the store is work too), keeping the requests few.
-    constexpr std::size_t kFewestInRun = 64;
-    const std::size_t want = jobs_for(spec, jobs);
-    while (runs.size() < want) {
-      auto big = std::max_element(runs.begin(), runs.end(),
-                                  [](const PackRun& a, const PackRun& b) { return a.objects.size() < b.objects.size(); });
-      if (big == runs.end() || big->objects.size() < 2 * kFewestInRun) break;
-      PackRun half;
-      half.pack = big->pack;
-      auto mid = big->objects.begin() + static_cast<std::ptrdiff_t>(big->objects.size() / 2);
-      half.objects.assign(mid, big->objects.end());
-      big->objects.erase(mid, big->objects.end());
-      runs.push_back(std::move(half));
-    }
+    std::vector<WantedObject> wanted;
+    for (std::size_t i = 0; i < todo.size(); ++i) wanted.push_back({todo[i].id, todo[i].max_bytes(), i});
+    runs = pack_runs(*remote, wanted, jobs_for(spec, jobs), loose);
   } else {
-    for (const auto& n : todo) loose.push_back(&n);
+    for (std::size_t i = 0; i < todo.size(); ++i) loose.push_back(i);
   }
-  auto counted = [&](const Needed& n, Got, std::uint64_t bytes) {
-    advance(progress, 1, n.size);
-    std::lock_guard g(mu);
-    ++r.transferred, r.bytes += bytes;
-  };
-  parallel_for(runs.size() + loose.size(), jobs_for(spec, jobs), [&](std::size_t i) {
-    if (i < runs.size()) {
-      // Objects that fail in the pack are tried again alone (get_one: then
-      // loose), once the run's request is over.
-      std::vector<const Needed*> again;
-      bool read = download_run(*remote, store, runs[i], [&](const Needed& n, Got got, std::uint64_t bytes) {
-        if (got == Got::Corrupt) again.push_back(&n);
-        else counted(n, got, bytes);
-      });
-      if (!read)  // the pack is gone: each as get() finds it
-        for (const auto& o : runs[i].objects) again.push_back(o.first);
-      for (const Needed* n : again) {
-        get_one(*n);
-        advance(progress, 1, n->size);
-      }
-      return;
-    }
-    const Needed& n = *loose[i - runs.size()];
+  auto alone = [&](const Needed& n) {
     get_one(n);
     advance(progress, 1, n.size);
+  };
+  parallel_for(runs.size() + loose.size(), jobs_for(spec, jobs), [&](std::size_t i) {
+    if (i >= runs.size()) return alone(todo[loose[i - runs.size()]]);
+    // Objects that fail in the pack are tried again alone (get_one: then
+    // loose), once the run's request is over.
+    std::vector<std::size_t> again;
+    bool read = download_run(*remote, store, runs[i], [&](std::size_t k, bool ok, std::uint64_t bytes) {
+      if (!ok) return again.push_back(k);
+      advance(progress, 1, todo[k].size);
+      std::lock_guard g(mu);
+      ++r.transferred, r.bytes += bytes;
+    });
+    if (!read)  // the pack is gone: each as get() finds it
+      for (const auto& o : runs[i].objects) again.push_back(o.first.tag);
+    for (std::size_t k : again) alone(todo[k]);
   });
   if (!r.absent.empty()) r.pack_notes = remote->pack_notes();
   std::sort(r.absent.begin(), r.absent.end());  // the jobs finish in any order

@@ -403,8 +403,8 @@ push_refused() {
   # manifests are loose.
   [ "$(grep -c '^GET .*/objects/' "$S3_DIR/strict.requests")" -eq 3 ]
   [ "$(grep -c 'list-type=2' "$S3_DIR/strict.requests")" -eq 1 ]
-  # The 331 packed files come in one ranged read.
-  [ "$(grep -c '^GET .*/packs/[0-9a-f]*\.pack' "$S3_DIR/strict.requests")" -eq 1 ]
+  # The 331 packed files come in a few ranged reads (split across the jobs).
+  [ "$(grep -c '^GET .*/packs/[0-9a-f]*\.pack' "$S3_DIR/strict.requests")" -le 4 ]
   # The whole pull: a handful of requests for 334 objects.
   [ "$(wc -l <"$S3_DIR/strict.requests")" -le 12 ]
   run mlops fsck -r s3
