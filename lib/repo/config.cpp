@@ -134,6 +134,13 @@ void Config::set(const std::string& key, const std::string& value) {
   if (key == "core.hash")
     throw Error(ExitCode::Usage, "core.hash is chosen once, at 'mlops init --hash'",
                 "objects already stored are addressed by it");
+  // A setting of a remote that is not there would make one without a URL.
+  if (key.starts_with("remote.") && !key.ends_with(".url")) {
+    std::string name = key.substr(7, key.rfind('.') - 7);
+    if (!get("remote." + name + ".url"))
+      throw Error(ExitCode::Usage, fmt::format("no remote named '{}'", name),
+                  fmt::format("add it first: mlops remote add {} URL", name));
+  }
   if (key == "cache.link") {
     try {
       (void)parse_link_modes(value);

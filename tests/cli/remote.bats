@@ -395,12 +395,19 @@ setup_packs_repo() {
   [ "$status" -eq 0 ]
 }
 
-@test "remote.NAME.packs is true or false" {
+@test "remote.NAME.packs is true or false; settings of a remote that does not exist are refused" {
   setup_remote_repo
   run mlops config remote.origin.packs maybe
   [ "$status" -eq 2 ]
   [[ "$output" == *"remote.origin.packs must be true or false, not 'maybe'"* ]]
   [ -z "$(git config -f .mlops/config remote.origin.packs)" ]
+  # A setting of a remote that does not exist makes no remote.
+  run mlops config remote.nosuch.packs true
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"no remote named 'nosuch'"*"mlops remote add nosuch URL"* ]]
+  run mlops config remote.nosuch.jobs 4
+  [ "$status" -eq 2 ]
+  [ -z "$(git config -f .mlops/config --get-regexp '^remote\.nosuch\.' || true)" ]
 }
 
 @test "packs: pushes killed at any moment lose nothing; two clones pushing packs at once both land" {
