@@ -122,10 +122,11 @@ const std::unordered_map<std::string, Remote::PackedAt>& Remote::packed() {
       std::string pack = pack_name_of_index(file);
       if (pack.empty()) continue;  // a pack, or something not mlops's
       // A damaged index is left out; a remote that fails is an error.
-      std::optional<std::string> text;
+      std::optional<std::string> text = pack_cache_ ? pack_cache_->find_pack_index(file) : std::nullopt;
+      const bool cached = text.has_value();
       std::vector<PackEntry> entries;
       try {
-        text = read_file(kPackDir, file, kMaxPackIndexBytes);
+        if (!text) text = read_file(kPackDir, file, kMaxPackIndexBytes);
         if (!text) continue;  // removed since the listing
       } catch (const DamagedObject& e) {
         pack_notes_.push_back(e.what());
@@ -137,6 +138,7 @@ const std::unordered_map<std::string, Remote::PackedAt>& Remote::packed() {
         pack_notes_.push_back(e.what());
         continue;
       }
+      if (pack_cache_ && !cached) pack_cache_->keep_pack_index(file, *text);  // only an index that passed
       // Every index is kept in memory: their sum is bounded as one index is.
       if (packed_.size() + entries.size() > kMaxPackEntries) {
         pack_notes_.push_back(fmt::format("remote {}: {}/{}: more than {} packed objects on the remote in all; "
@@ -150,6 +152,11 @@ const std::unordered_map<std::string, Remote::PackedAt>& Remote::packed() {
   }
   packs_read_ = true;  // a listing that failed is tried again by the next caller
   return packed_;
+}
+
+void Remote::distrust_pack(const std::string& pack) {
+  std::lock_guard lock(packs_mu_);  // the cache is used by one thread at a time
+  if (pack_cache_) pack_cache_->forget_pack_index(pack + ".idx");
 }
 
 std::vector<std::string> Remote::pack_notes() {

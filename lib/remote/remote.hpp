@@ -23,6 +23,16 @@ namespace mlops {
 class Repo;
 class Config;
 
+// Pack indexes read before, by file name: they never change under their name
+// (RemoteIndex keeps them in the state database).
+class PackIndexCache {
+public:
+  virtual ~PackIndexCache() = default;
+  virtual std::optional<std::string> find_pack_index(const std::string& name) = 0;
+  virtual void keep_pack_index(const std::string& name, const std::string& text) = 0;
+  virtual void forget_pack_index(const std::string& name) = 0;
+};
+
 struct RemoteSpec {
   std::string name;
   std::string url;  // as configured
@@ -76,6 +86,14 @@ public:
   const std::unordered_map<std::string, PackedAt>& packed();
   // Whether packed() has been read.
   bool packs_known();
+  // Where packed() finds the indexes it read before, and keeps those it
+  // reads (borrowed; it must outlive the Remote's use). Without one, every
+  // index is read from the remote.
+  void use_pack_cache(PackIndexCache* cache) { pack_cache_ = cache; }
+  // An object of this pack failed its check: its index is read again from
+  // the remote next time (a forged or damaged index, fixed since, is not
+  // kept for good).
+  void distrust_pack(const std::string& pack);
   // The object from its stretch of a pack (decompressed when it is zstd), or
   // as a loose object: as get(), from that copy alone.
   bool get_packed(const ObjectId& id, const PackedAt& at, std::uint64_t max_bytes, const ObjectSink& sink);
@@ -135,6 +153,7 @@ private:
   std::string name_;
   std::mutex packs_mu_;  // not std::call_once: libstdc++'s cannot be left by an exception (GCC bug 66146)
   bool packs_read_ = false;
+  PackIndexCache* pack_cache_ = nullptr;
   std::set<std::string> pack_names_;  // what PackedAt::pack points into
   std::unordered_map<std::string, PackedAt> packed_;
   std::vector<std::string> pack_notes_;

@@ -76,4 +76,25 @@ void RemoteIndex::clear_unusable(const std::vector<ObjectId>& ids) {
   each_id(db_, "DELETE FROM remote_index_bad WHERE remote = ? AND id = ?", remote_, ids);
 }
 
+std::optional<std::string> RemoteIndex::find_pack_index(const std::string& name) {
+  Stmt s(db_, "SELECT body FROM remote_pack_indexes WHERE remote = ? AND name = ?");
+  s.bind(1, remote_).bind(2, name);
+  if (!s.step()) return std::nullopt;
+  return s.col_text(0);
+}
+
+void RemoteIndex::keep_pack_index(const std::string& name, const std::string& text) {
+  if (db_.read_only()) return;
+  Stmt s(db_, "INSERT OR IGNORE INTO remote_pack_indexes (remote, name, body) VALUES (?, ?, ?)");
+  s.bind(1, remote_).bind(2, name).bind(3, text);
+  s.run();
+}
+
+void RemoteIndex::forget_pack_index(const std::string& name) {
+  if (db_.read_only()) return;
+  Stmt s(db_, "DELETE FROM remote_pack_indexes WHERE remote = ? AND name = ?");
+  s.bind(1, remote_).bind(2, name);
+  s.run();
+}
+
 }  // namespace mlops

@@ -5,13 +5,14 @@
 #include <vector>
 
 #include "core/hash.hpp"
+#include "remote/remote.hpp"
 
 namespace mlops {
 
 class Db;
 class Remote;
 
-class RemoteIndex {
+class RemoteIndex : public PackIndexCache {
 public:
   RemoteIndex(Db& db, std::string remote) : db_(db), remote_(std::move(remote)) {}
   // Object ids (full text) known to be on `remote`; forgotten first when a
@@ -28,6 +29,10 @@ public:
   std::unordered_set<std::string> unusable();
   void mark_unusable(const std::vector<ObjectId>& ids);
   void clear_unusable(const std::vector<ObjectId>& ids);
+  // The pack indexes read from the remote before (PackIndexCache).
+  std::optional<std::string> find_pack_index(const std::string& name) override;
+  void keep_pack_index(const std::string& name, const std::string& text) override;
+  void forget_pack_index(const std::string& name) override;
 
 private:
   Db& db_;

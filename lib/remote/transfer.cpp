@@ -138,10 +138,12 @@ Got download_copy(Remote& remote, ObjectStore& store, const Needed& n, Copy copy
 }
 
 // Where a packed object is, for messages: "in packs/NAME.pack at OFFSET".
+// Asked when the object failed: its pack's index is read anew next time.
 std::string pack_place(Remote& remote, const ObjectId& id) {
   if (!remote.packs_known()) return {};
   auto it = remote.packed().find(id.hex);
   if (it == remote.packed().end()) return {};
+  remote.distrust_pack(*it->second.pack);
   return fmt::format("in {}/{}.pack at {}", kPackDir, *it->second.pack, it->second.offset);
 }
 
@@ -210,6 +212,7 @@ TransferResult push(Repo& repo, const std::string& name, const TransferScope& sc
   StoreLock lock(store.base_dir(), StoreLock::Mode::Shared);
   NeededSet needed = needed_objects(repo, scope_tracked(repo, scope));
   RemoteIndex index(repo.db(), remote->location());
+  remote->use_pack_cache(&index);
   std::unordered_set<std::string> known;
   if (!scope.ask_remote) known = index.known(*remote);
 
@@ -385,6 +388,8 @@ TransferResult fetch_available(Repo& repo, const std::string& name, const Transf
   auto remote = open_remote(repo, spec);
   ObjectStore& store = repo.store();
   StoreLock lock(store.base_dir(), StoreLock::Mode::Shared);
+  RemoteIndex index(repo.db(), remote->location());
+  remote->use_pack_cache(&index);
   TransferResult r;
   r.remote = spec.name;
   auto tracked = scope_tracked(repo, scope);
@@ -459,6 +464,7 @@ RemoteStatus remote_status(Repo& repo, const std::string& name, const TransferSc
   auto remote = open_remote(repo, spec);
   ObjectStore& store = repo.store();
   RemoteIndex index(repo.db(), remote->location());
+  remote->use_pack_cache(&index);
   std::unordered_set<std::string> known;
   if (!scope.ask_remote) known = index.known(*remote);
   RemoteStatus s;
@@ -485,6 +491,8 @@ RemoteCheck check_remote(Repo& repo, const std::string& name, const TransferScop
                          Progress* progress) {
   RemoteSpec spec = remote_spec(repo.config(), name);
   auto remote = open_remote(repo, spec);
+  RemoteIndex index(repo.db(), remote->location());
+  remote->use_pack_cache(&index);
   NeededSet needed = needed_objects(repo, scope_tracked(repo, scope));
   std::vector<Needed> todo = needed.files;
   todo.insert(todo.end(), needed.manifests.begin(), needed.manifests.end());
@@ -513,7 +521,6 @@ RemoteCheck check_remote(Repo& repo, const std::string& name, const TransferScop
   });
   c.checked = todo.size();
   c.pack_notes = remote->pack_notes();
-  RemoteIndex index(repo.db(), remote->location());
   index.forget(bad);
   index.add(good);
   index.mark_unusable(packed_bad);

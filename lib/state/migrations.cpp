@@ -118,11 +118,13 @@ CREATE INDEX runs_by_name ON runs(name);
 CREATE TABLE remote_run_pages (remote TEXT NOT NULL, page TEXT NOT NULL, body BLOB NOT NULL, PRIMARY KEY (remote, page)) WITHOUT ROWID;
 CREATE TABLE remote_index_gc (remote TEXT PRIMARY KEY, marker TEXT NOT NULL) WITHOUT ROWID;
 )sql",
-    // 9: objects whose copy in a pack on a remote fsck -r found damaged or
-    // gone (a pack's stretch cannot be moved aside alone): push sends them
-    // again, loose, and forgets them once sent.
+    // 9: packs on remotes. Objects whose copy in a pack fsck -r found damaged
+    // or gone (a pack's stretch cannot be moved aside alone): push sends them
+    // again, loose, and forgets them once sent. The pack indexes read from
+    // each remote, kept since they never change under their name.
     R"sql(
 CREATE TABLE remote_index_bad (remote TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (remote, id)) WITHOUT ROWID;
+CREATE TABLE remote_pack_indexes (remote TEXT NOT NULL, name TEXT NOT NULL, body BLOB NOT NULL, PRIMARY KEY (remote, name)) WITHOUT ROWID;
 )sql",
 };
 

@@ -530,15 +530,17 @@ setup_packs_repo() {
   run mlops pull
   [ "$status" -eq 0 ]
   diff -r csv "$TEST_REPO/csv"
+  # This clone keeps the index it read; a clone that has not read it yet:
+  git clone -q "$TEST_REPO" "$BATS_TEST_TMPDIR/clone2"
+  cd "$BATS_TEST_TMPDIR/clone2"
   # A bomb: a small file's entry pointing at the 1 MiB file's frame.
-  small=$(xxhsum -H2 < csv/part-1.csv | cut -d' ' -f1)
-  zeros=$(xxhsum -H2 < csv/zeros.txt | cut -d' ' -f1)
+  small=$(xxhsum -H2 < "$TEST_REPO/csv/part-1.csv" | cut -d' ' -f1)
+  zeros=$(xxhsum -H2 < "$TEST_REPO/csv/zeros.txt" | cut -d' ' -f1)
   read -r _ zoff zlen _ < <(grep "xxh128:$zeros " "$idx")
   chmod u+w "$REMOTE/packs" "$idx"
   cp "$idx" "$BATS_TEST_TMPDIR/good.idx"
   awk -v id="xxh128:$small" -v o="$zoff" -v l="$zlen" '$1 == id { print $1, o, l, "zstd"; next } { print }' \
     "$BATS_TEST_TMPDIR/good.idx" > "$idx"
-  rm -rf .mlops/objects && mkdir .mlops/objects && rm -rf csv
   run mlops pull
   [ "$status" -eq 8 ]
   [[ "$output" == *"csv/part-1.csv"*"decompresses to 1048576 bytes, more than the $(stat -c %s "$TEST_REPO/csv/part-1.csv") expected"* ]]

@@ -407,6 +407,15 @@ push_refused() {
   [ "$(grep -c '^GET .*/packs/[0-9a-f]*\.pack' "$S3_DIR/strict.requests")" -le 4 ]
   # The whole pull: a handful of requests for 334 objects.
   [ "$(wc -l <"$S3_DIR/strict.requests")" -le 12 ]
+  [ "$(grep -c '^GET .*/packs/[0-9a-f]*\.idx' "$S3_DIR/strict.requests")" -eq 1 ]
+  # Fetched again: the index read before is kept (indexes never change under
+  # their name), so only the listing and the ranges are asked for.
+  rm -rf .mlops/objects && mkdir .mlops/objects
+  : >"$S3_DIR/strict.requests"
+  run mlops fetch
+  [ "$status" -eq 0 ]
+  [ "$(grep -c '^GET .*/packs/[0-9a-f]*\.idx' "$S3_DIR/strict.requests")" -eq 0 ]
+  [ "$(grep -c 'list-type=2' "$S3_DIR/strict.requests")" -eq 1 ]
   run mlops fsck -r s3
   [ "$status" -eq 0 ]
   no_rejections
