@@ -117,13 +117,16 @@ const std::unordered_map<std::string, Remote::PackedAt>& Remote::packed() {
   if (packs_read_) return packed_;
   packed_.clear();
   pack_notes_.clear();
+  from_cache_ = false;
   {
     for (const auto& file : list_files(kPackDir)) {
       std::string pack = pack_name_of_index(file);
       if (pack.empty()) continue;  // a pack, or something not mlops's
       // A damaged index is left out; a remote that fails is an error.
-      std::optional<std::string> text = pack_cache_ ? pack_cache_->find_pack_index(file) : std::nullopt;
+      std::optional<std::string> text =
+          pack_cache_ && !bypass_cache_ ? pack_cache_->find_pack_index(file) : std::nullopt;
       const bool cached = text.has_value();
+      from_cache_ |= cached;
       std::vector<PackEntry> entries;
       try {
         if (!text) text = read_file(kPackDir, file, kMaxPackIndexBytes);
@@ -152,6 +155,17 @@ const std::unordered_map<std::string, Remote::PackedAt>& Remote::packed() {
   }
   packs_read_ = true;  // a listing that failed is tried again by the next caller
   return packed_;
+}
+
+bool Remote::packs_from_cache() {
+  std::lock_guard lock(packs_mu_);
+  return packs_read_ && from_cache_;
+}
+
+void Remote::reload_packs() {
+  std::lock_guard lock(packs_mu_);
+  packs_read_ = false;
+  bypass_cache_ = true;
 }
 
 void Remote::distrust_pack(const std::string& pack) {

@@ -90,6 +90,12 @@ public:
   // reads (borrowed; it must outlive the Remote's use). Without one, every
   // index is read from the remote.
   void use_pack_cache(PackIndexCache* cache) { pack_cache_ = cache; }
+  // Whether some index packed() holds came from the cache.
+  bool packs_from_cache();
+  // The next packed() reads every index from the remote, not the cache, and
+  // keeps what it reads there (an index replaced on the remote, or one the
+  // cache holds damaged).
+  void reload_packs();
   // An object of this pack failed its check: its index is read again from
   // the remote next time (a forged or damaged index, fixed since, is not
   // kept for good).
@@ -154,6 +160,7 @@ private:
   std::mutex packs_mu_;  // not std::call_once: libstdc++'s cannot be left by an exception (GCC bug 66146)
   bool packs_read_ = false;
   PackIndexCache* pack_cache_ = nullptr;
+  bool from_cache_ = false, bypass_cache_ = false;
   std::set<std::string> pack_names_;  // what PackedAt::pack points into
   std::unordered_map<std::string, PackedAt> packed_;
   std::vector<std::string> pack_notes_;

@@ -85,7 +85,7 @@ std::optional<std::string> RemoteIndex::find_pack_index(const std::string& name)
 
 void RemoteIndex::keep_pack_index(const std::string& name, const std::string& text) {
   if (db_.read_only()) return;
-  Stmt s(db_, "INSERT OR IGNORE INTO remote_pack_indexes (remote, name, body) VALUES (?, ?, ?)");
+  Stmt s(db_, "INSERT OR REPLACE INTO remote_pack_indexes (remote, name, body) VALUES (?, ?, ?)");
   s.bind(1, remote_).bind(2, name).bind(3, text);
   s.run();
 }

@@ -379,7 +379,9 @@ void check_fetched(const TransferResult& r, const std::string& also) {
     message += fmt::format("\nthese pack indexes on it were left out:{}", list_some(r.pack_notes));
   throw Error(ExitCode::Remote, message + also,
               r.corrupt.empty() ? "push them from a clone that has them"
-                                : "the remote copy is damaged: push a good copy from a clone that has it");
+                                : fmt::format("the remote copy is damaged: in a clone that has the data, 'mlops fsck "
+                                              "-r {}' finds it and 'mlops push' then sends a good copy",
+                                              r.remote));
 }
 
 TransferResult fetch_available(Repo& repo, const std::string& name, const TransferScope& scope, unsigned jobs,
@@ -395,18 +397,31 @@ TransferResult fetch_available(Repo& repo, const std::string& name, const Transf
   auto tracked = scope_tracked(repo, scope);
   // Downloads one object and counts it where it belongs in the result.
   std::mutex mu;
+  std::vector<Needed> absent;  // as r.absent, to try again
   auto get_one = [&](const Needed& n) {
     std::uint64_t bytes = 0;
     std::string why;
     Got got = download(*remote, store, n, bytes, &why);
     std::lock_guard g(mu);
-    if (got == Got::Absent) r.absent.push_back(n.text());
+    if (got == Got::Absent) r.absent.push_back(n.text()), absent.push_back(n);
     else if (got == Got::Corrupt) r.corrupt.push_back(why.empty() ? n.text() : n.text() + ": " + why);  // `why` names the pack
     else ++r.transferred, r.bytes += bytes;
+  };
+  // Objects not found while some pack indexes came from this clone's cache:
+  // an index may have been replaced on the remote since. Every index is read
+  // anew, and those objects tried once more.
+  auto again_if_cached = [&] {
+    if (absent.empty() || !remote->packs_from_cache()) return;
+    remote->reload_packs();
+    std::vector<Needed> retry = std::move(absent);
+    absent.clear();
+    r.absent.clear();
+    parallel_for(retry.size(), jobs_for(spec, jobs), [&](std::size_t i) { get_one(retry[i]); });
   };
 
   // Manifests first: they say which files a folder needs.
   for (const auto& n : needed_objects(repo, tracked).unknown) get_one(n);
+  again_if_cached();
   NeededSet needed = needed_objects(repo, tracked);
   std::vector<ObjectId> ids;
   for (const auto& n : needed.files) ids.push_back(n.id);
@@ -443,16 +458,25 @@ TransferResult fetch_available(Repo& repo, const std::string& name, const Transf
     // Objects that fail in the pack are tried again alone (get_one: then
     // loose), once the run's request is over.
     std::vector<std::size_t> again;
-    bool read = download_run(*remote, store, runs[i], [&](std::size_t k, bool ok, std::uint64_t bytes) {
-      if (!ok) return again.push_back(k);
-      advance(progress, 1, todo[k].size);
-      std::lock_guard g(mu);
-      ++r.transferred, r.bytes += bytes;
-    });
-    if (!read)  // the pack is gone: each as get() finds it
-      for (const auto& o : runs[i].objects) again.push_back(o.first.tag);
+    std::set<std::size_t> done;
+    bool read = false;
+    try {
+      read = download_run(*remote, store, runs[i], [&](std::size_t k, bool ok, std::uint64_t bytes) {
+        done.insert(k);
+        if (!ok) return again.push_back(k);
+        advance(progress, 1, todo[k].size);
+        std::lock_guard g(mu);
+        ++r.transferred, r.bytes += bytes;
+      });
+    } catch (const DamagedObject&) {
+      // not a plain file, or sent more than asked: as if it were gone
+    }
+    if (!read)  // the pack is gone or unreadable: each as get() finds it
+      for (const auto& o : runs[i].objects)
+        if (!done.count(o.first.tag)) again.push_back(o.first.tag);
     for (std::size_t k : again) alone(todo[k]);
   });
+  again_if_cached();
   if (!r.absent.empty()) r.pack_notes = remote->pack_notes();
   std::sort(r.absent.begin(), r.absent.end());  // the jobs finish in any order
   std::sort(r.corrupt.begin(), r.corrupt.end());
@@ -492,7 +516,9 @@ RemoteCheck check_remote(Repo& repo, const std::string& name, const TransferScop
   RemoteSpec spec = remote_spec(repo.config(), name);
   auto remote = open_remote(repo, spec);
   RemoteIndex index(repo.db(), remote->location());
+  // What the remote holds now: every index read from it, and kept anew.
   remote->use_pack_cache(&index);
+  remote->reload_packs();
   NeededSet needed = needed_objects(repo, scope_tracked(repo, scope));
   std::vector<Needed> todo = needed.files;
   todo.insert(todo.end(), needed.manifests.begin(), needed.manifests.end());

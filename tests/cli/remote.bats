@@ -571,3 +571,53 @@ setup_packs_repo() {
   run mlops status --remote --exit-code
   [ "$status" -eq 0 ]
 }
+
+@test "packs: an index cut short on the remote, then mended: the clone that kept it recovers on its next pull; fsck -r reads every index anew" {
+  setup_packs_repo
+  mlops push -q
+  idx=$(ls -S "$REMOTE"/packs/*.idx | head -1)
+  chmod u+w "$REMOTE/packs" "$idx"
+  cp "$idx" "$BATS_TEST_TMPDIR/good.idx"
+  head -n 6 "$BATS_TEST_TMPDIR/good.idx" > "$idx"   # 5 of its entries left
+  for clone in one two; do
+    git clone -q . "$BATS_TEST_TMPDIR/$clone"
+    cd "$BATS_TEST_TMPDIR/$clone"
+    run mlops pull
+    [ "$status" -eq 8 ]
+    [[ "$output" == *"needed object(s) are not on the remote origin"* ]]
+    cd "$TEST_REPO"
+  done
+  cp "$BATS_TEST_TMPDIR/good.idx" "$idx"
+  # The index this clone keeps is the short one: pull finds objects missing,
+  # reads every index anew, and gets them.
+  cd "$BATS_TEST_TMPDIR/one"
+  run mlops pull
+  [ "$status" -eq 0 ]
+  [ "$(cat many/f150.txt)" = "file 150 of many" ]
+  # fsck -r says what the remote holds now, not what this clone kept.
+  cd "$BATS_TEST_TMPDIR/two"
+  run mlops fsck -r origin
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"0 corrupt, 0 missing"* ]]
+  run mlops pull
+  [ "$status" -eq 0 ]
+}
+
+@test "packs: a pack that is not a plain file (a FIFO) is read past: loose copies are used, and without them the objects are named" {
+  setup_packs_repo
+  mlops push -q
+  idx=$(ls -S "$REMOTE"/packs/*.idx | head -1)
+  pack="${idx%.idx}.pack"
+  chmod u+w "$REMOTE/packs"
+  rm -f "$pack" && mkfifo "$pack"
+  git clone -q . "$BATS_TEST_TMPDIR/clone" && cd "$BATS_TEST_TMPDIR/clone"
+  run timeout 60 "$MLOPS" pull
+  [ "$status" -eq 8 ]
+  [[ "$output" == *"do not match their names"*"not a regular file"* ]]
+  check_objects .mlops
+  # The same objects loose on the remote too (a remote synced from an older push).
+  cp -r "$TEST_REPO/.mlops/objects/." "$REMOTE/objects/"
+  run timeout 60 "$MLOPS" pull
+  [ "$status" -eq 0 ]
+  [ "$(cat many/f3.txt)" = "file 3 of many" ]
+}
