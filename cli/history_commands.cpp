@@ -85,6 +85,7 @@ struct GcArgs {
   GcOptions opts;
   bool json = false;
   std::string remote, grace;
+  int repack_below = -1;  // unset
 };
 
 // gc -r: the same choice of what to keep, applied to a remote.
@@ -94,10 +95,17 @@ int run_remote_gc(Context& ctx, const GcArgs& a) {
   o.keep = a.opts;
   std::string grace = !a.grace.empty() ? a.grace : ctx.repo().config().get("gc.grace").value_or("1d");
   o.grace_ms = parse_duration_ms(grace, a.grace.empty() ? "gc.grace" : "--grace");
+  if (a.repack_below >= 0) o.repack_below = static_cast<unsigned>(a.repack_below);
   RemoteGcResult r = collect_remote_garbage(ctx.repo(), a.remote, o);
+  const RepackResult& p = r.packs;
   if (a.json) {
     json removed = json::array();
     for (const auto& [id, size] : r.removed) removed.push_back({{"id", id}, {"size", size}});
+    json packs = {{"rewritten", p.packs_rewritten},     {"removed", p.packs_removed},
+                  {"indexes_removed", p.indexes_removed}, {"written", p.packs_written},
+                  {"objects_moved", p.objects_moved},     {"loose_packed", p.loose_packed},
+                  {"garbage_left", p.dead_left},          {"bytes_removed", p.bytes_removed},
+                  {"bytes_written", p.bytes_written},     {"notes", p.notes}};
     print_json({{"remote", r.remote},
                 {"dry_run", a.opts.dry_run},
                 {"removed", removed},
@@ -105,9 +113,11 @@ int run_remote_gc(Context& ctx, const GcArgs& a) {
                 {"objects_kept", r.objects_kept},
                 {"young_kept", r.young_kept},
                 {"revisions_kept", r.revisions_kept},
-                {"partial_uploads_removed", r.partial_uploads ? json(*r.partial_uploads) : json()}});
+                {"partial_uploads_removed", r.partial_uploads ? json(*r.partial_uploads) : json()},
+                {"packs", packs}});
     return 0;
   }
+  for (const auto& n : p.notes) note("mlops: warning: {}\n", n);
   if (!r.partial_uploads && !a.opts.dry_run)
     note("mlops: warning: remote {} cannot list unfinished multipart uploads (NotImplemented); none were aborted\n",
          r.remote);
@@ -121,12 +131,28 @@ int run_remote_gc(Context& ctx, const GcArgs& a) {
              plural(r.revisions_kept, "revision", "revisions"), r.young_kept, grace);
   if (r.partial_uploads && *r.partial_uploads)
     fmt::print("Removed {}.\n", plural(*r.partial_uploads, "unfinished upload", "unfinished uploads"));
+  const bool dry = a.opts.dry_run;
+  if (p.packs_rewritten || p.objects_moved)
+    fmt::print("{} {} into {} ({} of them loose); {} {} whose live share fell under {}% (--repack-below).\n",
+               dry ? "Would move" : "Moved", plural(p.objects_moved, "live object", "live objects"),
+               dry ? "new packs" : plural(p.packs_written, "new pack", "new packs"), p.loose_packed,
+               dry ? "would rewrite" : "rewrote", plural(p.packs_rewritten, "pack", "packs"), o.repack_below);
+  if (p.packs_removed || p.indexes_removed)
+    fmt::print("{} {} with nothing live or no index, and {} without its pack.\n", dry ? "Would remove" : "Removed",
+               plural(p.packs_removed, "pack", "packs"), plural(p.indexes_removed, "index", "indexes"));
+  if (p.packs_rewritten || p.packs_removed || p.indexes_removed || p.loose_packed)
+    fmt::print("Packs: {} {}, {} {}.\n", human_size(p.bytes_removed), dry ? "would go" : "removed",
+               human_size(p.bytes_written), dry ? "would be written" : "written");
+  if (p.dead_left)
+    fmt::print("Left {} in packs still at least {}% live (--repack-below).\n",
+               plural(p.dead_left, "unneeded object", "unneeded objects"), o.repack_below);
   return 0;
 }
 
 int run_gc(Context& ctx, const GcArgs& a) {
   if (!a.remote.empty()) return run_remote_gc(ctx, a);
   if (!a.grace.empty()) fail(ExitCode::Usage, "--grace is for gc -r REMOTE");
+  if (a.repack_below >= 0) fail(ExitCode::Usage, "--repack-below is for gc -r REMOTE");
   GcResult r = collect_all_garbage(ctx.repo(), a.opts);
   if (a.json) {
     json removed = json::array();
@@ -288,6 +314,10 @@ void register_history_commands(CLI::App& app, Context& ctx) {
         ->type_name("NAME");
     sub->add_option("--grace", a->grace, "With -r: keep objects younger than this (default: gc.grace, else 1d)")
         ->type_name("DURATION");
+    sub->add_option("--repack-below", a->repack_below,
+                    "With -r: rewrite packs whose live share of bytes is under this percentage (default 50)")
+        ->type_name("PERCENT")
+        ->check(CLI::Range(0, 100));
     sub->add_flag("--json", a->json, "Print JSON");
     bind(sub, ctx, a, run_gc);
   });

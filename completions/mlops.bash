@@ -72,8 +72,8 @@ _mlops() {
     diff) opts="--path --json" ;;
     gc)
       if [[ $prev == -r || $prev == --remote ]]; then COMPREPLY=($(compgen -W "$(_mlops_remotes)" -- "$cur")); return; fi
-      [[ $prev == --grace ]] && return
-      opts="-w --workspace -a --all-branches -T --all-tags -A --all-commits -n --dry-run -f --force --run-cache -r --remote --grace --json" ;;
+      [[ $prev == --grace || $prev == --repack-below ]] && return
+      opts="-w --workspace -a --all-branches -T --all-tags -A --all-commits -n --dry-run -f --force --run-cache -r --remote --grace --repack-below --json" ;;
     fsck) opts="--json --remote -r -j --jobs" ;;
     install-hooks) opts="--uninstall --json" ;;
     push) opts="-r --remote --rev --all-branches --all-tags --no-remote-index -j --jobs --json" ;;

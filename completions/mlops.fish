@@ -55,6 +55,7 @@ complete -c mlops -n "__fish_seen_subcommand_from gc" -l run-cache -d 'Also forg
 complete -c mlops -n "__fish_seen_subcommand_from gc" -s f -l force -d 'Allow a shared store'
 complete -c mlops -n "__fish_seen_subcommand_from gc" -s r -l remote -x -a '(__mlops_names remotes)' -d 'Clean this remote'
 complete -c mlops -n "__fish_seen_subcommand_from gc" -l grace -x -d 'With -r: keep objects younger than this'
+complete -c mlops -n "__fish_seen_subcommand_from gc" -l repack-below -x -d 'With -r: rewrite packs whose live share is under this percentage'
 complete -c mlops -n "__fish_seen_subcommand_from install-hooks" -l uninstall -d 'Remove the hooks'
 
 function __mlops_remotes

@@ -32,11 +32,11 @@ std::size_t read_full(int fd, char* buf, std::size_t n, const fs::path& p) {
 }
 
 void read_chunks(int fd, std::uint64_t size, const fs::path& p,
-                 const std::function<void(const char*, std::size_t, bool)>& fn) {
+                 const std::function<void(const char*, std::size_t, bool)>& fn, std::uint64_t from) {
   static const std::unique_ptr<char[]> zeros(new char[kReadChunk]());
   char* buf = thread_read_buffer();
   const auto end = static_cast<off_t>(size);
-  off_t pos = 0;
+  auto pos = static_cast<off_t>(from);
   while (pos < end) {
     off_t data = ::lseek(fd, pos, SEEK_DATA);
     if (data < 0) data = errno == ENXIO ? end : pos;  // ENXIO: only a hole remains

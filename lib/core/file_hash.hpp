@@ -16,9 +16,10 @@ std::size_t read_full(int fd, char* buf, std::size_t n, const fs::path& for_erro
 
 // Feeds a file of `size` bytes to fn(data, n, hole) in order, in pieces of at
 // most kReadChunk. Holes of sparse files are passed as zeros without being read
-// (hole = true), so a 5 GiB sparse image costs what its data costs.
+// (hole = true), so a 5 GiB sparse image costs what its data costs. With
+// `from`, the bytes from there to `size`.
 void read_chunks(int fd, std::uint64_t size, const fs::path& for_errors,
-                 const std::function<void(const char*, std::size_t, bool)>& fn);
+                 const std::function<void(const char*, std::size_t, bool)>& fn, std::uint64_t from = 0);
 
 // Writes a piece of a file being copied; a piece of zeros (or a hole) becomes a
 // hole, so sparse files stay sparse. The caller sets the final length.

@@ -21,6 +21,12 @@ static std::size_t hex_len(HashAlgo a) { return a == HashAlgo::Xxh128 ? 32 : 64;
 
 std::string ObjectId::str() const { return fmt::format("{}:{}", algo_name(algo), hex); }
 
+std::optional<ObjectId> ObjectId::from_hex(std::string_view hex) {
+  HashAlgo algo = hex.size() == hex_len(HashAlgo::Xxh128) ? HashAlgo::Xxh128 : HashAlgo::Sha256;
+  if (!is_lower_hex(hex, hex_len(algo))) return std::nullopt;
+  return ObjectId{algo, std::string(hex)};
+}
+
 bool ObjectId::try_parse(std::string_view text, ObjectId& out) {
   auto colon = text.find(':');
   if (colon == std::string_view::npos) return false;

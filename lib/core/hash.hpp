@@ -2,6 +2,7 @@
 // Object ids and the streaming hashers behind them (XXH3-128 and SHA-256).
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -25,6 +26,9 @@ struct ObjectId {
   static ObjectId parse(std::string_view text);
   // nullopt-like: returns false instead of throwing.
   static bool try_parse(std::string_view text, ObjectId& out);
+  // From a bare digest, as objects are named on disk: the algorithm follows
+  // from its length. nullopt when it is no object's name.
+  static std::optional<ObjectId> from_hex(std::string_view hex);
 };
 
 class Hasher {

@@ -52,8 +52,9 @@ namespace {
 
 // A plain file opened for reading, or nothing when absent. O_NONBLOCK: a FIFO
 // (or a device) at that name must not block the open; fstat then refuses
-// anything but a plain file.
-std::optional<UniqueFd> open_plain(const fs::path& src, FileStat& st) {
+// anything but a plain file (DamagedObject).
+std::optional<UniqueFd> open_plain(const fs::path& src, FileStat& st, const std::string& remote,
+                                   const std::string& what = {}, const std::string& hint = {}) {
   int raw = ::open(src.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (raw < 0) {
     if (errno == ENOENT) return std::nullopt;
@@ -61,6 +62,19 @@ std::optional<UniqueFd> open_plain(const fs::path& src, FileStat& st) {
   }
   UniqueFd fd(raw);
   st = fstat_fd(fd.get(), src);
+  if (!st.is_regular())
+    throw DamagedObject(ExitCode::Remote,
+                        fmt::format("remote {}: {} is not a regular file{}", remote, src.string(), what), hint);
+  return fd;
+}
+
+// A small file of at most max_bytes, opened; DamagedObject when larger.
+std::optional<UniqueFd> open_small(const fs::path& src, FileStat& st, const std::string& remote,
+                                   std::uint64_t max_bytes) {
+  auto fd = open_plain(src, st, remote);
+  if (fd && st.size > max_bytes)
+    throw DamagedObject(ExitCode::Remote, fmt::format("remote {}: {} is {} bytes, more than the {} it may be", remote,
+                                                      src.string(), st.size, max_bytes));
   return fd;
 }
 
@@ -69,12 +83,9 @@ std::optional<UniqueFd> open_plain(const fs::path& src, FileStat& st) {
 bool FolderRemote::read(const ObjectId& id, std::uint64_t max_bytes, const ObjectSink& sink) {
   fs::path src = object_path(id);
   FileStat st;
-  auto fd = open_plain(src, st);
+  auto fd = open_plain(src, st, name(), fmt::format(" (object {})", id.str()),
+                       "remove it from the remote; 'mlops fsck -r " + name() + "' then finds what to push again");
   if (!fd) return false;
-  if (!st.is_regular())
-    throw DamagedObject(ExitCode::Remote,
-                fmt::format("remote {}: {} is not a regular file (object {})", name(), src.string(), id.str()),
-                "remove it from the remote; 'mlops fsck -r " + name() + "' then finds what to push again");
   if (st.size > max_bytes) too_large(id, max_bytes);
   read_chunks(fd->get(), st.size, src, [&](const char* data, std::size_t n, bool) { sink(data, n); });
   return true;
@@ -113,7 +124,24 @@ void FolderRemote::remove(const ObjectId& id) {
   fs::path p = object_path(id);
   real_folder(root_ / "objects", name());
   real_folder(p.parent_path(), name());
-  remove_file(p);
+  mlops::remove_file(p);
+}
+
+std::vector<Remote::ListedFile> FolderRemote::list_files_with_times(const std::string& dir) {
+  std::vector<ListedFile> out;
+  fs::path where = root_ / dir;
+  if (!real_folder(where, name())) return out;
+  walk_tree(where, "", WalkVisitor{.enter_dir = [](const WalkEntry&) { return false; },
+                                   .file = [&](const WalkEntry& e) {
+                                     if (e.st.is_regular()) out.push_back({e.rel, e.st.size, e.st.mtime_ns / 1'000'000});
+                                   }});
+  std::sort(out.begin(), out.end(), [](const ListedFile& a, const ListedFile& b) { return a.name < b.name; });
+  return out;
+}
+
+void FolderRemote::remove_file(const std::string& dir, const std::string& file_name) {
+  real_folder(root_ / dir, name());
+  mlops::remove_file(root_ / dir / file_name);
 }
 
 std::optional<std::size_t> FolderRemote::clean_partial_uploads(std::int64_t before_ms) {
@@ -142,31 +170,17 @@ void FolderRemote::write_file(const std::string& dir, const std::string& file_na
 bool FolderRemote::read_foreign(const std::string& key, std::uint64_t max_bytes, const ObjectSink& sink) {
   fs::path src = root_ / key;
   FileStat st;
-  auto fd = open_plain(src, st);
+  auto fd = open_small(src, st, name(), max_bytes);
   if (!fd) return false;
-  if (!st.is_regular())
-    throw DamagedObject(ExitCode::Remote, fmt::format("remote {}: {} is not a regular file", name(), src.string()));
-  if (st.size > max_bytes)
-    throw DamagedObject(ExitCode::Remote, fmt::format("remote {}: {} is {} bytes, more than the {} it may be", name(),
-                                                      src.string(), st.size, max_bytes));
   read_chunks(fd->get(), st.size, src, [&](const char* data, std::size_t n, bool) { sink(data, n); });
   return true;
 }
 
 std::optional<std::string> FolderRemote::read_file(const std::string& dir, const std::string& file_name,
                                                    std::uint64_t max_bytes) {
-  fs::path src = root_ / dir / file_name;
-  FileStat st;
-  auto fd = open_plain(src, st);
-  if (!fd) return std::nullopt;
-  if (!st.is_regular())
-    throw DamagedObject(ExitCode::Remote, fmt::format("remote {}: {} is not a regular file", name(), src.string()));
-  if (st.size > max_bytes)
-    throw DamagedObject(ExitCode::Remote, fmt::format("remote {}: {} is {} bytes, more than the {} it may be", name(),
-                                                      src.string(), st.size, max_bytes));
   std::string out;
-  out.reserve(st.size);
-  read_chunks(fd->get(), st.size, src, [&](const char* data, std::size_t n, bool) { out.append(data, n); });
+  if (!read_foreign(dir + "/" + file_name, max_bytes, [&](const char* data, std::size_t n) { out.append(data, n); }))
+    return std::nullopt;
   return out;
 }
 
@@ -174,24 +188,12 @@ bool FolderRemote::read_range(const std::string& dir, const std::string& file_na
                               std::uint64_t length, const ObjectSink& sink) {
   fs::path src = root_ / dir / file_name;
   FileStat st;
-  auto fd = open_plain(src, st);
+  auto fd = open_plain(src, st, name());
   if (!fd) return false;
-  if (!st.is_regular())
-    throw DamagedObject(ExitCode::Remote, fmt::format("remote {}: {} is not a regular file", name(), src.string()));
   if (offset >= st.size) return true;  // nothing there: the caller's hash check says so
-  std::uint64_t left = std::min(length, st.size - offset);
-  constexpr std::size_t kChunk = 1u << 20;
-  std::string buf(std::min<std::uint64_t>(left, kChunk), '\0');
-  while (left > 0) {
-    std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(left, buf.size()));
-    ssize_t n = ::pread(fd->get(), buf.data(), want, static_cast<off_t>(offset));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) fail_errno("read", src.string(), errno);
-    if (n == 0) break;  // shorter than it was
-    sink(buf.data(), static_cast<std::size_t>(n));
-    offset += static_cast<std::uint64_t>(n);
-    left -= static_cast<std::uint64_t>(n);
-  }
+  // Fewer bytes when the pack is shorter than it was.
+  read_chunks(fd->get(), offset + std::min(length, st.size - offset), src,
+              [&](const char* data, std::size_t n, bool) { sink(data, n); }, offset);
   return true;
 }
 

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <map>
-#include <optional>
 
 #include "core/error.hpp"
 #include "core/fs.hpp"
@@ -12,11 +11,28 @@
 
 namespace mlops {
 
-std::vector<PackRun> pack_runs(Remote& remote, const std::vector<WantedObject>& wanted, std::size_t jobs,
-                               std::vector<std::size_t>& loose) {
+std::vector<PackRun> runs_in_pack(const std::string* pack,
+                                  std::vector<std::pair<WantedObject, Remote::PackedAt>> objects) {
   // Reading past a gap this small costs less than another request.
   constexpr std::uint64_t kMaxGap = 256u << 10;
   constexpr std::uint64_t kMaxRun = 64u << 20;
+  std::sort(objects.begin(), objects.end(),
+            [](const auto& a, const auto& b) { return a.second.offset < b.second.offset; });
+  std::vector<PackRun> runs;
+  PackRun run;
+  for (auto& o : objects) {
+    bool joins = !run.objects.empty() && o.second.offset >= run.end() && o.second.offset - run.end() <= kMaxGap &&
+                 o.second.offset + o.second.size - run.start() <= kMaxRun;
+    if (!joins && !run.objects.empty()) runs.push_back(std::move(run)), run = PackRun();
+    run.pack = pack;
+    run.objects.push_back(std::move(o));
+  }
+  if (!run.objects.empty()) runs.push_back(std::move(run));
+  return runs;
+}
+
+std::vector<PackRun> pack_runs(Remote& remote, const std::vector<WantedObject>& wanted, std::size_t jobs,
+                               std::vector<std::size_t>& loose) {
   const auto& packed = remote.packed();
   std::map<const std::string*, std::vector<std::pair<WantedObject, Remote::PackedAt>>> by_pack;
   for (const auto& w : wanted) {
@@ -27,19 +43,8 @@ std::vector<PackRun> pack_runs(Remote& remote, const std::vector<WantedObject>& 
       by_pack[it->second.pack].push_back({w, it->second});
   }
   std::vector<PackRun> runs;
-  for (auto& [pack, objects] : by_pack) {
-    std::sort(objects.begin(), objects.end(),
-              [](const auto& a, const auto& b) { return a.second.offset < b.second.offset; });
-    PackRun run;
-    for (auto& o : objects) {
-      bool joins = !run.objects.empty() && o.second.offset >= run.end() && o.second.offset - run.end() <= kMaxGap &&
-                   o.second.offset + o.second.size - run.start() <= kMaxRun;
-      if (!joins && !run.objects.empty()) runs.push_back(std::move(run)), run = PackRun();
-      run.pack = pack;
-      run.objects.push_back(o);
-    }
-    if (!run.objects.empty()) runs.push_back(std::move(run));
-  }
+  for (auto& [pack, objects] : by_pack)
+    for (auto& run : runs_in_pack(pack, std::move(objects))) runs.push_back(std::move(run));
   // Fewer runs than jobs: the largest are halved (writing each object into
   // the store is work too), keeping the requests few.
   constexpr std::size_t kFewestInRun = 64;
@@ -57,46 +62,36 @@ std::vector<PackRun> pack_runs(Remote& remote, const std::vector<WantedObject>& 
   return runs;
 }
 
-bool download_run(Remote& remote, ObjectStore& store, const PackRun& run,
-                  const std::function<void(std::size_t tag, bool ok, std::uint64_t bytes)>& done) {
+bool read_run(Remote& remote, const PackRun& run, const RunSink& got) {
   std::size_t at = 0;               // the object being received
   std::uint64_t pos = run.start();  // of the next byte to arrive, in the pack
-  std::optional<TempFile> tmp;
-  std::optional<Hasher> hash;
-  std::string frame;  // of a zstd object, decompressed once whole
+  bool begun = false;               // some of the object's stretch has come
+  std::string stretch;              // its bytes as they are in the pack (at most kPackObjectMax)
   auto finish_current = [&](bool whole) {
     const auto& [w, where] = run.objects[at];
-    std::uint64_t size = where.size;
-    if (whole && where.zstd) {
+    std::string bytes;
+    bool ok = false;
+    if (whole) {
       try {
-        std::string bytes = zstd_decompress(frame, w.max_bytes, w.id.str());
-        size = bytes.size();
-        hash->update(bytes.data(), bytes.size());
-        write_all(tmp->fd(), bytes.data(), bytes.size(), "a fetched object");
+        bytes = where.zstd ? zstd_decompress(stretch, w.max_bytes, w.id.str()) : std::move(stretch);
+        ok = hash_bytes(w.id.algo, bytes) == w.id;
       } catch (const Error&) {
-        whole = false;  // damaged: not kept
+        // damaged: not handed over
       }
     }
-    bool ok = whole && hash->finish() == w.id;
-    if (ok) store.install(*tmp, w.id);
-    tmp.reset();
-    hash.reset();
-    frame.clear();
-    done(w.tag, ok, size);
+    stretch.clear();
+    begun = false;
+    got(w, ok ? &bytes : nullptr);
     ++at;
-  };
-  auto begin_current = [&] {
-    tmp.emplace(store.new_object());
-    hash.emplace(run.objects[at].first.id.algo);
   };
   // Begins the objects whose first byte is next, and finishes those whose
   // last byte has come (an empty one at once).
   auto settle = [&] {
     while (at < run.objects.size()) {
       const auto& where = run.objects[at].second;
-      if (!tmp) {
+      if (!begun) {
         if (pos < where.offset) return;  // in a gap
-        begin_current();
+        begun = true;
       }
       if (pos < where.offset + where.size) return;
       finish_current(true);
@@ -115,24 +110,28 @@ bool download_run(Remote& remote, ObjectStore& store, const PackRun& run,
                                      }
                                      auto take = static_cast<std::size_t>(
                                          std::min<std::uint64_t>(k, where.offset + where.size - pos));
-                                     if (where.zstd) {
-                                       frame.append(data, take);
-                                     } else {
-                                       hash->update(data, take);
-                                       write_all(tmp->fd(), data, take, "a fetched object");
-                                     }
+                                     stretch.append(data, take);
                                      data += take, k -= take, pos += take;
                                      settle();
                                    }
                                  });
   if (!there) return false;  // nothing was received, nothing done
   settle();                  // empty objects at the end
-  // A pack shorter than its index says: what did not arrive whole is corrupt.
-  while (at < run.objects.size()) {
-    if (!tmp) begin_current();
-    finish_current(false);
-  }
+  // A pack shorter than its index says: what did not arrive whole is damaged.
+  while (at < run.objects.size()) finish_current(false);
   return true;
+}
+
+bool download_run(Remote& remote, ObjectStore& store, const PackRun& run,
+                  const std::function<void(std::size_t tag, bool ok, std::uint64_t bytes)>& done) {
+  return read_run(remote, run, [&](const WantedObject& w, const std::string* bytes) {
+    if (bytes) {
+      TempFile tmp = store.new_object();
+      write_all(tmp.fd(), bytes->data(), bytes->size(), "a fetched object");
+      store.install(tmp, w.id);
+    }
+    done(w.tag, bytes != nullptr, bytes ? bytes->size() : 0);
+  });
 }
 
 }  // namespace mlops

@@ -35,12 +35,19 @@ struct PackRun {
 // larger than the object may be) go to `loose`.
 std::vector<PackRun> pack_runs(Remote& remote, const std::vector<WantedObject>& wanted, std::size_t jobs,
                                std::vector<std::size_t>& loose);
+// Objects of one pack (in any order) in runs.
+std::vector<PackRun> runs_in_pack(const std::string* pack,
+                                  std::vector<std::pair<WantedObject, Remote::PackedAt>> objects);
 
-// Fetches a run with one ranged read: `done(tag, ok, bytes)` once per object
-// (bytes: its size), ok when it arrived whole and matches its id (then it is
-// in the store). false
-// when the pack is gone (nothing was called): the caller fetches the objects
-// one by one.
+// Reads a run with one ranged read: `got(object, bytes)` once per object,
+// with its content when it arrived whole, decoded and matching its id, else
+// with nullptr. false when the pack is gone (nothing was called).
+using RunSink = std::function<void(const WantedObject& object, const std::string* bytes)>;
+bool read_run(Remote& remote, const PackRun& run, const RunSink& got);
+
+// read_run() into the store: `done(tag, ok, bytes)` once per object (bytes:
+// its size), ok when it is in the store. false when the pack is gone: the
+// caller fetches the objects one by one.
 bool download_run(Remote& remote, ObjectStore& store, const PackRun& run,
                   const std::function<void(std::size_t tag, bool ok, std::uint64_t bytes)>& done);
 

@@ -112,49 +112,69 @@ std::unordered_set<std::string> Remote::list_all() {
   return out;
 }
 
+std::vector<Remote::PackIndex> Remote::read_pack_indexes(bool cached, std::vector<std::string>& notes) {
+  std::vector<PackIndex> out;
+  std::size_t entries_in_all = 0;
+  for (const auto& file : list_files(kPackDir)) {
+    PackIndex index;
+    index.pack = pack_name_of_index(file);
+    if (index.pack.empty()) continue;  // a pack, or something not mlops's
+    // A damaged index is left out; a remote that fails is an error.
+    std::optional<std::string> text = cached && pack_cache_ ? pack_cache_->find_pack_index(file) : std::nullopt;
+    index.from_cache = text.has_value();
+    try {
+      if (!text) text = read_file(kPackDir, file, kMaxPackIndexBytes);
+      if (!text) continue;  // removed since the listing
+    } catch (const DamagedObject& e) {
+      notes.push_back(e.what());
+      continue;
+    }
+    try {
+      index.entries = parse_pack_index(*text, fmt::format("remote {}: {}/{}", name_, kPackDir, file));
+    } catch (const Error& e) {
+      notes.push_back(e.what());
+      continue;
+    }
+    if (pack_cache_ && !index.from_cache) pack_cache_->keep_pack_index(file, *text);  // only an index that passed
+    // Every index may be kept in memory: their sum is bounded as one index is.
+    entries_in_all += index.entries.size();
+    if (entries_in_all > kMaxPackEntries) {
+      notes.push_back(fmt::format("remote {}: {}/{}: more than {} packed objects on the remote in all; "
+                                  "this index and those after it are left out",
+                                  name_, kPackDir, file, kMaxPackEntries));
+      break;
+    }
+    out.push_back(std::move(index));
+  }
+  return out;
+}
+
 const std::unordered_map<std::string, Remote::PackedAt>& Remote::packed() {
   std::lock_guard lock(packs_mu_);
   if (packs_read_) return packed_;
   packed_.clear();
+  other_copies_.clear();
   pack_notes_.clear();
   from_cache_ = false;
-  {
-    for (const auto& file : list_files(kPackDir)) {
-      std::string pack = pack_name_of_index(file);
-      if (pack.empty()) continue;  // a pack, or something not mlops's
-      // A damaged index is left out; a remote that fails is an error.
-      std::optional<std::string> text =
-          pack_cache_ && !bypass_cache_ ? pack_cache_->find_pack_index(file) : std::nullopt;
-      const bool cached = text.has_value();
-      from_cache_ |= cached;
-      std::vector<PackEntry> entries;
-      try {
-        if (!text) text = read_file(kPackDir, file, kMaxPackIndexBytes);
-        if (!text) continue;  // removed since the listing
-      } catch (const DamagedObject& e) {
-        pack_notes_.push_back(e.what());
-        continue;
-      }
-      try {
-        entries = parse_pack_index(*text, fmt::format("remote {}: {}/{}", name_, kPackDir, file));
-      } catch (const Error& e) {
-        pack_notes_.push_back(e.what());
-        continue;
-      }
-      if (pack_cache_ && !cached) pack_cache_->keep_pack_index(file, *text);  // only an index that passed
-      // Every index is kept in memory: their sum is bounded as one index is.
-      if (packed_.size() + entries.size() > kMaxPackEntries) {
-        pack_notes_.push_back(fmt::format("remote {}: {}/{}: more than {} packed objects on the remote in all; "
-                                          "this index and those after it are left out",
-                                          name_, kPackDir, file, kMaxPackEntries));
-        break;
-      }
-      const std::string* name = &*pack_names_.insert(pack).first;
-      for (const auto& e : entries) packed_.try_emplace(e.id.hex, PackedAt{name, e.offset, e.size, e.zstd});
+  for (auto& index : read_pack_indexes(!bypass_cache_, pack_notes_)) {
+    from_cache_ |= index.from_cache;
+    const std::string* name = &*pack_names_.insert(index.pack).first;
+    for (const auto& e : index.entries) {
+      PackedAt at{name, e.offset, e.size, e.zstd};
+      if (!packed_.try_emplace(e.id.hex, at).second) other_copies_.emplace(e.id.hex, at);
     }
   }
   packs_read_ = true;  // a listing that failed is tried again by the next caller
   return packed_;
+}
+
+std::vector<Remote::PackedAt> Remote::other_copies(const ObjectId& id) {
+  packed();
+  std::lock_guard lock(packs_mu_);
+  std::vector<PackedAt> out;
+  auto [from, to] = other_copies_.equal_range(id.hex);
+  for (auto it = from; it != to; ++it) out.push_back(it->second);
+  return out;
 }
 
 bool Remote::packs_from_cache() {
@@ -166,6 +186,11 @@ void Remote::reload_packs() {
   std::lock_guard lock(packs_mu_);
   packs_read_ = false;
   bypass_cache_ = true;
+}
+
+void Remote::relist_packs() {
+  std::lock_guard lock(packs_mu_);
+  packs_read_ = false;
 }
 
 void Remote::distrust_pack(const std::string& pack) {

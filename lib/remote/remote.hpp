@@ -84,6 +84,10 @@ public:
     bool zstd = false;                   // one zstd frame of the object
   };
   const std::unordered_map<std::string, PackedAt>& packed();
+  // The copies of an object that other packs claim besides the one packed()
+  // names (a repack killed midway, two clones pushing the same object, or a
+  // planted pack), to try when that one fails.
+  std::vector<PackedAt> other_copies(const ObjectId& id);
   // Whether packed() has been read.
   bool packs_known();
   // Where packed() finds the indexes it read before, and keeps those it
@@ -96,6 +100,9 @@ public:
   // keeps what it reads there (an index replaced on the remote, or one the
   // cache holds damaged).
   void reload_packs();
+  // The next packed() lists the packs again (the cache still serves the
+  // indexes it holds).
+  void relist_packs();
   // An object of this pack failed its check: its index is read again from
   // the remote next time (a forged or damaged index, fixed since, is not
   // kept for good).
@@ -105,6 +112,16 @@ public:
   bool get_packed(const ObjectId& id, const PackedAt& at, std::uint64_t max_bytes, const ObjectSink& sink);
   bool get_loose(const ObjectId& id, std::uint64_t max_bytes, const ObjectSink& sink);
   std::vector<std::string> pack_notes();
+  // Every index on the remote, by pack, each checked, in name order: from
+  // the cache when `cached` and it holds them, else read (and then kept).
+  // Those that fail their checks are left out and said in `notes`, and all
+  // after the first kMaxPackEntries objects.
+  struct PackIndex {
+    std::string pack;  // its name
+    std::vector<PackEntry> entries;
+    bool from_cache = false;
+  };
+  std::vector<PackIndex> read_pack_indexes(bool cached, std::vector<std::string>& notes);
   // Sends a pack, then its index (each whole or not at all; the index last,
   // so that an interrupted push leaves nothing a reader would use).
   void put_pack(const PackWriter::Finished& pack);
@@ -119,6 +136,15 @@ public:
   virtual std::vector<Listed> list_with_times() = 0;
   // Removes an object for good (gc -r); no error when it is gone already.
   virtual void remove(const ObjectId& id) = 0;
+  // The files in `dir` (as list_files) with their sizes and times of writing.
+  struct ListedFile {
+    std::string name;
+    std::uint64_t size = 0;
+    std::int64_t written_ms = 0;
+  };
+  virtual std::vector<ListedFile> list_files_with_times(const std::string& dir) = 0;
+  // Removes the file dir/name (gc -r, of packs); no error when it is gone.
+  virtual void remove_file(const std::string& dir, const std::string& name) = 0;
   // Removes what killed pushes left half-written (a folder's tmp/ files, S3
   // multipart uploads) that began before `before_ms`; returns how many.
   // nullopt when the remote cannot list them (a server without
@@ -163,6 +189,7 @@ private:
   bool from_cache_ = false, bypass_cache_ = false;
   std::set<std::string> pack_names_;  // what PackedAt::pack points into
   std::unordered_map<std::string, PackedAt> packed_;
+  std::unordered_multimap<std::string, PackedAt> other_copies_;
   std::vector<std::string> pack_notes_;
 };
 

@@ -377,22 +377,49 @@ std::unordered_set<std::string> S3Remote::list() {
   return out;
 }
 
+namespace {
+// The Size and LastModified (ms since the epoch) of a listing's entry.
+std::pair<std::uint64_t, std::int64_t> size_and_time(const std::string& entry) {
+  std::uint64_t size = 0;
+  std::string sz = xml_value(entry, "Size");
+  std::from_chars(sz.data(), sz.data() + sz.size(), size);
+  return {size, iso8601_ms(xml_value(entry, "LastModified"))};
+}
+}  // namespace
+
 std::vector<Remote::Listed> S3Remote::list_with_times() {
   std::vector<Listed> out;
   each_listed(s_.prefix + "objects/", {}, [&](const std::string& key, const std::string& entry) {
     auto hex = object_hex(key);
     if (hex.empty()) return;
-    std::uint64_t size = 0;
-    std::string sz = xml_value(entry, "Size");
-    std::from_chars(sz.data(), sz.data() + sz.size(), size);
-    out.push_back({std::move(hex), size, iso8601_ms(xml_value(entry, "LastModified"))});
+    auto [size, ms] = size_and_time(entry);
+    out.push_back({std::move(hex), size, ms});
   });
+  return out;
+}
+
+std::vector<Remote::ListedFile> S3Remote::list_files_with_times(const std::string& dir) {
+  std::vector<ListedFile> out;
+  const std::string prefix = s_.prefix + dir + "/";
+  each_listed(prefix, {}, [&](const std::string& key, const std::string& entry) {
+    std::string name = key.substr(prefix.size());
+    if (name.empty() || name.find('/') != std::string::npos) return;  // direct entries only
+    auto [size, ms] = size_and_time(entry);
+    out.push_back({std::move(name), size, ms});
+  });
+  std::sort(out.begin(), out.end(), [](const ListedFile& a, const ListedFile& b) { return a.name < b.name; });
   return out;
 }
 
 void S3Remote::remove(const ObjectId& id) {
   auto r = send(Call("DELETE", key_of(id)));
   if (r.status != 204 && r.status != 200 && r.status != 404) raise(r, "removing " + id.str());
+}
+
+void S3Remote::remove_file(const std::string& dir, const std::string& file_name) {
+  std::string key = s_.prefix + dir + "/" + file_name;
+  auto r = send(Call("DELETE", key));
+  if (r.status != 204 && r.status != 200 && r.status != 404) raise(r, "removing " + key);
 }
 
 std::optional<std::size_t> S3Remote::clean_partial_uploads(std::int64_t before_ms) {
@@ -434,15 +461,9 @@ void S3Remote::write_file(const std::string& dir, const std::string& file_name, 
 
 std::optional<std::string> S3Remote::read_file(const std::string& dir, const std::string& file_name,
                                                std::uint64_t max_bytes) {
-  std::string key = s_.prefix + dir + "/" + file_name, out;
-  auto r = send(Call("GET", key).data([&](const char* d, std::size_t n) {
-    if (out.size() + n > max_bytes)
-      throw DamagedObject(ExitCode::Remote, fmt::format("remote {}: {} is more than the {} bytes it may be",
-                                                        s_.remote_name, key, max_bytes));
-    out.append(d, n);
-  }));
-  if (r.status == 404) return std::nullopt;
-  if (r.status != 200 && r.status != 206) raise(r, "downloading " + key);
+  std::string out;
+  if (!read_foreign(dir + "/" + file_name, max_bytes, [&](const char* d, std::size_t n) { out.append(d, n); }))
+    return std::nullopt;
   return out;
 }
 

@@ -40,6 +40,8 @@ public:
   std::unordered_set<std::string> list() override;  // ListObjectsV2, page by page
   std::vector<Listed> list_with_times() override;
   void remove(const ObjectId& id) override;
+  std::vector<ListedFile> list_files_with_times(const std::string& dir) override;
+  void remove_file(const std::string& dir, const std::string& name) override;
   std::optional<std::size_t> clean_partial_uploads(std::int64_t before_ms) override;
   void write_file(const std::string& dir, const std::string& name, std::string_view bytes) override;
   std::optional<std::string> read_file(const std::string& dir, const std::string& name, std::uint64_t max_bytes) override;

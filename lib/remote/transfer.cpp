@@ -111,22 +111,21 @@ unsigned jobs_for(const RemoteSpec& spec, unsigned asked) {
 
 enum class Got { Ok, Absent, Corrupt };
 
-// Which copy on the remote an object is read from.
-enum class Copy { Any, Loose };
+// Reads one copy of an object on the remote into a sink: false when absent.
+using CopyReader = std::function<bool(const ObjectSink&)>;
 
-Got download_copy(Remote& remote, ObjectStore& store, const Needed& n, Copy copy, std::uint64_t& bytes,
+Got download_copy(ObjectStore& store, const Needed& n, const CopyReader& read, std::uint64_t& bytes,
                   std::string* why) {
   TempFile tmp = store.new_object();
   Hasher h(n.id.algo);
   bytes = 0;
   bool there = false;
   try {
-    auto sink = [&](const char* data, std::size_t k) {
+    there = read([&](const char* data, std::size_t k) {
       h.update(data, k);
       write_all(tmp.fd(), data, k, "a fetched object");
       bytes += k;
-    };
-    there = copy == Copy::Loose ? remote.get_loose(n.id, n.max_bytes(), sink) : remote.get(n.id, n.max_bytes(), sink);
+    });
   } catch (const DamagedObject& e) {
     if (why) *why = e.what();
     return Got::Corrupt;
@@ -137,9 +136,11 @@ Got download_copy(Remote& remote, ObjectStore& store, const Needed& n, Copy copy
   return Got::Ok;
 }
 
-// Where a packed object is, for messages: "in packs/NAME.pack at OFFSET".
-// Asked when the object failed: its pack's index is read anew next time.
-std::string pack_place(Remote& remote, const ObjectId& id) {
+// The packed copy of an object that failed, when an index names one: its
+// index is read anew next time (a forged or damaged index, fixed since, is
+// not kept for good). Returns where it is, for messages: "in
+// packs/NAME.pack at OFFSET".
+std::string distrust_packed_copy(Remote& remote, const ObjectId& id) {
   if (!remote.packs_known()) return {};
   auto it = remote.packed().find(id.hex);
   if (it == remote.packed().end()) return {};
@@ -151,14 +152,20 @@ std::string pack_place(Remote& remote, const ObjectId& id) {
 // unless the remote's copy matches its name. A copy larger than expected is
 // corrupt (`why` says so), found as soon as it is known. A packed copy that
 // fails is followed by the loose one, when there is one (pushed again after
-// fsck -r found the packed one damaged).
+// fsck -r found the packed one damaged), then by those other packs claim.
 Got download(Remote& remote, ObjectStore& store, const Needed& n, std::uint64_t& bytes, std::string* why = nullptr) {
-  Got got = download_copy(remote, store, n, Copy::Any, bytes, why);
+  const std::uint64_t max = n.max_bytes();
+  Got got = download_copy(store, n, [&](const ObjectSink& sink) { return remote.get(n.id, max, sink); }, bytes, why);
   if (got == Got::Ok) return got;
-  std::string place = pack_place(remote, n.id);
+  std::string place = distrust_packed_copy(remote, n.id);
   if (place.empty()) return got;
-  std::string loose_why;
-  if (download_copy(remote, store, n, Copy::Loose, bytes, &loose_why) == Got::Ok) return Got::Ok;
+  if (download_copy(store, n, [&](const ObjectSink& sink) { return remote.get_loose(n.id, max, sink); }, bytes,
+                    nullptr) == Got::Ok)
+    return Got::Ok;
+  for (const auto& at : remote.other_copies(n.id))
+    if (download_copy(store, n, [&](const ObjectSink& sink) { return remote.get_packed(n.id, at, max, sink); },
+                      bytes, nullptr) == Got::Ok)
+      return Got::Ok;
   if (why && got == Got::Corrupt) *why = why->empty() ? place : *why;
   return got;
 }
@@ -195,6 +202,12 @@ Checked check_on_remote(Remote& remote, const Needed& n) {
       return c;
     }
     c.packed_bad = true;
+    // Another pack's good copy serves readers: they try it after this one.
+    for (const auto& at : remote.other_copies(n.id))
+      if (check_copy(remote, n, &at) == Got::Ok) {
+        c.got = Got::Ok;
+        return c;
+      }
   }
   Got loose = check_copy(remote, n, nullptr);
   c.loose_bad = loose == Got::Corrupt;
@@ -250,8 +263,9 @@ TransferResult push(Repo& repo, const std::string& name, const TransferScope& sc
     std::atomic<std::uint64_t> sent{0}, there{0}, bytes{0};
     std::vector<ObjectId> present;
     std::mutex mu;
-    // With remote.NAME.packs, small objects go in packs (store/pack.hpp).
-    std::vector<std::vector<Needed>> packs;
+    // With remote.NAME.packs, small objects go in packs (store/pack.hpp),
+    // with their sizes in the store.
+    std::vector<std::vector<std::pair<Needed, std::uint64_t>>> packs;
     if (spec.packs) {
       std::vector<Needed> single;
       std::uint64_t filled = 0;
@@ -263,7 +277,7 @@ TransferResult push(Repo& repo, const std::string& name, const TransferScope& sc
           continue;
         }
         if (packs.empty() || filled + size > kPackTarget) packs.emplace_back(), filled = 0;
-        packs.back().push_back(std::move(n));
+        packs.back().emplace_back(std::move(n), size);
         filled += size;
       }
       // A few objects are not worth a pack (and an index every reader reads).
@@ -272,7 +286,7 @@ TransferResult push(Repo& repo, const std::string& name, const TransferScope& sc
       for (const auto& p : packs) packable += p.size();
       if (packable < kFewestPacked) {
         for (auto& p : packs)
-          for (auto& n : p) single.push_back(std::move(n));
+          for (auto& [n, size] : p) single.push_back(std::move(n));
         packs.clear();
       }
       todo = std::move(single);
@@ -281,17 +295,16 @@ TransferResult push(Repo& repo, const std::string& name, const TransferScope& sc
       // A pack is held in memory while it is built and sent: a few at once.
       constexpr unsigned kPacksAtOnce = 4;
       parallel_for(packs.size(), std::min(kPacksAtOnce, jobs_for(spec, jobs)), [&](std::size_t k) {
-        PackWriter pack(packs[k].front().id.algo);
+        PackWriter pack(packs[k].front().first.id.algo);
         std::vector<ObjectId> had;
-        for (const Needed& n : packs[k]) {
+        for (const auto& [n, size] : packs[k]) {
           if (!listed && usable_there(n)) {
             ++there;
             had.push_back(n.id);
             advance(progress, 1, n.size);
             continue;
           }
-          auto st = lstat_path(store.path_of(n.id));
-          if (!pack.add(n.id, store.path_of(n.id), st ? st->size : 0)) {
+          if (!pack.add(n.id, store.path_of(n.id), size)) {
             std::lock_guard g(mu);
             corrupt.push_back(n.text());
           }
@@ -305,7 +318,7 @@ TransferResult push(Repo& repo, const std::string& name, const TransferScope& sc
           sent += sent_ids.size();
           bytes += packed_bytes;
         }
-        for (const Needed& n : packs[k])
+        for (const auto& [n, size] : packs[k])
           if (std::find(had.begin(), had.end(), n.id) == had.end()) advance(progress, 1, n.size);
         std::lock_guard g(mu);
         present.insert(present.end(), had.begin(), had.end());
@@ -407,12 +420,15 @@ TransferResult fetch_available(Repo& repo, const std::string& name, const Transf
     else if (got == Got::Corrupt) r.corrupt.push_back(why.empty() ? n.text() : n.text() + ": " + why);  // `why` names the pack
     else ++r.transferred, r.bytes += bytes;
   };
-  // Objects not found while some pack indexes came from this clone's cache:
-  // an index may have been replaced on the remote since. Every index is read
-  // anew, and those objects tried once more.
-  auto again_if_cached = [&] {
-    if (absent.empty() || !remote->packs_from_cache()) return;
-    remote->reload_packs();
+  // Objects not found: the packs may have changed since their indexes were
+  // read (a gc -r repacked them, or an index came from this clone's cache
+  // and was replaced on the remote). The packs are listed again, every index
+  // read anew when some came from the cache, and those objects tried once
+  // more.
+  auto again_if_packs_changed = [&] {
+    if (absent.empty() || !remote->packs_known()) return;
+    if (remote->packs_from_cache()) remote->reload_packs();
+    else remote->relist_packs();
     std::vector<Needed> retry = std::move(absent);
     absent.clear();
     r.absent.clear();
@@ -421,7 +437,7 @@ TransferResult fetch_available(Repo& repo, const std::string& name, const Transf
 
   // Manifests first: they say which files a folder needs.
   for (const auto& n : needed_objects(repo, tracked).unknown) get_one(n);
-  again_if_cached();
+  again_if_packs_changed();
   NeededSet needed = needed_objects(repo, tracked);
   std::vector<ObjectId> ids;
   for (const auto& n : needed.files) ids.push_back(n.id);
@@ -476,7 +492,7 @@ TransferResult fetch_available(Repo& repo, const std::string& name, const Transf
         if (!done.count(o.first.tag)) again.push_back(o.first.tag);
     for (std::size_t k : again) alone(todo[k]);
   });
-  again_if_cached();
+  again_if_packs_changed();
   if (!r.absent.empty()) r.pack_notes = remote->pack_notes();
   std::sort(r.absent.begin(), r.absent.end());  // the jobs finish in any order
   std::sort(r.corrupt.begin(), r.corrupt.end());
@@ -537,7 +553,7 @@ RemoteCheck check_remote(Repo& repo, const std::string& name, const TransferScop
     // good one; a pack's stretch cannot be, and is recorded instead.
     if (got.loose_bad) remote->quarantine(n.id);
     advance(progress, 1, n.size);
-    std::string place = got.packed_bad ? pack_place(*remote, n.id) : std::string();
+    std::string place = got.packed_bad ? distrust_packed_copy(*remote, n.id) : std::string();
     std::lock_guard g(mu);
     (got.got == Got::Ok ? good : bad).push_back(n.id);
     if (got.packed_bad && got.got != Got::Ok) packed_bad.push_back(n.id);

@@ -67,12 +67,10 @@ TempFile ObjectStore::new_object(unsigned mode) const { return TempFile(tmp_, "o
 void ObjectStore::for_each_object(const std::function<void(const ObjectId&, const FileStat&)>& fn,
                                   const std::function<void(const std::string&)>& stray) const {
   walk_tree(objects_, "", WalkVisitor{.file = [&](const WalkEntry& e) {
-    ObjectId id;
     // "ab/cdef…": the algorithm follows from the length of the name.
     if (e.st.is_regular() && e.rel.size() > 3 && e.rel[2] == '/') {
-      std::string hex = e.rel.substr(0, 2) + e.rel.substr(3);
-      if (ObjectId::try_parse(fmt::format("{}:{}", hex.size() == 32 ? "xxh128" : "sha256", hex), id)) {
-        fn(id, e.st);
+      if (auto id = ObjectId::from_hex(e.rel.substr(0, 2) + e.rel.substr(3))) {
+        fn(*id, e.st);
         return;
       }
     }

@@ -74,12 +74,17 @@ std::vector<PackEntry> parse_pack_index(std::string_view text, const std::string
   return out;
 }
 
-std::string pack_name_of_index(std::string_view file) {
-  if (!file.ends_with(".idx")) return {};
-  std::string_view name = file.substr(0, file.size() - 4);
+namespace {
+std::string pack_name_of(std::string_view file, std::string_view ext) {
+  if (!file.ends_with(ext)) return {};
+  std::string_view name = file.substr(0, file.size() - ext.size());
   if (!is_lower_hex(name, 32) && !is_lower_hex(name, 64)) return {};
   return std::string(name);
 }
+}  // namespace
+
+std::string pack_name_of_index(std::string_view file) { return pack_name_of(file, ".idx"); }
+std::string pack_name_of_pack(std::string_view file) { return pack_name_of(file, ".pack"); }
 
 PackWriter::PackWriter(HashAlgo algo) : algo_(algo), pack_(kPackMagic) { pack_.reserve(kPackTarget + kPackObjectMax); }
 
@@ -95,6 +100,17 @@ bool PackWriter::add(const ObjectId& id, const fs::path& file, std::uint64_t siz
     pack_.resize(start);
     return false;
   }
+  seal(id, start);
+  return true;
+}
+
+void PackWriter::add_checked(const ObjectId& id, std::string_view bytes) {
+  std::size_t start = pack_.size();
+  pack_.append(bytes);
+  seal(id, start);
+}
+
+void PackWriter::seal(const ObjectId& id, std::size_t start) {
   raw_bytes_ += pack_.size() - start;
   bool zstd = false;
   if (auto packed = zstd_compress_if_smaller(std::string_view(pack_).substr(start))) {
@@ -102,7 +118,6 @@ bool PackWriter::add(const ObjectId& id, const fs::path& file, std::uint64_t siz
     zstd = true;
   }
   entries_.push_back({id, start, pack_.size() - start, zstd});
-  return true;
 }
 
 PackWriter::Finished PackWriter::finish() && {

@@ -52,6 +52,8 @@ std::string encode_pack_index(std::vector<PackEntry> entries);
 std::vector<PackEntry> parse_pack_index(std::string_view text, const std::string& where);
 // "NAME.idx" with NAME 32 or 64 lowercase hex digits: NAME, else "".
 std::string pack_name_of_index(std::string_view file);
+// "NAME.pack" likewise.
+std::string pack_name_of_pack(std::string_view file);
 
 // A pack built in memory from objects of the store.
 class PackWriter {
@@ -61,6 +63,8 @@ public:
   // when that pays: false, adding nothing, when its content is not `id` (a
   // damaged store object).
   bool add(const ObjectId& id, const fs::path& file, std::uint64_t size);
+  // Appends an object whose content the caller has checked to be `id`.
+  void add_checked(const ObjectId& id, std::string_view bytes);
   bool empty() const { return entries_.empty(); }
   std::uint64_t bytes() const { return pack_.size(); }
   std::uint64_t raw_bytes() const { return raw_bytes_; }  // of the objects, uncompressed
@@ -73,6 +77,9 @@ public:
   Finished finish() &&;
 
 private:
+  // The object just appended from `start`, compressed when that pays, and indexed.
+  void seal(const ObjectId& id, std::size_t start);
+
   HashAlgo algo_;
   std::string pack_;
   std::vector<PackEntry> entries_;

@@ -77,23 +77,32 @@ RemoteGcResult collect_remote_garbage(Repo& repo, const std::string& name, const
   r.revisions_kept = counts.revisions_kept;
 
   const std::int64_t now = now_ms(), cutoff = now - o.grace_ms;
-  std::vector<Remote::Listed> candidates;
-  for (auto& obj : remote->list_with_times()) {
+  const std::vector<Remote::Listed> loose = remote->list_with_times();
+  std::vector<const Remote::Listed*> candidates;
+  for (const auto& obj : loose) {
     if (keep.count(obj.hex)) ++r.objects_kept;
     else if (obj.written_ms >= cutoff) ++r.young_kept;
-    else candidates.push_back(std::move(obj));
+    else if (ObjectId::from_hex(obj.hex)) candidates.push_back(&obj);  // else no object's name
   }
-  auto id_of = [](const std::string& hex) {
-    ObjectId id;
-    bool ok = ObjectId::try_parse(std::string(hex.size() == 32 ? "xxh128:" : "sha256:") + hex, id);
-    return ok ? std::optional<ObjectId>(id) : std::nullopt;
+  // The packs: what repacking would drop decides whether others must be told.
+  const PackListing packs = list_packs(*remote);
+  auto is_kept = [&](const std::string& hex) { return keep.count(hex) > 0; };
+  RepackOptions ro{.cutoff_ms = cutoff,
+                   .below_percent = o.repack_below,
+                   .pack_loose = spec.packs,
+                   .dry_run = true,
+                   .jobs = spec.jobs ? spec.jobs : 8};
+  r.packs = repack(*remote, packs, is_kept, loose, ro);
+  auto count_dropped = [&] {
+    for (const auto& [id, size] : r.packs.dropped) r.removed.emplace_back(id.str(), size), r.bytes_removed += size;
   };
-  std::erase_if(candidates, [&](const Remote::Listed& c) { return !id_of(c.hex); });  // not an object's name
   if (o.keep.dry_run) {
-    for (const auto& c : candidates) r.removed.emplace_back(id_of(c.hex)->str(), c.size), r.bytes_removed += c.size;
+    for (const auto* c : candidates)
+      r.removed.emplace_back(ObjectId::from_hex(c->hex)->str(), c->size), r.bytes_removed += c->size;
+    count_dropped();
     return r;
   }
-  if (!candidates.empty()) {
+  if (!candidates.empty() || r.packs.drops_objects()) {
     // Others' clones forget what they knew of this remote at their next push.
     std::string marker = fmt::format("{:013}-{:016x}", now, std::random_device{}() * 0x9e3779b97f4a7c15ULL);
     remote->write_file("gc", marker, "gc -r\n");
@@ -101,17 +110,20 @@ RemoteGcResult collect_remote_garbage(Repo& repo, const std::string& name, const
     // Pages written since the first reading name what they name: read again
     // just before removing.
     for (const auto& t : run_objects_or_refuse(repo, name)) keep_with_files(keep, t, read_manifest, "kept");
-    for (const auto& c : candidates) {
-      if (keep.count(c.hex)) {
+    for (const auto* c : candidates) {
+      if (keep.count(c->hex)) {
         ++r.objects_kept;
         continue;
       }
-      ObjectId id = *id_of(c.hex);
+      ObjectId id = *ObjectId::from_hex(c->hex);
       remote->remove(id);
-      r.removed.emplace_back(id.str(), c.size);
-      r.bytes_removed += c.size;
+      r.removed.emplace_back(id.str(), c->size);
+      r.bytes_removed += c->size;
     }
   }
+  ro.dry_run = false;
+  r.packs = repack(*remote, packs, is_kept, loose, ro);
+  count_dropped();
   r.partial_uploads = remote->clean_partial_uploads(cutoff);
   return r;
 }

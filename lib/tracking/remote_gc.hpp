@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "data/gc.hpp"
+#include "remote/repack.hpp"
 
 namespace mlops {
 
@@ -19,6 +20,7 @@ class Repo;
 struct RemoteGcOptions {
   GcOptions keep;                             // -w/-a/-T/-A, dry_run
   std::int64_t grace_ms = 24LL * 3600 * 1000;  // objects younger than this stay
+  unsigned repack_below = 50;  // a pack whose live share of bytes is under this percentage is rewritten
 };
 
 struct RemoteGcResult {
@@ -30,6 +32,7 @@ struct RemoteGcResult {
   // Half-written uploads removed (would be, none with dry_run); nullopt when
   // the remote cannot list them.
   std::optional<std::size_t> partial_uploads;
+  RepackResult packs;  // what became of the packs (its dropped objects are in `removed` too)
 };
 
 // Throws Error(Remote), removing nothing, when a run page on the remote fails

@@ -290,7 +290,7 @@ setup_packs_repo() {
   [[ "$output" == *"0 corrupt, 0 missing"* ]]
 }
 
-@test "packs beside loose objects on one remote; a remote without packs keeps working; gc -r leaves packs alone" {
+@test "packs beside loose objects on one remote; a remote without packs keeps working; gc -r moves the loose ones into a pack" {
   setup_remote_repo
   mlops push -q   # loose, as before packs
   loose=$(find "$REMOTE/objects" -type f | wc -l)
@@ -308,9 +308,13 @@ setup_packs_repo() {
   [ "$(cat more/f3.txt)" = "file 3 of more" ]
   [ "$(cat data/f3.txt)" = "file 3 of data" ]
   before=$(ls "$REMOTE/packs" | sort)
-  run mlops gc -r origin -w --grace 0
+  run mlops gc -r origin -w --grace 0 --json
   [ "$status" -eq 0 ]
-  [ "$(ls "$REMOTE/packs" | sort)" = "$before" ]
+  # Every loose object is small and live: into a new pack; the pack there stays.
+  [ "$(jq '.packs.loose_packed' <<<"$output")" -eq "$((loose + 1))" ]
+  [ "$(find "$REMOTE/objects" -type f | wc -l)" -eq 0 ]
+  for p in $before; do [ -e "$REMOTE/packs/$p" ]; done
+  [ "$(ls "$REMOTE/packs" | wc -l)" -eq 4 ]
   rm -rf .mlops/objects && mkdir .mlops/objects && rm -rf more
   run mlops pull
   [ "$status" -eq 0 ]

@@ -420,3 +420,40 @@ push_refused() {
   [ "$status" -eq 0 ]
   no_rejections
 }
+
+@test "gc -r on S3 rewrites a pack that became mostly garbage: the new pack is written before the old index, then the old pack, goes" {
+  s3_repo "repack"
+  mlops config remote.s3.packs true
+  make_files a 100
+  mlops add -q a && git add -A && git commit -qm v1
+  mlops push -q
+  for i in $(seq 0 59); do echo "changed $i" > "a/f$i.txt"; done
+  mlops add -q a && git add -A && git commit -qm v2
+  mlops push -q
+  aws_s3 s3 ls s3://mlops-test/repack/packs/ > "$BATS_TEST_TMPDIR/before"
+  [ "$(grep -c '\.pack$' "$BATS_TEST_TMPDIR/before")" -eq 2 ]
+  # The first pack holds the repository's other files too: over half live,
+  # so the threshold is raised.
+  : >"$S3_DIR/strict.requests"
+  run mlops gc -r s3 -w --grace 0 --repack-below 100 --json
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(jq '.packs.rewritten' <<<"$output")" -eq 1 ]
+  [ "$(jq '.packs.garbage_left' <<<"$output")" -eq 0 ]
+  # The order that keeps every live object readable: new pack, its index,
+  # then the old index, then the old pack.
+  grep -n '^PUT .*/packs/\|^DELETE .*/packs/' "$S3_DIR/strict.requests" | sed 's/ .*packs\/[0-9a-f]*\./ /' > "$BATS_TEST_TMPDIR/order"
+  cat "$BATS_TEST_TMPDIR/order"
+  [ "$(cut -d: -f2 "$BATS_TEST_TMPDIR/order" | tr '\n' ' ')" = "PUT pack PUT idx DELETE idx DELETE pack " ]
+  aws_s3 s3 ls s3://mlops-test/repack/packs/ > "$BATS_TEST_TMPDIR/after"
+  # The second pack, and the new one (with the small loose objects: packs are on).
+  [ "$(grep -c '\.pack$' "$BATS_TEST_TMPDIR/after")" -eq 2 ]
+  [ "$(jq '.packs.loose_packed' <<<"$output")" -eq 2 ]
+  git clone -q . "$BATS_TEST_TMPDIR/clone" && cd "$BATS_TEST_TMPDIR/clone"
+  run mlops pull
+  [ "$status" -eq 0 ]
+  [ "$(cat a/f7.txt)" = "changed 7" ] && [ "$(cat a/f77.txt)" = "file 77 of a" ]
+  run mlops fsck -r s3
+  [ "$status" -eq 0 ]
+  no_rejections
+}

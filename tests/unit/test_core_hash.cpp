@@ -67,3 +67,16 @@ TEST_CASE("object ids parse strictly") {
   CHECK(parse_algo("sha256") == HashAlgo::Sha256);
   CHECK_THROWS_AS(parse_algo("md5"), Error);
 }
+
+TEST_CASE("a bare digest names an object by its length, as files on disk do") {
+  auto x = ObjectId::from_hex("99aa06d3014798d86001c324468d497f");
+  REQUIRE(x);
+  CHECK(x->str() == "xxh128:99aa06d3014798d86001c324468d497f");
+  auto s = ObjectId::from_hex(std::string(64, 'e'));
+  REQUIRE(s);
+  CHECK(s->algo == HashAlgo::Sha256);
+  CHECK_FALSE(ObjectId::from_hex(std::string(33, 'a')));
+  CHECK_FALSE(ObjectId::from_hex(std::string(32, 'A')));
+  CHECK_FALSE(ObjectId::from_hex(""));
+  CHECK_FALSE(ObjectId::from_hex("tmp-99aa06d3014798d86001c3244"));
+}

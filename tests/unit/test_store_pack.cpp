@@ -53,6 +53,23 @@ TEST_CASE("a pack holds its objects' bytes back to back after the header, and it
   CHECK(encode_pack_index(entries) == f.index);
 }
 
+TEST_CASE("objects checked elsewhere (a repack's) are added from memory, compressed as from files") {
+  std::string text(5000, 'y');
+  PackWriter w(HashAlgo::Xxh128);
+  w.add_checked(id_of("delta"), "delta");
+  w.add_checked(id_of(text), text);
+  CHECK(w.raw_bytes() == 5 + text.size());
+  auto f = std::move(w).finish();
+  auto entries = parse_pack_index(f.index, "p.idx");
+  REQUIRE(entries.size() == 2);
+  for (const auto& e : entries) {
+    std::string bytes = f.pack.substr(e.offset, e.size);
+    CHECK(e.zstd == (e.id == id_of(text)));
+    if (e.zstd) bytes = zstd_decompress(bytes, 1 << 20, "t");
+    CHECK(id_of(bytes) == e.id);
+  }
+}
+
 TEST_CASE("a pack index that is not right is refused, naming the line") {
   std::string id = id_of("x").str(), id2 = id_of("y").str();
   std::string first = std::min(id, id2), second = std::max(id, id2);
@@ -89,4 +106,7 @@ TEST_CASE("only NAME.idx with a hex digest for NAME names a pack index") {
   CHECK(pack_name_of_index(std::string(31, 'a') + ".idx").empty());
   CHECK(pack_name_of_index(std::string(32, 'A') + ".idx").empty());
   CHECK(pack_name_of_index("../" + std::string(29, 'a') + ".idx").empty());
+  CHECK(pack_name_of_pack(std::string(32, 'a') + ".pack") == std::string(32, 'a'));
+  CHECK(pack_name_of_pack(std::string(32, 'a') + ".idx").empty());
+  CHECK(pack_name_of_pack(std::string(32, 'a') + ".pack.tmp").empty());
 }
