@@ -11,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "core/file_hash.hpp"
+#include "core/hashing_copy.hpp"
 #include "core/walk.hpp"
 
 namespace mlops {
@@ -107,23 +108,17 @@ ObjectStore::Stored ObjectStore::put_file(const fs::path& src, std::string_view 
     total = n;
     h.update(buf, n);
   } else {
-    // Large: hash and write from the same buffer, one read per byte.
-    ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
+    // Large: hashed as it is copied (core/hashing_copy.hpp).
     tmp = std::make_unique<TempFile>(new_object(mode));
-    read_chunks(fd.get(), expected.size, src, [&](const char* data, std::size_t len, bool hole) {
-      h.update(data, len);
-      total += len;
-      write_sparse(tmp->fd(), data, len, hole, "a temporary object");
-    });
-    // Chunks of zeros were skipped, not written: set the length they left.
-    if (::ftruncate(tmp->fd(), static_cast<off_t>(total)) != 0) fail_errno("write", std::string(display), errno);
+    out.id = copy_hashing(fd.get(), tmp->fd(), expected.size, algo_, fs::path(display), "a temporary object");
+    total = expected.size;
   }
   FileStat after = fstat_fd(fd.get(), src);
   if (!after.same_as(expected) || total != expected.size)
     throw Error(ExitCode::Io, fmt::format("{} changed while being added", display),
                 "run the command again once nothing is writing to it");
-  out.id = h.finish();
   if (!tmp) {
+    out.id = h.finish();
     if (has(out.id)) return out;
     tmp = std::make_unique<TempFile>(new_object(mode));
     write_all(tmp->fd(), buf, n, display);
