@@ -1,5 +1,8 @@
 // mlops diff, gc, fsck, install-hooks (and the hidden hook runner): data in
 // the git history it lives beside.
+#include <cctype>
+#include <charconv>
+
 #include <fmt/format.h>
 
 #include "context.hpp"
@@ -84,24 +87,66 @@ int run_diff(Context& ctx, const DiffArgs& a) {
 struct GcArgs {
   GcOptions opts;
   bool json = false;
-  std::string remote, grace;
-  int repack_below = -1;  // unset
+  std::string remote, grace, repack_below;
 };
+
+// --repack-below: a whole percentage.
+unsigned parse_percent(const std::string& text, const char* option) {
+  unsigned v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || v > 100)
+    fail(ExitCode::Usage, "{} takes a whole number from 0 to 100, not '{}'", option, text);
+  return v;
+}
+
+// What gc -r did (or would do) to the packs, a sentence each.
+void print_repack(const RepackResult& p, bool dry, unsigned below) {
+  auto join = [](const std::vector<std::string>& parts) {
+    std::string out;
+    for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? " and " : "") + parts[i];
+    return out;
+  };
+  std::vector<std::string> rewrites, removals;
+  if (p.packs_rewritten)
+    rewrites.push_back(fmt::format("{} {} whose live share fell under {}% (--repack-below)",
+                                   dry ? "would rewrite" : "rewrote", plural(p.packs_rewritten, "pack", "packs"),
+                                   below));
+  if (p.packs_merged)
+    rewrites.push_back(fmt::format("{} {}", dry ? "would merge" : "merged", plural(p.packs_merged, "small pack",
+                                                                                  "small packs")));
+  if (p.objects_moved)
+    fmt::print("{} {} ({} of them loose) into {}{}{}.\n", dry ? "Would move" : "Moved",
+               plural(p.objects_moved, "live object", "live objects"), p.loose_packed,
+               dry ? "about " : "", plural(p.packs_written, "new pack", "new packs"),
+               rewrites.empty() ? "" : "; " + join(rewrites));
+  else if (!rewrites.empty())
+    fmt::print("{}{}.\n", static_cast<char>(std::toupper(join(rewrites)[0])), join(rewrites).substr(1));
+  if (p.packs_removed)
+    removals.push_back(plural(p.packs_removed, "pack with nothing live or no index", "packs with nothing live or no index"));
+  if (p.indexes_removed)
+    removals.push_back(plural(p.indexes_removed, "index whose pack is gone", "indexes whose pack is gone"));
+  if (!removals.empty()) fmt::print("{} {}.\n", dry ? "Would remove" : "Removed", join(removals));
+  if (p.objects_moved || !rewrites.empty() || !removals.empty())
+    fmt::print("Packs: {} {}, {}{} {}.\n", human_size(p.bytes_removed), dry ? "would go" : "removed",
+               dry ? "about " : "", human_size(p.bytes_written), dry ? "would be written" : "written");
+}
 
 // gc -r: the same choice of what to keep, applied to a remote.
 int run_remote_gc(Context& ctx, const GcArgs& a) {
   if (a.opts.run_cache) fail(ExitCode::Usage, "--run-cache forgets this clone's run cache: run it without -r");
+  if (a.opts.force) fail(ExitCode::Usage, "--force is for gc of a shared store (cache.dir): gc -r does not take it");
   RemoteGcOptions o;
   o.keep = a.opts;
   std::string grace = !a.grace.empty() ? a.grace : ctx.repo().config().get("gc.grace").value_or("1d");
   o.grace_ms = parse_duration_ms(grace, a.grace.empty() ? "gc.grace" : "--grace");
-  if (a.repack_below >= 0) o.repack_below = static_cast<unsigned>(a.repack_below);
+  if (!a.repack_below.empty()) o.repack_below = parse_percent(a.repack_below, "--repack-below");
   RemoteGcResult r = collect_remote_garbage(ctx.repo(), a.remote, o);
   const RepackResult& p = r.packs;
   if (a.json) {
     json removed = json::array();
     for (const auto& [id, size] : r.removed) removed.push_back({{"id", id}, {"size", size}});
-    json packs = {{"rewritten", p.packs_rewritten},     {"removed", p.packs_removed},
+    json packs = {{"rewritten", p.packs_rewritten},     {"merged", p.packs_merged},
+                  {"removed", p.packs_removed},
                   {"indexes_removed", p.indexes_removed}, {"written", p.packs_written},
                   {"objects_moved", p.objects_moved},     {"loose_packed", p.loose_packed},
                   {"garbage_left", p.dead_left},          {"bytes_removed", p.bytes_removed},
@@ -131,18 +176,7 @@ int run_remote_gc(Context& ctx, const GcArgs& a) {
              plural(r.revisions_kept, "revision", "revisions"), r.young_kept, grace);
   if (r.partial_uploads && *r.partial_uploads)
     fmt::print("Removed {}.\n", plural(*r.partial_uploads, "unfinished upload", "unfinished uploads"));
-  const bool dry = a.opts.dry_run;
-  if (p.packs_rewritten || p.objects_moved)
-    fmt::print("{} {} into {} ({} of them loose); {} {} whose live share fell under {}% (--repack-below).\n",
-               dry ? "Would move" : "Moved", plural(p.objects_moved, "live object", "live objects"),
-               dry ? "new packs" : plural(p.packs_written, "new pack", "new packs"), p.loose_packed,
-               dry ? "would rewrite" : "rewrote", plural(p.packs_rewritten, "pack", "packs"), o.repack_below);
-  if (p.packs_removed || p.indexes_removed)
-    fmt::print("{} {} with nothing live or no index, and {} without its pack.\n", dry ? "Would remove" : "Removed",
-               plural(p.packs_removed, "pack", "packs"), plural(p.indexes_removed, "index", "indexes"));
-  if (p.packs_rewritten || p.packs_removed || p.indexes_removed || p.loose_packed)
-    fmt::print("Packs: {} {}, {} {}.\n", human_size(p.bytes_removed), dry ? "would go" : "removed",
-               human_size(p.bytes_written), dry ? "would be written" : "written");
+  print_repack(p, a.opts.dry_run, o.repack_below);
   if (p.dead_left)
     fmt::print("Left {} in packs still at least {}% live (--repack-below).\n",
                plural(p.dead_left, "unneeded object", "unneeded objects"), o.repack_below);
@@ -152,7 +186,7 @@ int run_remote_gc(Context& ctx, const GcArgs& a) {
 int run_gc(Context& ctx, const GcArgs& a) {
   if (!a.remote.empty()) return run_remote_gc(ctx, a);
   if (!a.grace.empty()) fail(ExitCode::Usage, "--grace is for gc -r REMOTE");
-  if (a.repack_below >= 0) fail(ExitCode::Usage, "--repack-below is for gc -r REMOTE");
+  if (!a.repack_below.empty()) fail(ExitCode::Usage, "--repack-below is for gc -r REMOTE");
   GcResult r = collect_all_garbage(ctx.repo(), a.opts);
   if (a.json) {
     json removed = json::array();
@@ -316,8 +350,7 @@ void register_history_commands(CLI::App& app, Context& ctx) {
         ->type_name("DURATION");
     sub->add_option("--repack-below", a->repack_below,
                     "With -r: rewrite packs whose live share of bytes is under this percentage (default 50)")
-        ->type_name("PERCENT")
-        ->check(CLI::Range(0, 100));
+        ->type_name("PERCENT");
     sub->add_flag("--json", a->json, "Print JSON");
     bind(sub, ctx, a, run_gc);
   });

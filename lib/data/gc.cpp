@@ -35,14 +35,15 @@ bool keep_with_files(std::unordered_set<std::string>& keep, const Tracked& t, co
 }
 
 std::unordered_set<std::string> kept_objects(Repo& repo, const GcOptions& o, const TrackedSources& sources,
-                                             const ManifestReader& read_manifest, GcResult& r) {
+                                             const ManifestReader& read_manifest, GcResult& r, bool every_kept_known) {
   check_keep_flags(o);
   std::unordered_set<std::string> keep;
   std::vector<std::string> unknown;
   // A revision's folder whose manifest is missing stops gc (its files are
-  // unknown); one kept whatever the revision and already incomplete does not.
+  // unknown); one kept whatever the revision and already incomplete here
+  // does not, unless every_kept_known.
   auto keep_tracked = [&](const Tracked& t, const std::string& where) {
-    if (!keep_with_files(keep, t, read_manifest, where) && where != "kept")
+    if (!keep_with_files(keep, t, read_manifest, where) && (where != "kept" || every_kept_known))
       unknown.push_back(fmt::format("{} {} ({})", where, t.rel, t.ptr.id.str()));
   };
   for (const auto& source : sources) {
@@ -61,8 +62,8 @@ std::unordered_set<std::string> kept_objects(Repo& repo, const GcOptions& o, con
   if (!unknown.empty()) {
     throw Error(ExitCode::Missing,
                 fmt::format("cannot tell which objects {} kept folder version(s) use: their manifests are not in "
-                            "the store:{}",
-                            unknown.size(), list_some(unknown)),
+                            "the store{}:{}",
+                            unknown.size(), every_kept_known ? " nor on the remote" : "", list_some(unknown)),
                 "nothing was removed; fetch the manifests first, or keep fewer revisions");
   }
   return keep;

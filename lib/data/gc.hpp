@@ -43,9 +43,11 @@ bool keep_with_files(std::unordered_set<std::string>& keep, const Tracked& t, co
 // the revisions `opts` asks for track, and what they keep whatever the
 // revision, with their folders' files. Throws Error(Missing), naming them,
 // when a kept revision's folder manifest cannot be read (its files are then
-// unknown). Counts the revisions read into `r`.
+// unknown); with every_kept_known, also one of what is kept whatever the
+// revision (runs' folders, on a remote). Counts the revisions read into `r`.
 std::unordered_set<std::string> kept_objects(Repo& repo, const GcOptions& opts, const TrackedSources& sources,
-                                             const ManifestReader& read_manifest, GcResult& r);
+                                             const ManifestReader& read_manifest, GcResult& r,
+                                             bool every_kept_known = false);
 
 // Keeps every object that the sources say the workspace, HEAD and the
 // revisions asked for track, and what they keep whatever the revision (with

@@ -26,6 +26,22 @@ bool FolderRemote::has(const ObjectId& id) {
 }
 
 void FolderRemote::make_dirs_for(const fs::path& dest) const {
+  // A folder of the remote that is a symlink would take the write (and the
+  // temporary files) out of it: tmp/ and the top folder are checked, once.
+  fs::path top = root_ / *dest.lexically_relative(root_).begin();
+  {
+    std::lock_guard lock(checked_mu_);
+    for (const fs::path& dir : {root_ / "tmp", top}) {
+      if (checked_.count(dir.string())) continue;
+      auto st = lstat_path(dir);
+      if (st && !st->is_dir())
+        throw Error(ExitCode::Remote,
+                    fmt::format("remote {}: {} is not a folder (a symlink?); mlops does not write through it",
+                                name(), dir.string()),
+                    "replace it with the folder itself");
+      if (st) checked_.insert(dir.string());
+    }
+  }
   try {
     make_dirs(root_ / "tmp");
     make_dirs(dest.parent_path());
@@ -131,10 +147,10 @@ std::vector<Remote::ListedFile> FolderRemote::list_files_with_times(const std::s
   std::vector<ListedFile> out;
   fs::path where = root_ / dir;
   if (!real_folder(where, name())) return out;
-  walk_tree(where, "", WalkVisitor{.enter_dir = [](const WalkEntry&) { return false; },
-                                   .file = [&](const WalkEntry& e) {
-                                     if (e.st.is_regular()) out.push_back({e.rel, e.st.size, e.st.mtime_ns / 1'000'000});
-                                   }});
+  // Every name, whatever it is (a symlink, a FIFO, a folder): readers follow
+  // or refuse them, and gc must see the names they see.
+  auto note = [&](const WalkEntry& e) { out.push_back({e.rel, e.st.size, e.st.mtime_ns / 1'000'000}); };
+  walk_tree(where, "", WalkVisitor{.enter_dir = [&](const WalkEntry& e) { return note(e), false; }, .file = note});
   std::sort(out.begin(), out.end(), [](const ListedFile& a, const ListedFile& b) { return a.name < b.name; });
   return out;
 }
@@ -158,13 +174,14 @@ std::optional<std::size_t> FolderRemote::clean_partial_uploads(std::int64_t befo
   return n;
 }
 
-void FolderRemote::write_file(const std::string& dir, const std::string& file_name, std::string_view bytes) {
+void FolderRemote::write_file(const std::string& dir, const std::string& file_name, std::string_view bytes,
+                              bool replace) {
   fs::path dest = root_ / dir / file_name;
   make_dirs_for(dest);
   TempFile tmp(root_ / "tmp", "file", 0444);
   write_all(tmp.fd(), bytes.data(), bytes.size(), dest);
   if (::fsync(tmp.fd()) != 0) fail_errno("sync", dest.string(), errno);
-  tmp.commit(dest, /*replace=*/false);
+  tmp.commit(dest, replace);
 }
 
 bool FolderRemote::read_foreign(const std::string& key, std::uint64_t max_bytes, const ObjectSink& sink) {

@@ -71,6 +71,25 @@ bool Remote::get(const ObjectId& id, std::uint64_t max_bytes, const ObjectSink& 
   return get_loose(id, max_bytes, sink) || from_pack();
 }
 
+std::optional<std::string> Remote::get_checked(const ObjectId& id, std::uint64_t max_bytes) {
+  auto attempt = [&](const std::function<bool(const ObjectSink&)>& read) -> std::optional<std::string> {
+    std::string text;
+    try {
+      if (!read([&](const char* d, std::size_t n) { text.append(d, n); })) return std::nullopt;
+    } catch (const DamagedObject&) {
+      return std::nullopt;
+    }
+    if (hash_bytes(id.algo, text) != id) return std::nullopt;
+    return text;
+  };
+  if (auto got = attempt([&](const ObjectSink& sink) { return get(id, max_bytes, sink); })) return got;
+  if (!packed().count(id.hex)) return std::nullopt;  // get() tried the loose copy, and there is no other
+  if (auto got = attempt([&](const ObjectSink& sink) { return get_loose(id, max_bytes, sink); })) return got;
+  for (const auto& at : other_copies(id))
+    if (auto got = attempt([&](const ObjectSink& sink) { return get_packed(id, at, max_bytes, sink); })) return got;
+  return std::nullopt;
+}
+
 bool Remote::get_loose(const ObjectId& id, std::uint64_t max_bytes, const ObjectSink& sink) {
   std::uint64_t arrived = 0;
   return read(id, max_bytes, [&](const char* data, std::size_t n) {
@@ -204,8 +223,10 @@ std::vector<std::string> Remote::pack_notes() {
 }
 
 void Remote::put_pack(const PackWriter::Finished& pack) {
-  write_file(kPackDir, pack.name + ".pack", pack.pack);
-  write_file(kPackDir, pack.name + ".idx", pack.index);
+  // Replaced when there: a file left under that name (a killed push's, or
+  // a planted one) is not trusted to hold these bytes.
+  write_file(kPackDir, pack.name + ".pack", pack.pack, /*replace=*/true);
+  write_file(kPackDir, pack.name + ".idx", pack.index, /*replace=*/true);
 }
 
 std::unique_ptr<Remote> open_remote(const Repo& repo, const RemoteSpec& spec) {

@@ -107,6 +107,10 @@ public:
   // the remote next time (a forged or damaged index, fixed since, is not
   // kept for good).
   void distrust_pack(const std::string& pack);
+  // The object's bytes from the first of its copies that matches its id:
+  // as get() finds it, else loose, else in the other packs that claim it.
+  // nullopt when none does. For small objects (manifests), held in memory.
+  std::optional<std::string> get_checked(const ObjectId& id, std::uint64_t max_bytes);
   // The object from its stretch of a pack (decompressed when it is zstd), or
   // as a loose object: as get(), from that copy alone.
   bool get_packed(const ObjectId& id, const PackedAt& at, std::uint64_t max_bytes, const ObjectSink& sink);
@@ -154,8 +158,11 @@ public:
   // Small named files beside the objects (PREFIX/runs/NAME: shared run
   // records). `dir` and `name` are mlops's own names (letters, digits, '-',
   // '.'), never a user's. Written whole or not at all; an existing file of that
-  // name is left alone (names carry the content's hash).
-  virtual void write_file(const std::string& dir, const std::string& name, std::string_view bytes) = 0;
+  // name is left alone (names carry the content's hash), or with `replace`
+  // replaced (a pack: what is there under its name may not be what the
+  // name says).
+  virtual void write_file(const std::string& dir, const std::string& name, std::string_view bytes,
+                          bool replace = false) = 0;
   // nullopt when absent; DamagedObject when larger than max_bytes or not a
   // plain file, Error(Remote) when the remote fails.
   virtual std::optional<std::string> read_file(const std::string& dir, const std::string& name,

@@ -1,5 +1,6 @@
 #include "remote/repack.hpp"
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -25,7 +26,12 @@ struct Plan {
   // Packs to rewrite, with the live objects to move out of each. Each is
   // moved even when another pack that stays claims it too: that copy is not
   // checked, and may be a planted one.
-  std::vector<std::pair<const Remote::PackIndex*, std::vector<PackEntry>>> rewrite;
+  struct Rewrite {
+    const Remote::PackIndex* index;
+    std::vector<PackEntry> moves;
+    bool merge;  // a small pack merged, not one under the threshold
+  };
+  std::vector<Rewrite> rewrite;
   std::vector<const Remote::PackIndex*> remove_whole;  // nothing live in them
   std::vector<std::string> orphan_packs, orphan_indexes;  // file names
   std::vector<const Remote::Listed*> loose;            // to move into packs
@@ -74,21 +80,27 @@ Plan make_plan(const PackListing& packs, const IsKept& kept, const std::vector<R
     else if (files[pack_file]->size < kSmallPack) small.push_back(&index);
     else plan.dead_left += dead_count;
   }
-  if (small.size() >= kSmallPacksToMerge) {
-    sparse.insert(sparse.end(), small.begin(), small.end());
-  } else {
+  const bool merge = small.size() >= kSmallPacksToMerge;
+  if (!merge)
     for (const auto* index : small) plan.dead_left += dead_in[index];
-  }
-  for (const auto* index : sparse) {
+  auto rewrite = [&](const Remote::PackIndex* index, bool merging) {
     std::vector<PackEntry> moves;
     for (const auto& e : index->entries)
       if (kept(e.id.hex)) moves.push_back(e);
-    plan.rewrite.emplace_back(index, std::move(moves));
-  }
+    plan.rewrite.push_back({index, std::move(moves), merging});
+  };
+  for (const auto* index : sparse) rewrite(index, false);
+  if (merge)
+    for (const auto* index : small) rewrite(index, true);
   if (o.pack_loose)
     for (const auto& l : loose)
       if (l.size <= kPackObjectMax && l.written_ms < o.cutoff_ms && kept(l.hex) && !in_packs.count(l.hex))
         plan.loose.push_back(&l);
+  // A few loose objects are not worth a pack of their own.
+  if (plan.rewrite.empty() && plan.loose.size() < kFewestPacked) plan.loose.clear();
+  // In a fixed order, whatever the listing's: the same work makes the same pack.
+  std::sort(plan.loose.begin(), plan.loose.end(),
+            [](const Remote::Listed* a, const Remote::Listed* b) { return a->hex < b->hex; });
   return plan;
 }
 
@@ -98,6 +110,9 @@ public:
   PackFiller(Remote& remote, RepackResult& r) : remote_(remote), r_(r) {}
   // Whether an object was added already (its content checked).
   bool has(const ObjectId& id) const { return added_.count(id.hex) > 0; }
+  // Whether this run wrote a pack of that name: never one to remove (a
+  // merge may rebuild a pack byte for byte, under its old name).
+  bool wrote(const std::string& pack) const { return written_.count(pack) > 0; }
   void add(const ObjectId& id, std::string_view bytes) {
     if (!added_.insert(id.hex).second) return;
     if (writer_ && !writer_->empty() && writer_->bytes() + bytes.size() > kPackTarget) flush();
@@ -111,6 +126,7 @@ public:
     if (!writer_ || writer_->empty()) return;
     auto finished = std::move(*writer_).finish();
     writer_.reset();
+    written_.insert(finished.name);
     remote_.put_pack(finished);
     ++r_.packs_written;
     r_.bytes_written += finished.pack.size() + finished.index.size();
@@ -120,7 +136,7 @@ private:
   Remote& remote_;
   RepackResult& r_;
   std::optional<PackWriter> writer_;
-  std::unordered_set<std::string> added_;
+  std::unordered_set<std::string> added_, written_;
 };
 
 std::uint64_t file_size(const PackListing& packs, const std::string& name) {
@@ -136,10 +152,21 @@ void remove_pack(Remote& remote, const PackListing& packs, const std::string& pa
   r.bytes_removed += file_size(packs, pack + ".idx") + file_size(packs, pack + ".pack");
 }
 
+// Whether the loose copy of an object on the remote matches its id.
+bool good_loose_copy(Remote& remote, const ObjectId& id) {
+  Hasher h(id.algo);
+  try {
+    if (!remote.get_loose(id, kPackObjectMax, [&](const char* d, std::size_t n) { h.update(d, n); })) return false;
+  } catch (const DamagedObject&) {
+    return false;
+  }
+  return h.finish() == id;
+}
+
 // The live objects of a pack to rewrite, into `filler`; false when one fails
 // its check or the pack is gone (the pack then stays: fsck -r finds why). A
-// damaged copy whose object is loose on the remote too (sent again after
-// fsck -r found it) is no reason to keep the pack.
+// damaged copy whose object has a good loose copy on the remote too (sent
+// again after fsck -r found it) is no reason to keep the pack.
 bool move_out(Remote& remote, const Remote::PackIndex& index, const std::vector<PackEntry>& moves,
               const std::unordered_set<std::string>& loose, PackFiller& filler, RepackResult& r) {
   std::vector<std::pair<WantedObject, Remote::PackedAt>> objects;
@@ -153,7 +180,7 @@ bool move_out(Remote& remote, const Remote::PackIndex& index, const std::vector<
     try {
       read = read_run(remote, run, [&](const WantedObject& w, const std::string* bytes) {
         if (bytes) filler.add(w.id, *bytes);
-        else if (!loose.count(w.id.hex)) ++failed;
+        else if (!loose.count(w.id.hex) || !good_loose_copy(remote, w.id)) ++failed;
       });
     } catch (const DamagedObject&) {
       // not a plain file: as failed
@@ -236,15 +263,18 @@ RepackResult repack(Remote& remote, const PackListing& packs, const IsKept& kept
     for (const auto& e : index.entries)
       if (!kept(e.id.hex) && dropped.insert(e.id.hex).second) r.dropped.emplace_back(e.id, e.size);
   };
+  auto count_rewrite = [&](const Plan::Rewrite& w) {
+    drop_dead(*w.index);
+    ++(w.merge ? r.packs_merged : r.packs_rewritten);
+  };
   if (o.dry_run) {
     std::unordered_set<std::string> moved;
-    for (const auto& [index, moves] : plan.rewrite) {
-      drop_dead(*index);
-      for (const auto& e : moves)
+    for (const auto& w : plan.rewrite) {
+      count_rewrite(w);
+      for (const auto& e : w.moves)
         if (moved.insert(e.id.hex).second) ++r.objects_moved, r.bytes_written += e.size;
-      r.bytes_removed += file_size(packs, index->pack + ".idx") + file_size(packs, index->pack + ".pack");
+      r.bytes_removed += file_size(packs, w.index->pack + ".idx") + file_size(packs, w.index->pack + ".pack");
     }
-    r.packs_rewritten = plan.rewrite.size();
     for (const auto* index : plan.remove_whole) {
       drop_dead(*index);
       r.bytes_removed += file_size(packs, index->pack + ".idx") + file_size(packs, index->pack + ".pack");
@@ -256,6 +286,8 @@ RepackResult repack(Remote& remote, const PackListing& packs, const IsKept& kept
     r.objects_moved += plan.loose.size();
     r.loose_packed = plan.loose.size();
     for (const auto* l : plan.loose) r.bytes_written += l->size, r.bytes_removed += l->size;
+    if (r.objects_moved) r.packs_written = static_cast<std::size_t>((r.bytes_written + kPackTarget - 1) / kPackTarget);
+    if (r.objects_moved && !r.packs_written) r.packs_written = 1;  // of empty objects
     return r;
   }
   // New packs first; an old pack goes only once all it held that lives is
@@ -263,27 +295,36 @@ RepackResult repack(Remote& remote, const PackListing& packs, const IsKept& kept
   PackFiller filler(remote, r);
   std::unordered_set<std::string> loose_ids;
   for (const auto& l : loose) loose_ids.insert(l.hex);
-  std::vector<const Remote::PackIndex*> emptied;
-  for (const auto& [index, moves] : plan.rewrite)
-    if (move_out(remote, *index, moves, loose_ids, filler, r)) emptied.push_back(index);
+  std::vector<const Plan::Rewrite*> emptied;
+  for (const auto& w : plan.rewrite)
+    if (move_out(remote, *w.index, w.moves, loose_ids, filler, r)) emptied.push_back(&w);
   pack_loose(remote, plan.loose, filler, o, r);  // into the same new packs
   filler.flush();
-  for (const auto* index : emptied) {
-    remove_pack(remote, packs, index->pack, r);
-    drop_dead(*index);
-    ++r.packs_rewritten;
+  for (const auto* w : emptied) {
+    if (!filler.wrote(w->index->pack)) remove_pack(remote, packs, w->index->pack, r);
+    count_rewrite(*w);
   }
   for (const auto* index : plan.remove_whole) {
+    if (filler.wrote(index->pack)) continue;
     remove_pack(remote, packs, index->pack, r);
     drop_dead(*index);
     ++r.packs_removed;
   }
+  // What lacked its other half when listed is looked at again: a push or a
+  // repack may have completed it since (or this run did).
+  std::set<std::string> now;
+  if (!plan.orphan_indexes.empty() || !plan.orphan_packs.empty())
+    for (const auto& f : remote.list_files(kPackDir)) now.insert(f);
   for (const auto& f : plan.orphan_indexes) {
+    const std::string pack = pack_name_of_index(f);
+    if (now.count(pack + ".pack") || filler.wrote(pack)) continue;
     remote.remove_file(kPackDir, f);
     r.bytes_removed += file_size(packs, f);
     ++r.indexes_removed;
   }
   for (const auto& f : plan.orphan_packs) {
+    const std::string pack = pack_name_of_pack(f);
+    if (now.count(pack + ".idx") || filler.wrote(pack)) continue;
     remote.remove_file(kPackDir, f);
     r.bytes_removed += file_size(packs, f);
     ++r.packs_removed;

@@ -37,14 +37,15 @@ struct RepackOptions {
 struct RepackResult {
   std::vector<std::pair<ObjectId, std::uint64_t>> dropped;  // garbage taken out of packs (id, its bytes there)
   std::size_t dead_left = 0;        // garbage left in packs whose live share is above the threshold
-  std::size_t packs_rewritten = 0;  // their live objects moved, then they were removed
+  std::size_t packs_rewritten = 0;  // under the threshold: their live objects moved, then they were removed
+  std::size_t packs_merged = 0;     // small ones, likewise
   std::size_t packs_removed = 0;    // nothing live in them, or no index
   std::size_t indexes_removed = 0;  // whose pack is gone
   std::size_t packs_written = 0;
   std::size_t objects_moved = 0;    // objects written into new packs, from old packs or loose
   std::size_t loose_packed = 0;     // of those, loose objects (whose loose copy then went)
   std::uint64_t bytes_removed = 0;  // of pack and index files and loose copies
-  std::uint64_t bytes_written = 0;  // of new packs and indexes (with dry_run, the objects' bytes)
+  std::uint64_t bytes_written = 0;  // of new packs and indexes (with dry_run, of the objects as they are stored)
   std::vector<std::string> notes;   // what was left alone, and why
   // Whether objects leave the remote (so other clones must forget them).
   bool drops_objects() const { return !dropped.empty(); }

@@ -453,7 +453,8 @@ std::optional<std::size_t> S3Remote::clean_partial_uploads(std::int64_t before_m
   return n;
 }
 
-void S3Remote::write_file(const std::string& dir, const std::string& file_name, std::string_view bytes) {
+void S3Remote::write_file(const std::string& dir, const std::string& file_name, std::string_view bytes, bool) {
+  // A PUT replaces what is there.
   std::string key = s_.prefix + dir + "/" + file_name;
   auto r = send(Call("PUT", key).text(std::string(bytes)));
   if (r.status != 200) raise(r, "uploading " + key);

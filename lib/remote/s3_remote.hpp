@@ -43,7 +43,7 @@ public:
   std::vector<ListedFile> list_files_with_times(const std::string& dir) override;
   void remove_file(const std::string& dir, const std::string& name) override;
   std::optional<std::size_t> clean_partial_uploads(std::int64_t before_ms) override;
-  void write_file(const std::string& dir, const std::string& name, std::string_view bytes) override;
+  void write_file(const std::string& dir, const std::string& name, std::string_view bytes, bool replace) override;
   std::optional<std::string> read_file(const std::string& dir, const std::string& name, std::uint64_t max_bytes) override;
   std::vector<std::string> list_files(const std::string& dir, const std::string& start_after) override;
 

@@ -280,8 +280,6 @@ TransferResult push(Repo& repo, const std::string& name, const TransferScope& sc
         packs.back().emplace_back(std::move(n), size);
         filled += size;
       }
-      // A few objects are not worth a pack (and an index every reader reads).
-      constexpr std::size_t kFewestPacked = 16;
       std::size_t packable = 0;
       for (const auto& p : packs) packable += p.size();
       if (packable < kFewestPacked) {

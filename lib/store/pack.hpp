@@ -33,6 +33,8 @@ constexpr const char* kPackDir = "packs";
 // Objects at most this big travel in packs; a pack holds about kPackTarget bytes.
 constexpr std::uint64_t kPackObjectMax = 1u << 20;
 constexpr std::uint64_t kPackTarget = 32u << 20;
+// Fewer objects than this are not worth a pack (and an index every reader reads).
+constexpr std::size_t kFewestPacked = 16;
 // What an index read from a remote may be; kMaxPackEntries bounds the sum
 // of a remote's indexes too.
 constexpr std::uint64_t kMaxPackIndexBytes = 128u << 20;

@@ -1,6 +1,7 @@
 #include "tracking/remote_gc.hpp"
 
 #include <random>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -31,6 +32,22 @@ private:
   std::vector<Tracked> kept_;
 };
 
+// Adds the packed objects to what is kept and to what is young (named by
+// nothing, in a pack or index written since the cutoff).
+void count_packed(const PackListing& packs, const std::unordered_set<std::string>& keep, std::int64_t cutoff,
+                  std::unordered_set<std::string>& kept, std::unordered_set<std::string>& young) {
+  std::unordered_set<std::string> young_files;
+  for (const auto& f : packs.files)
+    if (f.written_ms >= cutoff) young_files.insert(f.name);
+  for (const auto& index : packs.indexes) {
+    const bool is_young = young_files.count(index.pack + ".pack") || young_files.count(index.pack + ".idx");
+    for (const auto& e : index.entries) {
+      if (keep.count(e.id.hex)) kept.insert(e.id.hex);
+      else if (is_young) young.insert(e.id.hex);
+    }
+  }
+}
+
 std::vector<Tracked> run_objects_or_refuse(Repo& repo, const std::string& remote) {
   std::vector<std::string> bad;
   auto objects = shared_run_objects(repo, remote, bad);
@@ -51,41 +68,41 @@ RemoteGcResult collect_remote_garbage(Repo& repo, const std::string& name, const
   RemoteGcResult r;
   r.remote = spec.name;
   ObjectStore& store = repo.store();
-  // A kept folder's manifest, from the store or else (verified) from the remote.
+  // A kept folder's manifest, from the store or else from the first copy
+  // on the remote that matches its id (a damaged or planted copy does not
+  // hide a good one).
   ManifestReader read_manifest = [&](const ObjectId& id) -> std::optional<std::string> {
     if (store.has(id)) return store.read_verified(id);
-    std::string text;
-    Hasher h(id.algo);
-    try {
-      if (!remote->get(id, kMaxManifestBytes, [&](const char* d, std::size_t n) {
-            h.update(d, n);
-            text.append(d, n);
-          }))
-        return std::nullopt;
-    } catch (const DamagedObject&) {
-      return std::nullopt;
-    }
-    if (h.finish() != id) return std::nullopt;
-    return text;
+    return remote->get_checked(id, kMaxManifestBytes);
   };
   // This clone's runs and run cache are its own: on the remote, the runs
   // there (their pages) say what runs keep.
   TrackedSources sources = tracked_sources({.keep_run_cache = false, .local_runs = false});
   sources.push_back(std::make_unique<ListedSource>(run_objects_or_refuse(repo, name)));
   GcResult counts;
-  auto keep = kept_objects(repo, o.keep, sources, read_manifest, counts);
+  // Every kept folder must be known, runs' too: their files are on the remote.
+  auto keep = kept_objects(repo, o.keep, sources, read_manifest, counts, /*every_kept_known=*/true);
   r.revisions_kept = counts.revisions_kept;
 
   const std::int64_t now = now_ms(), cutoff = now - o.grace_ms;
   const std::vector<Remote::Listed> loose = remote->list_with_times();
+  // The objects kept, and those named by nothing but young, loose or packed
+  // (in a pack written within the grace period), each once.
+  std::unordered_set<std::string> kept_there, young_there;
   std::vector<const Remote::Listed*> candidates;
   for (const auto& obj : loose) {
-    if (keep.count(obj.hex)) ++r.objects_kept;
-    else if (obj.written_ms >= cutoff) ++r.young_kept;
+    if (keep.count(obj.hex)) kept_there.insert(obj.hex);
+    else if (obj.written_ms >= cutoff) young_there.insert(obj.hex);
     else if (ObjectId::from_hex(obj.hex)) candidates.push_back(&obj);  // else no object's name
   }
   // The packs: what repacking would drop decides whether others must be told.
   const PackListing packs = list_packs(*remote);
+  count_packed(packs, keep, cutoff, kept_there, young_there);
+  auto tally = [&] {
+    r.objects_kept = kept_there.size();
+    r.young_kept = young_there.size();
+  };
+  tally();
   auto is_kept = [&](const std::string& hex) { return keep.count(hex) > 0; };
   RepackOptions ro{.cutoff_ms = cutoff,
                    .below_percent = o.repack_below,
@@ -93,8 +110,12 @@ RemoteGcResult collect_remote_garbage(Repo& repo, const std::string& name, const
                    .dry_run = true,
                    .jobs = spec.jobs ? spec.jobs : 8};
   r.packs = repack(*remote, packs, is_kept, loose, ro);
+  // An object both loose and packed is counted once.
   auto count_dropped = [&] {
-    for (const auto& [id, size] : r.packs.dropped) r.removed.emplace_back(id.str(), size), r.bytes_removed += size;
+    std::unordered_set<std::string> listed;
+    for (const auto& [id, size] : r.removed) listed.insert(id);
+    for (const auto& [id, size] : r.packs.dropped)
+      if (listed.insert(id.str()).second) r.removed.emplace_back(id.str(), size), r.bytes_removed += size;
   };
   if (o.keep.dry_run) {
     for (const auto* c : candidates)
@@ -109,10 +130,18 @@ RemoteGcResult collect_remote_garbage(Repo& repo, const std::string& name, const
     RemoteIndex(repo.db(), remote->location()).reset({});  // and the next known() notes the markers
     // Pages written since the first reading name what they name: read again
     // just before removing.
-    for (const auto& t : run_objects_or_refuse(repo, name)) keep_with_files(keep, t, read_manifest, "kept");
+    std::vector<std::string> unknown;
+    for (const auto& t : run_objects_or_refuse(repo, name))
+      if (!keep_with_files(keep, t, read_manifest, "kept")) unknown.push_back(t.rel + " (" + t.ptr.id.str() + ")");
+    if (!unknown.empty())
+      throw Error(ExitCode::Missing,
+                  fmt::format("gc -r: {} folder(s) of runs pushed meanwhile have manifests that are neither in the "
+                              "store nor on the remote; nothing was removed:{}",
+                              unknown.size(), list_some(unknown)),
+                  "run gc again once their pushes are complete");
     for (const auto* c : candidates) {
       if (keep.count(c->hex)) {
-        ++r.objects_kept;
+        kept_there.insert(c->hex);
         continue;
       }
       ObjectId id = *ObjectId::from_hex(c->hex);
@@ -121,6 +150,7 @@ RemoteGcResult collect_remote_garbage(Repo& repo, const std::string& name, const
       r.bytes_removed += c->size;
     }
   }
+  tally();
   ro.dry_run = false;
   r.packs = repack(*remote, packs, is_kept, loose, ro);
   count_dropped();

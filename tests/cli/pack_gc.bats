@@ -51,14 +51,36 @@ setup_sparse_pack() {
   [ "$(pack_count)" -eq 2 ]
 }
 
+# Nine pushes of 20 small files each, in packs: nine small packs.
+nine_small_pushes() {
+  mlops config remote.origin.packs true
+  for k in $(seq 1 9); do
+    make_files "p$k" 20
+    mlops add -q "p$k" && commit "p$k"
+    mlops push -q
+  done
+}
+
+# Damages the first byte of FILE's object in the first pack; prints its id.
+damage_in_first_pack() {
+  local id offset
+  id=$(xxh_id "$1")
+  read -r _ offset _ _ < <(grep "^$id " "$REMOTE/packs/$FIRST.idx")
+  chmod u+w "$REMOTE/packs/$FIRST.pack"
+  printf 'X' | dd of="$REMOTE/packs/$FIRST.pack" bs=1 seek="$offset" conv=notrunc status=none
+  echo "$id"
+}
+
 @test "gc -r rewrites a pack under half live: the garbage leaves, live objects move to a new pack, every reader gets everything" {
   setup_sparse_pack
   git clone -q . "$BATS_TEST_TMPDIR/reader"
   (cd "$BATS_TEST_TMPDIR/reader" && mlops pull -q)  # keeps the indexes it read
-  # Young: nothing is touched.
+  # Young: nothing is touched, and the garbage held back is counted (the
+  # 60 old files in the first pack and the old manifest, loose).
   run mlops gc -r origin -w --json
   [ "$status" -eq 0 ]
   [ "$(jq '.packs.rewritten' <<<"$output")" -eq 0 ]
+  [ "$(jq '.young_kept' <<<"$output")" -eq 61 ]
   age_remote
   # Over the threshold: the garbage stays, and is counted.
   run mlops gc -r origin -w --repack-below 30 --dry-run --json
@@ -78,7 +100,7 @@ setup_sparse_pack() {
   run mlops gc -r origin -w
   echo "$output"
   [ "$status" -eq 0 ]
-  [[ "$output" == *"Moved 41 live objects into 1 new pack (1 of them loose); rewrote 1 pack whose live share fell under 50% (--repack-below)."* ]]
+  [[ "$output" == *"Moved 41 live objects (1 of them loose) into 1 new pack; rewrote 1 pack whose live share fell under 50% (--repack-below)."* ]]
   [ ! -e "$REMOTE/packs/$FIRST.pack" ] && [ ! -e "$REMOTE/packs/$FIRST.idx" ]
   [ "$(pack_count)" -eq 2 ]
   ids=$(packed_ids)
@@ -98,11 +120,19 @@ setup_sparse_pack() {
   # Nothing more to do; the option is checked.
   run mlops gc -r origin -w --json
   [ "$(jq '.packs.rewritten + .packs.removed + (.removed | length)' <<<"$output")" -eq 0 ]
+  # Packed objects count as kept: the 100 files and the manifest.
+  [ "$(jq '.objects_kept' <<<"$output")" -eq 101 ]
   run mlops gc -w --repack-below 10
   [ "$status" -eq 2 ]
   [[ "$output" == *"--repack-below is for gc -r REMOTE"* ]]
   run mlops gc -r origin -w --repack-below 101
   [ "$status" -eq 2 ]
+  run mlops gc -r origin -w --repack-below 50.5
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"--repack-below takes a whole number from 0 to 100, not '50.5'"* ]]
+  run mlops gc -r origin -w -f
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"--force is for gc of a shared store"* ]]
 }
 
 @test "gc -r removes a pack with nothing live and, once old, what killed pushes left; a damaged index keeps its pack" {
@@ -129,7 +159,7 @@ setup_sparse_pack() {
   run mlops gc -r origin -w
   echo "$output"
   [ "$status" -eq 0 ]
-  [[ "$output" == *"Removed 2 packs with nothing live or no index, and 1 index without its pack."* ]]
+  [[ "$output" == *"Removed 2 packs with nothing live or no index and 1 index whose pack is gone."* ]]
   [[ "$output" == *"mlops: warning: remote origin: packs/$bad.idx"* ]]
   [ ! -e "$REMOTE/packs/$first.pack" ] && [ ! -e "$REMOTE/packs/$first.idx" ]
   [ ! -e "$REMOTE/packs/$orphan.pack" ] && [ ! -e "$REMOTE/packs/$lone.idx" ]
@@ -179,17 +209,14 @@ setup_sparse_pack() {
 }
 
 @test "gc -r merges many small packs into one" {
-  mlops config remote.origin.packs true
-  for k in $(seq 1 9); do
-    make_files "p$k" 20
-    mlops add -q "p$k" && commit "p$k"
-    mlops push -q
-  done
+  nine_small_pushes
   [ "$(pack_count)" -eq 9 ]
   age_remote
   run mlops gc -r origin -w --json
   [ "$status" -eq 0 ]
-  [ "$(jq '.packs.rewritten' <<<"$output")" -eq 9 ]
+  [ "$(jq '.packs.merged' <<<"$output")" -eq 9 ]
+  [ "$(jq -r '.packs.notes | length' <<<"$output")" -eq 0 ]
+  [ "$(jq '.packs.rewritten' <<<"$output")" -eq 0 ]
   # Their 180 files, and the 9 folder manifests that were loose.
   [ "$(jq '.packs.written' <<<"$output")" -eq 1 ]
   [ "$(jq '.packs.objects_moved' <<<"$output")" -eq 189 ]
@@ -231,10 +258,7 @@ for i in range($1): open(f'a/f{i}.bin', 'wb').write(os.urandom(4096))"; }
 @test "gc -r leaves a pack whose live objects fail their check, and says so; once the object is loose again, the pack is rewritten" {
   setup_sparse_pack
   # A live object's bytes in the first pack, damaged.
-  live=$(xxh_id a/f77.txt)
-  read -r _ offset _ _ < <(grep "^$live " "$REMOTE/packs/$FIRST.idx")
-  chmod u+w "$REMOTE/packs/$FIRST.pack"
-  printf 'X' | dd of="$REMOTE/packs/$FIRST.pack" bs=1 seek="$offset" conv=notrunc status=none
+  live=$(damage_in_first_pack a/f77.txt)
   age_remote
   run mlops gc -r origin -w --json
   [ "$status" -eq 0 ]
@@ -280,4 +304,127 @@ for i in range($1): open(f'a/f{i}.bin', 'wb').write(os.urandom(4096))"; }
   [ "$(jq '.packs.objects_moved - .packs.loose_packed' <<<"$output")" -eq 40 ]
   [ ! -e "$REMOTE/packs/$FIRST.pack" ] && [ -f "$REMOTE/packs/$planted.pack" ]
   fresh_clone_pulls
+}
+
+# Found by the hostile review: what a killed gc leaves must not make the next
+# one remove packs it needs.
+@test "what a killed gc leaves (its pack without its index, or its pack beside the packs it merged) does not make the next gc remove what it needs" {
+  nine_small_pushes
+  age_remote
+  cp -a "$REMOTE" "$BATS_TEST_TMPDIR/pristine"
+  # The killed gc's work: its merged pack (made by a gc on a copy of the remote).
+  cp -a "$REMOTE" "$BATS_TEST_TMPDIR/copy"
+  mlops remote add -q copy "$BATS_TEST_TMPDIR/copy"
+  mlops config remote.copy.packs true
+  mlops gc -r copy -w -q
+  merged=$(basename "$(ls "$BATS_TEST_TMPDIR"/copy/packs/*.pack)" .pack)
+  # Killed between the pack and its index: the next gc rebuilds the same
+  # pack under the same name, and must not then remove it as one without
+  # an index.
+  cp "$BATS_TEST_TMPDIR/copy/packs/$merged.pack" "$REMOTE/packs/"
+  age_remote
+  run mlops gc -r origin -w
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ -f "$REMOTE/packs/$merged.pack" ]
+  [ -f "$REMOTE/packs/$merged.idx" ]
+  [ "$(pack_count)" -eq 1 ]
+  run mlops fsck -r origin
+  [ "$status" -eq 0 ]
+  fresh_clone_pulls
+  # Killed after the pack and its index, before the old packs went.
+  chmod -R u+w "$REMOTE" && rm -rf "$REMOTE" && cp -a "$BATS_TEST_TMPDIR/pristine" "$REMOTE"
+  cp "$BATS_TEST_TMPDIR/copy/packs/$merged.pack" "$BATS_TEST_TMPDIR/copy/packs/$merged.idx" "$REMOTE/packs/"
+  age_remote
+  run mlops gc -r origin -w
+  [ "$status" -eq 0 ]
+  [ "$(pack_count)" -eq 1 ]
+  run mlops fsck -r origin
+  [ "$status" -eq 0 ]
+  fresh_clone_pulls
+}
+
+@test "a planted or damaged copy of a run's folder manifest does not get the run's files removed" {
+  commit start
+  make_files out 30
+  mlops exp run -q -n art --artifact out -- true
+  mlops exp push -q
+  manifest=$(mlops exp show art --json | jq -r '.artifacts.out')
+  [ "${manifest:0:7}" = xxh128: ]
+  mlops config remote.origin.packs true
+  age_remote
+  mlops gc -r origin -w -q   # moves the loose objects, the manifest too, into a pack
+  [ "$(loose_count)" -eq 0 ]
+  # A pack sorted before every other claims the manifest, with junk.
+  planted=$(printf '0%.0s' $(seq 1 32))
+  size=$(grep -h "^$manifest " "$REMOTE"/packs/*.idx | head -1 | cut -d' ' -f3)
+  [ -n "$size" ]
+  { printf 'mlops-pack 1\n'; head -c "$size" /dev/zero | tr '\0' X; } > "$REMOTE/packs/$planted.pack"
+  printf 'mlops-pack-index 1\n%s 13 %s raw\n' "$manifest" "$size" > "$REMOTE/packs/$planted.idx"
+  age_remote
+  git clone -q . "$BATS_TEST_TMPDIR/fresh" && cd "$BATS_TEST_TMPDIR/fresh"
+  run mlops gc -r origin -w --grace 0 --json
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(jq '.removed | length' <<<"$output")" -eq 0 ]
+  run mlops exp pull
+  [ "$status" -eq 0 ]
+  mlops exp pull -q
+  [ "$(mlops exp show art --json | jq -r '.name')" = art ]
+  run mlops fsck
+  [ "$status" -eq 0 ]
+}
+
+@test "a pack or index that is a symlink is seen by gc as readers see it: nothing they read is removed" {
+  setup_sparse_pack
+  second=$(ls "$REMOTE"/packs/*.pack | grep -v "$FIRST" | xargs basename | sed 's/\.pack$//')
+  mkdir -p "$BATS_TEST_TMPDIR/elsewhere"
+  mv "$REMOTE/packs/$second.idx" "$BATS_TEST_TMPDIR/elsewhere/"
+  ln -s "$BATS_TEST_TMPDIR/elsewhere/$second.idx" "$REMOTE/packs/$second.idx"
+  mv "$REMOTE/packs/$FIRST.pack" "$BATS_TEST_TMPDIR/elsewhere/"
+  ln -s "$BATS_TEST_TMPDIR/elsewhere/$FIRST.pack" "$REMOTE/packs/$FIRST.pack"
+  fresh_clone_pulls
+  age_remote
+  run mlops gc -r origin -w
+  echo "$output"
+  [ "$status" -eq 0 ]
+  fresh_clone_pulls
+  run mlops fsck -r origin
+  [ "$status" -eq 0 ]
+  # Nothing outside the remote was removed.
+  [ -f "$BATS_TEST_TMPDIR/elsewhere/$second.idx" ] && [ -f "$BATS_TEST_TMPDIR/elsewhere/$FIRST.pack" ]
+}
+
+@test "gc -r writes nothing through a symlinked tmp/ or gc/ folder, and removes nothing then" {
+  setup_sparse_pack
+  age_remote
+  mkdir -p "$BATS_TEST_TMPDIR/outside"
+  rm -rf "$REMOTE/tmp" && ln -s "$BATS_TEST_TMPDIR/outside" "$REMOTE/tmp"
+  before=$(find "$REMOTE" | sort)
+  run mlops gc -r origin -w
+  echo "$output"
+  [ "$status" -eq 8 ]
+  [[ "$output" == *"tmp is not a folder (a symlink?)"* ]]
+  [ "$(find "$REMOTE" | sort)" = "$before" ]
+  [ -z "$(ls -A "$BATS_TEST_TMPDIR/outside")" ]
+  rm "$REMOTE/tmp" && mkdir "$REMOTE/tmp"
+  rm -rf "$REMOTE/gc" && ln -s "$BATS_TEST_TMPDIR/outside" "$REMOTE/gc"
+  run mlops gc -r origin -w
+  [ "$status" -eq 8 ]
+  [[ "$output" == *"gc is not a folder (a symlink?)"* ]]
+  [ -z "$(ls -A "$BATS_TEST_TMPDIR/outside")" ]
+  fresh_clone_pulls
+}
+
+@test "a live object damaged both in its pack and loose keeps its pack, with a warning" {
+  setup_sparse_pack
+  live=$(damage_in_first_pack a/f77.txt)
+  mkdir -p "$REMOTE/objects/${live:7:2}"
+  echo junk > "$REMOTE/objects/${live:7:2}/${live:9}"
+  age_remote
+  run mlops gc -r origin -w
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"packs/$FIRST.pack: 1 live object(s) in it fail their check; it was left as it is"* ]]
+  [ -f "$REMOTE/packs/$FIRST.pack" ]
 }
