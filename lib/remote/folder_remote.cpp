@@ -20,6 +20,11 @@ fs::path FolderRemote::object_path(const ObjectId& id) const {
   return root_ / "objects" / id.hex.substr(0, 2) / id.hex.substr(2);
 }
 
+bool FolderRemote::exists() const {
+  auto st = lstat_path(root_);
+  return st && (st->is_dir() || st->is_symlink());  // the remote's own path may be a symlink (a mount)
+}
+
 bool FolderRemote::has(const ObjectId& id) {
   struct stat st;
   return ::stat(object_path(id).c_str(), &st) == 0 && S_ISREG(st.st_mode);

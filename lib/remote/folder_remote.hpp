@@ -13,6 +13,7 @@ class FolderRemote : public Remote {
 public:
   FolderRemote(std::string name, fs::path root);
   std::string location() const override { return root_.string(); }
+  bool exists() const override;
   bool has(const ObjectId& id) override;
   bool put(const ObjectId& id, const fs::path& local, std::uint64_t size) override;
   void quarantine(const ObjectId& id) override;

@@ -51,6 +51,9 @@ public:
   const std::string& name() const { return name_; }
   // Where it is, for messages and for the remote index.
   virtual std::string location() const = 0;
+  // Whether there is a remote there at all (a folder remote's folder); a
+  // bucket says so itself when asked.
+  virtual bool exists() const { return true; }
   // Whether the remote holds an object of that name as a loose object
   // (content is checked on download); holds() also looks in the packs.
   virtual bool has(const ObjectId& id) = 0;

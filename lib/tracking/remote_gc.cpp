@@ -65,6 +65,10 @@ std::vector<Tracked> run_objects_or_refuse(Repo& repo, const std::string& remote
 RemoteGcResult collect_remote_garbage(Repo& repo, const std::string& name, const RemoteGcOptions& o) {
   RemoteSpec spec = remote_spec(repo.config(), name);
   auto remote = open_remote(repo, spec);
+  // A mistyped or unmounted path holds nothing to clean, and must not look clean.
+  if (!remote->exists())
+    throw Error(ExitCode::Remote, fmt::format("remote {}: {} does not exist", spec.name, remote->location()),
+                "check the path ('mlops remote list'), or mount it");
   RemoteGcResult r;
   r.remote = spec.name;
   ObjectStore& store = repo.store();

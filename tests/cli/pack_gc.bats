@@ -428,3 +428,11 @@ for i in range($1): open(f'a/f{i}.bin', 'wb').write(os.urandom(4096))"; }
   [[ "$output" == *"packs/$FIRST.pack: 1 live object(s) in it fail their check; it was left as it is"* ]]
   [ -f "$REMOTE/packs/$FIRST.pack" ]
 }
+
+@test "gc -r of a folder remote whose folder does not exist says so (a mistyped or unmounted path)" {
+  mlops remote add -q ghost "$BATS_TEST_TMPDIR/nonexistent"
+  run mlops gc -r ghost -w
+  [ "$status" -eq 8 ]
+  [[ "$output" == *"remote ghost: $BATS_TEST_TMPDIR/nonexistent does not exist"* ]]
+  [ ! -e "$BATS_TEST_TMPDIR/nonexistent" ]
+}
