@@ -33,7 +33,8 @@ bool FolderRemote::has(const ObjectId& id) {
 void FolderRemote::make_dirs_for(const fs::path& dest) const {
   // A folder of the remote that is a symlink would take the write (and the
   // temporary files) out of it: tmp/ and the top folder are checked, once.
-  fs::path top = root_ / *dest.lexically_relative(root_).begin();
+  const fs::path rel = dest.lexically_relative(root_);
+  const fs::path top = rel.empty() ? root_ : root_ / *rel.begin();
   {
     std::lock_guard lock(checked_mu_);
     for (const fs::path& dir : {root_ / "tmp", top}) {
