@@ -83,7 +83,11 @@ std::optional<std::string> Remote::get_checked(const ObjectId& id, std::uint64_t
     return text;
   };
   if (auto got = attempt([&](const ObjectSink& sink) { return get(id, max_bytes, sink); })) return got;
-  if (!packed().count(id.hex)) return std::nullopt;  // get() tried the loose copy, and there is no other
+  // Each copy in turn: get() may have stopped at a damaged loose one.
+  auto it = packed().find(id.hex);
+  if (it == packed().end()) return std::nullopt;  // get() tried the loose copy, and there is no other
+  const PackedAt first = it->second;
+  if (auto got = attempt([&](const ObjectSink& sink) { return get_packed(id, first, max_bytes, sink); })) return got;
   if (auto got = attempt([&](const ObjectSink& sink) { return get_loose(id, max_bytes, sink); })) return got;
   for (const auto& at : other_copies(id))
     if (auto got = attempt([&](const ObjectSink& sink) { return get_packed(id, at, max_bytes, sink); })) return got;

@@ -34,6 +34,7 @@ struct Plan {
   std::vector<Rewrite> rewrite;
   std::vector<const Remote::PackIndex*> remove_whole;  // nothing live in them
   std::vector<std::string> orphan_packs, orphan_indexes;  // file names
+  std::vector<std::string> temporaries;  // ".NAME…": what a killed write over a name left
   std::vector<const Remote::Listed*> loose;            // to move into packs
   std::size_t dead_left = 0;
 };
@@ -52,9 +53,11 @@ Plan make_plan(const PackListing& packs, const IsKept& kept, const std::vector<R
   std::set<std::string> indexed;
   for (const auto& f : packs.files)
     if (auto pack = pack_name_of_index(f.name); !pack.empty()) indexed.insert(pack);
-  for (const auto& f : packs.files)
+  for (const auto& f : packs.files) {
     if (auto pack = pack_name_of_pack(f.name); !pack.empty() && !indexed.count(pack) && old(f.name))
       plan.orphan_packs.push_back(f.name);
+    if (f.name.starts_with(".") && old(f.name)) plan.temporaries.push_back(f.name);
+  }
   // Each pack: stays, is rewritten, or goes whole.
   std::unordered_set<std::string> in_packs;  // a loose copy of these stays
   for (const auto& index : packs.indexes)
@@ -145,11 +148,22 @@ std::uint64_t file_size(const PackListing& packs, const std::string& name) {
   return 0;
 }
 
+// Removes a file of packs/; false, with a note, when it cannot be (a
+// folder under a pack's name): the rest of the work goes on.
+bool remove_pack_file(Remote& remote, const PackListing& packs, const std::string& file, RepackResult& r) {
+  try {
+    remote.remove_file(kPackDir, file);
+  } catch (const Error& e) {
+    r.notes.push_back(fmt::format("remote {}: {}/{} was left: {}", remote.name(), kPackDir, file, e.what()));
+    return false;
+  }
+  r.bytes_removed += file_size(packs, file);
+  return true;
+}
+
 // Removes a pack, its index first: a reader never finds an index whose pack is gone on purpose.
 void remove_pack(Remote& remote, const PackListing& packs, const std::string& pack, RepackResult& r) {
-  remote.remove_file(kPackDir, pack + ".idx");
-  remote.remove_file(kPackDir, pack + ".pack");
-  r.bytes_removed += file_size(packs, pack + ".idx") + file_size(packs, pack + ".pack");
+  if (remove_pack_file(remote, packs, pack + ".idx", r)) remove_pack_file(remote, packs, pack + ".pack", r);
 }
 
 // Whether the loose copy of an object on the remote matches its id.
@@ -311,24 +325,25 @@ RepackResult repack(Remote& remote, const PackListing& packs, const IsKept& kept
     ++r.packs_removed;
   }
   // What lacked its other half when listed is looked at again: a push or a
-  // repack may have completed it since (or this run did).
-  std::set<std::string> now;
+  // repack may have completed it since (or this run did), or written it
+  // anew under the same name (then it is young again).
+  std::set<std::string> now;  // present, and old
+  std::set<std::string> young;
   if (!plan.orphan_indexes.empty() || !plan.orphan_packs.empty())
-    for (const auto& f : remote.list_files(kPackDir)) now.insert(f);
+    for (const auto& f : remote.list_files_with_times(kPackDir))
+      (f.written_ms < o.cutoff_ms ? now : young).insert(f.name);
+  auto untouched = [&](const std::string& file) { return now.count(file) && !young.count(file); };
   for (const auto& f : plan.orphan_indexes) {
     const std::string pack = pack_name_of_index(f);
-    if (now.count(pack + ".pack") || filler.wrote(pack)) continue;
-    remote.remove_file(kPackDir, f);
-    r.bytes_removed += file_size(packs, f);
-    ++r.indexes_removed;
+    if (!untouched(f) || now.count(pack + ".pack") || young.count(pack + ".pack") || filler.wrote(pack)) continue;
+    if (remove_pack_file(remote, packs, f, r)) ++r.indexes_removed;
   }
   for (const auto& f : plan.orphan_packs) {
     const std::string pack = pack_name_of_pack(f);
-    if (now.count(pack + ".idx") || filler.wrote(pack)) continue;
-    remote.remove_file(kPackDir, f);
-    r.bytes_removed += file_size(packs, f);
-    ++r.packs_removed;
+    if (!untouched(f) || now.count(pack + ".idx") || young.count(pack + ".idx") || filler.wrote(pack)) continue;
+    if (remove_pack_file(remote, packs, f, r)) ++r.packs_removed;
   }
+  for (const auto& f : plan.temporaries) remove_pack_file(remote, packs, f, r);
   return r;
 }
 

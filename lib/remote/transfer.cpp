@@ -139,9 +139,8 @@ Got download_copy(ObjectStore& store, const Needed& n, const CopyReader& read, s
 // The packed copy of an object that failed, when an index names one: its
 // index is read anew next time (a forged or damaged index, fixed since, is
 // not kept for good). Returns where it is, for messages: "in
-// packs/NAME.pack at OFFSET".
+// packs/NAME.pack at OFFSET". Reads the indexes when they are not yet.
 std::string distrust_packed_copy(Remote& remote, const ObjectId& id) {
-  if (!remote.packs_known()) return {};
   auto it = remote.packed().find(id.hex);
   if (it == remote.packed().end()) return {};
   remote.distrust_pack(*it->second.pack);
@@ -157,11 +156,17 @@ Got download(Remote& remote, ObjectStore& store, const Needed& n, std::uint64_t&
   const std::uint64_t max = n.max_bytes();
   Got got = download_copy(store, n, [&](const ObjectSink& sink) { return remote.get(n.id, max, sink); }, bytes, why);
   if (got == Got::Ok) return got;
+  // Each copy in turn: get() may have stopped at a damaged loose one, or at
+  // the packed one.
+  auto it = remote.packed().find(n.id.hex);
+  if (it == remote.packed().end()) return got;
+  const Remote::PackedAt first = it->second;
   std::string place = distrust_packed_copy(remote, n.id);
-  if (place.empty()) return got;
-  if (download_copy(store, n, [&](const ObjectSink& sink) { return remote.get_loose(n.id, max, sink); }, bytes,
-                    nullptr) == Got::Ok)
-    return Got::Ok;
+  for (bool packed_first : {true, false})
+    if (download_copy(store, n, [&](const ObjectSink& sink) {
+          return packed_first ? remote.get_packed(n.id, first, max, sink) : remote.get_loose(n.id, max, sink);
+        }, bytes, nullptr) == Got::Ok)
+      return Got::Ok;
   for (const auto& at : remote.other_copies(n.id))
     if (download_copy(store, n, [&](const ObjectSink& sink) { return remote.get_packed(n.id, at, max, sink); },
                       bytes, nullptr) == Got::Ok)
@@ -191,7 +196,10 @@ struct Checked {
   bool loose_bad = false;   // the loose copy is damaged (to move aside)
 };
 
-Checked check_on_remote(Remote& remote, const Needed& n) {
+// `loose_ids`: the remote's loose objects, when it also has packs (a damaged
+// loose copy beside a good packed one would hide it from readers that try
+// the loose copy first).
+Checked check_on_remote(Remote& remote, const Needed& n, const std::unordered_set<std::string>& loose_ids) {
   Checked c;
   Got in_pack = Got::Absent;  // a pack that is gone: as absent
   const auto& packed = remote.packed();
@@ -199,6 +207,7 @@ Checked check_on_remote(Remote& remote, const Needed& n) {
     in_pack = check_copy(remote, n, &it->second);
     if (in_pack == Got::Ok) {
       c.got = Got::Ok;
+      c.loose_bad = loose_ids.count(n.id.hex) && check_copy(remote, n, nullptr) == Got::Corrupt;
       return c;
     }
     c.packed_bad = true;
@@ -544,9 +553,11 @@ RemoteCheck check_remote(Repo& repo, const std::string& name, const TransferScop
   std::vector<ObjectId> good, bad;
   std::mutex mu;
   std::vector<ObjectId> packed_bad;
+  std::unordered_set<std::string> loose;
+  if (!remote->packed().empty()) loose = remote->list();  // one listing
   parallel_for(todo.size(), jobs_for(spec, jobs), [&](std::size_t i) {
     const Needed& n = todo[i];
-    Checked got = check_on_remote(*remote, n);
+    Checked got = check_on_remote(*remote, n, loose);
     // A damaged loose copy is moved aside, so that the next push sends a
     // good one; a pack's stretch cannot be, and is recorded instead.
     if (got.loose_bad) remote->quarantine(n.id);
@@ -558,6 +569,7 @@ RemoteCheck check_remote(Repo& repo, const std::string& name, const TransferScop
     std::string text = place.empty() ? n.text() : fmt::format("{} ({})", n.text(), place);
     if (got.got == Got::Absent) c.missing.push_back(text);
     if (got.got == Got::Corrupt) (got.loose_bad ? c.corrupt : c.corrupt_in_packs).push_back(text);
+    if (got.got == Got::Ok && got.loose_bad) c.corrupt.push_back(text + " (its loose copy; the packed one is good)");
   });
   c.checked = todo.size();
   c.pack_notes = remote->pack_notes();

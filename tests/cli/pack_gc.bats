@@ -436,3 +436,40 @@ for i in range($1): open(f'a/f{i}.bin', 'wb').write(os.urandom(4096))"; }
   [[ "$output" == *"remote ghost: $BATS_TEST_TMPDIR/nonexistent does not exist"* ]]
   [ ! -e "$BATS_TEST_TMPDIR/nonexistent" ]
 }
+
+@test "a damaged loose copy beside a good packed one hides nothing: pull and gc read the packed copy, fsck -r moves the loose one aside" {
+  setup_sparse_pack
+  age_remote
+  mlops gc -r origin -w -q  # the folder's manifest goes into a pack too
+  [ "$(loose_count)" -eq 0 ]
+  manifest=$(pointer_id a.mlops)
+  grep -q "^$manifest " "$REMOTE"/packs/*.idx
+  mkdir -p "$REMOTE/objects/${manifest:7:2}"
+  echo junk > "$REMOTE/objects/${manifest:7:2}/${manifest:9}"
+  fresh_clone_pulls
+  git clone -q . "$BATS_TEST_TMPDIR/gcclone"
+  (cd "$BATS_TEST_TMPDIR/gcclone" && mlops gc -r origin -w --dry-run -q)
+  run mlops fsck -r origin
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"(its loose copy; the packed one is good)"* ]]
+  [ "$(loose_count)" -eq 0 ]
+  run mlops fsck -r origin
+  [ "$status" -eq 0 ]
+}
+
+@test "a folder under a pack's name does not stop gc, and a temporary file a killed write left in packs/ goes once old" {
+  setup_sparse_pack
+  folder="$REMOTE/packs/$(printf '1%.0s' $(seq 1 32)).pack"
+  mkdir "$folder"
+  echo partial > "$REMOTE/packs/.file.4242.x1y2z3"
+  age_remote
+  run mlops gc -r origin -w --json
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(jq '.packs.rewritten' <<<"$output")" -eq 1 ]
+  [[ "$(jq -r '.packs.notes[]' <<<"$output")" == *"was left"* ]]
+  [ -d "$folder" ]
+  [ ! -e "$REMOTE/packs/.file.4242.x1y2z3" ]
+  fresh_clone_pulls
+}
